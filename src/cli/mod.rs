@@ -1,0 +1,127 @@
+//! Command-line interface: flags (phase one) turned into a [`RunConfig`] (phase two), then
+//! one `run` per subcommand. `main.rs` only calls [`run`].
+
+mod validate;
+mod value;
+
+use crate::config::{self, RunConfig};
+use crate::error::Result;
+use crate::output::table::Format;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// IP valuation scoring: income, cost and market approaches with a Monte Carlo, for IP-backed lending.
+#[derive(Debug, Parser)]
+#[command(name = "ipval", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Value a portfolio: assets, portfolios, rejected rows and a manifest in --out.
+    Value(ValueArgs),
+    /// Check a portfolio against the market data and models without valuing it.
+    Validate(InputArgs),
+}
+
+/// Where the inputs are.
+#[derive(Debug, Clone, Args)]
+pub struct InputArgs {
+    /// Portfolio file (.csv or .parquet), one row per asset.
+    #[arg(long, value_name = "FILE")]
+    pub portfolio: PathBuf,
+    /// Market data folder (countries.csv, sectors.csv, fx_rates.csv, …).
+    #[arg(long, value_name = "DIR")]
+    pub market: PathBuf,
+    /// Model parameter folder; defaults to the crate's models/ (embedded in the binary).
+    #[arg(long, value_name = "DIR")]
+    pub models: Option<PathBuf>,
+    /// Valuation date, YYYY-MM-DD; defaults to today.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
+}
+
+/// Options of `ipval value`.
+#[derive(Debug, Clone, Args)]
+pub struct ValueArgs {
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Monte Carlo draws per asset; 0 gives point estimates only.
+    #[arg(long, default_value_t = config::DEFAULT_DRAWS)]
+    pub draws: usize,
+    /// Seed of the random streams: the same seed gives byte-identical outputs.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Reporting currency (must be in fx_rates.csv).
+    #[arg(long, default_value = "USD")]
+    pub currency: String,
+    /// Format of the asset table.
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: Format,
+    /// Output folder.
+    #[arg(long, default_value = "ipval-out")]
+    pub out: PathBuf,
+    /// Exit with code 2 when any row is rejected.
+    #[arg(long)]
+    pub strict: bool,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Do not draw plots.
+    #[arg(long)]
+    pub no_plots: bool,
+}
+
+impl InputArgs {
+    /// The valuation date: --as-of or today.
+    pub fn as_of(&self) -> Result<chrono::NaiveDate> {
+        match &self.as_of {
+            Some(s) => config::parse_as_of(s),
+            None => Ok(chrono::Local::now().date_naive()),
+        }
+    }
+
+    /// The models folder: --models, else the crate's own folder when it exists (the embedded
+    /// copies are used otherwise).
+    pub fn models_dir(&self) -> Option<PathBuf> {
+        self.models
+            .clone()
+            .or_else(|| Some(crate::params::default_dir()).filter(|d| d.is_dir()))
+    }
+}
+
+impl ValueArgs {
+    /// Phase two: validated settings.
+    pub fn config(&self, command_line: Vec<String>) -> Result<RunConfig> {
+        if self.threads == Some(0) {
+            return Err(crate::Error::Usage("--threads must be at least 1".into()));
+        }
+        Ok(RunConfig {
+            as_of: self.input.as_of()?,
+            draws: self.draws,
+            seed: self.seed,
+            currency: self.currency.trim().to_ascii_uppercase(),
+            threads: self.threads,
+            format: self.format,
+            out_dir: self.out.clone(),
+            strict: self.strict,
+            plots: !self.no_plots,
+            progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            command_line,
+        })
+    }
+}
+
+/// Runs a parsed command line; returns the process exit code (errors are returned to `main`).
+pub fn run(cli: Cli, command_line: Vec<String>) -> Result<ExitCode> {
+    match cli.command {
+        Command::Value(args) => value::run(&args, command_line),
+        Command::Validate(args) => validate::run(&args),
+    }
+}

@@ -1,0 +1,57 @@
+//! Settings, second phase: command-line flags and model files become one validated
+//! [`RunConfig`] that the pipeline trusts.
+
+use crate::error::{Error, Result};
+use crate::market_data::MarketData;
+use crate::output::table::Format;
+use chrono::NaiveDate;
+use std::path::PathBuf;
+
+/// Default number of Monte Carlo draws (contract.md).
+pub const DEFAULT_DRAWS: usize = 2000;
+
+/// Everything a valuation run needs to know, validated.
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    /// Valuation date.
+    pub as_of: NaiveDate,
+    /// Monte Carlo draws per asset; 0 = point estimates only.
+    pub draws: usize,
+    /// Seed of every random stream.
+    pub seed: u64,
+    /// Reporting currency (ISO 4217).
+    pub currency: String,
+    /// Worker threads (None = all cores).
+    pub threads: Option<usize>,
+    /// Format of the asset table.
+    pub format: Format,
+    /// Output folder.
+    pub out_dir: PathBuf,
+    /// Exit 2 when any row is rejected.
+    pub strict: bool,
+    /// Draw plots.
+    pub plots: bool,
+    /// Show a progress bar (only on a terminal).
+    pub progress: bool,
+    /// The command line, for the manifest.
+    pub command_line: Vec<String>,
+}
+
+/// Parses a `YYYY-MM-DD` command-line date.
+pub fn parse_as_of(s: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| Error::Usage(format!("--as-of `{s}` is not a date (use YYYY-MM-DD)")))
+}
+
+impl RunConfig {
+    /// USD per unit of the reporting currency, which must be in the FX table.
+    pub fn usd_per_reporting(&self, market: &MarketData) -> Result<f64> {
+        market.usd_per_unit(&self.currency).ok_or_else(|| {
+            Error::Usage(format!(
+                "--currency {}: no rate in the market data's fx_rates.csv (known: {})",
+                self.currency,
+                market.fx.keys().cloned().collect::<Vec<_>>().join(", ")
+            ))
+        })
+    }
+}

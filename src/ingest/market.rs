@@ -1,0 +1,312 @@
+//! The market data folder. Reference data is all or nothing: a bad cell stops the run with
+//! its file, row and column, because valuing against half a sector table would mislead.
+
+use super::cell::{self, CellError};
+use super::table::Table;
+use crate::error::{Error, Result};
+use crate::market_data::{Country, Fee, FeeStage, InputFile, MarketData, Sector, Transaction};
+use crate::params::sha256_hex;
+use crate::types::AssetType;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Reads every market file in `dir`; the optional ones may be absent.
+pub fn read(dir: &Path) -> Result<MarketData> {
+    if !dir.is_dir() {
+        return Err(Error::structure(dir, "market data folder not found"));
+    }
+    let mut m = MarketData::default();
+    let t = load(dir, "countries.csv", COUNTRIES, true, &mut m.files)?;
+    if let Some(t) = t {
+        for_rows(&t, COUNTRIES, |r| {
+            let c = Country {
+                jurisdiction: r.text("jurisdiction")?.to_ascii_uppercase(),
+                currency: r.text("currency")?.to_ascii_uppercase(),
+                country_risk_premium: r.num("country_risk_premium", 0.0, 1.0)?,
+                corporate_tax_rate: r.num("corporate_tax_rate", 0.0, 0.99)?,
+                enforcement_index: r.num("enforcement_index", 0.0, 1.0)?,
+            };
+            r.unique(&m.countries, &c.jurisdiction, "jurisdiction")?;
+            m.countries.insert(c.jurisdiction.clone(), c);
+            Ok(())
+        })?;
+    }
+    if let Some(t) = load(dir, "sectors.csv", SECTORS, true, &mut m.files)? {
+        for_rows(&t, SECTORS, |r| {
+            let s = Sector {
+                sector: r.text("sector")?,
+                levered_beta: r.num("levered_beta", 0.0, 10.0)?,
+                royalty_low: r.num("royalty_low", 0.0, 0.99)?,
+                royalty_median: r.num("royalty_median", 0.0, 0.99)?,
+                royalty_high: r.num("royalty_high", 0.0, 0.99)?,
+                revenue_volatility: r.num("revenue_volatility", 0.0, 5.0)?,
+            };
+            if !(s.royalty_low <= s.royalty_median && s.royalty_median <= s.royalty_high) {
+                return Err(r.err(
+                    "royalty_median",
+                    "royalty_low ≤ royalty_median ≤ royalty_high does not hold",
+                ));
+            }
+            r.unique(&m.sectors, &s.sector, "sector")?;
+            m.sectors.insert(s.sector.clone(), s);
+            Ok(())
+        })?;
+    }
+    if let Some(t) = load(dir, "fx_rates.csv", FX, true, &mut m.files)? {
+        for_rows(&t, FX, |r| {
+            let c = r.text("currency")?.to_ascii_uppercase();
+            let v = r.positive("usd_per_unit")?;
+            r.unique(&m.fx, &c, "currency")?;
+            m.fx.insert(c, v);
+            Ok(())
+        })?;
+    }
+    if let Some(t) = load(dir, "transactions.csv", TRANSACTIONS, false, &mut m.files)? {
+        for_rows(&t, TRANSACTIONS, |r| {
+            m.transactions.push(Transaction {
+                date: r.parse("date", cell::date)?,
+                asset_type: r.parse("asset_type", cell::code)?,
+                sector: r.text("sector")?,
+                price_usd: r.positive("price_usd")?,
+                n_assets: r.num("n_assets", 1.0, 1e9)?,
+                revenue_usd: r.opt_positive("revenue_usd")?,
+                remaining_life_years: r.opt_positive("remaining_life_years")?,
+            });
+            Ok(())
+        })?;
+    }
+    if let Some(t) = load(dir, "fees.csv", FEES, false, &mut m.files)? {
+        for_rows(&t, FEES, |r| {
+            m.fees.push(Fee {
+                jurisdiction: r.text("jurisdiction")?.to_ascii_uppercase(),
+                asset_type: r.parse("asset_type", cell::code::<AssetType>)?,
+                fee_item: r.text("fee_item")?,
+                stage: r.parse("stage", stage)?,
+                amount_usd: r.num("amount_usd", 0.0, 1e12)?,
+                from_year: r.opt_year("from_year")?,
+                to_year: r.opt_year("to_year")?,
+                every_years: r.opt_year("every_years")?,
+            });
+            Ok(())
+        })?;
+    }
+    if let Some(t) = load(dir, "cost_index.csv", COST_INDEX, false, &mut m.files)? {
+        for_rows(&t, COST_INDEX, |r| {
+            let j = r.text("jurisdiction")?.to_ascii_uppercase();
+            let year = r.parse("year", |s| cell::integer(s, 1800, 2200))? as i32;
+            let index = r.positive("index")?;
+            m.cost_index
+                .entry(j)
+                .or_insert_with(BTreeMap::new)
+                .insert(year, index);
+            Ok(())
+        })?;
+    }
+    check_links(dir, &m)?;
+    Ok(m)
+}
+
+const COUNTRIES: &[&str] = &[
+    "jurisdiction",
+    "currency",
+    "country_risk_premium",
+    "corporate_tax_rate",
+    "enforcement_index",
+];
+const SECTORS: &[&str] = &[
+    "sector",
+    "levered_beta",
+    "royalty_low",
+    "royalty_median",
+    "royalty_high",
+    "revenue_volatility",
+];
+const FX: &[&str] = &["currency", "usd_per_unit"];
+const TRANSACTIONS: &[&str] = &[
+    "date",
+    "asset_type",
+    "sector",
+    "price_usd",
+    "n_assets",
+    "revenue_usd",
+    "remaining_life_years",
+];
+const FEES: &[&str] = &[
+    "jurisdiction",
+    "asset_type",
+    "fee_item",
+    "stage",
+    "amount_usd",
+    "from_year",
+    "to_year",
+    "every_years",
+];
+const COST_INDEX: &[&str] = &["jurisdiction", "year", "index"];
+
+/// Columns that may be absent from a file (the others are required).
+const OPTIONAL_COLUMNS: &[&str] = &[
+    "revenue_usd",
+    "remaining_life_years",
+    "from_year",
+    "to_year",
+    "every_years",
+];
+
+fn stage(s: &str) -> Result<FeeStage, CellError> {
+    match s.to_ascii_lowercase().as_str() {
+        "application" => Ok(FeeStage::Application),
+        "grant" => Ok(FeeStage::Grant),
+        "maintenance" => Ok(FeeStage::Maintenance),
+        _ => Err(CellError::Value(format!(
+            "`{s}` must be application, grant or maintenance"
+        ))),
+    }
+}
+
+fn load(
+    dir: &Path,
+    name: &str,
+    columns: &[&str],
+    required: bool,
+    files: &mut Vec<InputFile>,
+) -> Result<Option<Table>> {
+    let path = dir.join(name);
+    if !path.exists() {
+        return if required {
+            Err(Error::structure(
+                &path,
+                "required market data file not found",
+            ))
+        } else {
+            Ok(None)
+        };
+    }
+    files.push(input_file(&path)?);
+    let table = Table::read(&path, Some(columns))?;
+    let missing: Vec<&str> = columns
+        .iter()
+        .copied()
+        .filter(|c| table.find(c).is_none() && !OPTIONAL_COLUMNS.contains(c))
+        .collect();
+    if !missing.is_empty() {
+        let msg = format!("missing required column `{}`", missing.join("`, `"));
+        return Err(Error::structure(&path, msg));
+    }
+    Ok(Some(table))
+}
+
+/// Hashes a file for the manifest.
+pub fn input_file(path: &Path) -> Result<InputFile> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    Ok(InputFile {
+        path: path.display().to_string(),
+        sha256: sha256_hex(&bytes),
+        bytes: bytes.len() as u64,
+    })
+}
+
+fn for_rows(t: &Table, columns: &[&str], mut f: impl FnMut(&Row<'_>) -> Result<()>) -> Result<()> {
+    let index: Vec<(&str, Option<usize>)> = columns.iter().map(|&c| (c, t.find(c))).collect();
+    for row in 0..t.height() {
+        f(&Row {
+            table: t,
+            index: &index,
+            row,
+        })?;
+    }
+    Ok(())
+}
+
+struct Row<'a> {
+    table: &'a Table,
+    index: &'a [(&'a str, Option<usize>)],
+    row: usize,
+}
+
+impl Row<'_> {
+    fn err(&self, column: &str, message: impl Into<String>) -> Error {
+        Error::Cell {
+            path: self.table.path().to_path_buf(),
+            row: self.row + 2,
+            column: column.to_string(),
+            message: message.into(),
+        }
+    }
+
+    fn raw(&self, column: &str) -> Option<&str> {
+        let i = self.index.iter().find(|(c, _)| *c == column)?.1?;
+        self.table.cell(i, self.row)
+    }
+
+    fn parse<T>(&self, column: &str, f: impl Fn(&str) -> Result<T, CellError>) -> Result<T> {
+        let s = self
+            .raw(column)
+            .ok_or_else(|| self.err(column, "required value is missing"))?;
+        f(s).map_err(|e| self.err(column, e.message()))
+    }
+
+    fn opt<T>(&self, column: &str, f: impl Fn(&str) -> Result<T, CellError>) -> Result<Option<T>> {
+        self.raw(column)
+            .map(|s| f(s).map_err(|e| self.err(column, e.message())))
+            .transpose()
+    }
+
+    fn text(&self, column: &str) -> Result<String> {
+        self.parse(column, |s| Ok(s.to_string()))
+    }
+
+    fn num(&self, column: &str, lo: f64, hi: f64) -> Result<f64> {
+        self.parse(column, |s| cell::number_in(s, lo, false, hi, false))
+    }
+
+    fn positive(&self, column: &str) -> Result<f64> {
+        self.parse(column, |s| {
+            cell::number_in(s, 0.0, true, f64::INFINITY, true)
+        })
+    }
+
+    fn opt_positive(&self, column: &str) -> Result<Option<f64>> {
+        self.opt(column, |s| {
+            cell::number_in(s, 0.0, true, f64::INFINITY, true)
+        })
+    }
+
+    fn opt_year(&self, column: &str) -> Result<Option<u32>> {
+        self.opt(column, |s| cell::integer(s, 0, 1000).map(|v| v as u32))
+    }
+
+    fn unique<V>(&self, map: &impl MapLike<V>, key: &str, column: &str) -> Result<()> {
+        if map.has(key) {
+            Err(self.err(column, format!("`{key}` appears twice")))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+trait MapLike<V> {
+    fn has(&self, key: &str) -> bool;
+}
+
+impl<V> MapLike<V> for std::collections::HashMap<String, V> {
+    fn has(&self, key: &str) -> bool {
+        self.contains_key(key)
+    }
+}
+
+impl<V> MapLike<V> for BTreeMap<String, V> {
+    fn has(&self, key: &str) -> bool {
+        self.contains_key(key)
+    }
+}
+
+/// USD must be in the FX table: it is the default currency of a row and of the report.
+fn check_links(dir: &Path, m: &MarketData) -> Result<()> {
+    if !m.fx.contains_key("USD") {
+        return Err(Error::structure(
+            dir.join("fx_rates.csv"),
+            "must contain USD (usd_per_unit 1)",
+        ));
+    }
+    Ok(())
+}

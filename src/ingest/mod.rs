@@ -1,0 +1,8 @@
+//! Ingest: files in, validated Rust values out. Polars is used here (and in output) only.
+
+pub mod cell;
+pub mod market;
+pub mod portfolio;
+pub mod table;
+
+pub use portfolio::{Portfolio, Rejection};

@@ -1,0 +1,145 @@
+//! The only place that talks to polars on the way in: a CSV or Parquet file becomes a table of
+//! text cells. Every column is read as text (an explicit all-string schema) so identifiers keep
+//! their leading zeros and each cell is parsed, with a precise message, by [`super::cell`].
+
+use crate::error::{Error, Result};
+use polars::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// A file read as text columns.
+pub struct Table {
+    path: PathBuf,
+    headers: Vec<String>,
+    columns: Vec<StringChunked>,
+    height: usize,
+}
+
+/// Input formats, chosen by file extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Csv,
+    Parquet,
+}
+
+fn format_of(path: &Path) -> Result<Format> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("csv") | Some("txt") => Ok(Format::Csv),
+        Some("parquet") | Some("pq") => Ok(Format::Parquet),
+        _ => Err(Error::structure(
+            path,
+            "unsupported file type: use .csv or .parquet",
+        )),
+    }
+}
+
+fn polars_err(path: &Path, e: PolarsError) -> Error {
+    Error::Polars {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+impl Table {
+    /// Reads `path`. `wanted` limits the columns loaded (by lower-cased, trimmed name); `None`
+    /// loads every column.
+    pub fn read(path: &Path, wanted: Option<&[&str]>) -> Result<Table> {
+        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+        if meta.is_dir() {
+            return Err(Error::structure(path, "is a folder, not a file"));
+        }
+        if meta.len() == 0 {
+            return Err(Error::structure(
+                path,
+                "the file is empty: expected a header row",
+            ));
+        }
+        let pl_path = PlRefPath::try_from_path(path).map_err(|e| polars_err(path, e))?;
+        let mut lf = match format_of(path)? {
+            Format::Csv => LazyCsvReader::new(pl_path)
+                .with_has_header(true)
+                .with_infer_schema_length(Some(0))
+                .with_encoding(CsvEncoding::LossyUtf8)
+                .with_glob(false)
+                .with_raise_if_empty(true)
+                .finish(),
+            Format::Parquet => {
+                let args = ScanArgsParquet {
+                    glob: false,
+                    ..Default::default()
+                };
+                LazyFrame::scan_parquet(pl_path, args)
+            }
+        }
+        .map_err(|e| polars_err(path, e))?;
+        let schema = lf.collect_schema().map_err(|e| polars_err(path, e))?;
+        let names: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
+        let keep: Vec<&String> = names
+            .iter()
+            .filter(|n| wanted.is_none_or(|w| w.contains(&normalise(n).as_str())))
+            .collect();
+        let exprs: Vec<Expr> = keep
+            .iter()
+            .map(|n| col(n.as_str()).cast(DataType::String))
+            .collect();
+        let df = lf
+            .select(exprs)
+            .collect()
+            .map_err(|e| polars_err(path, e))?;
+        let height = df.height();
+        let mut columns = Vec::with_capacity(keep.len());
+        for n in &keep {
+            let c = df.column(n.as_str()).map_err(|e| polars_err(path, e))?;
+            let ca = c.str().map_err(|e| polars_err(path, e))?;
+            columns.push(ca.rechunk().into_owned());
+        }
+        let headers = keep
+            .iter()
+            .map(|n| n.trim_start_matches('\u{feff}').to_string())
+            .collect();
+        Ok(Table {
+            path: path.to_path_buf(),
+            headers,
+            columns,
+            height,
+        })
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Column names as in the file (a UTF-8 byte-order mark removed).
+    pub fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    /// Number of data rows.
+    pub fn height(&self) -> usize {
+        self.height
+    }
+
+    /// Index of a column by its normalised name.
+    pub fn find(&self, name: &str) -> Option<usize> {
+        self.headers.iter().position(|h| normalise(h) == name)
+    }
+
+    /// The text of a cell; `None` when missing. Whitespace is trimmed and an empty cell is
+    /// missing.
+    pub fn cell(&self, column: usize, row: usize) -> Option<&str> {
+        let v = self.columns.get(column)?.get(row)?.trim();
+        (!v.is_empty()).then_some(v)
+    }
+}
+
+/// Header matching ignores case and surrounding whitespace.
+pub fn normalise(header: &str) -> String {
+    header
+        .trim_start_matches('\u{feff}')
+        .trim()
+        .to_ascii_lowercase()
+}

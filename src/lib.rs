@@ -1,0 +1,25 @@
+//! # ipval — IP valuation scoring
+//!
+//! Values intellectual-property portfolios with the income (relief from royalty), cost and
+//! market approaches of IVS 210 and turns them into credit-score-style estimates for
+//! IP-backed lending. The `ipval` binary is a thin shell over [`cli::run`].
+//!
+//! Flow: [`ingest`] (polars → validated [`types::Asset`]s and [`market_data::MarketData`]) →
+//! [`valuation`] (resolve inputs, call [`models`]) → [`pipeline`] (all assets, per owner) →
+//! [`output`] (tables, manifest).
+
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod ingest;
+pub mod market_data;
+pub mod models;
+pub mod output;
+pub mod params;
+pub mod pipeline;
+pub mod prec;
+pub mod stats;
+pub mod types;
+pub mod valuation;
+
+pub use error::{Error, Result};

@@ -1,0 +1,23 @@
+//! The `ipval` binary: parse the command line, call the library, map errors to exit codes.
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let command_line: Vec<String> = std::env::args().collect();
+    let cli = match ipval::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 1 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match ipval::cli::run(cli, command_line) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {:#}", anyhow::Error::from(e));
+            ExitCode::from(1)
+        }
+    }
+}

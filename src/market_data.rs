@@ -1,0 +1,128 @@
+//! Market data, validated: countries, sectors, FX rates, transactions, fees and cost indices.
+//! Read by [`crate::ingest::market`]; used by the valuation as plain Rust values.
+
+use crate::types::AssetType;
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// A jurisdiction's risk, tax and enforcement figures (countries.csv).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Country {
+    /// ISO 3166 alpha-2.
+    pub jurisdiction: String,
+    /// Local currency (ISO 4217).
+    pub currency: String,
+    /// Country risk premium (Damodaran).
+    pub country_risk_premium: f64,
+    /// Corporate tax rate.
+    pub corporate_tax_rate: f64,
+    /// IP enforcement on a 0–1 scale, 1 strongest.
+    pub enforcement_index: f64,
+}
+
+/// A sector's beta, royalty range and revenue volatility (sectors.csv).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Sector {
+    /// Sector key used in the portfolio.
+    pub sector: String,
+    /// Levered equity beta.
+    pub levered_beta: f64,
+    /// Low end of arm's-length royalty rates.
+    pub royalty_low: f64,
+    /// Median royalty rate.
+    pub royalty_median: f64,
+    /// High end of royalty rates.
+    pub royalty_high: f64,
+    /// Yearly lognormal σ of product revenue.
+    pub revenue_volatility: f64,
+}
+
+/// One comparable transaction (transactions.csv); money in USD.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Transaction {
+    /// Date of the deal.
+    pub date: NaiveDate,
+    /// Kind of right sold.
+    pub asset_type: AssetType,
+    /// Sector key.
+    pub sector: String,
+    /// Total price in USD.
+    pub price_usd: f64,
+    /// Number of assets in the deal (≥ 1).
+    pub n_assets: f64,
+    /// Revenue of the products using the assets, when reported.
+    pub revenue_usd: Option<f64>,
+    /// Average remaining life of the assets, when reported.
+    pub remaining_life_years: Option<f64>,
+}
+
+/// When an official fee is paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeeStage {
+    /// At filing (filing, search, examination…).
+    Application,
+    /// When granted or registered.
+    Grant,
+    /// Annuities and renewals, at anniversaries of filing.
+    Maintenance,
+}
+
+/// One official fee (fees.csv); amount in USD.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Fee {
+    /// ISO 3166 alpha-2.
+    pub jurisdiction: String,
+    /// Kind of right.
+    pub asset_type: AssetType,
+    /// What the fee is for.
+    pub fee_item: String,
+    /// When it is paid.
+    pub stage: FeeStage,
+    /// Amount in USD.
+    pub amount_usd: f64,
+    /// Maintenance: first anniversary of filing at which it is due.
+    pub from_year: Option<u32>,
+    /// Maintenance: last anniversary at which it is due (none = to the end of the term).
+    pub to_year: Option<u32>,
+    /// Maintenance: interval between payments in years (default 1).
+    pub every_years: Option<u32>,
+}
+
+/// A file that was read, for the manifest.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputFile {
+    /// Path as given.
+    pub path: String,
+    /// SHA-256 of its bytes.
+    pub sha256: String,
+    /// Size in bytes.
+    pub bytes: u64,
+}
+
+/// Everything in `--market DIR`.
+#[derive(Debug, Clone, Default)]
+pub struct MarketData {
+    /// By jurisdiction code.
+    pub countries: HashMap<String, Country>,
+    /// By sector key.
+    pub sectors: HashMap<String, Sector>,
+    /// USD per unit, by currency code.
+    pub fx: BTreeMap<String, f64>,
+    /// Comparable transactions.
+    pub transactions: Vec<Transaction>,
+    /// Official fees.
+    pub fees: Vec<Fee>,
+    /// Cost index by jurisdiction, then year.
+    pub cost_index: HashMap<String, BTreeMap<i32, f64>>,
+    /// The files read.
+    pub files: Vec<InputFile>,
+}
+
+impl MarketData {
+    /// Factor converting an amount in `currency` to USD, if the currency is known.
+    pub fn usd_per_unit(&self, currency: &str) -> Option<f64> {
+        self.fx.get(currency).copied()
+    }
+}

@@ -1,0 +1,85 @@
+//! Reconciliation: `value_point = Σ w_a · V_a / Σ w_a` over the approaches that apply.
+
+use crate::params::ApproachWeights;
+
+/// The three approaches' values for one asset; `None` where an approach does not apply.
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
+pub struct ApproachValues {
+    /// Relief from royalty.
+    pub income: Option<f64>,
+    /// Replacement cost less obsolescence.
+    pub cost: Option<f64>,
+    /// Comparable transactions.
+    pub market: Option<f64>,
+}
+
+impl ApproachValues {
+    fn weighted(&self, w: &ApproachWeights) -> [(Option<f64>, f64); 3] {
+        [
+            (self.income, w.income),
+            (self.cost, w.cost),
+            (self.market, w.market),
+        ]
+    }
+
+    /// Weighted mean over the approaches that apply and carry weight; `None` when none does.
+    pub fn reconcile(&self, w: &ApproachWeights) -> Option<f64> {
+        let (sum, weight) = self
+            .weighted(w)
+            .iter()
+            .filter_map(|(v, w)| v.filter(|_| *w > 0.0).map(|v| (v * w, *w)))
+            .fold((0.0, 0.0), |(s, t), (vw, w)| (s + vw, t + w));
+        (weight > 0.0).then(|| sum / weight)
+    }
+
+    /// How many approaches apply and carry weight.
+    pub fn count(&self, w: &ApproachWeights) -> usize {
+        self.weighted(w)
+            .iter()
+            .filter(|(v, w)| v.is_some() && *w > 0.0)
+            .count()
+    }
+
+    /// Largest / smallest applying value exceeds `ratio` (an infinite ratio when the smallest
+    /// is zero and the largest is not).
+    pub fn disagree(&self, w: &ApproachWeights, ratio: f64) -> bool {
+        let vals: Vec<f64> = self
+            .weighted(w)
+            .iter()
+            .filter_map(|(v, w)| v.filter(|_| *w > 0.0))
+            .collect();
+        let max = vals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let min = vals.iter().copied().fold(f64::INFINITY, f64::min);
+        vals.len() >= 2 && max > ratio * min
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const W: ApproachWeights = ApproachWeights {
+        income: 0.6,
+        cost: 0.2,
+        market: 0.2,
+    };
+
+    #[test]
+    fn weights_renormalise_over_applying_approaches() {
+        let v = ApproachValues {
+            income: Some(100.0),
+            cost: None,
+            market: Some(200.0),
+        };
+        // (0.6·100 + 0.2·200) / 0.8 = 125
+        assert_eq!(v.reconcile(&W), Some(125.0));
+        assert_eq!(v.count(&W), 2);
+        assert!(!v.disagree(&W, 3.0));
+        let far = ApproachValues {
+            market: Some(301.0),
+            ..v
+        };
+        assert!(far.disagree(&W, 3.0));
+        assert_eq!(ApproachValues::default().reconcile(&W), None);
+    }
+}

@@ -1,0 +1,238 @@
+//! The run's files: assets, portfolios, rejected rows and the manifest.
+
+use super::atomic::write_atomic;
+use super::table::{Format, OutTable, Values};
+use crate::config::RunConfig;
+use crate::error::Result;
+use crate::ingest::Portfolio;
+use crate::market_data::{InputFile, MarketData};
+use crate::params::ModelSet;
+use crate::pipeline::{AssetResult, PortfolioResult, RunResult};
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// The contract's asset columns, in order; carried-through input columns follow.
+pub const ASSET_COLUMNS: &[&str] = &[
+    "asset_id",
+    "owner",
+    "asset_type",
+    "jurisdiction",
+    "sector",
+    "currency",
+    "value_income",
+    "value_cost",
+    "value_market",
+    "value_point",
+    "p05",
+    "p10",
+    "p25",
+    "p50",
+    "p75",
+    "p90",
+    "p95",
+    "mean",
+    "fsd",
+    "prob_zero",
+    "score",
+    "grade",
+    "advance_rate",
+    "lendable_value",
+    "reason_1",
+    "reason_2",
+    "reason_3",
+    "reason_4",
+    "review_flag",
+    "notes",
+];
+
+fn text<T>(rows: &[T], f: impl Fn(&T) -> String) -> Values {
+    Values::Text(rows.iter().map(f).collect())
+}
+
+fn num<T>(rows: &[T], decimals: usize, f: impl Fn(&T) -> Option<f64>) -> Values {
+    Values::Number {
+        values: rows.iter().map(f).collect(),
+        decimals,
+    }
+}
+
+/// The asset table in contract order, money in the reporting currency.
+pub fn assets_table(assets: &[AssetResult], currency: &str, extra_columns: &[String]) -> OutTable {
+    let mut t = OutTable::default();
+    let a = assets;
+    t.push("asset_id", text(a, |r| r.asset.asset_id.clone()));
+    t.push("owner", text(a, |r| r.asset.owner.clone()));
+    t.push("asset_type", text(a, |r| r.asset.asset_type.to_string()));
+    t.push("jurisdiction", text(a, |r| r.asset.jurisdiction.clone()));
+    t.push("sector", text(a, |r| r.asset.sector.clone()));
+    t.push("currency", text(a, |_| currency.to_string()));
+    t.push("value_income", num(a, 2, |r| r.point.approaches.income));
+    t.push("value_cost", num(a, 2, |r| r.point.approaches.cost));
+    t.push("value_market", num(a, 2, |r| r.point.approaches.market));
+    t.push("value_point", num(a, 2, |r| r.point.value_point));
+    for p in ["p05", "p10", "p25", "p50", "p75", "p90", "p95", "mean"] {
+        t.push(p, num(a, 2, |_| None));
+    }
+    t.push("fsd", num(a, 4, |_| None));
+    t.push("prob_zero", num(a, 4, |_| None));
+    t.push("score", num(a, 0, |_| None));
+    t.push("grade", text(a, |_| String::new()));
+    t.push("advance_rate", num(a, 4, |_| None));
+    t.push("lendable_value", num(a, 2, |_| None));
+    for r in ["reason_1", "reason_2", "reason_3", "reason_4"] {
+        t.push(r, text(a, |_| String::new()));
+    }
+    t.push(
+        "review_flag",
+        Values::Bool(a.iter().map(AssetResult::review_flag).collect()),
+    );
+    t.push("notes", text(a, |r| r.notes().join("; ")));
+    for (i, name) in extra_columns.iter().enumerate() {
+        t.push(
+            name,
+            text(a, |r| r.asset.extra.get(i).cloned().unwrap_or_default()),
+        );
+    }
+    t
+}
+
+/// One row per owner.
+pub fn portfolios_table(p: &[PortfolioResult]) -> OutTable {
+    let mut t = OutTable::default();
+    t.push("owner", text(p, |r| r.owner.clone()));
+    t.push("n_assets", num(p, 0, |r| Some(r.n_assets as f64)));
+    for c in ["p10", "p50", "p90", "mean"] {
+        t.push(c, num(p, 2, |_| None));
+    }
+    t.push("score", num(p, 0, |_| None));
+    t.push("grade", text(p, |_| String::new()));
+    t.push("lendable_value", num(p, 2, |_| None));
+    t.push("hhi", num(p, 4, |r| r.hhi));
+    t.push("value_point", num(p, 2, |r| Some(r.value_point)));
+    t.push("n_review", num(p, 0, |r| Some(r.n_review as f64)));
+    t
+}
+
+/// Rejected rows.
+pub fn rejected_table(portfolio: &Portfolio) -> OutTable {
+    let r = &portfolio.rejected;
+    let mut t = OutTable::default();
+    t.push("row", num(r, 0, |x| Some(x.row as f64)));
+    t.push("asset_id", text(r, |x| x.asset_id.clone()));
+    t.push("column", text(r, |x| x.column.clone()));
+    t.push("value", text(r, |x| x.value.clone()));
+    t.push("reason", text(r, |x| x.reason.clone()));
+    t
+}
+
+/// Row counts of the run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Counts {
+    /// Data rows in the portfolio file.
+    pub input_rows: usize,
+    /// Rows valued.
+    pub valued: usize,
+    /// Rows rejected.
+    pub rejected: usize,
+    /// Owners (portfolios).
+    pub owners: usize,
+    /// Assets flagged for review.
+    pub review: usize,
+}
+
+/// manifest.json: what was run, on what, and what came out.
+#[derive(Debug, Clone, Serialize)]
+pub struct Manifest {
+    /// ipval version.
+    pub version: &'static str,
+    /// The command line.
+    pub command_line: Vec<String>,
+    /// Valuation date.
+    pub as_of: String,
+    /// Seed.
+    pub seed: u64,
+    /// Draws.
+    pub draws: usize,
+    /// Reporting currency.
+    pub currency: String,
+    /// Asset table format.
+    pub format: Format,
+    /// Portfolio and market files with their hashes.
+    pub inputs: Vec<InputFile>,
+    /// Model files with their origin and hashes.
+    pub models: Vec<crate::params::ModelFile>,
+    /// Row counts.
+    pub counts: Counts,
+    /// Files written (relative to the output folder).
+    pub outputs: Vec<String>,
+}
+
+/// Everything `write_all` needs.
+pub struct RunOutputs<'a> {
+    /// Settings.
+    pub cfg: &'a RunConfig,
+    /// Validated portfolio (for rejections and extra columns).
+    pub portfolio: &'a Portfolio,
+    /// The portfolio file.
+    pub portfolio_file: InputFile,
+    /// Market data (for its files).
+    pub market: &'a MarketData,
+    /// Models (for their files).
+    pub models: &'a ModelSet,
+    /// Results.
+    pub result: &'a RunResult,
+}
+
+/// Writes assets, portfolios, rejected and manifest into the output folder; returns the paths.
+pub fn write_all(o: &RunOutputs<'_>) -> Result<Vec<PathBuf>> {
+    let dir = &o.cfg.out_dir;
+    std::fs::create_dir_all(dir).map_err(|e| crate::error::Error::io(dir, e))?;
+    let assets_name = format!("assets.{}", o.cfg.format.ext());
+    let assets = assets_table(
+        &o.result.assets,
+        &o.cfg.currency,
+        &o.portfolio.extra_columns,
+    );
+    assets.write(&dir.join(&assets_name), o.cfg.format)?;
+    portfolios_table(&o.result.portfolios).write(&dir.join("portfolios.csv"), Format::Csv)?;
+    rejected_table(o.portfolio).write(&dir.join("rejected.csv"), Format::Csv)?;
+    let outputs = vec![
+        assets_name,
+        "portfolios.csv".into(),
+        "rejected.csv".into(),
+        "manifest.json".into(),
+    ];
+    let manifest = manifest(o, &outputs);
+    let path = dir.join("manifest.json");
+    write_atomic(&path, |w| {
+        serde_json::to_writer_pretty(&mut *w, &manifest)?;
+        w.write_all(b"\n")
+    })?;
+    Ok(outputs.iter().map(|n| dir.join(n)).collect())
+}
+
+fn manifest(o: &RunOutputs<'_>, outputs: &[String]) -> Manifest {
+    let cfg = o.cfg;
+    let inputs = std::iter::once(o.portfolio_file.clone())
+        .chain(o.market.files.iter().cloned())
+        .collect();
+    Manifest {
+        version: env!("CARGO_PKG_VERSION"),
+        command_line: cfg.command_line.clone(),
+        as_of: cfg.as_of.to_string(),
+        seed: cfg.seed,
+        draws: cfg.draws,
+        currency: cfg.currency.clone(),
+        format: cfg.format,
+        inputs,
+        models: o.models.files.clone(),
+        counts: Counts {
+            input_rows: o.portfolio.input_rows,
+            valued: o.portfolio.assets.len(),
+            rejected: o.portfolio.rejected.len(),
+            owners: o.result.portfolios.len(),
+            review: o.result.assets.iter().filter(|a| a.review_flag()).count(),
+        },
+        outputs: outputs.to_vec(),
+    }
+}

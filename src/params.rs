@@ -1,0 +1,346 @@
+//! Model parameters: the `models/*.toml` files, loaded once and validated, then trusted.
+//!
+//! Every default the valuation uses lives in one of these files with a comment naming its
+//! source. The shipped files are embedded in the binary, so `ipval` works from any directory;
+//! a `--models DIR` file of the same name replaces the embedded one.
+
+use crate::error::{Error, Result};
+use crate::types::AssetType;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Discount-rate build-up and relief-from-royalty conventions (`income.toml`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IncomeParams {
+    /// Risk-free rate r_f (USD, long-term Treasury).
+    pub risk_free_rate: f64,
+    /// Equity risk premium of a mature market.
+    pub mature_erp: f64,
+    /// Growth used when an asset gives none.
+    pub default_growth: f64,
+    /// Mid-year discounting convention.
+    pub mid_year: bool,
+    /// Apply the tax amortisation benefit.
+    pub tab: bool,
+    /// Extra return for the risk of a single intangible, by asset type.
+    pub asset_type_premium: BTreeMap<AssetType, f64>,
+}
+
+/// Legal and economic lives (`life.toml`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LifeParams {
+    /// Statutory term from filing, by asset type; absent = no legal limit.
+    pub statutory_term_years: BTreeMap<AssetType, f64>,
+    /// Jurisdiction-specific statutory terms replacing the above.
+    #[serde(default)]
+    pub statutory_term_by_jurisdiction: BTreeMap<String, BTreeMap<AssetType, f64>>,
+    /// Economic life from filing, by asset type.
+    pub economic_life_years: BTreeMap<AssetType, f64>,
+    /// Sector-specific economic lives replacing the above.
+    #[serde(default)]
+    pub economic_life_by_sector: BTreeMap<String, BTreeMap<AssetType, f64>>,
+}
+
+/// Probabilities tied to the legal status (`legal.toml`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LegalParams {
+    /// Probability that a pending application is granted, by asset type.
+    pub grant_probability: BTreeMap<AssetType, f64>,
+}
+
+/// Replacement-cost markups (`cost.toml`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CostParams {
+    /// Developer's profit as a share of cost.
+    pub developer_profit: f64,
+    /// Entrepreneurial incentive as a share of cost.
+    pub entrepreneurial_incentive: f64,
+}
+
+/// Comparable-transaction settings (`market.toml`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarketParams {
+    /// Fewer comparables than this in a sector → widen to the asset type; still fewer → no value.
+    pub min_comparables: usize,
+}
+
+/// Weights of each approach for one asset type.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApproachWeights {
+    /// Income approach weight.
+    pub income: f64,
+    /// Cost approach weight.
+    pub cost: f64,
+    /// Market approach weight.
+    pub market: f64,
+}
+
+/// Reconciliation and review rules (`reconcile.toml`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReconcileParams {
+    /// Flag for review when the largest approach exceeds this multiple of the smallest.
+    pub disagreement_ratio: f64,
+    /// Imputed inputs the models consider weak: imputing one flags the asset for review.
+    pub weak_defaults: Vec<WeakDefault>,
+    /// Approach weights by asset type.
+    pub weights: BTreeMap<AssetType, ApproachWeights>,
+}
+
+/// An input that can be imputed from a default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WeakDefault {
+    /// Royalty rate taken from the sector median.
+    RoyaltyRate,
+    /// Growth taken from `income.toml`.
+    RevenueGrowth,
+    /// Remaining life from the models' economic life.
+    EconomicLife,
+    /// Development year assumed to be the filing year.
+    DevelopmentYear,
+}
+
+/// Where a model file came from, for the manifest.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ModelFile {
+    /// File name, e.g. `income.toml`.
+    pub name: String,
+    /// `embedded` or the path it was read from.
+    pub origin: String,
+    /// SHA-256 of the file's bytes.
+    pub sha256: String,
+}
+
+/// All model parameters, validated.
+#[derive(Debug, Clone)]
+pub struct ModelSet {
+    /// income.toml
+    pub income: IncomeParams,
+    /// life.toml
+    pub life: LifeParams,
+    /// legal.toml
+    pub legal: LegalParams,
+    /// cost.toml
+    pub cost: CostParams,
+    /// market.toml
+    pub market: MarketParams,
+    /// reconcile.toml
+    pub reconcile: ReconcileParams,
+    /// Provenance of each file.
+    pub files: Vec<ModelFile>,
+}
+
+/// The shipped model files, embedded so that the binary works from any directory.
+pub const EMBEDDED: &[(&str, &str)] = &[
+    ("income.toml", include_str!("../models/income.toml")),
+    ("life.toml", include_str!("../models/life.toml")),
+    ("legal.toml", include_str!("../models/legal.toml")),
+    ("cost.toml", include_str!("../models/cost.toml")),
+    ("market.toml", include_str!("../models/market.toml")),
+    ("reconcile.toml", include_str!("../models/reconcile.toml")),
+];
+
+/// The crate's own `models/` folder, used when `--models` is not given and it still exists.
+pub fn default_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models")
+}
+
+/// Hex SHA-256 of bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl ModelSet {
+    /// Loads every model file from `dir` when given (falling back to the embedded copy of a
+    /// file the folder lacks) and validates the values.
+    pub fn load(dir: Option<&Path>) -> Result<Self> {
+        let mut loader = Loader { dir, files: vec![] };
+        let set = ModelSet {
+            income: loader.parse("income.toml")?,
+            life: loader.parse("life.toml")?,
+            legal: loader.parse("legal.toml")?,
+            cost: loader.parse("cost.toml")?,
+            market: loader.parse("market.toml")?,
+            reconcile: loader.parse("reconcile.toml")?,
+            files: vec![],
+        };
+        let set = ModelSet {
+            files: loader.files,
+            ..set
+        };
+        set.validate()?;
+        Ok(set)
+    }
+
+    /// The embedded defaults alone.
+    pub fn embedded() -> Result<Self> {
+        Self::load(None)
+    }
+
+    fn validate(&self) -> Result<()> {
+        let i = &self.income;
+        rate(
+            "income.toml",
+            "risk_free_rate",
+            i.risk_free_rate,
+            -0.05,
+            0.5,
+        )?;
+        rate("income.toml", "mature_erp", i.mature_erp, 0.0, 0.5)?;
+        rate("income.toml", "default_growth", i.default_growth, -0.5, 0.5)?;
+        complete("income.toml", "asset_type_premium", &i.asset_type_premium)?;
+        for (t, p) in &i.asset_type_premium {
+            rate(
+                "income.toml",
+                &format!("asset_type_premium.{t}"),
+                *p,
+                0.0,
+                0.5,
+            )?;
+        }
+        complete(
+            "life.toml",
+            "economic_life_years",
+            &self.life.economic_life_years,
+        )?;
+        let lives = std::iter::once(&self.life.economic_life_years)
+            .chain(self.life.economic_life_by_sector.values())
+            .chain(std::iter::once(&self.life.statutory_term_years))
+            .chain(self.life.statutory_term_by_jurisdiction.values());
+        for map in lives {
+            for (t, y) in map {
+                rate("life.toml", &format!("life of {t}"), *y, 0.0, 1000.0)?;
+            }
+        }
+        for (t, p) in &self.legal.grant_probability {
+            rate(
+                "legal.toml",
+                &format!("grant_probability.{t}"),
+                *p,
+                0.0,
+                1.0,
+            )?;
+        }
+        complete(
+            "legal.toml",
+            "grant_probability",
+            &self.legal.grant_probability,
+        )?;
+        let c = &self.cost;
+        rate(
+            "cost.toml",
+            "developer_profit",
+            c.developer_profit,
+            0.0,
+            5.0,
+        )?;
+        let incentive = c.entrepreneurial_incentive;
+        rate(
+            "cost.toml",
+            "entrepreneurial_incentive",
+            incentive,
+            0.0,
+            5.0,
+        )?;
+        if self.market.min_comparables == 0 {
+            return Err(model_err(
+                "market.toml",
+                "min_comparables must be at least 1",
+            ));
+        }
+        let r = &self.reconcile;
+        if !(r.disagreement_ratio.is_finite() && r.disagreement_ratio >= 1.0) {
+            return Err(model_err(
+                "reconcile.toml",
+                "disagreement_ratio must be ≥ 1",
+            ));
+        }
+        complete("reconcile.toml", "weights", &r.weights)?;
+        for (t, w) in &r.weights {
+            let all = [w.income, w.cost, w.market];
+            if all.iter().any(|x| !x.is_finite() || *x < 0.0) || all.iter().sum::<f64>() <= 0.0 {
+                let msg = format!("weights.{t}: weights must be ≥ 0 and not all 0");
+                return Err(model_err("reconcile.toml", &msg));
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether imputing `what` is weak enough to flag an asset for review.
+    pub fn is_weak(&self, what: WeakDefault) -> bool {
+        self.reconcile.weak_defaults.contains(&what)
+    }
+}
+
+struct Loader<'a> {
+    dir: Option<&'a Path>,
+    files: Vec<ModelFile>,
+}
+
+impl Loader<'_> {
+    fn parse<T: DeserializeOwned>(&mut self, name: &str) -> Result<T> {
+        let (text, origin) = self.text(name)?;
+        self.files.push(ModelFile {
+            name: name.to_string(),
+            origin,
+            sha256: sha256_hex(text.as_bytes()),
+        });
+        toml::from_str(&text).map_err(|e| model_err(name, &e.to_string()))
+    }
+
+    fn text(&self, name: &str) -> Result<(String, String)> {
+        if let Some(dir) = self.dir {
+            let path = dir.join(name);
+            if path.exists() {
+                let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+                return Ok((text, path.display().to_string()));
+            }
+        }
+        let embedded = EMBEDDED.iter().find(|(n, _)| *n == name);
+        let (_, text) = embedded.ok_or_else(|| model_err(name, "no such model file"))?;
+        Ok((text.to_string(), "embedded".to_string()))
+    }
+}
+
+fn model_err(file: &str, message: &str) -> Error {
+    Error::Model {
+        file: file.to_string(),
+        message: message.to_string(),
+    }
+}
+
+fn rate(file: &str, name: &str, v: f64, lo: f64, hi: f64) -> Result<()> {
+    if v.is_finite() && (lo..=hi).contains(&v) {
+        Ok(())
+    } else {
+        Err(model_err(
+            file,
+            &format!("{name} = {v} is outside [{lo}, {hi}]"),
+        ))
+    }
+}
+
+fn complete<V>(file: &str, table: &str, map: &BTreeMap<AssetType, V>) -> Result<()> {
+    let missing: Vec<&str> = AssetType::ALL
+        .iter()
+        .filter(|t| !map.contains_key(t))
+        .map(|t| t.as_str())
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        let msg = format!("[{table}] lacks {}", missing.join(", "));
+        Err(model_err(file, &msg))
+    }
+}
