@@ -18,6 +18,7 @@ pub mod output;
 pub mod params;
 pub mod pipeline;
 pub mod prec;
+pub mod simulate;
 pub mod stats;
 pub mod types;
 pub mod valuation;

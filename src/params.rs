@@ -110,6 +110,131 @@ pub enum WeakDefault {
     DevelopmentYear,
 }
 
+/// Monte Carlo spreads (`montecarlo.toml`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MonteCarloParams {
+    /// PERT shape parameter λ.
+    pub pert_lambda: f64,
+    /// Scales the royalty range around its mode (0 = no royalty uncertainty).
+    pub royalty_spread_scale: f64,
+    /// Scales the sectors' revenue volatility (0 = no revenue uncertainty).
+    pub revenue_volatility_scale: f64,
+    /// Share of revenue variance common to a sector.
+    pub sector_correlation: f64,
+    /// σ of revenue growth.
+    pub growth_sigma: f64,
+    /// Sector-specific σ of growth.
+    #[serde(default)]
+    pub growth_sigma_by_sector: BTreeMap<String, f64>,
+    /// Discount-rate spread.
+    pub discount: DiscountSpread,
+    /// Life shortening.
+    pub life: LifeSpread,
+    /// Development-cost spread.
+    pub cost: CostSpread,
+    /// Market multiple re-sampling.
+    pub market: MarketSpread,
+    /// Probability of invalidity by asset type and litigation status.
+    pub p_invalid: BTreeMap<AssetType, BTreeMap<crate::types::Litigation, f64>>,
+}
+
+/// `[discount]` of montecarlo.toml.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiscountSpread {
+    /// σ of k.
+    pub sigma: f64,
+}
+
+/// `[life]` of montecarlo.toml.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LifeSpread {
+    /// Lower end of the triangular life as a share of n.
+    pub min_share: f64,
+}
+
+/// `[cost]` of montecarlo.toml.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CostSpread {
+    /// Lognormal σ of the development cost.
+    pub development_cost_sigma: f64,
+}
+
+/// `[market]` of montecarlo.toml.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarketSpread {
+    /// Bootstrap the comparables' median.
+    pub bootstrap: bool,
+}
+
+impl MonteCarloParams {
+    /// σ of growth for a sector.
+    pub fn growth_sigma(&self, sector: &str) -> f64 {
+        self.growth_sigma_by_sector
+            .get(sector)
+            .copied()
+            .unwrap_or(self.growth_sigma)
+    }
+
+    /// Probability of invalidity (validated complete at load).
+    pub fn p_invalid(&self, t: AssetType, l: crate::types::Litigation) -> f64 {
+        self.p_invalid
+            .get(&t)
+            .and_then(|m| m.get(&l))
+            .copied()
+            .unwrap_or(0.0)
+    }
+
+    fn validate(&self) -> Result<()> {
+        let f = "montecarlo.toml";
+        rate(f, "pert_lambda", self.pert_lambda, 0.0, 100.0)?;
+        rate(
+            f,
+            "royalty_spread_scale",
+            self.royalty_spread_scale,
+            0.0,
+            10.0,
+        )?;
+        rate(
+            f,
+            "revenue_volatility_scale",
+            self.revenue_volatility_scale,
+            0.0,
+            10.0,
+        )?;
+        rate(f, "sector_correlation", self.sector_correlation, 0.0, 1.0)?;
+        let sigmas =
+            std::iter::once(self.growth_sigma).chain(self.growth_sigma_by_sector.values().copied());
+        for s in sigmas {
+            rate(f, "growth_sigma", s, 0.0, 2.0)?;
+        }
+        rate(f, "discount.sigma", self.discount.sigma, 0.0, 1.0)?;
+        rate(f, "life.min_share", self.life.min_share, 0.0, 1.0)?;
+        rate(
+            f,
+            "cost.development_cost_sigma",
+            self.cost.development_cost_sigma,
+            0.0,
+            5.0,
+        )?;
+        complete(f, "p_invalid", &self.p_invalid)?;
+        for (t, m) in &self.p_invalid {
+            for l in crate::types::Litigation::ALL {
+                let p = m
+                    .get(l)
+                    .copied()
+                    .ok_or_else(|| model_err(f, &format!("p_invalid.{t} lacks {l}")))?;
+                rate(f, &format!("p_invalid.{t}.{l}"), p, 0.0, 1.0)?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Where a model file came from, for the manifest.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ModelFile {
@@ -136,6 +261,8 @@ pub struct ModelSet {
     pub market: MarketParams,
     /// reconcile.toml
     pub reconcile: ReconcileParams,
+    /// montecarlo.toml
+    pub montecarlo: MonteCarloParams,
     /// Provenance of each file.
     pub files: Vec<ModelFile>,
 }
@@ -148,6 +275,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("cost.toml", include_str!("../models/cost.toml")),
     ("market.toml", include_str!("../models/market.toml")),
     ("reconcile.toml", include_str!("../models/reconcile.toml")),
+    ("montecarlo.toml", include_str!("../models/montecarlo.toml")),
 ];
 
 /// The crate's own `models/` folder, used when `--models` is not given and it still exists.
@@ -173,6 +301,7 @@ impl ModelSet {
             cost: loader.parse("cost.toml")?,
             market: loader.parse("market.toml")?,
             reconcile: loader.parse("reconcile.toml")?,
+            montecarlo: loader.parse("montecarlo.toml")?,
             files: vec![],
         };
         let set = ModelSet {
@@ -267,6 +396,7 @@ impl ModelSet {
             ));
         }
         complete("reconcile.toml", "weights", &r.weights)?;
+        self.montecarlo.validate()?;
         for (t, w) in &r.weights {
             let all = [w.income, w.cost, w.market];
             if all.iter().any(|x| !x.is_finite() || *x < 0.0) || all.iter().sum::<f64>() <= 0.0 {

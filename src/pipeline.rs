@@ -1,15 +1,24 @@
 //! The valuation run: validated inputs → per-asset results → per-owner portfolios.
 //! Pure Rust over plain structs (no polars), parallel across assets with rayon.
+//!
+//! Determinism: assets are processed in (owner, asset_id) order in fixed-size blocks; within a
+//! block rayon computes each asset's draws independently, then the block is added to the owner's
+//! running sum in that fixed order. Floating-point sums therefore never depend on the thread
+//! count, and memory holds one block of draws plus one running sum, not assets × draws.
 
 use crate::config::RunConfig;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::ingest::Portfolio;
 use crate::market_data::MarketData;
 use crate::params::ModelSet;
+use crate::simulate::{self, AssetSim, Shared, Summary};
 use crate::types::Asset;
 use crate::valuation::{self, Context, PointValue, Resolved};
+use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+
+/// Assets simulated together before their draws are folded into the owner sums.
+const BLOCK: usize = 256;
 
 /// Everything computed for one asset.
 #[derive(Debug, Clone)]
@@ -20,6 +29,8 @@ pub struct AssetResult {
     pub resolved: Resolved,
     /// Point estimates and review reasons.
     pub point: PointValue,
+    /// Monte Carlo summary (`None` with `--draws 0` or when no approach applies).
+    pub summary: Option<Summary>,
 }
 
 impl AssetResult {
@@ -54,7 +65,9 @@ pub struct PortfolioResult {
     pub n_assets: usize,
     /// Σ value_point (assets with no value count 0).
     pub value_point: f64,
-    /// Herfindahl index of the assets' shares of value.
+    /// Summary of the draw-by-draw sums of the assets' values.
+    pub summary: Option<Summary>,
+    /// Herfindahl index of the assets' shares of p50 (of value_point without draws).
     pub hhi: Option<f64>,
     /// Assets flagged for review.
     pub n_review: usize,
@@ -85,18 +98,23 @@ pub fn run(
     };
     let mut order: Vec<&Asset> = portfolio.assets.iter().collect();
     order.sort_by(|a, b| (&a.owner, &a.asset_id).cmp(&(&b.owner, &b.asset_id)));
-    let value_all =
-        || -> Vec<AssetResult> { order.par_iter().map(|a| value_asset(a, &ctx)).collect() };
-    let assets = match cfg.threads {
-        Some(n) => rayon::ThreadPoolBuilder::new()
+    let work = || -> RunResult {
+        let mut assets: Vec<AssetResult> = order.par_iter().map(|a| value_asset(a, &ctx)).collect();
+        let portfolios = if cfg.draws == 0 {
+            summarise_points(&assets)
+        } else {
+            simulate_all(&mut assets, cfg, &ctx)
+        };
+        RunResult { assets, portfolios }
+    };
+    match cfg.threads {
+        Some(n) => Ok(rayon::ThreadPoolBuilder::new()
             .num_threads(n)
             .build()
-            .map_err(|e| crate::error::Error::Usage(format!("--threads {n}: {e}")))?
-            .install(value_all),
-        None => value_all(),
-    };
-    let portfolios = summarise_owners(&assets);
-    Ok(RunResult { assets, portfolios })
+            .map_err(|e| Error::Usage(format!("--threads {n}: {e}")))?
+            .install(work)),
+        None => Ok(work()),
+    }
 }
 
 /// Values one asset from its central inputs.
@@ -107,27 +125,143 @@ pub fn value_asset(asset: &Asset, ctx: &Context<'_>) -> AssetResult {
         asset: asset.clone(),
         resolved,
         point,
+        summary: None,
     }
 }
 
-fn summarise_owners(assets: &[AssetResult]) -> Vec<PortfolioResult> {
-    let mut by_owner: BTreeMap<&str, Vec<&AssetResult>> = BTreeMap::new();
-    for a in assets {
-        by_owner.entry(a.asset.owner.as_str()).or_default().push(a);
+/// Draws for one asset into `out` (the benchmarked kernel).
+pub fn simulate_asset(
+    r: &AssetResult,
+    ctx: &Context<'_>,
+    shared: &Shared,
+    seed: u64,
+    out: &mut [f64],
+) {
+    if r.point.value_point.is_none() {
+        out.fill(0.0);
+        return;
     }
-    by_owner
-        .into_iter()
-        .map(|(owner, list)| {
-            let values: Vec<f64> = list
+    let vol = ctx
+        .market
+        .sectors
+        .get(&r.asset.sector)
+        .map_or(0.0, |s| s.revenue_volatility);
+    let sim = AssetSim::new(&r.asset, &r.resolved, ctx.models, vol, shared);
+    let mut rng = simulate::stream(seed, &["asset", &r.asset.asset_id]);
+    sim.run(&mut rng, out);
+}
+
+fn progress_bar(cfg: &RunConfig, len: usize) -> ProgressBar {
+    if !cfg.progress {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len as u64);
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} simulating [{bar:40}] {pos}/{len} assets ({eta})")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+/// Runs the Monte Carlo block by block, folding draws into one running sum per owner.
+fn simulate_all(
+    assets: &mut [AssetResult],
+    cfg: &RunConfig,
+    ctx: &Context<'_>,
+) -> Vec<PortfolioResult> {
+    let d = cfg.draws;
+    let shared = Shared::new(
+        cfg.seed,
+        d,
+        assets.iter().map(|a| (&a.asset, &a.resolved)),
+        &ctx.models.montecarlo,
+    );
+    let bar = progress_bar(cfg, assets.len());
+    let mut buffers = vec![0.0; BLOCK * d];
+    let mut owners: Vec<PortfolioResult> = vec![];
+    let mut running: Option<OwnerSum> = None;
+    for block in assets.chunks_mut(BLOCK) {
+        let bufs = &mut buffers[..block.len() * d];
+        block
+            .par_iter_mut()
+            .zip(bufs.par_chunks_mut(d))
+            .for_each(|(a, out)| {
+                simulate_asset(a, ctx, &shared, cfg.seed, out);
+                let has_value = a.point.value_point.is_some();
+                let mut sorted = out.to_vec();
+                a.summary = Summary::of(&mut sorted).filter(|_| has_value);
+            });
+        for (a, out) in block.iter().zip(bufs.chunks(d)) {
+            if running.as_ref().is_some_and(|s| s.owner != a.asset.owner) {
+                owners.extend(running.take().map(OwnerSum::finish));
+            }
+            running
+                .get_or_insert_with(|| OwnerSum::new(&a.asset.owner, d))
+                .add(a, out);
+        }
+        bar.inc(block.len() as u64);
+    }
+    owners.extend(running.map(OwnerSum::finish));
+    bar.finish_and_clear();
+    owners
+}
+
+struct OwnerSum {
+    owner: String,
+    sum: Vec<f64>,
+    p50s: Vec<f64>,
+    value_point: f64,
+    n_review: usize,
+}
+
+impl OwnerSum {
+    fn new(owner: &str, draws: usize) -> Self {
+        OwnerSum {
+            owner: owner.to_string(),
+            sum: vec![0.0; draws],
+            p50s: vec![],
+            value_point: 0.0,
+            n_review: 0,
+        }
+    }
+
+    fn add(&mut self, a: &AssetResult, draws: &[f64]) {
+        for (s, v) in self.sum.iter_mut().zip(draws) {
+            *s += v;
+        }
+        self.p50s.push(a.summary.map_or(0.0, |s| s.p50));
+        self.value_point += a.point.value_point.unwrap_or(0.0);
+        self.n_review += usize::from(a.review_flag());
+    }
+
+    fn finish(mut self) -> PortfolioResult {
+        PortfolioResult {
+            n_assets: self.p50s.len(),
+            hhi: herfindahl(&self.p50s),
+            summary: Summary::of(&mut self.sum),
+            owner: self.owner,
+            value_point: self.value_point,
+            n_review: self.n_review,
+        }
+    }
+}
+
+fn summarise_points(assets: &[AssetResult]) -> Vec<PortfolioResult> {
+    assets
+        .chunk_by(|a, b| a.asset.owner == b.asset.owner)
+        .map(|group| {
+            let values: Vec<f64> = group
                 .iter()
                 .map(|a| a.point.value_point.unwrap_or(0.0))
                 .collect();
             PortfolioResult {
-                owner: owner.to_string(),
-                n_assets: list.len(),
+                owner: group[0].asset.owner.clone(),
+                n_assets: group.len(),
                 value_point: values.iter().sum(),
+                summary: None,
                 hhi: herfindahl(&values),
-                n_review: list.iter().filter(|a| a.review_flag()).count(),
+                n_review: group.iter().filter(|a| a.review_flag()).count(),
             }
         })
         .collect()

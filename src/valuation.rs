@@ -96,6 +96,9 @@ pub struct Resolved {
     pub growth: f64,
     /// Royalty ρ.
     pub royalty: f64,
+    /// (low, high) around ρ for the Monte Carlo: the sector's range, scaled to the asset's own
+    /// rate when it has one.
+    pub royalty_range: (f64, f64),
     /// Tax T.
     pub tax: f64,
     /// Discount k (after the k ≥ g + 0.01 guard).
@@ -167,6 +170,7 @@ impl<'a> Resolver<'a> {
             revenue0: a.annual_revenue.map(|r| r * to_reporting),
             growth: 0.0,
             royalty: 0.0,
+            royalty_range: (0.0, 0.0),
             tax: 0.0,
             discount: 0.0,
             p_grant: 1.0,
@@ -309,6 +313,14 @@ impl<'a> Resolver<'a> {
             }
         };
         self.out.royalty = royalty;
+        self.out.royalty_range = sector.map_or((royalty, royalty), |s| {
+            let scale = if s.royalty_median > 0.0 {
+                royalty / s.royalty_median
+            } else {
+                1.0
+            };
+            (s.royalty_low * scale, s.royalty_high * scale)
+        });
         self.trace("royalty_rate", royalty, src, detail);
 
         let (tax, src, detail) = match (a.tax_rate, country) {

@@ -42,23 +42,24 @@ pub fn run(args: &ValueArgs, command_line: Vec<String>) -> Result<ExitCode> {
 
 fn print_summary(result: &RunResult, currency: &str, rejected: usize) {
     println!(
-        "{:<36} {:>6} {:>16} {:>7}",
-        "owner",
-        "assets",
-        format!("value ({currency})"),
-        "review"
+        "{:<32} {:>6} {:>14} {:>14} {:>14} {:>14} {:>6}",
+        "owner", "assets", "value_point", "p10", "p50", "p90", "review"
     );
+    let money = |v: Option<f64>| v.map_or_else(|| "-".to_string(), thousands);
     for p in &result.portfolios {
-        let owner: String = p.owner.chars().take(36).collect();
+        let owner: String = p.owner.chars().take(32).collect();
         println!(
-            "{owner:<36} {:>6} {:>16} {:>7}",
+            "{owner:<32} {:>6} {:>14} {:>14} {:>14} {:>14} {:>6}",
             p.n_assets,
             thousands(p.value_point),
+            money(p.summary.map(|s| s.p10)),
+            money(p.summary.map(|s| s.p50)),
+            money(p.summary.map(|s| s.p90)),
             p.n_review
         );
     }
     let valued = result.assets.len();
-    println!("\n{valued} asset(s) valued, {rejected} row(s) rejected");
+    println!("\nmoney in {currency}; {valued} asset(s) valued, {rejected} row(s) rejected");
 }
 
 /// Formats money for people: 1234567.891 → "1,234,568".

@@ -379,12 +379,16 @@ impl<'a> RowParser<'a> {
                 );
             }
         }
-        let extra = self
-            .cols
-            .extra
-            .iter()
-            .map(|&i| self.table.cell(i, self.row).unwrap_or("").to_string())
-            .collect();
+        let mut extra = Vec::with_capacity(self.cols.extra.len());
+        for &i in &self.cols.extra {
+            let v = self.table.cell(i, self.row).unwrap_or("");
+            // Carried through "unchanged": a lossy-decoded cell would not be.
+            if v.contains('\u{fffd}') {
+                let column = self.table.headers()[i].clone();
+                self.issue(&column, v, "contains bytes that are not valid UTF-8");
+            }
+            extra.push(v.to_string());
+        }
         let row = self.row + 2;
         match (
             asset_id,
@@ -472,25 +476,39 @@ fn reject_duplicates(parsed: &mut [std::result::Result<Asset, Rejection>]) {
         rows.entry(id).or_default().push(row);
     }
     for r in parsed.iter_mut() {
-        let Ok(a) = r else { continue };
-        let Some(all) = rows.get(&a.asset_id).filter(|v| v.len() > 1) else {
+        let (id, row) = match r {
+            Ok(a) => (a.asset_id.clone(), a.row),
+            Err(rej) => (rej.asset_id.clone(), rej.row),
+        };
+        let Some(all) = rows.get(&id).filter(|v| v.len() > 1) else {
             continue;
         };
         let others: Vec<String> = all
             .iter()
-            .filter(|&&x| x != a.row)
+            .filter(|&&x| x != row)
             .map(|x| x.to_string())
             .collect();
-        *r = Err(Rejection {
-            row: a.row,
-            asset_id: a.asset_id.clone(),
-            column: "asset_id".into(),
-            value: a.asset_id.clone(),
-            reason: format!(
-                "asset_id: duplicate asset_id (also on row {})",
-                others.join(", ")
-            ),
-        });
+        let reason = format!(
+            "asset_id: duplicate asset_id (also on row {})",
+            others.join(", ")
+        );
+        match r {
+            Ok(_) => {
+                *r = Err(Rejection {
+                    row,
+                    asset_id: id.clone(),
+                    column: "asset_id".into(),
+                    value: id,
+                    reason,
+                })
+            }
+            // A copy already rejected for another reason still names the other copies, so
+            // fixing that reason alone does not lead to a second surprise.
+            Err(rej) => {
+                rej.reason.push_str("; ");
+                rej.reason.push_str(&reason);
+            }
+        }
     }
 }
 

@@ -37,10 +37,41 @@ fn format_of(path: &Path) -> Result<Format> {
 }
 
 fn polars_err(path: &Path, e: PolarsError) -> Error {
+    // Polars reports a row longer than the header without its number and with a hint about
+    // its own reader options, which a user cannot act on: name the row instead.
+    if e.to_string().contains("more fields than defined") {
+        let message = match ragged_row(path) {
+            Some((row, fields, width)) => format!(
+                "row {row} has {fields} fields but the header has {width} columns \
+                 (a comma inside a value must be enclosed in double quotes)"
+            ),
+            None => "a row has more fields than the header has columns".to_string(),
+        };
+        return Error::structure(path, message);
+    }
     Error::Polars {
         path: path.to_path_buf(),
         message: e.to_string(),
     }
+}
+
+/// The first data row of a CSV file with more fields than its header, as a spreadsheet numbers
+/// it (header = 1), with its field count and the header's.
+fn ragged_row(path: &Path) -> Option<(usize, usize, usize)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .ok()?;
+    let width = reader.byte_headers().ok()?.len();
+    let mut record = csv::ByteRecord::new();
+    let mut row = 2;
+    while reader.read_byte_record(&mut record).ok()? {
+        if record.len() > width {
+            return Some((row, record.len(), width));
+        }
+        row += 1;
+    }
+    None
 }
 
 impl Table {

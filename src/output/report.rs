@@ -8,6 +8,7 @@ use crate::ingest::Portfolio;
 use crate::market_data::{InputFile, MarketData};
 use crate::params::ModelSet;
 use crate::pipeline::{AssetResult, PortfolioResult, RunResult};
+use crate::simulate::Summary;
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -56,6 +57,9 @@ fn num<T>(rows: &[T], decimals: usize, f: impl Fn(&T) -> Option<f64>) -> Values 
     }
 }
 
+/// Reads one statistic of a distribution summary.
+type SummaryField = fn(&Summary) -> f64;
+
 /// The asset table in contract order, money in the reporting currency.
 pub fn assets_table(assets: &[AssetResult], currency: &str, extra_columns: &[String]) -> OutTable {
     let mut t = OutTable::default();
@@ -70,11 +74,21 @@ pub fn assets_table(assets: &[AssetResult], currency: &str, extra_columns: &[Str
     t.push("value_cost", num(a, 2, |r| r.point.approaches.cost));
     t.push("value_market", num(a, 2, |r| r.point.approaches.market));
     t.push("value_point", num(a, 2, |r| r.point.value_point));
-    for p in ["p05", "p10", "p25", "p50", "p75", "p90", "p95", "mean"] {
-        t.push(p, num(a, 2, |_| None));
+    let pick: [(&str, SummaryField); 8] = [
+        ("p05", |s| s.p05),
+        ("p10", |s| s.p10),
+        ("p25", |s| s.p25),
+        ("p50", |s| s.p50),
+        ("p75", |s| s.p75),
+        ("p90", |s| s.p90),
+        ("p95", |s| s.p95),
+        ("mean", |s| s.mean),
+    ];
+    for (name, f) in pick {
+        t.push(name, num(a, 2, |r| r.summary.as_ref().map(f)));
     }
-    t.push("fsd", num(a, 4, |_| None));
-    t.push("prob_zero", num(a, 4, |_| None));
+    t.push("fsd", num(a, 4, |r| r.summary.and_then(|s| s.fsd)));
+    t.push("prob_zero", num(a, 4, |r| r.summary.map(|s| s.prob_zero)));
     t.push("score", num(a, 0, |_| None));
     t.push("grade", text(a, |_| String::new()));
     t.push("advance_rate", num(a, 4, |_| None));
@@ -101,9 +115,10 @@ pub fn portfolios_table(p: &[PortfolioResult]) -> OutTable {
     let mut t = OutTable::default();
     t.push("owner", text(p, |r| r.owner.clone()));
     t.push("n_assets", num(p, 0, |r| Some(r.n_assets as f64)));
-    for c in ["p10", "p50", "p90", "mean"] {
-        t.push(c, num(p, 2, |_| None));
-    }
+    t.push("p10", num(p, 2, |r| r.summary.map(|s| s.p10)));
+    t.push("p50", num(p, 2, |r| r.summary.map(|s| s.p50)));
+    t.push("p90", num(p, 2, |r| r.summary.map(|s| s.p90)));
+    t.push("mean", num(p, 2, |r| r.summary.map(|s| s.mean)));
     t.push("score", num(p, 0, |_| None));
     t.push("grade", text(p, |_| String::new()));
     t.push("lendable_value", num(p, 2, |_| None));
