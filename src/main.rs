@@ -16,7 +16,8 @@ fn main() -> ExitCode {
     match ipval::cli::run(cli, command_line) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {:#}", anyhow::Error::from(e));
+            // Library errors already carry their cause in the message; the chain would repeat it.
+            eprintln!("error: {}", anyhow::Error::from(e));
             ExitCode::from(1)
         }
     }
