@@ -51,6 +51,7 @@ impl AssetResult {
                     .iter()
                     .map(|s| format!("review: {s}")),
             )
+            .chain(self.point.notes.iter().cloned())
             .chain(r.notes.iter().cloned())
             .collect()
     }

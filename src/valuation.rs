@@ -132,6 +132,8 @@ pub struct PointValue {
     pub value_point: Option<f64>,
     /// Why the asset needs expert review (empty: it does not).
     pub review_reasons: Vec<String>,
+    /// Observations that do not by themselves call for review (economic obsolescence).
+    pub notes: Vec<String>,
 }
 
 /// Resolves one asset's inputs.
@@ -516,6 +518,7 @@ pub fn point_value(asset_type: AssetType, r: &Resolved, models: &ModelSet) -> Po
             approaches: ApproachValues::default(),
             value_point: Some(0.0),
             review_reasons: vec![],
+            notes: vec![],
         };
     }
     let approaches = ApproachValues {
@@ -528,10 +531,17 @@ pub fn point_value(asset_type: AssetType, r: &Resolved, models: &ModelSet) -> Po
     };
     let value_point = approaches.reconcile(&weights);
     let review_reasons = review_reasons(&approaches, &weights, r, models);
+    let notes = match (approaches.cost, approaches.income) {
+        (Some(c), Some(i)) if c > 2.0 * i => {
+            vec!["economic obsolescence: cost exceeds twice the income value".to_string()]
+        }
+        _ => vec![],
+    };
     PointValue {
         approaches,
         value_point,
         review_reasons,
+        notes,
     }
 }
 
@@ -550,11 +560,6 @@ fn review_reasons(
             reasons.push(format!("approaches differ by more than {ratio}×"))
         }
         _ => {}
-    }
-    if let (Some(c), Some(i)) = (v.cost, v.income) {
-        if c > 2.0 * i {
-            reasons.push("economic obsolescence: cost exceeds twice the income value".to_string());
-        }
     }
     for w in &r.weak {
         reasons.push(format!("weak default imputed: {}", weak_name(*w)));
