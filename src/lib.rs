@@ -11,15 +11,20 @@
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod explain;
+pub mod format;
 pub mod ingest;
 pub mod market_data;
 pub mod models;
 pub mod output;
+pub mod overrides;
 pub mod params;
 pub mod pipeline;
 pub mod prec;
+pub mod score;
 pub mod simulate;
 pub mod stats;
+pub mod synth;
 pub mod types;
 pub mod valuation;
 

@@ -73,7 +73,7 @@ pub struct MarketParams {
 }
 
 /// Weights of each approach for one asset type.
-#[derive(Debug, Clone, Copy, Deserialize)]
+#[derive(Debug, Clone, Copy, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ApproachWeights {
     /// Income approach weight.
@@ -263,6 +263,8 @@ pub struct ModelSet {
     pub reconcile: ReconcileParams,
     /// montecarlo.toml
     pub montecarlo: MonteCarloParams,
+    /// scorecard.toml
+    pub scorecard: crate::score::ScorecardParams,
     /// Provenance of each file.
     pub files: Vec<ModelFile>,
 }
@@ -276,6 +278,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("market.toml", include_str!("../models/market.toml")),
     ("reconcile.toml", include_str!("../models/reconcile.toml")),
     ("montecarlo.toml", include_str!("../models/montecarlo.toml")),
+    ("scorecard.toml", include_str!("../models/scorecard.toml")),
 ];
 
 /// The crate's own `models/` folder, used when `--models` is not given and it still exists.
@@ -302,6 +305,7 @@ impl ModelSet {
             market: loader.parse("market.toml")?,
             reconcile: loader.parse("reconcile.toml")?,
             montecarlo: loader.parse("montecarlo.toml")?,
+            scorecard: loader.parse("scorecard.toml")?,
             files: vec![],
         };
         let set = ModelSet {
@@ -317,7 +321,8 @@ impl ModelSet {
         Self::load(None)
     }
 
-    fn validate(&self) -> Result<()> {
+    /// Checks every value (called at load, and after per-asset overrides).
+    pub fn validate(&self) -> Result<()> {
         let i = &self.income;
         rate(
             "income.toml",
@@ -397,6 +402,7 @@ impl ModelSet {
         }
         complete("reconcile.toml", "weights", &r.weights)?;
         self.montecarlo.validate()?;
+        self.scorecard.validate()?;
         for (t, w) in &r.weights {
             let all = [w.income, w.cost, w.market];
             if all.iter().any(|x| !x.is_finite() || *x < 0.0) || all.iter().sum::<f64>() <= 0.0 {

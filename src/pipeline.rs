@@ -10,10 +10,12 @@ use crate::config::RunConfig;
 use crate::error::{Error, Result};
 use crate::ingest::Portfolio;
 use crate::market_data::MarketData;
+use crate::overrides::{Applied, Overrides};
 use crate::params::ModelSet;
+use crate::score::{self, AssetScore, PortfolioScore, ScoreInputs};
 use crate::simulate::{self, AssetSim, Shared, Summary};
 use crate::types::Asset;
-use crate::valuation::{self, Context, PointValue, Resolved};
+use crate::valuation::{self, Context, PointValue, Resolved, Source};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
@@ -31,9 +33,31 @@ pub struct AssetResult {
     pub point: PointValue,
     /// Monte Carlo summary (`None` with `--draws 0` or when no approach applies).
     pub summary: Option<Summary>,
+    /// Score, grade and lending figures.
+    pub score: Option<AssetScore>,
+    /// Expert overrides applied to this asset.
+    pub overrides: Vec<Applied>,
 }
 
 impl AssetResult {
+    /// Attaches the asset's overrides and marks the inputs they changed in the trail.
+    pub fn record_overrides(&mut self, overrides: &Overrides) {
+        self.overrides = overrides.of(&self.asset.asset_id).cloned().collect();
+        for o in &self.overrides {
+            let name = match o.field.as_str() {
+                "useful_life_years" => "remaining_life_years",
+                "grant_probability" => "p_grant",
+                f => f,
+            };
+            for t in self.resolved.trail.iter_mut().filter(|t| t.name == name) {
+                t.source = Source::Override {
+                    reviewer: o.reviewer.clone(),
+                    reason: o.reason.clone(),
+                };
+            }
+        }
+    }
+
     /// Needs expert review.
     pub fn review_flag(&self) -> bool {
         !self.point.review_reasons.is_empty()
@@ -52,6 +76,8 @@ impl AssetResult {
                     .map(|s| format!("review: {s}")),
             )
             .chain(self.point.notes.iter().cloned())
+            .chain(self.overrides.iter().map(Applied::describe))
+            .chain(self.score.as_ref().and_then(|s| s.not_pledgeable.clone()))
             .chain(r.notes.iter().cloned())
             .collect()
     }
@@ -72,6 +98,8 @@ pub struct PortfolioResult {
     pub hhi: Option<f64>,
     /// Assets flagged for review.
     pub n_review: usize,
+    /// Portfolio score and lending.
+    pub score: Option<PortfolioScore>,
 }
 
 /// The whole run's results, sorted by owner then asset_id so that the outputs do not depend
@@ -91,20 +119,68 @@ pub fn run(
     market: &MarketData,
     models: &ModelSet,
 ) -> Result<RunResult> {
-    let ctx = Context {
-        market,
-        models,
-        as_of: cfg.as_of,
-        usd_per_reporting: cfg.usd_per_reporting(market)?,
+    run_with(cfg, portfolio, market, models, &Overrides::default())
+}
+
+/// The contexts of a run: the base one, and one per asset whose model parameters an expert
+/// overrode.
+#[derive(Clone, Copy)]
+pub struct Contexts<'a> {
+    /// The run's context.
+    pub base: Context<'a>,
+    /// Expert overrides.
+    pub overrides: &'a Overrides,
+}
+
+impl<'a> Contexts<'a> {
+    /// The context valuing `asset_id`.
+    pub fn of(&self, asset_id: &str) -> Context<'a> {
+        match self.overrides.models.get(asset_id) {
+            Some(models) => Context {
+                models,
+                ..self.base
+            },
+            None => self.base,
+        }
+    }
+}
+
+/// Values every asset, with expert overrides already applied to `portfolio`: `overrides`
+/// carries their per-asset model parameters and the record of what was changed.
+pub fn run_with(
+    cfg: &RunConfig,
+    portfolio: &Portfolio,
+    market: &MarketData,
+    models: &ModelSet,
+    overrides: &Overrides,
+) -> Result<RunResult> {
+    let ctx = Contexts {
+        base: Context {
+            market,
+            models,
+            as_of: cfg.as_of,
+            usd_per_reporting: cfg.usd_per_reporting(market)?,
+        },
+        overrides,
     };
     let mut order: Vec<&Asset> = portfolio.assets.iter().collect();
     order.sort_by(|a, b| (&a.owner, &a.asset_id).cmp(&(&b.owner, &b.asset_id)));
     let work = || -> RunResult {
-        let mut assets: Vec<AssetResult> = order.par_iter().map(|a| value_asset(a, &ctx)).collect();
+        let mut assets: Vec<AssetResult> = order
+            .par_iter()
+            .map(|a| {
+                let mut r = value_asset(a, &ctx.of(&a.asset_id));
+                r.record_overrides(overrides);
+                r
+            })
+            .collect();
         let portfolios = if cfg.draws == 0 {
-            summarise_points(&assets)
+            assets
+                .par_iter_mut()
+                .for_each(|a| score_asset(a, &ctx.of(&a.asset.asset_id)));
+            summarise_points(&assets, &ctx.base)
         } else {
-            simulate_all(&mut assets, cfg, &ctx)
+            simulate_all(&mut assets, cfg, ctx)
         };
         RunResult { assets, portfolios }
     };
@@ -120,14 +196,68 @@ pub fn run(
 
 /// Values one asset from its central inputs.
 pub fn value_asset(asset: &Asset, ctx: &Context<'_>) -> AssetResult {
-    let resolved = valuation::resolve(asset, ctx);
+    let resolved = valuation::resolve_with(asset, ctx, false);
     let point = valuation::point_value(asset.asset_type, &resolved, ctx.models);
     AssetResult {
         asset: asset.clone(),
         resolved,
         point,
         summary: None,
+        score: None,
+        overrides: vec![],
     }
+}
+
+/// What the scorecard reads of a valued asset.
+pub fn score_inputs(r: &AssetResult, ctx: &Context<'_>) -> ScoreInputs {
+    let a = &r.asset;
+    let v = &r.point.approaches;
+    let applying: Vec<f64> = [v.income, v.cost, v.market].into_iter().flatten().collect();
+    let spread = (applying.len() >= 2).then(|| {
+        let max = applying.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let min = applying.iter().copied().fold(f64::INFINITY, f64::min);
+        if min > 0.0 {
+            max / min
+        } else {
+            f64::INFINITY
+        }
+    });
+    let revenue_evidence = match (a.annual_revenue.is_some(), a.licensed_out) {
+        (true, true) => "licensed",
+        (true, false) => "revenue",
+        (false, _) => "none",
+    };
+    ScoreInputs {
+        fsd: r.summary.and_then(|s| s.fsd),
+        remaining_life: r.resolved.life,
+        status: a.status.to_string(),
+        litigation: a.litigation.to_string(),
+        encumbered: a.encumbered,
+        enforcement_index: ctx
+            .market
+            .countries
+            .get(&a.jurisdiction)
+            .map_or(0.0, |c| c.enforcement_index),
+        asset_type: a.asset_type,
+        revenue_evidence,
+        approach_spread: spread,
+        patent_quality: score::patent_quality(a.forward_citations, a.family_size, a.claims),
+    }
+}
+
+/// Scores a valued (and, with draws, simulated) asset.
+pub fn score_asset(r: &mut AssetResult, ctx: &Context<'_>) {
+    let inputs = score_inputs(r, ctx);
+    // An asset no approach can value lends nothing; otherwise lending needs a simulated p10.
+    let p10 = match r.point.value_point {
+        None => Some(0.0),
+        Some(_) => r.summary.map(|s| s.p10),
+    };
+    let mut score = ctx.models.scorecard.score(&inputs, p10);
+    // Per-characteristic detail is for `explain` (which recomputes it); a million assets would
+    // otherwise carry ten labelled entries each.
+    score.earned = Vec::new();
+    r.score = Some(score);
 }
 
 /// Draws for one asset into `out` (the benchmarked kernel).
@@ -169,8 +299,9 @@ fn progress_bar(cfg: &RunConfig, len: usize) -> ProgressBar {
 fn simulate_all(
     assets: &mut [AssetResult],
     cfg: &RunConfig,
-    ctx: &Context<'_>,
+    contexts: Contexts<'_>,
 ) -> Vec<PortfolioResult> {
+    let ctx = &contexts.base;
     let d = cfg.draws;
     let shared = Shared::new(
         cfg.seed,
@@ -188,14 +319,16 @@ fn simulate_all(
             .par_iter_mut()
             .zip(bufs.par_chunks_mut(d))
             .for_each(|(a, out)| {
+                let ctx = &contexts.of(&a.asset.asset_id);
                 simulate_asset(a, ctx, &shared, cfg.seed, out);
                 let has_value = a.point.value_point.is_some();
                 let mut sorted = out.to_vec();
                 a.summary = Summary::of(&mut sorted).filter(|_| has_value);
+                score_asset(a, ctx);
             });
         for (a, out) in block.iter().zip(bufs.chunks(d)) {
             if running.as_ref().is_some_and(|s| s.owner != a.asset.owner) {
-                owners.extend(running.take().map(OwnerSum::finish));
+                owners.extend(running.take().map(|o| o.finish(ctx)));
             }
             running
                 .get_or_insert_with(|| OwnerSum::new(&a.asset.owner, d))
@@ -203,7 +336,7 @@ fn simulate_all(
         }
         bar.inc(block.len() as u64);
     }
-    owners.extend(running.map(OwnerSum::finish));
+    owners.extend(running.map(|o| o.finish(ctx)));
     bar.finish_and_clear();
     owners
 }
@@ -212,6 +345,7 @@ struct OwnerSum {
     owner: String,
     sum: Vec<f64>,
     p50s: Vec<f64>,
+    scored: Vec<(f64, f64, Option<f64>)>,
     value_point: f64,
     n_review: usize,
 }
@@ -222,6 +356,7 @@ impl OwnerSum {
             owner: owner.to_string(),
             sum: vec![0.0; draws],
             p50s: vec![],
+            scored: vec![],
             value_point: 0.0,
             n_review: 0,
         }
@@ -231,15 +366,19 @@ impl OwnerSum {
         for (s, v) in self.sum.iter_mut().zip(draws) {
             *s += v;
         }
-        self.p50s.push(a.summary.map_or(0.0, |s| s.p50));
+        let p50 = a.summary.map_or(0.0, |s| s.p50);
+        self.p50s.push(p50);
+        self.scored.push(scored(a, p50));
         self.value_point += a.point.value_point.unwrap_or(0.0);
         self.n_review += usize::from(a.review_flag());
     }
 
-    fn finish(mut self) -> PortfolioResult {
+    fn finish(mut self, ctx: &Context<'_>) -> PortfolioResult {
+        let hhi = herfindahl(&self.p50s);
         PortfolioResult {
             n_assets: self.p50s.len(),
-            hhi: herfindahl(&self.p50s),
+            score: Some(ctx.models.scorecard.portfolio(&self.scored, hhi)),
+            hhi,
             summary: Summary::of(&mut self.sum),
             owner: self.owner,
             value_point: self.value_point,
@@ -248,7 +387,17 @@ impl OwnerSum {
     }
 }
 
-fn summarise_points(assets: &[AssetResult]) -> Vec<PortfolioResult> {
+/// (weight, score, lendable value) of an asset for the portfolio score.
+fn scored(a: &AssetResult, weight: f64) -> (f64, f64, Option<f64>) {
+    let s = a.score.as_ref();
+    (
+        weight,
+        s.map_or(0.0, |s| s.score),
+        s.and_then(|s| s.lendable_value),
+    )
+}
+
+fn summarise_points(assets: &[AssetResult], ctx: &Context<'_>) -> Vec<PortfolioResult> {
     assets
         .chunk_by(|a, b| a.asset.owner == b.asset.owner)
         .map(|group| {
@@ -256,12 +405,19 @@ fn summarise_points(assets: &[AssetResult]) -> Vec<PortfolioResult> {
                 .iter()
                 .map(|a| a.point.value_point.unwrap_or(0.0))
                 .collect();
+            let scored: Vec<_> = group
+                .iter()
+                .zip(&values)
+                .map(|(a, v)| scored(a, *v))
+                .collect();
+            let hhi = herfindahl(&values);
             PortfolioResult {
+                score: Some(ctx.models.scorecard.portfolio(&scored, hhi)),
                 owner: group[0].asset.owner.clone(),
                 n_assets: group.len(),
                 value_point: values.iter().sum(),
                 summary: None,
-                hhi: herfindahl(&values),
+                hhi,
                 n_review: group.iter().filter(|a| a.review_flag()).count(),
             }
         })

@@ -23,6 +23,25 @@ pub enum Source {
     Model(String),
     /// Computed from other inputs.
     Derived,
+    /// Set by an expert override.
+    Override {
+        /// Who.
+        reviewer: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Source::Portfolio => f.write_str("portfolio"),
+            Source::MarketData(file) => write!(f, "market data {file}"),
+            Source::Model(file) => write!(f, "model {file}"),
+            Source::Derived => f.write_str("derived"),
+            Source::Override { reviewer, reason } => write!(f, "override by {reviewer}: {reason}"),
+        }
+    }
 }
 
 /// One input with its value and provenance, for the audit trail.
@@ -136,9 +155,16 @@ pub struct PointValue {
     pub notes: Vec<String>,
 }
 
-/// Resolves one asset's inputs.
+/// Resolves one asset's inputs, with the provenance trail.
 pub fn resolve(asset: &Asset, ctx: &Context<'_>) -> Resolved {
+    resolve_with(asset, ctx, true)
+}
+
+/// Resolves one asset's inputs; `trace` keeps the provenance trail (bulk runs drop it to save
+/// memory, `explain` recomputes it: resolution is deterministic).
+pub fn resolve_with(asset: &Asset, ctx: &Context<'_>, trace: bool) -> Resolved {
     let mut r = Resolver::new(asset, ctx);
+    r.tracing = trace;
     r.life();
     r.rates();
     r.cost();
@@ -147,6 +173,7 @@ pub fn resolve(asset: &Asset, ctx: &Context<'_>) -> Resolved {
 }
 
 struct Resolver<'a> {
+    tracing: bool,
     a: &'a Asset,
     ctx: &'a Context<'a>,
     out: Resolved,
@@ -185,10 +212,18 @@ impl<'a> Resolver<'a> {
             notes: vec![],
             trail: vec![],
         };
-        Resolver { a, ctx, out }
+        Resolver {
+            tracing: true,
+            a,
+            ctx,
+            out,
+        }
     }
 
     fn trace(&mut self, name: &'static str, value: f64, source: Source, detail: String) {
+        if !self.tracing {
+            return;
+        }
         self.out.trail.push(Traced {
             name,
             value,
@@ -268,6 +303,13 @@ impl<'a> Resolver<'a> {
     fn rates(&mut self) {
         let a = self.a;
         let m = self.ctx.models;
+        if let (Some(r0), Some(local)) = (self.out.revenue0, a.annual_revenue) {
+            let detail = format!(
+                "annual_revenue {local} {} converted with fx_rates.csv",
+                a.currency
+            );
+            self.trace("revenue0", r0, Source::Portfolio, detail);
+        }
         let country = self.ctx.market.countries.get(&a.jurisdiction);
         let sector = self.ctx.market.sectors.get(&a.sector);
         let has_revenue = a.annual_revenue.is_some();

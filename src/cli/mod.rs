@@ -1,8 +1,12 @@
 //! Command-line interface: flags (phase one) turned into a [`RunConfig`] (phase two), then
 //! one `run` per subcommand. `main.rs` only calls [`run`].
 
+mod explain;
+mod synth;
 mod validate;
 mod value;
+
+pub use synth::SynthArgs;
 
 use crate::config::{self, RunConfig};
 use crate::error::Result;
@@ -27,6 +31,11 @@ pub enum Command {
     Value(ValueArgs),
     /// Check a portfolio against the market data and models without valuing it.
     Validate(InputArgs),
+    /// Print the full audit trail of one asset: inputs and sources, each approach's
+    /// intermediate numbers, the reconciliation, the distribution and the scorecard.
+    Explain(explain::ExplainArgs),
+    /// Write a realistic synthetic portfolio (.csv) for demos and benchmarks.
+    Synth(SynthArgs),
 }
 
 /// Where the inputs are.
@@ -67,6 +76,9 @@ pub struct ValueArgs {
     /// Output folder.
     #[arg(long, default_value = "ipval-out")]
     pub out: PathBuf,
+    /// Expert overrides: CSV with asset_id, field, value, reviewer, reason.
+    #[arg(long, value_name = "FILE")]
+    pub overrides: Option<PathBuf>,
     /// Exit with code 2 when any row is rejected.
     #[arg(long)]
     pub strict: bool,
@@ -123,5 +135,7 @@ pub fn run(cli: Cli, command_line: Vec<String>) -> Result<ExitCode> {
     match cli.command {
         Command::Value(args) => value::run(&args, command_line),
         Command::Validate(args) => validate::run(&args),
+        Command::Explain(args) => explain::run(&args),
+        Command::Synth(args) => synth::run(&args),
     }
 }

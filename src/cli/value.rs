@@ -2,8 +2,10 @@
 
 use super::ValueArgs;
 use crate::error::Result;
+use crate::format::thousands;
 use crate::ingest::{self, market::input_file};
 use crate::output::report::{write_all, RunOutputs};
+use crate::overrides::{self, Overrides};
 use crate::params::ModelSet;
 use crate::pipeline::{self, RunResult};
 use std::process::ExitCode;
@@ -14,8 +16,20 @@ pub fn run(args: &ValueArgs, command_line: Vec<String>) -> Result<ExitCode> {
     let models = ModelSet::load(args.input.models_dir().as_deref())?;
     let market = ingest::market::read(&args.input.market)?;
     cfg.usd_per_reporting(&market)?;
-    let portfolio = ingest::portfolio::read(&args.input.portfolio, &market, cfg.as_of)?;
-    let result = pipeline::run(&cfg, &portfolio, &market, &models)?;
+    let mut portfolio = ingest::portfolio::read(&args.input.portfolio, &market, cfg.as_of)?;
+    let automated = match &args.overrides {
+        Some(path) => Some(with_overrides(
+            path,
+            &cfg,
+            &mut portfolio,
+            &market,
+            &models,
+        )?),
+        None => None,
+    };
+    let none = Overrides::default();
+    let ov = automated.as_ref().map_or(&none, |(o, _, _)| o);
+    let result = pipeline::run_with(&cfg, &portfolio, &market, &models, ov)?;
     let outputs = RunOutputs {
         cfg: &cfg,
         portfolio: &portfolio,
@@ -23,6 +37,8 @@ pub fn run(args: &ValueArgs, command_line: Vec<String>) -> Result<ExitCode> {
         market: &market,
         models: &models,
         result: &result,
+        overrides: automated.as_ref().map(|(o, r, _)| (o, r)),
+        extra_inputs: automated.iter().map(|(_, _, f)| f.clone()).collect(),
     };
     let written = write_all(&outputs)?;
     print_summary(&result, &cfg.currency, portfolio.rejected.len());
@@ -40,41 +56,63 @@ pub fn run(args: &ValueArgs, command_line: Vec<String>) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Applies the overrides to `portfolio` and values the overridden assets as the automated run
+/// would have (each asset's draws are independent of the others, so a subset run gives the
+/// same numbers as the full one).
+fn with_overrides(
+    path: &std::path::Path,
+    cfg: &crate::config::RunConfig,
+    portfolio: &mut crate::ingest::Portfolio,
+    market: &crate::market_data::MarketData,
+    models: &ModelSet,
+) -> Result<(Overrides, RunResult, crate::market_data::InputFile)> {
+    let original = portfolio.clone();
+    let ov = overrides::apply(path, portfolio, market, models, cfg.as_of)?;
+    let touched: std::collections::HashSet<&str> =
+        ov.applied.iter().map(|a| a.asset_id.as_str()).collect();
+    let subset = crate::ingest::Portfolio {
+        assets: original
+            .assets
+            .iter()
+            .filter(|a| touched.contains(a.asset_id.as_str()))
+            .cloned()
+            .collect(),
+        ..original.clone()
+    };
+    let automated = pipeline::run(cfg, &subset, market, models)?;
+    Ok((ov, automated, input_file(path)?))
+}
+
 fn print_summary(result: &RunResult, currency: &str, rejected: usize) {
     println!(
-        "{:<32} {:>6} {:>14} {:>14} {:>14} {:>14} {:>6}",
-        "owner", "assets", "value_point", "p10", "p50", "p90", "review"
+        "{:<30} {:>6} {:>13} {:>13} {:>13} {:>5} {:>5} {:>13} {:>6}",
+        "owner", "assets", "p10", "p50", "p90", "score", "grade", "lendable", "review"
     );
     let money = |v: Option<f64>| v.map_or_else(|| "-".to_string(), thousands);
     for p in &result.portfolios {
-        let owner: String = p.owner.chars().take(32).collect();
+        let owner: String = p.owner.chars().take(30).collect();
+        let s = p.summary;
+        let sc = p.score.as_ref();
         println!(
-            "{owner:<32} {:>6} {:>14} {:>14} {:>14} {:>14} {:>6}",
+            "{owner:<30} {:>6} {:>13} {:>13} {:>13} {:>5} {:>5} {:>13} {:>6}",
             p.n_assets,
-            thousands(p.value_point),
-            money(p.summary.map(|s| s.p10)),
-            money(p.summary.map(|s| s.p50)),
-            money(p.summary.map(|s| s.p90)),
+            money(
+                s.map(|s| s.p10)
+                    .or(Some(p.value_point).filter(|_| s.is_none()))
+            ),
+            money(s.map(|s| s.p50)),
+            money(s.map(|s| s.p90)),
+            sc.map_or("-".to_string(), |x| format!("{:.0}", x.score)),
+            sc.map_or("-", |x| x.grade.as_str()),
+            money(sc.and_then(|x| x.lendable_value)),
             p.n_review
         );
     }
     let valued = result.assets.len();
     println!("\nmoney in {currency}; {valued} asset(s) valued, {rejected} row(s) rejected");
-}
-
-/// Formats money for people: 1234567.891 → "1,234,568".
-pub fn thousands(v: f64) -> String {
-    let s = format!("{:.0}", v.abs());
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if v < -0.5 {
-        format!("-{out}")
-    } else {
-        out
+    if result.portfolios.iter().all(|p| p.summary.is_none()) {
+        println!(
+            "--draws 0: point values shown under p10; percentiles and lendable values need draws"
+        );
     }
 }

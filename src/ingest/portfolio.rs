@@ -6,7 +6,7 @@ use super::table::{normalise, Table};
 use crate::error::{Error, Result};
 use crate::market_data::MarketData;
 use crate::types::{Asset, AssetType, Litigation, Status};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -264,45 +264,15 @@ impl<'a> RowParser<'a> {
     }
 
     fn text(&mut self, column: &'static str) -> Option<String> {
-        self.req(column, |s| {
-            if s.chars().count() > MAX_TEXT {
-                Err(CellError::Value(format!(
-                    "longer than {MAX_TEXT} characters"
-                )))
-            } else if s.chars().any(char::is_control) {
-                Err(CellError::Value("contains control characters".into()))
-            } else {
-                Ok(s.to_string())
-            }
-        })
+        self.req(column, rules::text)
     }
 
     fn money(&mut self, column: &'static str) -> Option<f64> {
-        self.opt(column, |s| cell::number_in(s, 0.0, false, MAX_MONEY, false))
+        self.opt(column, rules::money)
     }
 
     fn count(&mut self, column: &'static str) -> Option<u32> {
-        self.opt(column, |s| {
-            cell::integer(s, 0, 10_000_000).map(|v| v as u32)
-        })
-    }
-
-    fn key(
-        &mut self,
-        column: &'static str,
-        known: impl Fn(&str) -> bool,
-        file: &str,
-    ) -> Option<String> {
-        self.req(column, |s| {
-            let k = s.to_string();
-            if known(&k) {
-                Ok(k)
-            } else {
-                Err(CellError::Value(format!(
-                    "`{s}` is not in the market data's {file}"
-                )))
-            }
-        })
+        self.opt(column, rules::count)
     }
 
     fn parse(mut self) -> std::result::Result<Asset, Rejection> {
@@ -311,49 +281,23 @@ impl<'a> RowParser<'a> {
         let asset_id = self.text("asset_id");
         let owner = self.text("owner");
         let asset_type: Option<AssetType> = self.req("asset_type", cell::code);
-        let jurisdiction = self
-            .key(
-                "jurisdiction",
-                |k| m.countries.contains_key(&k.to_ascii_uppercase()),
-                "countries.csv",
-            )
-            .map(|j| j.to_ascii_uppercase());
-        let sector = self.key("sector", |k| m.sectors.contains_key(k), "sectors.csv");
+        let jurisdiction = self.req("jurisdiction", |s| rules::jurisdiction(s, m));
+        let sector = self.req("sector", |s| rules::sector(s, m));
         let status: Option<Status> = self.req("status", cell::code);
         let filing_date = self.req("filing_date", cell::date);
         let expiry_date = self.opt("expiry_date", cell::date);
         let currency = match self.raw("currency") {
             None => Some("USD".to_string()),
-            Some(_) => self.opt("currency", |s| {
-                let c = s.to_ascii_uppercase();
-                if m.fx.contains_key(&c) {
-                    Ok(c)
-                } else {
-                    Err(CellError::Value(format!(
-                        "`{s}` has no rate in the market data's fx_rates.csv"
-                    )))
-                }
-            }),
+            Some(_) => self.opt("currency", |s| rules::currency(s, m)),
         };
         let annual_revenue = self.money("annual_revenue");
-        let revenue_growth = self.opt("revenue_growth", |s| {
-            cell::number_in(s, -1.0, true, 10.0, false)
-        });
-        let royalty_rate = self.opt("royalty_rate", |s| {
-            cell::number_in(s, 0.0, false, 1.0, true)
-        });
-        let discount_rate = self.opt("discount_rate", |s| {
-            cell::number_in(s, 0.0, true, 10.0, false)
-        });
-        let tax_rate = self.opt("tax_rate", |s| cell::number_in(s, 0.0, false, 1.0, true));
-        let useful_life_years = self.opt("useful_life_years", |s| {
-            cell::number_in(s, 0.0, true, MAX_LIFE_YEARS, false)
-        });
+        let revenue_growth = self.opt("revenue_growth", rules::growth);
+        let royalty_rate = self.opt("royalty_rate", rules::unit_rate);
+        let discount_rate = self.opt("discount_rate", rules::discount);
+        let tax_rate = self.opt("tax_rate", rules::unit_rate);
+        let useful_life_years = self.opt("useful_life_years", rules::life);
         let development_cost = self.money("development_cost");
-        let this_year = i64::from(as_of.year());
-        let development_year = self.opt("development_year", |s| {
-            cell::integer(s, 1800, this_year).map(|y| y as i32)
-        });
+        let development_year = self.opt("development_year", |s| rules::year(s, as_of));
         let forward_citations = self.count("forward_citations");
         let family_size = self.count("family_size");
         let claims = self.count("claims");
@@ -364,19 +308,8 @@ impl<'a> RowParser<'a> {
         let licensed_out = self.opt("licensed_out", cell::boolean).unwrap_or(false);
 
         if let Some(f) = filing_date {
-            if f > as_of {
-                self.issue(
-                    "filing_date",
-                    &f.to_string(),
-                    format!("after the valuation date {as_of}"),
-                );
-            }
-            if let Some(e) = expiry_date.filter(|e| *e < f) {
-                self.issue(
-                    "expiry_date",
-                    &e.to_string(),
-                    format!("before the filing date {f}"),
-                );
+            for (column, value, reason) in rules::dates(f, expiry_date, as_of) {
+                self.issue(column, &value, reason);
             }
         }
         let mut extra = Vec::with_capacity(self.cols.extra.len());
@@ -522,4 +455,219 @@ fn split(parsed: Vec<std::result::Result<Asset, Rejection>>) -> (Vec<Asset>, Vec
         }
     }
     (assets, rejected)
+}
+
+/// The rule for each portfolio column, shared by the row parser and expert overrides so that an
+/// override is held to exactly the checks of an input row.
+pub mod rules {
+    use super::{MAX_LIFE_YEARS, MAX_MONEY, MAX_TEXT};
+    use crate::ingest::cell::{self, CellError};
+    use crate::market_data::MarketData;
+    use crate::types::Asset;
+    use chrono::{Datelike, NaiveDate};
+
+    type Rule<T> = Result<T, CellError>;
+
+    /// Identifiers and names: bounded length, no control characters.
+    pub fn text(s: &str) -> Rule<String> {
+        if s.chars().count() > MAX_TEXT {
+            Err(CellError::Value(format!(
+                "longer than {MAX_TEXT} characters"
+            )))
+        } else if s.chars().any(char::is_control) {
+            Err(CellError::Value("contains control characters".into()))
+        } else {
+            Ok(s.to_string())
+        }
+    }
+
+    fn key(s: &str, known: bool, file: &str) -> Rule<String> {
+        if known {
+            Ok(s.to_string())
+        } else {
+            Err(CellError::Value(format!(
+                "`{s}` is not in the market data's {file}"
+            )))
+        }
+    }
+
+    /// A jurisdiction of countries.csv (upper-cased).
+    pub fn jurisdiction(s: &str, m: &MarketData) -> Rule<String> {
+        let j = s.to_ascii_uppercase();
+        key(s, m.countries.contains_key(&j), "countries.csv").map(|_| j)
+    }
+
+    /// A sector of sectors.csv.
+    pub fn sector(s: &str, m: &MarketData) -> Rule<String> {
+        key(s, m.sectors.contains_key(s), "sectors.csv")
+    }
+
+    /// A currency with an FX rate (upper-cased).
+    pub fn currency(s: &str, m: &MarketData) -> Rule<String> {
+        let c = s.to_ascii_uppercase();
+        if m.fx.contains_key(&c) {
+            Ok(c)
+        } else {
+            Err(CellError::Value(format!(
+                "`{s}` has no rate in the market data's fx_rates.csv"
+            )))
+        }
+    }
+
+    /// Money: 0 ≤ x ≤ MAX_MONEY.
+    pub fn money(s: &str) -> Rule<f64> {
+        cell::number_in(s, 0.0, false, MAX_MONEY, false)
+    }
+
+    /// Growth: −1 < g ≤ 10.
+    pub fn growth(s: &str) -> Rule<f64> {
+        cell::number_in(s, -1.0, true, 10.0, false)
+    }
+
+    /// Royalty and tax rates: 0 ≤ r < 1.
+    pub fn unit_rate(s: &str) -> Rule<f64> {
+        cell::number_in(s, 0.0, false, 1.0, true)
+    }
+
+    /// Discount rate: 0 < k ≤ 10.
+    pub fn discount(s: &str) -> Rule<f64> {
+        cell::number_in(s, 0.0, true, 10.0, false)
+    }
+
+    /// Useful life: 0 < n ≤ MAX_LIFE_YEARS.
+    pub fn life(s: &str) -> Rule<f64> {
+        cell::number_in(s, 0.0, true, MAX_LIFE_YEARS, false)
+    }
+
+    /// A year from 1800 to the valuation year.
+    pub fn year(s: &str, as_of: NaiveDate) -> Rule<i32> {
+        cell::integer(s, 1800, i64::from(as_of.year())).map(|y| y as i32)
+    }
+
+    /// A count: 0 … 10,000,000.
+    pub fn count(s: &str) -> Rule<u32> {
+        cell::integer(s, 0, 10_000_000).map(|v| v as u32)
+    }
+
+    /// Checks across dates: (column, value, reason) for each problem.
+    pub fn dates(
+        filing: NaiveDate,
+        expiry: Option<NaiveDate>,
+        as_of: NaiveDate,
+    ) -> Vec<(&'static str, String, String)> {
+        let mut out = vec![];
+        if filing > as_of {
+            out.push((
+                "filing_date",
+                filing.to_string(),
+                format!("after the valuation date {as_of}"),
+            ));
+        }
+        if let Some(e) = expiry.filter(|e| *e < filing) {
+            out.push((
+                "expiry_date",
+                e.to_string(),
+                format!("before the filing date {filing}"),
+            ));
+        }
+        out
+    }
+
+    /// The current value of a portfolio column as text (`None` for an unknown column).
+    pub fn get(a: &Asset, column: &str) -> Option<String> {
+        let o = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+        let u = |v: Option<u32>| v.map(|v| v.to_string()).unwrap_or_default();
+        Some(match column {
+            "owner" => a.owner.clone(),
+            "asset_type" => a.asset_type.to_string(),
+            "jurisdiction" => a.jurisdiction.clone(),
+            "sector" => a.sector.clone(),
+            "status" => a.status.to_string(),
+            "filing_date" => a.filing_date.to_string(),
+            "expiry_date" => a.expiry_date.map(|d| d.to_string()).unwrap_or_default(),
+            "currency" => a.currency.clone(),
+            "annual_revenue" => o(a.annual_revenue),
+            "revenue_growth" => o(a.revenue_growth),
+            "royalty_rate" => o(a.royalty_rate),
+            "discount_rate" => o(a.discount_rate),
+            "tax_rate" => o(a.tax_rate),
+            "useful_life_years" => o(a.useful_life_years),
+            "development_cost" => o(a.development_cost),
+            "development_year" => a
+                .development_year
+                .map(|y| y.to_string())
+                .unwrap_or_default(),
+            "forward_citations" => u(a.forward_citations),
+            "family_size" => u(a.family_size),
+            "claims" => u(a.claims),
+            "litigation" => a.litigation.to_string(),
+            "encumbered" => a.encumbered.to_string(),
+            "licensed_out" => a.licensed_out.to_string(),
+            _ => return None,
+        })
+    }
+
+    /// Sets one column of a validated asset from text, with the column's rule; `None` when the
+    /// column is not a portfolio column. An empty value clears an optional column.
+    pub fn set(
+        a: &mut Asset,
+        column: &str,
+        s: &str,
+        m: &MarketData,
+        as_of: NaiveDate,
+    ) -> Option<Rule<()>> {
+        let opt = |f: fn(&str) -> Rule<f64>| {
+            if s.is_empty() {
+                Ok(None)
+            } else {
+                f(s).map(Some)
+            }
+        };
+        let optu = |s: &str| {
+            if s.is_empty() {
+                Ok(None)
+            } else {
+                count(s).map(Some)
+            }
+        };
+        let r = match column {
+            "owner" => text(s).map(|v| a.owner = v),
+            "asset_type" => cell::code(s).map(|v| a.asset_type = v),
+            "jurisdiction" => jurisdiction(s, m).map(|v| a.jurisdiction = v),
+            "sector" => sector(s, m).map(|v| a.sector = v),
+            "status" => cell::code(s).map(|v| a.status = v),
+            "filing_date" => cell::date(s).map(|v| a.filing_date = v),
+            "expiry_date" if s.is_empty() => {
+                a.expiry_date = None;
+                Ok(())
+            }
+            "expiry_date" => cell::date(s).map(|v| a.expiry_date = Some(v)),
+            "currency" => currency(s, m).map(|v| a.currency = v),
+            "annual_revenue" => opt(money).map(|v| a.annual_revenue = v),
+            "revenue_growth" => opt(growth).map(|v| a.revenue_growth = v),
+            "royalty_rate" => opt(unit_rate).map(|v| a.royalty_rate = v),
+            "discount_rate" => opt(discount).map(|v| a.discount_rate = v),
+            "tax_rate" => opt(unit_rate).map(|v| a.tax_rate = v),
+            "useful_life_years" => opt(life).map(|v| a.useful_life_years = v),
+            "development_cost" => opt(money).map(|v| a.development_cost = v),
+            "development_year" if s.is_empty() => {
+                a.development_year = None;
+                Ok(())
+            }
+            "development_year" => year(s, as_of).map(|v| a.development_year = Some(v)),
+            "forward_citations" => optu(s).map(|v| a.forward_citations = v),
+            "family_size" => optu(s).map(|v| a.family_size = v),
+            "claims" => optu(s).map(|v| a.claims = v),
+            "litigation" => cell::code(s).map(|v| a.litigation = v),
+            "encumbered" => cell::boolean(s).map(|v| a.encumbered = v),
+            "licensed_out" => cell::boolean(s).map(|v| a.licensed_out = v),
+            _ => return None,
+        };
+        Some(r.and_then(
+            |()| match dates(a.filing_date, a.expiry_date, as_of).first() {
+                Some((_, _, reason)) => Err(CellError::Value(reason.clone())),
+                None => Ok(()),
+            },
+        ))
+    }
 }

@@ -6,6 +6,7 @@ use crate::config::RunConfig;
 use crate::error::Result;
 use crate::ingest::Portfolio;
 use crate::market_data::{InputFile, MarketData};
+use crate::overrides::{Applied, Overrides};
 use crate::params::ModelSet;
 use crate::pipeline::{AssetResult, PortfolioResult, RunResult};
 use crate::simulate::Summary;
@@ -89,12 +90,37 @@ pub fn assets_table(assets: &[AssetResult], currency: &str, extra_columns: &[Str
     }
     t.push("fsd", num(a, 4, |r| r.summary.and_then(|s| s.fsd)));
     t.push("prob_zero", num(a, 4, |r| r.summary.map(|s| s.prob_zero)));
-    t.push("score", num(a, 0, |_| None));
-    t.push("grade", text(a, |_| String::new()));
-    t.push("advance_rate", num(a, 4, |_| None));
-    t.push("lendable_value", num(a, 2, |_| None));
-    for r in ["reason_1", "reason_2", "reason_3", "reason_4"] {
-        t.push(r, text(a, |_| String::new()));
+    t.push("score", num(a, 0, |r| r.score.as_ref().map(|s| s.score)));
+    t.push(
+        "grade",
+        text(a, |r| {
+            r.score
+                .as_ref()
+                .map(|s| s.grade.clone())
+                .unwrap_or_default()
+        }),
+    );
+    t.push(
+        "advance_rate",
+        num(a, 4, |r| r.score.as_ref().map(|s| s.advance_rate)),
+    );
+    t.push(
+        "lendable_value",
+        num(a, 2, |r| r.score.as_ref().and_then(|s| s.lendable_value)),
+    );
+    for (i, name) in ["reason_1", "reason_2", "reason_3", "reason_4"]
+        .into_iter()
+        .enumerate()
+    {
+        t.push(
+            name,
+            text(a, |r| {
+                r.score
+                    .as_ref()
+                    .and_then(|s| s.reasons.get(i).cloned())
+                    .unwrap_or_default()
+            }),
+        );
     }
     t.push(
         "review_flag",
@@ -119,12 +145,31 @@ pub fn portfolios_table(p: &[PortfolioResult]) -> OutTable {
     t.push("p50", num(p, 2, |r| r.summary.map(|s| s.p50)));
     t.push("p90", num(p, 2, |r| r.summary.map(|s| s.p90)));
     t.push("mean", num(p, 2, |r| r.summary.map(|s| s.mean)));
-    t.push("score", num(p, 0, |_| None));
-    t.push("grade", text(p, |_| String::new()));
-    t.push("lendable_value", num(p, 2, |_| None));
+    t.push("score", num(p, 0, |r| r.score.as_ref().map(|s| s.score)));
+    t.push(
+        "grade",
+        text(p, |r| {
+            r.score
+                .as_ref()
+                .map(|s| s.grade.clone())
+                .unwrap_or_default()
+        }),
+    );
+    t.push(
+        "lendable_value",
+        num(p, 2, |r| r.score.as_ref().and_then(|s| s.lendable_value)),
+    );
     t.push("hhi", num(p, 4, |r| r.hhi));
     t.push("value_point", num(p, 2, |r| Some(r.value_point)));
     t.push("n_review", num(p, 0, |r| Some(r.n_review as f64)));
+    t.push(
+        "concentration_penalty",
+        num(p, 1, |r| r.score.as_ref().map(|s| s.concentration_penalty)),
+    );
+    t.push(
+        "haircut",
+        num(p, 4, |r| r.score.as_ref().map(|s| s.haircut)),
+    );
     t
 }
 
@@ -180,6 +225,8 @@ pub struct Manifest {
     pub counts: Counts,
     /// Files written (relative to the output folder).
     pub outputs: Vec<String>,
+    /// Expert overrides applied.
+    pub overrides: Vec<Applied>,
 }
 
 /// Everything `write_all` needs.
@@ -196,6 +243,10 @@ pub struct RunOutputs<'a> {
     pub models: &'a ModelSet,
     /// Results.
     pub result: &'a RunResult,
+    /// Expert overrides and the automated results of the assets they changed.
+    pub overrides: Option<(&'a Overrides, &'a RunResult)>,
+    /// Extra input files (the overrides file), for the manifest.
+    pub extra_inputs: Vec<InputFile>,
 }
 
 /// Writes assets, portfolios, rejected and manifest into the output folder; returns the paths.
@@ -203,11 +254,14 @@ pub fn write_all(o: &RunOutputs<'_>) -> Result<Vec<PathBuf>> {
     let dir = &o.cfg.out_dir;
     std::fs::create_dir_all(dir).map_err(|e| crate::error::Error::io(dir, e))?;
     let assets_name = format!("assets.{}", o.cfg.format.ext());
-    let assets = assets_table(
+    let mut assets = assets_table(
         &o.result.assets,
         &o.cfg.currency,
         &o.portfolio.extra_columns,
     );
+    if let Some((_, automated)) = o.overrides {
+        automated_columns(&mut assets, &o.result.assets, automated);
+    }
     assets.write(&dir.join(&assets_name), o.cfg.format)?;
     portfolios_table(&o.result.portfolios).write(&dir.join("portfolios.csv"), Format::Csv)?;
     rejected_table(o.portfolio).write(&dir.join("rejected.csv"), Format::Csv)?;
@@ -230,6 +284,7 @@ fn manifest(o: &RunOutputs<'_>, outputs: &[String]) -> Manifest {
     let cfg = o.cfg;
     let inputs = std::iter::once(o.portfolio_file.clone())
         .chain(o.market.files.iter().cloned())
+        .chain(o.extra_inputs.iter().cloned())
         .collect();
     Manifest {
         version: env!("CARGO_PKG_VERSION"),
@@ -249,5 +304,55 @@ fn manifest(o: &RunOutputs<'_>, outputs: &[String]) -> Manifest {
             review: o.result.assets.iter().filter(|a| a.review_flag()).count(),
         },
         outputs: outputs.to_vec(),
+        overrides: o
+            .overrides
+            .map(|(ov, _)| ov.applied.clone())
+            .unwrap_or_default(),
     }
+}
+
+/// With overrides, each asset also shows what the automated valuation said, so the change is
+/// visible: `automated_value_point, automated_p50, automated_score, automated_grade, overrides`.
+fn automated_columns(t: &mut OutTable, assets: &[AssetResult], automated: &RunResult) {
+    let by_id: std::collections::HashMap<&str, &AssetResult> = automated
+        .assets
+        .iter()
+        .map(|a| (a.asset.asset_id.as_str(), a))
+        .collect();
+    let auto = |r: &AssetResult| {
+        by_id
+            .get(r.asset.asset_id.as_str())
+            .copied()
+            .filter(|_| !r.overrides.is_empty())
+    };
+    t.push(
+        "automated_value_point",
+        num(assets, 2, |r| auto(r).and_then(|a| a.point.value_point)),
+    );
+    t.push(
+        "automated_p50",
+        num(assets, 2, |r| {
+            auto(r).and_then(|a| a.summary.map(|s| s.p50))
+        }),
+    );
+    t.push(
+        "automated_score",
+        num(assets, 0, |r| {
+            auto(r).and_then(|a| a.score.as_ref().map(|s| s.score))
+        }),
+    );
+    let grade = |r: &AssetResult| {
+        auto(r)
+            .and_then(|a| a.score.as_ref().map(|s| s.grade.clone()))
+            .unwrap_or_default()
+    };
+    t.push("automated_grade", text(assets, grade));
+    let described = |r: &AssetResult| {
+        r.overrides
+            .iter()
+            .map(Applied::describe)
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    t.push("overrides", text(assets, described));
 }

@@ -1,0 +1,473 @@
+//! Credit-score-style estimates (methods.md, "Score, grade and lending"): a points scorecard
+//! whose bin points sum to a 300–850 score, a grade, reason codes, an advance rate and a
+//! lendable value, per asset and per portfolio. The scorecard itself is data
+//! (`models/scorecard.toml`), refitted by `ipval calibrate`.
+
+use crate::error::{Error, Result};
+use crate::types::AssetType;
+use serde::{Deserialize, Serialize};
+
+/// A numeric or categorical bin and its points.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged, deny_unknown_fields)]
+pub enum Bin {
+    /// Values strictly below `below` (bins are tested in order).
+    Numeric {
+        /// Exclusive upper bound; `inf` for the last bin.
+        below: f64,
+        /// Points scored.
+        points: f64,
+    },
+    /// Values equal to one of `values`.
+    Categorical {
+        /// The category codes.
+        values: Vec<String>,
+        /// Points scored.
+        points: f64,
+    },
+}
+
+impl Bin {
+    /// Points of the bin.
+    pub fn points(&self) -> f64 {
+        match self {
+            Bin::Numeric { points, .. } | Bin::Categorical { points, .. } => *points,
+        }
+    }
+}
+
+/// What a characteristic measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Variable {
+    /// Forecast standard deviation of the value.
+    Fsd,
+    /// Remaining useful life in years.
+    RemainingLife,
+    /// Legal status code.
+    Status,
+    /// Litigation code.
+    Litigation,
+    /// `true` / `false`.
+    Encumbered,
+    /// The jurisdiction's enforcement index (0–1).
+    EnforcementIndex,
+    /// Asset type code.
+    AssetType,
+    /// `licensed`, `revenue` or `none`.
+    RevenueEvidence,
+    /// Largest / smallest applying approach.
+    ApproachSpread,
+    /// Patent quality index (0–1) from citations, family size and claims.
+    PatentQuality,
+}
+
+/// One scorecard characteristic.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Characteristic {
+    /// Stable reason code, e.g. `R02`.
+    pub code: String,
+    /// Name, e.g. `remaining life`.
+    pub name: String,
+    /// What it measures.
+    pub variable: Variable,
+    /// Reason sentence; `{value}` is replaced by the asset's figure.
+    pub reason: String,
+    /// Points when the value is unknown (default: the worst bin).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing: Option<f64>,
+    /// Reason sentence when the value is unknown (default: `reason` with `unknown`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing_reason: Option<String>,
+    /// Points when the characteristic does not apply (default: the best bin).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_applicable: Option<f64>,
+    /// Bins in order.
+    pub bins: Vec<Bin>,
+}
+
+/// A grade's cut-off and advance rate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GradeCut {
+    /// Grade label.
+    pub grade: String,
+    /// Lowest score of the grade.
+    pub min_score: f64,
+    /// Share of p10 a lender advances.
+    pub advance_rate: f64,
+}
+
+/// `models/scorecard.toml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScorecardParams {
+    /// Score at `base_odds`.
+    pub base_score: f64,
+    /// Good:bad odds at `base_score`.
+    pub base_odds: f64,
+    /// Points to double the odds.
+    pub pdo: f64,
+    /// Lowest score.
+    pub min_score: f64,
+    /// Highest score.
+    pub max_score: f64,
+    /// Grades from best to worst.
+    pub grades: Vec<GradeCut>,
+    /// Asset types that cannot be pledged.
+    pub not_pledgeable: Vec<AssetType>,
+    /// HHI above which the portfolio is penalised.
+    pub concentration_threshold: f64,
+    /// Score penalty at HHI 1.
+    pub concentration_max_penalty: f64,
+    /// Lendable-value haircut at HHI 1.
+    pub concentration_max_haircut: f64,
+    /// The characteristics.
+    pub characteristics: Vec<Characteristic>,
+}
+
+/// What was observed of one characteristic for one asset.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Observed {
+    /// A number.
+    Num(f64),
+    /// A category code.
+    Cat(String),
+    /// Unknown.
+    Missing,
+    /// Does not apply to this asset.
+    NotApplicable,
+}
+
+/// Everything the scorecard reads of one asset.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoreInputs {
+    /// fsd of the simulated value.
+    pub fsd: Option<f64>,
+    /// Remaining life n.
+    pub remaining_life: f64,
+    /// Status code.
+    pub status: String,
+    /// Litigation code.
+    pub litigation: String,
+    /// Encumbered.
+    pub encumbered: bool,
+    /// Enforcement index of the jurisdiction.
+    pub enforcement_index: f64,
+    /// Asset type.
+    pub asset_type: AssetType,
+    /// `licensed`, `revenue` or `none`.
+    pub revenue_evidence: &'static str,
+    /// Largest / smallest approach (`None` when fewer than two apply).
+    pub approach_spread: Option<f64>,
+    /// Patent quality index (`None` for a patent without data; ignored for other types).
+    pub patent_quality: Option<f64>,
+}
+
+impl ScoreInputs {
+    /// The observed value of a variable.
+    pub fn observe(&self, v: Variable) -> Observed {
+        match v {
+            Variable::Fsd => self.fsd.map_or(Observed::Missing, Observed::Num),
+            Variable::RemainingLife => Observed::Num(self.remaining_life),
+            Variable::Status => Observed::Cat(self.status.clone()),
+            Variable::Litigation => Observed::Cat(self.litigation.clone()),
+            Variable::Encumbered => Observed::Cat(self.encumbered.to_string()),
+            Variable::EnforcementIndex => Observed::Num(self.enforcement_index),
+            Variable::AssetType => Observed::Cat(self.asset_type.to_string()),
+            Variable::RevenueEvidence => Observed::Cat(self.revenue_evidence.to_string()),
+            Variable::ApproachSpread => self
+                .approach_spread
+                .map_or(Observed::Missing, Observed::Num),
+            Variable::PatentQuality if self.asset_type != AssetType::Patent => {
+                Observed::NotApplicable
+            }
+            Variable::PatentQuality => self.patent_quality.map_or(Observed::Missing, Observed::Num),
+        }
+    }
+}
+
+/// Points earned on one characteristic.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Earned {
+    /// Reason code.
+    pub code: String,
+    /// Characteristic name.
+    pub name: String,
+    /// The asset's value.
+    pub observed: Observed,
+    /// The value as the reason sentences print it.
+    pub shown: String,
+    /// Points earned.
+    pub points: f64,
+    /// Points of the best bin.
+    pub best: f64,
+}
+
+/// An asset's score and lending figures.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AssetScore {
+    /// 300–850, rounded to a whole point.
+    pub score: f64,
+    /// Grade label.
+    pub grade: String,
+    /// Advance rate applied (0 when not pledgeable).
+    pub advance_rate: f64,
+    /// `advance_rate × p10`, when p10 is known.
+    pub lendable_value: Option<f64>,
+    /// Up to four reason codes with their sentences, most points lost first.
+    pub reasons: Vec<String>,
+    /// Points per characteristic (empty in bulk runs' results; `explain` recomputes it).
+    pub earned: Vec<Earned>,
+    /// Why the advance rate is 0 whatever the grade, if so.
+    pub not_pledgeable: Option<String>,
+}
+
+/// How many reason codes an asset reports.
+pub const REASONS: usize = 4;
+
+impl ScorecardParams {
+    /// Checks the scorecard's structure (called at load).
+    pub fn validate(&self) -> Result<()> {
+        let err = |m: String| Error::Model {
+            file: "scorecard.toml".into(),
+            message: m,
+        };
+        if !(self.pdo > 0.0 && self.base_odds > 0.0 && self.min_score < self.max_score) {
+            return Err(err(
+                "pdo and base_odds must be > 0 and min_score < max_score".into(),
+            ));
+        }
+        if self.grades.is_empty()
+            || self
+                .grades
+                .windows(2)
+                .any(|w| w[0].min_score <= w[1].min_score)
+        {
+            return Err(err(
+                "grades must be listed from best to worst with falling min_score".into(),
+            ));
+        }
+        if let Some(g) = self
+            .grades
+            .iter()
+            .find(|g| !(0.0..=1.0).contains(&g.advance_rate))
+        {
+            return Err(err(format!(
+                "grade {}: advance_rate must be in [0, 1]",
+                g.grade
+            )));
+        }
+        for c in &self.characteristics {
+            if c.bins.is_empty() {
+                return Err(err(format!("{}: no bins", c.code)));
+            }
+            let numeric = c.bins.iter().all(|b| matches!(b, Bin::Numeric { .. }));
+            let categorical = c.bins.iter().all(|b| matches!(b, Bin::Categorical { .. }));
+            if !(numeric || categorical) {
+                return Err(err(format!(
+                    "{}: mixes numeric and categorical bins",
+                    c.code
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// score = offset + factor · ln(odds): the scaling's factor.
+    pub fn factor(&self) -> f64 {
+        self.pdo / std::f64::consts::LN_2
+    }
+
+    /// The scaling's offset.
+    pub fn offset(&self) -> f64 {
+        self.base_score - self.factor() * self.base_odds.ln()
+    }
+
+    /// Good:bad odds implied by a score.
+    pub fn odds(&self, score: f64) -> f64 {
+        ((score - self.offset()) / self.factor()).exp()
+    }
+
+    /// Grade cut for a score (the last grade when below every cut-off).
+    pub fn grade(&self, score: f64) -> &GradeCut {
+        let last = &self.grades[self.grades.len() - 1];
+        self.grades
+            .iter()
+            .find(|g| score >= g.min_score)
+            .unwrap_or(last)
+    }
+
+    fn clamp(&self, s: f64) -> f64 {
+        s.clamp(self.min_score, self.max_score).round()
+    }
+
+    /// Scores one asset. `p10` is the simulated 10th percentile, when there are draws.
+    pub fn score(&self, inp: &ScoreInputs, p10: Option<f64>) -> AssetScore {
+        let earned: Vec<Earned> = self.characteristics.iter().map(|c| earn(c, inp)).collect();
+        let score = self.clamp(earned.iter().map(|e| e.points).sum());
+        let cut = self.grade(score);
+        let not_pledgeable = self
+            .not_pledgeable
+            .contains(&inp.asset_type)
+            .then(|| format!("a {} cannot be pledged: advance rate 0", inp.asset_type));
+        let advance_rate = if not_pledgeable.is_some() {
+            0.0
+        } else {
+            cut.advance_rate
+        };
+        AssetScore {
+            score,
+            grade: cut.grade.clone(),
+            advance_rate,
+            lendable_value: p10.map(|p| advance_rate * p),
+            reasons: reasons(&earned, &self.characteristics),
+            earned,
+            not_pledgeable,
+        }
+    }
+
+    /// Portfolio score and lendable value from the assets' p50 weights, scores and lendable
+    /// values, and the Herfindahl index of p50 shares.
+    pub fn portfolio(
+        &self,
+        assets: &[(f64, f64, Option<f64>)],
+        hhi: Option<f64>,
+    ) -> PortfolioScore {
+        let weight: f64 = assets.iter().map(|a| a.0.max(0.0)).sum();
+        let mean = if weight > 0.0 {
+            assets.iter().map(|a| a.0.max(0.0) * a.1).sum::<f64>() / weight
+        } else {
+            assets.iter().map(|a| a.1).sum::<f64>() / assets.len().max(1) as f64
+        };
+        let excess = hhi.map_or(0.0, |h| {
+            ((h - self.concentration_threshold) / (1.0 - self.concentration_threshold))
+                .clamp(0.0, 1.0)
+        });
+        let score = self.clamp(mean - self.concentration_max_penalty * excess);
+        let lendable: Option<f64> = assets.iter().map(|a| a.2).sum();
+        PortfolioScore {
+            score,
+            grade: self.grade(score).grade.clone(),
+            concentration_penalty: self.concentration_max_penalty * excess,
+            haircut: self.concentration_max_haircut * excess,
+            lendable_value: lendable.map(|l| l * (1.0 - self.concentration_max_haircut * excess)),
+        }
+    }
+}
+
+/// A portfolio's score and lending figures.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PortfolioScore {
+    /// p50-weighted mean score less the concentration penalty.
+    pub score: f64,
+    /// Grade label.
+    pub grade: String,
+    /// Points deducted for concentration.
+    pub concentration_penalty: f64,
+    /// Share deducted from the lendable value.
+    pub haircut: f64,
+    /// Σ asset lendable values × (1 − haircut).
+    pub lendable_value: Option<f64>,
+}
+
+fn best(c: &Characteristic) -> f64 {
+    c.bins
+        .iter()
+        .map(Bin::points)
+        .fold(f64::NEG_INFINITY, f64::max)
+}
+
+fn worst(c: &Characteristic) -> f64 {
+    c.bins.iter().map(Bin::points).fold(f64::INFINITY, f64::min)
+}
+
+fn earn(c: &Characteristic, inp: &ScoreInputs) -> Earned {
+    let observed = inp.observe(c.variable);
+    let points = match &observed {
+        Observed::Num(x) => c
+            .bins
+            .iter()
+            .find(
+                |b| matches!(b, Bin::Numeric { below, .. } if x < below || *below == f64::INFINITY),
+            )
+            .map_or_else(|| worst(c), Bin::points),
+        Observed::Cat(v) => c
+            .bins
+            .iter()
+            .find(|b| matches!(b, Bin::Categorical { values, .. } if values.iter().any(|x| x == v)))
+            .map_or_else(|| worst(c), Bin::points),
+        Observed::Missing => c.missing.unwrap_or_else(|| worst(c)),
+        Observed::NotApplicable => c.not_applicable.unwrap_or_else(|| best(c)),
+    };
+    Earned {
+        code: c.code.clone(),
+        name: c.name.clone(),
+        shown: show(&observed, c.variable),
+        observed,
+        points,
+        best: best(c),
+    }
+}
+
+fn show(o: &Observed, v: Variable) -> String {
+    match (o, v) {
+        (Observed::Num(x), Variable::RemainingLife)
+        | (Observed::Num(x), Variable::ApproachSpread) => format!("{x:.1}"),
+        (Observed::Num(x), _) => format!("{x:.2}"),
+        (Observed::Cat(s), _) => s.replace('_', " "),
+        (Observed::Missing, _) => "unknown".into(),
+        (Observed::NotApplicable, _) => "n/a".into(),
+    }
+}
+
+/// The characteristics where the asset lost most points against the best bin (ties in
+/// scorecard order), as `CODE sentence`.
+fn reasons(earned: &[Earned], chars: &[Characteristic]) -> Vec<String> {
+    let mut lost: Vec<(usize, f64)> = earned
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (i, e.best - e.points))
+        .filter(|(_, l)| *l > 0.0)
+        .collect();
+    lost.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    lost.iter()
+        .take(REASONS)
+        .map(|(i, _)| {
+            let c = &chars[*i];
+            let observed = &earned[*i].observed;
+            let text = match (observed, &c.missing_reason) {
+                (Observed::Missing, Some(r)) => r.clone(),
+                _ => c.reason.replace("{value}", &earned[*i].shown),
+            };
+            format!("{} {text}", c.code)
+        })
+        .collect()
+}
+
+/// Patent quality index 0–1 from the indicators present (`None` when none is): forward
+/// citations (saturating at 20), family size (at 10 members) and claims (at 30), weighted
+/// 0.4 / 0.3 / 0.3 and renormalised over the indicators present. Citations weigh most: they are
+/// the indicator most correlated with patent value (Harhoff, Narin, Scherer & Vopel 1999,
+/// Review of Economics and Statistics 81(3)). EXPERT ASSUMPTION: the saturation points.
+pub fn patent_quality(
+    citations: Option<u32>,
+    family: Option<u32>,
+    claims: Option<u32>,
+) -> Option<f64> {
+    let parts = [
+        (citations.map(|c| (f64::from(c) / 20.0).min(1.0)), 0.4),
+        (
+            family.map(|f| (f64::from(f.saturating_sub(1)) / 9.0).min(1.0)),
+            0.3,
+        ),
+        (claims.map(|c| (f64::from(c) / 30.0).min(1.0)), 0.3),
+    ];
+    let (sum, w) = parts
+        .iter()
+        .filter_map(|(v, w)| v.map(|v| (v * w, *w)))
+        .fold((0.0, 0.0), |(s, t), (vw, w)| (s + vw, t + w));
+    (w > 0.0).then(|| sum / w)
+}
