@@ -8,6 +8,9 @@
 //! [`valuation`] (resolve inputs, call [`models`]) → [`pipeline`] (all assets, per owner) →
 //! [`output`] (tables, manifest).
 
+// User data must never panic the library: errors are typed and name file, row and column.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod cli;
 pub mod config;
 pub mod error;

@@ -37,6 +37,8 @@ pub struct AssetResult {
     pub score: Option<AssetScore>,
     /// Expert overrides applied to this asset.
     pub overrides: Vec<Applied>,
+    /// Problems met while simulating (e.g. draws that overflowed).
+    pub issues: Vec<String>,
 }
 
 impl AssetResult {
@@ -76,6 +78,7 @@ impl AssetResult {
                     .map(|s| format!("review: {s}")),
             )
             .chain(self.point.notes.iter().cloned())
+            .chain(self.issues.iter().cloned())
             .chain(self.overrides.iter().map(Applied::describe))
             .chain(self.score.as_ref().and_then(|s| s.not_pledgeable.clone()))
             .chain(r.notes.iter().cloned())
@@ -205,6 +208,7 @@ pub fn value_asset(asset: &Asset, ctx: &Context<'_>) -> AssetResult {
         summary: None,
         score: None,
         overrides: vec![],
+        issues: vec![],
     }
 }
 
@@ -322,8 +326,17 @@ fn simulate_all(
                 let ctx = &contexts.of(&a.asset.asset_id);
                 simulate_asset(a, ctx, &shared, cfg.seed, out);
                 let has_value = a.point.value_point.is_some();
+                let bad = out.iter().filter(|v| !v.is_finite()).count();
+                if bad > 0 {
+                    // Never let an overflow reach a percentile or an owner's sum.
+                    a.issues.push(format!(
+                        "{bad} of {} draws overflowed: no distribution",
+                        out.len()
+                    ));
+                    out.fill(0.0);
+                }
                 let mut sorted = out.to_vec();
-                a.summary = Summary::of(&mut sorted).filter(|_| has_value);
+                a.summary = Summary::of(&mut sorted).filter(|_| has_value && bad == 0);
                 score_asset(a, ctx);
             });
         for (a, out) in block.iter().zip(bufs.chunks(d)) {

@@ -563,22 +563,36 @@ pub fn point_value(asset_type: AssetType, r: &Resolved, models: &ModelSet) -> Po
             notes: vec![],
         };
     }
-    let approaches = ApproachValues {
-        income: rfr_inputs(r).map(|inp| income::value(&inp, conventions(models))),
-        cost: r.cost_base.map(|b| b.value(r.life, r.age)),
-        market: r
-            .market_basis
-            .as_ref()
-            .map(|b| b.value(r.revenue0.unwrap_or(0.0), r.life, r.usd_to_reporting)),
-    };
-    let value_point = approaches.reconcile(&weights);
-    let review_reasons = review_reasons(&approaches, &weights, r, models);
-    let notes = match (approaches.cost, approaches.income) {
-        (Some(c), Some(i)) if c > 2.0 * i => {
-            vec!["economic obsolescence: cost exceeds twice the income value".to_string()]
+    let mut notes = vec![];
+    let mut finite = |name: &str, v: Option<f64>| match v {
+        Some(x) if !x.is_finite() => {
+            notes.push(format!(
+                "{name} approach could not be computed (the inputs overflow)"
+            ));
+            None
         }
-        _ => vec![],
+        v => v,
     };
+    let approaches = ApproachValues {
+        income: finite(
+            "income",
+            rfr_inputs(r).map(|inp| income::value(&inp, conventions(models))),
+        ),
+        cost: finite("cost", r.cost_base.map(|b| b.value(r.life, r.age))),
+        market: finite(
+            "market",
+            r.market_basis
+                .as_ref()
+                .map(|b| b.value(r.revenue0.unwrap_or(0.0), r.life, r.usd_to_reporting)),
+        ),
+    };
+    let value_point = approaches.reconcile(&weights).filter(|v| v.is_finite());
+    let review_reasons = review_reasons(&approaches, &weights, r, models);
+    if let (Some(c), Some(i)) = (approaches.cost, approaches.income) {
+        if c > 2.0 * i {
+            notes.push("economic obsolescence: cost exceeds twice the income value".to_string());
+        }
+    }
     PointValue {
         approaches,
         value_point,
