@@ -33,31 +33,10 @@ use std::path::Path;
 
 /// The portfolio columns written, in the order of `sample-data/portfolio.csv`'s header (the
 /// contract's columns; the sample's extra `application_number` and `title` are not written).
-pub const COLUMNS: [&str; 23] = [
-    "asset_id",
-    "owner",
-    "asset_type",
-    "jurisdiction",
-    "sector",
-    "status",
-    "filing_date",
-    "expiry_date",
-    "currency",
-    "annual_revenue",
-    "revenue_growth",
-    "royalty_rate",
-    "discount_rate",
-    "tax_rate",
-    "useful_life_years",
-    "development_cost",
-    "development_year",
-    "forward_citations",
-    "family_size",
-    "claims",
-    "litigation",
-    "encumbered",
-    "licensed_out",
-];
+pub fn columns() -> impl Iterator<Item = &'static str> {
+    use crate::ingest::portfolio::{OPTIONAL, REQUIRED};
+    REQUIRED.iter().chain(OPTIONAL).copied()
+}
 
 /// Largest number of assets accepted (ids stay readable; a file of this size is ~1.5 TB).
 pub const MAX_ASSETS: u64 = 10_000_000_000;
@@ -498,7 +477,7 @@ fn check_assets(assets: u64) -> Result<()> {
 /// Deterministic: the same `assets` and `seed` give the same bytes.
 pub fn generate<W: io::Write>(assets: u64, seed: u64, out: W) -> io::Result<SynthSummary> {
     let mut wtr = csv::WriterBuilder::new().from_writer(out);
-    wtr.write_record(COLUMNS)?;
+    wtr.write_record(columns())?;
     let mut gen = Generator::new(assets, seed);
     let mut row: [String; 23] = Default::default();
     let mut summary = SynthSummary {
@@ -819,7 +798,7 @@ impl Generator {
         };
         let encumbered = !dead && rng.random_bool(P_ENCUMBERED);
 
-        // The row, in COLUMNS order.
+        // The row, in columns() order.
         let _ = write!(
             row[0],
             "SYN-{seq:0w$}-{}",
@@ -980,7 +959,7 @@ mod tests {
     fn every_row_is_valid() {
         let n = 5_000;
         let (header, rows) = rows(&bytes(n, 1));
-        assert_eq!(header, COLUMNS);
+        assert_eq!(header, columns().collect::<Vec<_>>());
         assert_eq!(rows.len(), n as usize);
         let countries: HashSet<String> = market("countries.csv")
             .into_iter()
@@ -998,7 +977,7 @@ mod tests {
         let mut owners = HashSet::new();
         let date = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         for r in &rows {
-            assert_eq!(r.len(), COLUMNS.len());
+            assert_eq!(r.len(), columns().count());
             assert!(ids.insert(r[0].clone()), "duplicate id {}", r[0]);
             let t: AssetType = r[2].parse().unwrap();
             assert!(r[0].starts_with("SYN-") && r[0].ends_with(type_code(t)));
