@@ -11,6 +11,8 @@
 // User data must never panic the library: errors are typed and name file, row and column.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod backtest;
+pub mod calibrate;
 pub mod cli;
 pub mod config;
 pub mod error;
@@ -23,8 +25,10 @@ pub mod output;
 pub mod overrides;
 pub mod params;
 pub mod pipeline;
+pub mod plot;
 pub mod prec;
 pub mod score;
+pub mod sensitivity;
 pub mod simulate;
 pub mod stats;
 pub mod synth;

@@ -103,7 +103,14 @@ pub struct PortfolioResult {
     pub n_review: usize,
     /// Portfolio score and lending.
     pub score: Option<PortfolioScore>,
+    /// The draw-by-draw sums, sorted, kept for the value-distribution plot: only when plots
+    /// are requested and for the first [`PLOTTED_OWNERS`] owners (memory: owners × draws).
+    pub draws: Option<Vec<f64>>,
 }
+
+/// Owners whose summed draws are kept, and whose portfolios are plotted: the first 100 by
+/// name (each costs draws × 8 bytes and about 0.1 s of drawing).
+pub const PLOTTED_OWNERS: usize = 100;
 
 /// The whole run's results, sorted by owner then asset_id so that the outputs do not depend
 /// on the input's row order.
@@ -157,6 +164,18 @@ pub fn run_with(
     models: &ModelSet,
     overrides: &Overrides,
 ) -> Result<RunResult> {
+    run_owned(cfg, portfolio.assets.clone(), market, models, overrides)
+}
+
+/// As [`run_with`], taking the validated assets by value so that a large portfolio is held
+/// once (inside its results), not twice.
+pub fn run_owned(
+    cfg: &RunConfig,
+    mut order: Vec<Asset>,
+    market: &MarketData,
+    models: &ModelSet,
+    overrides: &Overrides,
+) -> Result<RunResult> {
     let ctx = Contexts {
         base: Context {
             market,
@@ -166,13 +185,13 @@ pub fn run_with(
         },
         overrides,
     };
-    let mut order: Vec<&Asset> = portfolio.assets.iter().collect();
     order.sort_by(|a, b| (&a.owner, &a.asset_id).cmp(&(&b.owner, &b.asset_id)));
     let work = || -> RunResult {
         let mut assets: Vec<AssetResult> = order
-            .par_iter()
+            .into_par_iter()
             .map(|a| {
-                let mut r = value_asset(a, &ctx.of(&a.asset_id));
+                let ctx = ctx.of(&a.asset_id);
+                let mut r = value_owned(a, &ctx);
                 r.record_overrides(overrides);
                 r
             })
@@ -199,10 +218,14 @@ pub fn run_with(
 
 /// Values one asset from its central inputs.
 pub fn value_asset(asset: &Asset, ctx: &Context<'_>) -> AssetResult {
-    let resolved = valuation::resolve_with(asset, ctx, false);
+    value_owned(asset.clone(), ctx)
+}
+
+fn value_owned(asset: Asset, ctx: &Context<'_>) -> AssetResult {
+    let resolved = valuation::resolve_with(&asset, ctx, false);
     let point = valuation::point_value(asset.asset_type, &resolved, ctx.models);
     AssetResult {
-        asset: asset.clone(),
+        asset,
         resolved,
         point,
         summary: None,
@@ -341,7 +364,8 @@ fn simulate_all(
             });
         for (a, out) in block.iter().zip(bufs.chunks(d)) {
             if running.as_ref().is_some_and(|s| s.owner != a.asset.owner) {
-                owners.extend(running.take().map(|o| o.finish(ctx)));
+                let keep = cfg.plots && owners.len() < PLOTTED_OWNERS;
+                owners.extend(running.take().map(|o| o.finish(ctx, keep)));
             }
             running
                 .get_or_insert_with(|| OwnerSum::new(&a.asset.owner, d))
@@ -349,7 +373,8 @@ fn simulate_all(
         }
         bar.inc(block.len() as u64);
     }
-    owners.extend(running.map(|o| o.finish(ctx)));
+    let keep = cfg.plots && owners.len() < PLOTTED_OWNERS;
+    owners.extend(running.map(|o| o.finish(ctx, keep)));
     bar.finish_and_clear();
     owners
 }
@@ -386,13 +411,15 @@ impl OwnerSum {
         self.n_review += usize::from(a.review_flag());
     }
 
-    fn finish(mut self, ctx: &Context<'_>) -> PortfolioResult {
+    fn finish(mut self, ctx: &Context<'_>, keep_draws: bool) -> PortfolioResult {
         let hhi = herfindahl(&self.p50s);
+        let summary = Summary::of(&mut self.sum);
         PortfolioResult {
             n_assets: self.p50s.len(),
             score: Some(ctx.models.scorecard.portfolio(&self.scored, hhi)),
             hhi,
-            summary: Summary::of(&mut self.sum),
+            summary,
+            draws: keep_draws.then_some(self.sum),
             owner: self.owner,
             value_point: self.value_point,
             n_review: self.n_review,
@@ -430,6 +457,7 @@ fn summarise_points(assets: &[AssetResult], ctx: &Context<'_>) -> Vec<PortfolioR
                 n_assets: group.len(),
                 value_point: values.iter().sum(),
                 summary: None,
+                draws: None,
                 hhi,
                 n_review: group.iter().filter(|a| a.review_flag()).count(),
             }

@@ -22,3 +22,15 @@ pub fn close_rel(a: f64, b: f64, rel: f64) -> bool {
     let scale = a.abs().max(b.abs()).max(f64::MIN_POSITIVE);
     (a - b).abs() <= rel * scale
 }
+
+/// Slack on the edge of a share-within test ("|error| ≤ 10 %"), so that an estimate of 110
+/// against a price of 100, whose error is 0.1 plus rounding, counts as within 10 %.
+pub const SHARE_EDGE: f64 = 1e-9;
+
+/// Newton's method for the scorecard's logistic regression stops when no coefficient moves by
+/// more than this.
+pub const IRLS_STEP: f64 = 1e-10;
+
+/// A pivot smaller than this (relative to the matrix's largest entry) makes a linear system
+/// singular.
+pub const PIVOT_REL: f64 = 1e-13;

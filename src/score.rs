@@ -384,24 +384,55 @@ fn worst(c: &Characteristic) -> f64 {
     c.bins.iter().map(Bin::points).fold(f64::INFINITY, f64::min)
 }
 
+/// Where an observed value falls on a characteristic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Slot {
+    /// The bin at this index (a value no bin takes falls in the worst bin).
+    Bin(usize),
+    /// The value is unknown.
+    Missing,
+    /// The characteristic does not apply.
+    NotApplicable,
+}
+
+impl Characteristic {
+    /// The slot `observed` falls in. Numeric bins are tested in order (`below` exclusive, an
+    /// infinite bound takes everything); a value no bin takes falls in the worst bin (the first
+    /// with the fewest points).
+    pub fn slot(&self, observed: &Observed) -> Slot {
+        let found = match observed {
+            Observed::Num(x) => self.bins.iter().position(
+                |b| matches!(b, Bin::Numeric { below, .. } if x < below || *below == f64::INFINITY),
+            ),
+            Observed::Cat(v) => self.bins.iter().position(
+                |b| matches!(b, Bin::Categorical { values, .. } if values.iter().any(|x| x == v)),
+            ),
+            Observed::Missing => return Slot::Missing,
+            Observed::NotApplicable => return Slot::NotApplicable,
+        };
+        Slot::Bin(found.unwrap_or_else(|| self.worst_bin()))
+    }
+
+    /// Index of the worst bin (the first with the fewest points; 0 when there are no bins).
+    pub fn worst_bin(&self) -> usize {
+        let w = worst(self);
+        self.bins.iter().position(|b| b.points() == w).unwrap_or(0)
+    }
+
+    /// Points scored in a slot: the bin's; `missing` (default the worst bin's) or
+    /// `not_applicable` (default the best bin's).
+    pub fn points_of(&self, slot: Slot) -> f64 {
+        match slot {
+            Slot::Bin(i) => self.bins.get(i).map_or_else(|| worst(self), Bin::points),
+            Slot::Missing => self.missing.unwrap_or_else(|| worst(self)),
+            Slot::NotApplicable => self.not_applicable.unwrap_or_else(|| best(self)),
+        }
+    }
+}
+
 fn earn(c: &Characteristic, inp: &ScoreInputs) -> Earned {
     let observed = inp.observe(c.variable);
-    let points = match &observed {
-        Observed::Num(x) => c
-            .bins
-            .iter()
-            .find(
-                |b| matches!(b, Bin::Numeric { below, .. } if x < below || *below == f64::INFINITY),
-            )
-            .map_or_else(|| worst(c), Bin::points),
-        Observed::Cat(v) => c
-            .bins
-            .iter()
-            .find(|b| matches!(b, Bin::Categorical { values, .. } if values.iter().any(|x| x == v)))
-            .map_or_else(|| worst(c), Bin::points),
-        Observed::Missing => c.missing.unwrap_or_else(|| worst(c)),
-        Observed::NotApplicable => c.not_applicable.unwrap_or_else(|| best(c)),
-    };
+    let points = c.points_of(c.slot(&observed));
     Earned {
         code: c.code.clone(),
         name: c.name.clone(),

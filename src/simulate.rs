@@ -290,11 +290,31 @@ impl<'a> AssetSim<'a> {
 }
 
 /// PERT(low, mode, high) as a scaled Beta, or `None` when the range is degenerate.
-fn pert(
+fn pert(mode: f64, range: (f64, f64), mc: &MonteCarloParams) -> Option<(Beta<f64>, f64, f64)> {
+    let p = pert_params(mode, range, mc)?;
+    Beta::new(p.alpha, p.beta).ok().map(|b| (b, p.low, p.high))
+}
+
+/// The royalty rate's PERT distribution: `low + (high − low) · Beta(alpha, beta)`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PertParams {
+    /// Beta shape α.
+    pub alpha: f64,
+    /// Beta shape β.
+    pub beta: f64,
+    /// Lowest rate.
+    pub low: f64,
+    /// Highest rate.
+    pub high: f64,
+}
+
+/// The PERT the Monte Carlo draws the royalty rate from, given its mode and the (low, high)
+/// range of [`Resolved::royalty_range`]; `None` when the range is degenerate (no spread).
+pub fn pert_params(
     mode: f64,
     (low, high): (f64, f64),
     mc: &MonteCarloParams,
-) -> Option<(Beta<f64>, f64, f64)> {
+) -> Option<PertParams> {
     let s = mc.royalty_spread_scale;
     let lo = (mode - s * (mode - low)).max(0.0);
     let hi = (mode + s * (high - mode)).min(0.999);
@@ -302,7 +322,20 @@ fn pert(
         return None;
     }
     let l = mc.pert_lambda;
-    let alpha = 1.0 + l * (mode - lo) / (hi - lo);
-    let beta = 1.0 + l * (hi - mode) / (hi - lo);
-    Beta::new(alpha, beta).ok().map(|b| (b, lo, hi))
+    Some(PertParams {
+        alpha: 1.0 + l * (mode - lo) / (hi - lo),
+        beta: 1.0 + l * (hi - mode) / (hi - lo),
+        low: lo,
+        high: hi,
+    })
+}
+
+/// The table of bootstrapped comparables' medians the Monte Carlo draws an asset's market
+/// central value from (the same seed gives the same table as the run).
+pub fn bootstrap_table(seed: u64, a: &Asset, basis: &Basis) -> Vec<f64> {
+    if basis.samples().is_empty() {
+        return vec![];
+    }
+    let mut rng = stream(seed, &["market", &bootstrap_key(a, basis)]);
+    bootstrap_medians(basis.samples(), &mut rng)
 }

@@ -32,7 +32,12 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode> {
     let input = &args.value.input;
     let models = ModelSet::load(input.models_dir().as_deref())?;
     let market = ingest::market::read(&input.market)?;
-    let mut portfolio = ingest::portfolio::read(&input.portfolio, &market, cfg.as_of)?;
+    let mut portfolio = ingest::portfolio::read_sheet(
+        &input.portfolio,
+        input.sheet.as_deref(),
+        &market,
+        cfg.as_of,
+    )?;
     if let Some(r) = portfolio.rejected.iter().find(|r| r.asset_id == args.asset) {
         let msg = format!(
             "asset `{}` was rejected (row {}): {}",

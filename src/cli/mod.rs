@@ -1,11 +1,15 @@
 //! Command-line interface: flags (phase one) turned into a [`RunConfig`] (phase two), then
 //! one `run` per subcommand. `main.rs` only calls [`run`].
 
+mod backtest;
+mod calibrate;
 mod explain;
 mod synth;
 mod validate;
 mod value;
 
+pub use backtest::BacktestArgs;
+pub use calibrate::CalibrateArgs;
 pub use synth::SynthArgs;
 
 use crate::config::{self, RunConfig};
@@ -36,14 +40,22 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Write a realistic synthetic portfolio (.csv) for demos and benchmarks.
     Synth(SynthArgs),
+    /// Audit valuations against realized prices (accuracy, range coverage) and/or outcomes
+    /// (AUC, Gini, KS, bad rate by grade).
+    Backtest(BacktestArgs),
+    /// Fit the scorecard's points to good/bad outcomes and write a scorecard.toml.
+    Calibrate(CalibrateArgs),
 }
 
 /// Where the inputs are.
 #[derive(Debug, Clone, Args)]
 pub struct InputArgs {
-    /// Portfolio file (.csv or .parquet), one row per asset.
+    /// Portfolio file (.csv, .parquet or .xlsx), one row per asset.
     #[arg(long, value_name = "FILE")]
     pub portfolio: PathBuf,
+    /// Sheet of an .xlsx portfolio (default: the first sheet).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
     /// Market data folder (countries.csv, sectors.csv, fx_rates.csv, …).
     #[arg(long, value_name = "DIR")]
     pub market: PathBuf,
@@ -137,5 +149,7 @@ pub fn run(cli: Cli, command_line: Vec<String>) -> Result<ExitCode> {
         Command::Validate(args) => validate::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Synth(args) => synth::run(&args),
+        Command::Backtest(args) => backtest::run(&args),
+        Command::Calibrate(args) => calibrate::run(&args, command_line),
     }
 }

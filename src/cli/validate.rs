@@ -14,7 +14,8 @@ pub fn run(args: &InputArgs) -> Result<ExitCode> {
     let models = ModelSet::load(args.models_dir().as_deref())?;
     let market = ingest::market::read(&args.market)?;
     let as_of = args.as_of()?;
-    let portfolio = ingest::portfolio::read(&args.portfolio, &market, as_of)?;
+    let portfolio =
+        ingest::portfolio::read_sheet(&args.portfolio, args.sheet.as_deref(), &market, as_of)?;
     println!("models:");
     for f in &models.files {
         println!("  {:<16} {}", f.name, f.origin);

@@ -16,7 +16,12 @@ pub fn run(args: &ValueArgs, command_line: Vec<String>) -> Result<ExitCode> {
     let models = ModelSet::load(args.input.models_dir().as_deref())?;
     let market = ingest::market::read(&args.input.market)?;
     cfg.usd_per_reporting(&market)?;
-    let mut portfolio = ingest::portfolio::read(&args.input.portfolio, &market, cfg.as_of)?;
+    let mut portfolio = ingest::portfolio::read_sheet(
+        &args.input.portfolio,
+        args.input.sheet.as_deref(),
+        &market,
+        cfg.as_of,
+    )?;
     let automated = match &args.overrides {
         Some(path) => Some(with_overrides(
             path,
@@ -29,7 +34,9 @@ pub fn run(args: &ValueArgs, command_line: Vec<String>) -> Result<ExitCode> {
     };
     let none = Overrides::default();
     let ov = automated.as_ref().map_or(&none, |(o, _, _)| o);
-    let result = pipeline::run_with(&cfg, &portfolio, &market, &models, ov)?;
+    // The results own the assets from here on: a large portfolio is held once.
+    let assets = std::mem::take(&mut portfolio.assets);
+    let result = pipeline::run_owned(&cfg, assets, &market, &models, ov)?;
     let outputs = RunOutputs {
         cfg: &cfg,
         portfolio: &portfolio,

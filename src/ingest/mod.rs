@@ -1,8 +1,10 @@
-//! Ingest: files in, validated Rust values out. Polars is used here (and in output) only.
+//! Ingest: files in (CSV, Parquet, Excel), validated Rust values out. Polars is used here (and
+//! in output) only.
 
 pub mod cell;
 pub mod market;
 pub mod portfolio;
 pub mod table;
+pub mod xlsx;
 
 pub use portfolio::{Portfolio, Rejection};

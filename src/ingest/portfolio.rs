@@ -81,7 +81,17 @@ pub struct Portfolio {
 
 /// Reads and validates a portfolio against the market data, as of a valuation date.
 pub fn read(path: &Path, market: &MarketData, as_of: NaiveDate) -> Result<Portfolio> {
-    let table = Table::read(path, None)?;
+    read_sheet(path, None, market, as_of)
+}
+
+/// [`read`], taking an `.xlsx` portfolio from `sheet` (default: the first sheet).
+pub fn read_sheet(
+    path: &Path,
+    sheet: Option<&str>,
+    market: &MarketData,
+    as_of: NaiveDate,
+) -> Result<Portfolio> {
+    let table = Table::read_sheet(path, None, sheet)?;
     check_header(&table)?;
     if table.height() == 0 {
         return Err(Error::structure(path, "has a header but no asset rows"));

@@ -1,5 +1,5 @@
 //! The only place that talks to polars on the way in: a CSV or Parquet file becomes a table of
-//! text cells. Every column is read as text (an explicit all-string schema) so identifiers keep
+//! text cells (an Excel `.xlsx` sheet too, read by [`super::xlsx`] into the same table). Every column is read as text (an explicit all-string schema) so identifiers keep
 //! their leading zeros and each cell is parsed, with a precise message, by [`super::cell`].
 
 use crate::error::{Error, Result};
@@ -19,6 +19,7 @@ pub struct Table {
 enum Format {
     Csv,
     Parquet,
+    Xlsx,
 }
 
 fn format_of(path: &Path) -> Result<Format> {
@@ -29,9 +30,10 @@ fn format_of(path: &Path) -> Result<Format> {
     match ext.as_deref() {
         Some("csv") | Some("txt") => Ok(Format::Csv),
         Some("parquet") | Some("pq") => Ok(Format::Parquet),
+        Some("xlsx") => Ok(Format::Xlsx),
         _ => Err(Error::structure(
             path,
-            "unsupported file type: use .csv or .parquet",
+            "unsupported file type: use .csv, .parquet or .xlsx",
         )),
     }
 }
@@ -78,6 +80,12 @@ impl Table {
     /// Reads `path`. `wanted` limits the columns loaded (by lower-cased, trimmed name); `None`
     /// loads every column.
     pub fn read(path: &Path, wanted: Option<&[&str]>) -> Result<Table> {
+        Table::read_sheet(path, wanted, None)
+    }
+
+    /// Reads `path` like [`Table::read`]; an `.xlsx` file from `sheet` (default: its first
+    /// sheet). A sheet name for any other format is a usage error.
+    pub fn read_sheet(path: &Path, wanted: Option<&[&str]>, sheet: Option<&str>) -> Result<Table> {
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
         if meta.is_dir() {
             return Err(Error::structure(path, "is a folder, not a file"));
@@ -88,8 +96,20 @@ impl Table {
                 "the file is empty: expected a header row",
             ));
         }
+        let format = format_of(path)?;
+        if format == Format::Xlsx {
+            let rows = super::xlsx::read_rows(path, sheet)?;
+            return Ok(Table::from_rows(path, rows, wanted));
+        }
+        if let Some(s) = sheet {
+            return Err(Error::Usage(format!(
+                "--sheet {s}: {} is not an .xlsx workbook",
+                path.display()
+            )));
+        }
         let pl_path = PlRefPath::try_from_path(path).map_err(|e| polars_err(path, e))?;
-        let mut lf = match format_of(path)? {
+        let mut lf = match format {
+            Format::Xlsx => return Err(Error::structure(path, "not a CSV or Parquet file")),
             Format::Csv => LazyCsvReader::new(pl_path)
                 .with_has_header(true)
                 .with_infer_schema_length(Some(0))
@@ -137,6 +157,34 @@ impl Table {
             columns,
             height,
         })
+    }
+
+    /// A table from rows of text, the first row the header (a spreadsheet read by other means).
+    /// Short rows are padded with missing cells; empty cells are missing. `wanted` as in
+    /// [`Table::read`].
+    pub fn from_rows(path: &Path, rows: Vec<Vec<String>>, wanted: Option<&[&str]>) -> Table {
+        let mut rows = rows.into_iter();
+        let header = rows.next().unwrap_or_default();
+        let data: Vec<Vec<String>> = rows.collect();
+        let keep: Vec<usize> = (0..header.len())
+            .filter(|&i| wanted.is_none_or(|w| w.contains(&normalise(&header[i]).as_str())))
+            .collect();
+        let columns = keep
+            .iter()
+            .map(|&c| {
+                let cells = data.iter().map(|r| r.get(c).map(String::as_str));
+                StringChunked::from_iter_options(header[c].as_str().into(), cells)
+            })
+            .collect();
+        Table {
+            path: path.to_path_buf(),
+            headers: keep
+                .iter()
+                .map(|&c| header[c].trim_start_matches('\u{feff}').to_string())
+                .collect(),
+            columns,
+            height: data.len(),
+        }
     }
 
     /// The file's path.

@@ -1,6 +1,11 @@
-//! Output: result tables written as CSV, JSON or Parquet, atomically, plus the manifest.
+//! Output: result tables written as CSV, JSON or Parquet, atomically, plus the manifest, the
+//! Excel workbook and the HTML report.
 
+pub mod assumptions;
 pub mod atomic;
+pub mod html;
 pub mod parquet;
 pub mod report;
+pub mod review;
 pub mod table;
+pub mod xlsx;

@@ -263,21 +263,37 @@ pub fn write_all(o: &RunOutputs<'_>) -> Result<Vec<PathBuf>> {
         automated_columns(&mut assets, &o.result.assets, automated);
     }
     assets.write(&dir.join(&assets_name), o.cfg.format)?;
-    portfolios_table(&o.result.portfolios).write(&dir.join("portfolios.csv"), Format::Csv)?;
-    rejected_table(o.portfolio).write(&dir.join("rejected.csv"), Format::Csv)?;
-    let outputs = vec![
+    let portfolios = portfolios_table(&o.result.portfolios);
+    portfolios.write(&dir.join("portfolios.csv"), Format::Csv)?;
+    let rejected = rejected_table(o.portfolio);
+    rejected.write(&dir.join("rejected.csv"), Format::Csv)?;
+    // The workbook, plots and report (issue 5); the manifest lists every file written.
+    let review = super::review::write(o, &assets, &portfolios, &rejected)?;
+    let mut shown = vec![
         assets_name,
         "portfolios.csv".into(),
         "rejected.csv".into(),
-        "manifest.json".into(),
+        super::review::XLSX.into(),
+        super::review::HTML.into(),
     ];
+    if !review.plots.files.is_empty() {
+        shown.push("plots/".into());
+    }
+    shown.push("manifest.json".into());
+    let outputs: Vec<String> = shown
+        .iter()
+        .filter(|n| !n.ends_with('/'))
+        .cloned()
+        .chain(review.plot_outputs())
+        .collect();
     let manifest = manifest(o, &outputs);
+    review.write_html(o, &manifest)?;
     let path = dir.join("manifest.json");
     write_atomic(&path, |w| {
         serde_json::to_writer_pretty(&mut *w, &manifest)?;
         w.write_all(b"\n")
     })?;
-    Ok(outputs.iter().map(|n| dir.join(n)).collect())
+    Ok(shown.iter().map(|n| dir.join(n)).collect())
 }
 
 fn manifest(o: &RunOutputs<'_>, outputs: &[String]) -> Manifest {
@@ -298,7 +314,7 @@ fn manifest(o: &RunOutputs<'_>, outputs: &[String]) -> Manifest {
         models: o.models.files.clone(),
         counts: Counts {
             input_rows: o.portfolio.input_rows,
-            valued: o.portfolio.assets.len(),
+            valued: o.result.assets.len(),
             rejected: o.portfolio.rejected.len(),
             owners: o.result.portfolios.len(),
             review: o.result.assets.iter().filter(|a| a.review_flag()).count(),

@@ -1,0 +1,407 @@
+//! Score validation against outcomes (1 = the collateral or loan went bad, 0 = it did not).
+//!
+//! Higher scores should mean safer collateral, so:
+//! - AUC = P(score of a good > score of a bad), ties counted ½ (the Mann–Whitney statistic
+//!   divided by goods × bads); 0.5 is a coin toss, 1 a perfect ranking. Gini = 2·AUC − 1.
+//! - KS = the largest distance between the cumulative score distributions of goods and bads.
+//! - Bad rates by grade should fall from the worst grade to the best; grades are ordered by
+//!   the mean score of their assets (so the ordering does not depend on grade names).
+
+use super::{Columns, TypeCheck, Unmatched, Valuations};
+use crate::error::{Error, Result};
+use crate::ingest::cell;
+use crate::ingest::table::Table;
+use crate::output::table::{OutTable, Values};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+/// One usable row of an outcomes file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// Row as a spreadsheet numbers it (header = 1).
+    pub row: usize,
+    /// Asset identifier.
+    pub asset_id: String,
+    /// The collateral or loan went bad.
+    pub bad: bool,
+}
+
+/// Reads `asset_id, outcome` (outcome 1 or 0). Rows that cannot be used (no id, an outcome
+/// other than 0 or 1, a second outcome for the same asset) are returned as [`Unmatched`].
+pub fn read_outcomes(path: &Path) -> Result<(Vec<Outcome>, Vec<Unmatched>)> {
+    let t = Table::read(path, None)?;
+    let cols = Columns::new(&t, &["asset_id", "outcome"])?;
+    if t.height() == 0 {
+        return Err(Error::structure(path, "has a header but no rows"));
+    }
+    let mut ok = Vec::new();
+    let mut bad = Vec::new();
+    let mut first_row: HashMap<String, usize> = HashMap::new();
+    let mut check = TypeCheck::default();
+    for i in 0..t.height() {
+        let row = i + 2;
+        let asset_id = cols.text(&t, i, "asset_id").unwrap_or_default();
+        let reject = |reason: String| Unmatched {
+            asset_id: asset_id.clone(),
+            file: "outcomes",
+            row,
+            reason,
+        };
+        if asset_id.is_empty() {
+            bad.push(reject("asset_id is empty".into()));
+            continue;
+        }
+        let outcome = match cols.text(&t, i, "outcome") {
+            None => Err("outcome is empty".to_string()),
+            Some(s) => {
+                let parsed = cell::integer(&s, 0, 1);
+                check.record(row, &parsed);
+                parsed
+                    .map(|v| v == 1)
+                    .map_err(|e| format!("outcome must be 1 (went bad) or 0: {}", e.message()))
+            }
+        };
+        match outcome {
+            Err(reason) => bad.push(reject(reason)),
+            Ok(_) if first_row.contains_key(&asset_id) => {
+                let first = first_row.get(&asset_id).copied().unwrap_or(0);
+                bad.push(reject(format!(
+                    "second outcome for this asset (the one at row {first} is used)"
+                )));
+            }
+            Ok(b) => {
+                first_row.insert(asset_id.clone(), row);
+                ok.push(Outcome {
+                    row,
+                    asset_id,
+                    bad: b,
+                });
+            }
+        }
+    }
+    check.check(path, "outcome", "0 or 1")?;
+    Ok((ok, bad))
+}
+
+/// A scored asset with its outcome.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scored {
+    /// Score (higher = safer).
+    pub score: f64,
+    /// Grade.
+    pub grade: String,
+    /// Went bad.
+    pub bad: bool,
+}
+
+/// Matches outcomes to valuations by asset_id; a valuation without score or grade, an outcome
+/// without valuation and a valuation without outcome are unmatched.
+pub fn pair(
+    valuations: &Valuations,
+    outcomes: &[Outcome],
+    excluded: &[Unmatched],
+) -> (Vec<Scored>, Vec<Unmatched>) {
+    let mut scored = Vec::new();
+    let mut unmatched = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for o in outcomes {
+        let reject = |reason: String| Unmatched {
+            asset_id: o.asset_id.clone(),
+            file: "outcomes",
+            row: o.row,
+            reason,
+        };
+        let Some(v) = valuations.get(&o.asset_id) else {
+            unmatched.push(reject("no valuation with this asset_id".into()));
+            continue;
+        };
+        seen.insert(v.asset_id.as_str());
+        match (v.score, &v.grade) {
+            (Some(score), Some(grade)) => scored.push(Scored {
+                score,
+                grade: grade.clone(),
+                bad: o.bad,
+            }),
+            _ => unmatched.push(reject(format!(
+                "the valuation (row {}) has no score or grade",
+                v.row
+            ))),
+        }
+    }
+    for v in &valuations.rows {
+        if !seen.contains(v.asset_id.as_str()) {
+            let reason = match excluded.iter().find(|u| u.asset_id == v.asset_id) {
+                Some(u) => format!("its outcome (outcomes row {}) was excluded", u.row),
+                None => "no outcome for this asset".into(),
+            };
+            unmatched.push(Unmatched {
+                asset_id: v.asset_id.clone(),
+                file: "valuations",
+                row: v.row,
+                reason,
+            });
+        }
+    }
+    (scored, unmatched)
+}
+
+/// Goods and bads at each distinct score, lowest score first.
+fn by_score(items: &[(f64, bool)]) -> Vec<(f64, usize, usize)> {
+    let mut sorted: Vec<(f64, bool)> = items.iter().copied().filter(|(s, _)| !s.is_nan()).collect();
+    sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut groups: Vec<(f64, usize, usize)> = Vec::new();
+    for (s, bad) in sorted {
+        match groups.last_mut() {
+            Some(g) if g.0 == s => {
+                if bad {
+                    g.2 += 1;
+                } else {
+                    g.1 += 1;
+                }
+            }
+            _ => groups.push((s, usize::from(!bad), usize::from(bad))),
+        }
+    }
+    groups
+}
+
+/// AUC = P(score_good > score_bad) + ½ P(score_good = score_bad) over all good–bad pairs;
+/// `None` without at least one good and one bad. `items` are (score, bad).
+pub fn auc(items: &[(f64, bool)]) -> Option<f64> {
+    let groups = by_score(items);
+    let goods: usize = groups.iter().map(|g| g.1).sum();
+    let bads: usize = groups.iter().map(|g| g.2).sum();
+    if goods == 0 || bads == 0 {
+        return None;
+    }
+    let mut bads_below = 0.0;
+    let mut wins = 0.0;
+    for &(_, g, b) in &groups {
+        wins += g as f64 * (bads_below + 0.5 * b as f64);
+        bads_below += b as f64;
+    }
+    Some(wins / (goods as f64 * bads as f64))
+}
+
+/// KS statistic max_s |F_bad(s) − F_good(s)| (F the share scoring at most s) and the score
+/// where it is reached (the lowest such score); `None` without goods and bads.
+pub fn ks(items: &[(f64, bool)]) -> Option<(f64, f64)> {
+    let groups = by_score(items);
+    let goods: usize = groups.iter().map(|g| g.1).sum();
+    let bads: usize = groups.iter().map(|g| g.2).sum();
+    if goods == 0 || bads == 0 {
+        return None;
+    }
+    let (mut cg, mut cb) = (0usize, 0usize);
+    let mut best = (0.0, groups.first().map_or(0.0, |g| g.0));
+    for &(s, g, b) in &groups {
+        cg += g;
+        cb += b;
+        let d = (cb as f64 / bads as f64 - cg as f64 / goods as f64).abs();
+        if d > best.0 {
+            best = (d, s);
+        }
+    }
+    Some(best)
+}
+
+/// Bad rate of one grade.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GradeRate {
+    /// Grade label.
+    pub grade: String,
+    /// Assets.
+    pub n: usize,
+    /// Bad ones.
+    pub bads: usize,
+    /// Mean score (orders the grades).
+    pub mean_score: f64,
+    /// False when the grade's bad rate is above that of the next worse grade.
+    pub in_order: bool,
+}
+
+impl GradeRate {
+    /// bads / n.
+    pub fn bad_rate(&self) -> f64 {
+        self.bads as f64 / self.n.max(1) as f64
+    }
+}
+
+/// The score validation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Validation {
+    /// Assets with an outcome and a score.
+    pub n: usize,
+    /// Bad ones.
+    pub bads: usize,
+    /// AUC (needs goods and bads).
+    pub auc: Option<f64>,
+    /// KS statistic and the score where it is reached.
+    pub ks: Option<(f64, f64)>,
+    /// Grades from worst to best.
+    pub grades: Vec<GradeRate>,
+}
+
+impl Validation {
+    /// Gini = 2·AUC − 1.
+    pub fn gini(&self) -> Option<f64> {
+        self.auc.map(|a| 2.0 * a - 1.0)
+    }
+
+    /// Whether bad rates never rise from a worse grade to a better one.
+    pub fn monotonic(&self) -> bool {
+        self.grades.iter().all(|g| g.in_order)
+    }
+
+    /// The grades that break the order, as `better (rate) > worse (rate)`.
+    pub fn breaks(&self) -> Vec<String> {
+        self.grades
+            .windows(2)
+            .filter(|w| !w[1].in_order)
+            .map(|w| {
+                format!(
+                    "{} ({:.1} %) > {} ({:.1} %)",
+                    w[1].grade,
+                    100.0 * w[1].bad_rate(),
+                    w[0].grade,
+                    100.0 * w[0].bad_rate()
+                )
+            })
+            .collect()
+    }
+}
+
+/// Validates scores against outcomes.
+pub fn validate(scored: &[Scored]) -> Validation {
+    let items: Vec<(f64, bool)> = scored.iter().map(|s| (s.score, s.bad)).collect();
+    let mut by_grade: BTreeMap<&str, (usize, usize, f64)> = BTreeMap::new();
+    for s in scored {
+        let e = by_grade.entry(s.grade.as_str()).or_default();
+        e.0 += 1;
+        e.1 += usize::from(s.bad);
+        e.2 += s.score;
+    }
+    let mut grades: Vec<GradeRate> = by_grade
+        .into_iter()
+        .map(|(g, (n, bads, sum))| GradeRate {
+            grade: g.to_string(),
+            n,
+            bads,
+            mean_score: sum / n as f64,
+            in_order: true,
+        })
+        .collect();
+    grades.sort_by(|a, b| a.mean_score.total_cmp(&b.mean_score));
+    for i in 1..grades.len() {
+        // better grade i breaks the order when bads_i / n_i > bads_{i−1} / n_{i−1}
+        // (compared by cross-multiplying, exactly).
+        let (w, b) = (&grades[i - 1], &grades[i]);
+        let breaks = b.bads * w.n > w.bads * b.n;
+        grades[i].in_order = !breaks;
+    }
+    Validation {
+        n: scored.len(),
+        bads: scored.iter().filter(|s| s.bad).count(),
+        auc: auc(&items),
+        ks: ks(&items),
+        grades,
+    }
+}
+
+/// `score_validation.csv`: an `overall` row, then one row per grade from worst to best.
+pub fn table(v: &Validation) -> OutTable {
+    let rows = v.grades.len() + 1;
+    let mut level = vec!["overall".to_string()];
+    let mut group = vec!["all".to_string()];
+    let mut n = vec![Some(v.n as f64)];
+    let mut bads = vec![Some(v.bads as f64)];
+    let mut rate = vec![(v.n > 0).then(|| v.bads as f64 / v.n as f64)];
+    let mut mean = vec![None];
+    let mut in_order = vec![v.monotonic().to_string()];
+    for g in &v.grades {
+        level.push("grade".into());
+        group.push(g.grade.clone());
+        n.push(Some(g.n as f64));
+        bads.push(Some(g.bads as f64));
+        rate.push(Some(g.bad_rate()));
+        mean.push(Some(g.mean_score));
+        in_order.push(g.in_order.to_string());
+    }
+    let only_first = |x: Option<f64>| {
+        let mut col = vec![x];
+        col.resize(rows, None);
+        col
+    };
+    let num = |values: Vec<Option<f64>>, decimals: usize| Values::Number { values, decimals };
+    let mut t = OutTable::default();
+    t.push("level", Values::Text(level));
+    t.push("group", Values::Text(group));
+    t.push("n", num(n.clone(), 0));
+    t.push(
+        "n_good",
+        num(
+            n.iter()
+                .zip(&bads)
+                .map(|(n, b)| Some(n.unwrap_or(0.0) - b.unwrap_or(0.0)))
+                .collect(),
+            0,
+        ),
+    );
+    t.push("n_bad", num(bads, 0));
+    t.push("bad_rate", num(rate, 4));
+    t.push("mean_score", num(mean, 1));
+    t.push("auc", num(only_first(v.auc), 4));
+    t.push("gini", num(only_first(v.gini()), 4));
+    t.push("ks", num(only_first(v.ks.map(|k| k.0)), 4));
+    t.push("ks_score", num(only_first(v.ks.map(|k| k.1)), 1));
+    t.push("monotonic", Values::Text(in_order));
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auc_counts_ties_as_half() {
+        // goods at 3, 2; bads at 2, 1. Pairs (good, bad): (3,2) win, (3,1) win, (2,2) tie ½,
+        // (2,1) win → (3 + ½) / 4 = 0.875.
+        let items = [(3.0, false), (2.0, false), (2.0, true), (1.0, true)];
+        assert_eq!(auc(&items), Some(0.875));
+        // All tied: every pair ½.
+        assert_eq!(auc(&[(5.0, false), (5.0, true)]), Some(0.5));
+        // Perfectly reversed: 0.
+        assert_eq!(auc(&[(1.0, false), (2.0, true)]), Some(0.0));
+        assert_eq!(auc(&[(1.0, false)]), None);
+    }
+
+    #[test]
+    fn ks_is_the_largest_gap_of_the_cumulative_shares() {
+        // scores 1: bad; 2: bad + good; 3: good.
+        // after 1: F_bad 1/2, F_good 0 → 0.5; after 2: 2/2 vs 1/2 → 0.5; after 3: 1 vs 1 → 0.
+        let items = [(3.0, false), (2.0, false), (2.0, true), (1.0, true)];
+        assert_eq!(ks(&items), Some((0.5, 1.0)));
+    }
+
+    #[test]
+    fn grades_ordered_by_mean_score_and_breaks_named() {
+        let s = |score: f64, grade: &str, bad: bool| Scored {
+            score,
+            grade: grade.into(),
+            bad,
+        };
+        // D: 2 of 2 bad; B: 0 of 2 bad; A: 1 of 2 bad → A breaks (50 % > 0 %).
+        let v = validate(&[
+            s(400.0, "D", true),
+            s(410.0, "D", true),
+            s(600.0, "B", false),
+            s(610.0, "B", false),
+            s(800.0, "A", true),
+            s(810.0, "A", false),
+        ]);
+        let names: Vec<&str> = v.grades.iter().map(|g| g.grade.as_str()).collect();
+        assert_eq!(names, ["D", "B", "A"]);
+        assert!(!v.monotonic());
+        assert_eq!(v.breaks(), ["A (50.0 %) > B (0.0 %)"]);
+    }
+}

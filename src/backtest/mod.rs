@@ -1,0 +1,348 @@
+//! Auditing the automated estimates (`ipval backtest`): the valuations file an `ipval value`
+//! run wrote, matched by `asset_id` against what happened afterwards.
+//!
+//! - [`accuracy`]: realized prices → percentage errors (MdAPE, bias, PPE10/20) and the
+//!   coverage of the simulated ranges, overall and by asset type.
+//! - [`discrimination`]: good/bad outcomes → AUC, Gini, KS and bad rates by grade.
+//! - [`svg`]: the scatter and range-calibration plots, as self-contained SVG text.
+//!
+//! Nothing is dropped silently: every valuation without a counterpart, every realized price or
+//! outcome without a valuation and every row that cannot be used becomes an [`Unmatched`] row
+//! with its reason.
+
+pub mod accuracy;
+pub mod discrimination;
+pub mod svg;
+
+use crate::error::{Error, Result};
+use crate::ingest::cell::{self, CellError};
+use crate::ingest::table::Table;
+use crate::output::table::{OutTable, Values};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// One asset of a valuations file (`assets.csv` of `ipval value`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Valuation {
+    /// Row as a spreadsheet numbers it (header = 1).
+    pub row: usize,
+    /// Asset identifier (the `'` that protects a formula-like id in CSV removed).
+    pub asset_id: String,
+    /// Asset type as written in the file (empty when the column is absent).
+    pub asset_type: String,
+    /// Reporting currency of the money columns.
+    pub currency: String,
+    /// Reconciled point value.
+    pub value_point: Option<f64>,
+    /// 5th percentile of the simulated value.
+    pub p05: Option<f64>,
+    /// 10th percentile.
+    pub p10: Option<f64>,
+    /// 25th percentile.
+    pub p25: Option<f64>,
+    /// Median.
+    pub p50: Option<f64>,
+    /// 75th percentile.
+    pub p75: Option<f64>,
+    /// 90th percentile.
+    pub p90: Option<f64>,
+    /// 95th percentile.
+    pub p95: Option<f64>,
+    /// Forecast standard deviation.
+    pub fsd: Option<f64>,
+    /// Collateral score.
+    pub score: Option<f64>,
+    /// Grade.
+    pub grade: Option<String>,
+}
+
+/// A valuations file, read and indexed by asset id.
+#[derive(Debug, Clone)]
+pub struct Valuations {
+    /// The file.
+    pub path: PathBuf,
+    /// Its assets in file order.
+    pub rows: Vec<Valuation>,
+    /// Columns the file has (normalised names).
+    pub columns: Vec<String>,
+    by_id: HashMap<String, usize>,
+}
+
+/// Columns of a valuations file that this module reads.
+const VALUATION_COLUMNS: &[&str] = &[
+    "asset_id",
+    "asset_type",
+    "currency",
+    "value_point",
+    "p05",
+    "p10",
+    "p25",
+    "p50",
+    "p75",
+    "p90",
+    "p95",
+    "fsd",
+    "score",
+    "grade",
+];
+
+impl Valuations {
+    /// Reads a valuations file (`.csv` or `.parquet`). Required: `asset_id`, `currency`,
+    /// `value_point`; the percentile, `fsd`, `score` and `grade` columns are read when present.
+    /// The file is ipval's own output, so an unreadable cell or a duplicate id stops the run
+    /// with its row and column.
+    pub fn read(path: &Path) -> Result<Valuations> {
+        let t = Table::read(path, Some(VALUATION_COLUMNS))?;
+        let cols = Columns::new(&t, &["asset_id", "currency", "value_point"])?;
+        let mut rows = Vec::with_capacity(t.height());
+        let mut by_id = HashMap::with_capacity(t.height());
+        for i in 0..t.height() {
+            let row = i + 2;
+            let asset_id = unescape(&cols.required_text(&t, i, "asset_id")?);
+            let currency = cols.required_text(&t, i, "currency")?.to_ascii_uppercase();
+            let num = |name: &str| cols.number(&t, i, name);
+            let v = Valuation {
+                row,
+                asset_type: cols.text(&t, i, "asset_type").unwrap_or_default(),
+                currency,
+                value_point: num("value_point")?,
+                p05: num("p05")?,
+                p10: num("p10")?,
+                p25: num("p25")?,
+                p50: num("p50")?,
+                p75: num("p75")?,
+                p90: num("p90")?,
+                p95: num("p95")?,
+                fsd: num("fsd")?,
+                score: num("score")?,
+                grade: cols.text(&t, i, "grade"),
+                asset_id,
+            };
+            if let Some(&first) = by_id.get(&v.asset_id) {
+                let first: &Valuation = &rows[first];
+                return Err(cell_error(
+                    path,
+                    row,
+                    "asset_id",
+                    format!(
+                        "duplicate asset_id `{}` (first at row {})",
+                        v.asset_id, first.row
+                    ),
+                ));
+            }
+            by_id.insert(v.asset_id.clone(), rows.len());
+            rows.push(v);
+        }
+        if rows.is_empty() {
+            return Err(Error::structure(path, "has a header but no asset rows"));
+        }
+        Ok(Valuations {
+            path: path.to_path_buf(),
+            columns: t
+                .headers()
+                .iter()
+                .map(|h| crate::ingest::table::normalise(h))
+                .collect(),
+            rows,
+            by_id,
+        })
+    }
+
+    /// The valuation of an asset.
+    pub fn get(&self, asset_id: &str) -> Option<&Valuation> {
+        self.by_id.get(asset_id).map(|&i| &self.rows[i])
+    }
+
+    /// Whether the file has a column (normalised name).
+    pub fn has(&self, column: &str) -> bool {
+        self.columns.iter().any(|c| c == column)
+    }
+
+    /// Fails with a structural error naming the file when a column needed for `purpose` is
+    /// absent.
+    pub fn require(&self, columns: &[&str], purpose: &str) -> Result<()> {
+        let missing: Vec<&str> = columns.iter().copied().filter(|c| !self.has(c)).collect();
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::structure(
+                &self.path,
+                format!(
+                    "missing column `{}`, needed for {purpose} (use the assets.csv that \
+                     `ipval value` wrote)",
+                    missing.join("`, `")
+                ),
+            ))
+        }
+    }
+}
+
+/// A row that took no part in the metrics, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unmatched {
+    /// Asset identifier (empty when the row had none).
+    pub asset_id: String,
+    /// Which input it came from: `valuations`, `realized` or `outcomes`.
+    pub file: &'static str,
+    /// Its row in that file as a spreadsheet numbers it (header = 1).
+    pub row: usize,
+    /// Why it was not used.
+    pub reason: String,
+}
+
+/// The unmatched rows as an output table: `asset_id, file, row, reason`.
+pub fn unmatched_table(rows: &[Unmatched]) -> OutTable {
+    let mut t = OutTable::default();
+    t.push(
+        "asset_id",
+        Values::Text(rows.iter().map(|u| u.asset_id.clone()).collect()),
+    );
+    t.push(
+        "file",
+        Values::Text(rows.iter().map(|u| u.file.to_string()).collect()),
+    );
+    t.push(
+        "row",
+        Values::Number {
+            values: rows.iter().map(|u| Some(u.row as f64)).collect(),
+            decimals: 0,
+        },
+    );
+    t.push(
+        "reason",
+        Values::Text(rows.iter().map(|u| u.reason.clone()).collect()),
+    );
+    t
+}
+
+/// Undoes the CSV protection of a text cell: ipval writes an id a spreadsheet would run as a
+/// formula (`=`, `+`, `-`, `@`, tab, CR first) with a leading `'`.
+pub fn unescape(s: &str) -> String {
+    match s.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest.to_string(),
+        _ => s.to_string(),
+    }
+}
+
+fn cell_error(path: &Path, row: usize, column: &str, message: impl Into<String>) -> Error {
+    Error::Cell {
+        path: path.to_path_buf(),
+        row,
+        column: column.to_string(),
+        message: message.into(),
+    }
+}
+
+/// Column positions of a table, with the required ones checked.
+pub(crate) struct Columns {
+    index: HashMap<String, usize>,
+    path: PathBuf,
+}
+
+impl Columns {
+    /// Indexes `t`'s columns; fails naming every required column that is absent or repeated.
+    pub(crate) fn new(t: &Table, required: &[&str]) -> Result<Columns> {
+        let mut index = HashMap::new();
+        for (i, h) in t.headers().iter().enumerate() {
+            let name = crate::ingest::table::normalise(h);
+            if index.insert(name, i).is_some() {
+                return Err(Error::structure(
+                    t.path(),
+                    format!("column `{}` appears twice", h.trim()),
+                ));
+            }
+        }
+        let missing: Vec<&str> = required
+            .iter()
+            .copied()
+            .filter(|c| !index.contains_key(*c))
+            .collect();
+        if !missing.is_empty() {
+            return Err(Error::structure(
+                t.path(),
+                format!(
+                    "missing required column{} `{}` (found: {})",
+                    if missing.len() > 1 { "s" } else { "" },
+                    missing.join("`, `"),
+                    t.headers().join(", ")
+                ),
+            ));
+        }
+        Ok(Columns {
+            index,
+            path: t.path().to_path_buf(),
+        })
+    }
+
+    /// The trimmed text of a cell; `None` when empty or the column is absent.
+    pub(crate) fn text(&self, t: &Table, row: usize, name: &str) -> Option<String> {
+        let c = *self.index.get(name)?;
+        t.cell(c, row).map(str::to_string)
+    }
+
+    /// The text of a cell that must not be empty.
+    fn required_text(&self, t: &Table, row: usize, name: &str) -> Result<String> {
+        self.text(t, row, name)
+            .ok_or_else(|| cell_error(&self.path, row + 2, name, "is empty"))
+    }
+
+    /// A number cell, `None` when empty; an unreadable number is an error naming the cell.
+    fn number(&self, t: &Table, row: usize, name: &str) -> Result<Option<f64>> {
+        match self.text(t, row, name) {
+            None => Ok(None),
+            Some(s) => cell::number(&s)
+                .map(Some)
+                .map_err(|e| cell_error(&self.path, row + 2, name, e.message())),
+        }
+    }
+}
+
+/// Counts cells of a column that are not of its type at all, so that a whole column of them
+/// (a wrong file, a shifted export) is reported as a structural error rather than as one
+/// unmatched row per line.
+#[derive(Debug, Default)]
+pub(crate) struct TypeCheck {
+    typed: usize,
+    wrong: Option<(usize, String)>,
+    wrong_count: usize,
+}
+
+impl TypeCheck {
+    /// Records one parsed cell.
+    pub(crate) fn record<T>(&mut self, row: usize, r: &std::result::Result<T, CellError>) {
+        match r {
+            Err(CellError::Type(m)) => {
+                self.wrong_count += 1;
+                self.wrong.get_or_insert((row, m.clone()));
+            }
+            _ => self.typed += 1,
+        }
+    }
+
+    /// Fails when cells were given and none was of the column's type.
+    pub(crate) fn check(&self, path: &Path, column: &str, what: &str) -> Result<()> {
+        match &self.wrong {
+            Some((row, m)) if self.typed == 0 => Err(Error::structure(
+                path,
+                format!(
+                    "column `{column}`: no cell is {what} ({} cells; first at row {row}: {m})",
+                    self.wrong_count
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unescape_reverses_the_formula_guard_only() {
+        assert_eq!(unescape("'-123"), "-123");
+        assert_eq!(unescape("'=A1"), "=A1");
+        assert_eq!(unescape("'quoted"), "'quoted");
+        assert_eq!(unescape("A1"), "A1");
+    }
+}

@@ -1,0 +1,305 @@
+//! `ipval calibrate`: fit the scorecard's points to good/bad outcomes and write a complete
+//! `scorecard.toml`.
+//!
+//! The scorecard reads each asset's characteristics (remaining life, status, enforcement, …),
+//! which the valuations file does not hold: they are recomputed by valuing the same portfolio
+//! against the same market data and valuation date (`--portfolio`, `--market`, `--as-of`,
+//! taken from the `manifest.json` beside the valuations file when not given), without draws;
+//! the value certainty (fsd) is taken from the valuations file itself. Expert overrides of the
+//! valuation are not re-applied: the characteristics are those of the automated valuation.
+
+use crate::backtest::discrimination::read_outcomes;
+use crate::backtest::Valuations;
+use crate::calibrate::{self, Calibration, Sample};
+use crate::config::{self, RunConfig};
+use crate::error::{Error, Result};
+use crate::ingest;
+use crate::output::atomic::write_atomic;
+use crate::output::table::Format;
+use crate::params::ModelSet;
+use crate::pipeline;
+use crate::valuation::Context;
+use clap::Args;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Options of `ipval calibrate`.
+#[derive(Debug, Clone, Args)]
+pub struct CalibrateArgs {
+    /// The valuations whose outcomes are known: the assets.csv an `ipval value` run wrote.
+    #[arg(long, value_name = "FILE")]
+    pub valuations: PathBuf,
+    /// Outcomes: asset_id, outcome (1 = the collateral or loan went bad, 0 = it did not).
+    #[arg(long, value_name = "FILE")]
+    pub outcomes: PathBuf,
+    /// The scorecard file to write, e.g. models/scorecard.toml.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// The portfolio valued (default: from the manifest.json beside --valuations).
+    #[arg(long, value_name = "FILE")]
+    pub portfolio: Option<PathBuf>,
+    /// Sheet of an .xlsx portfolio (default: the first sheet).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// The market data folder of the valuation (default: from the manifest.json).
+    #[arg(long, value_name = "DIR")]
+    pub market: Option<PathBuf>,
+    /// The valuation date (default: from the manifest.json).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
+    /// Model folder of the valuation; its scorecard.toml is the prior whose scaling, bins,
+    /// codes and reasons are kept.
+    #[arg(long, value_name = "DIR")]
+    pub models: Option<PathBuf>,
+}
+
+/// What the manifest beside the valuations file says about the run that wrote it.
+#[derive(Debug, Default)]
+struct FromManifest {
+    portfolio: Option<PathBuf>,
+    market: Option<PathBuf>,
+    as_of: Option<String>,
+}
+
+fn manifest_beside(valuations: &Path) -> FromManifest {
+    let path = valuations
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join("manifest.json");
+    let Some(m) = std::fs::read_to_string(&path)
+        .ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+    else {
+        return FromManifest::default();
+    };
+    let inputs: Vec<PathBuf> = m["inputs"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|i| i["path"].as_str().map(PathBuf::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    FromManifest {
+        portfolio: inputs.first().cloned(),
+        market: inputs
+            .iter()
+            .find(|p| p.file_name().is_some_and(|n| n == "countries.csv"))
+            .and_then(|p| p.parent().map(Path::to_path_buf)),
+        as_of: m["as_of"].as_str().map(str::to_string),
+    }
+}
+
+fn needed<T>(
+    given: Option<T>,
+    from_manifest: Option<T>,
+    flag: &str,
+    valuations: &Path,
+) -> Result<T> {
+    given.or(from_manifest).ok_or_else(|| {
+        Error::Usage(format!(
+            "calibrate recomputes the characteristics of the valued assets: give {flag} (as in \
+             the `ipval value` run that wrote {}; no manifest.json beside it says)",
+            valuations.display()
+        ))
+    })
+}
+
+/// Fits the scorecard and writes it.
+pub fn run(args: &CalibrateArgs, command_line: Vec<String>) -> Result<ExitCode> {
+    if args.out.is_dir() {
+        return Err(Error::Usage(format!(
+            "--out {} is a folder: give the scorecard file to write, e.g. models/scorecard.toml",
+            args.out.display()
+        )));
+    }
+    let valuations = Valuations::read(&args.valuations)?;
+    let (outcomes, excluded) = read_outcomes(&args.outcomes)?;
+    let manifest = manifest_beside(&args.valuations);
+    let portfolio_path = needed(
+        args.portfolio.clone(),
+        manifest.portfolio,
+        "--portfolio",
+        &args.valuations,
+    )?;
+    let market_dir = needed(
+        args.market.clone(),
+        manifest.market,
+        "--market",
+        &args.valuations,
+    )?;
+    let as_of = config::parse_as_of(&needed(
+        args.as_of.clone(),
+        manifest.as_of,
+        "--as-of",
+        &args.valuations,
+    )?)?;
+    let models_dir = args
+        .models
+        .clone()
+        .or_else(|| Some(crate::params::default_dir()).filter(|d| d.is_dir()));
+    let models = ModelSet::load(models_dir.as_deref())?;
+    let market = ingest::market::read(&market_dir)?;
+    let currency = valuations
+        .rows
+        .first()
+        .map(|v| v.currency.clone())
+        .unwrap_or_else(|| "USD".into());
+    let cfg = RunConfig {
+        as_of,
+        draws: 0,
+        seed: 1,
+        currency,
+        threads: None,
+        format: Format::Csv,
+        out_dir: PathBuf::from("."),
+        strict: false,
+        plots: false,
+        progress: false,
+        command_line,
+    };
+    let usd_per_reporting = cfg.usd_per_reporting(&market)?;
+    let portfolio =
+        ingest::portfolio::read_sheet(&portfolio_path, args.sheet.as_deref(), &market, as_of)?;
+    let result = pipeline::run(&cfg, &portfolio, &market, &models)?;
+    let ctx = Context {
+        market: &market,
+        models: &models,
+        as_of,
+        usd_per_reporting,
+    };
+    let valued: HashMap<&str, &pipeline::AssetResult> = result
+        .assets
+        .iter()
+        .map(|a| (a.asset.asset_id.as_str(), a))
+        .collect();
+    let mut samples = Vec::new();
+    let mut unmatched: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for u in &excluded {
+        unmatched
+            .entry(u.reason.clone())
+            .or_default()
+            .push(u.asset_id.clone());
+    }
+    let mut differs = 0usize;
+    for o in &outcomes {
+        let mut miss = |reason: &str| {
+            unmatched
+                .entry(reason.to_string())
+                .or_default()
+                .push(o.asset_id.clone())
+        };
+        let Some(v) = valuations.get(&o.asset_id) else {
+            miss("no valuation with this asset_id");
+            continue;
+        };
+        let Some(r) = valued.get(o.asset_id.as_str()) else {
+            miss("not in the portfolio, or rejected when it was valued again");
+            continue;
+        };
+        let same = match (v.value_point, r.point.value_point) {
+            (Some(a), Some(b)) => (a - b).abs() <= 0.01 + 1e-6 * a.abs().max(b.abs()),
+            (None, None) => true,
+            _ => false,
+        };
+        differs += usize::from(!same);
+        let mut inputs = pipeline::score_inputs(r, &ctx);
+        inputs.fsd = v.fsd;
+        samples.push(Sample { inputs, bad: o.bad });
+    }
+    println!(
+        "calibrating {} on {}: {} outcome rows, {} matched to valued assets",
+        args.valuations.display(),
+        args.outcomes.display(),
+        outcomes.len() + excluded.len(),
+        samples.len()
+    );
+    for (reason, ids) in &unmatched {
+        let shown: Vec<&str> = ids.iter().take(5).map(String::as_str).collect();
+        println!(
+            "  not used: {} ({reason}): {}{}",
+            ids.len(),
+            shown.join(", "),
+            if ids.len() > shown.len() { ", …" } else { "" }
+        );
+    }
+    if differs > 0 {
+        println!(
+            "  warning: valued again, {differs} asset(s) get another value_point than in {}: \
+             check that --portfolio, --market, --as-of and --models are those of that valuation",
+            args.valuations.display()
+        );
+    }
+    let cal = calibrate::calibrate(&models.scorecard, &samples)?;
+    let context = vec![
+        format!("outcomes: {}", args.outcomes.display()),
+        format!(
+            "valuations: {} (portfolio {}, market {}, as of {as_of})",
+            args.valuations.display(),
+            portfolio_path.display(),
+            market_dir.display()
+        ),
+        format!(
+            "prior scorecard: {}",
+            models
+                .files
+                .iter()
+                .find(|f| f.name == "scorecard.toml")
+                .map_or("embedded", |f| f.origin.as_str())
+        ),
+    ];
+    let today = chrono::Local::now().date_naive().to_string();
+    let text = cal.to_toml(&context, &today)?;
+    write_atomic(&args.out, |w| w.write_all(text.as_bytes()))?;
+    print_summary(&cal);
+    println!("\nwrote {}", args.out.display());
+    println!(
+        "use it with `ipval value --models DIR` where DIR holds it as scorecard.toml, then check it \
+         on outcomes it was not fitted on with `ipval backtest --outcomes`"
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_summary(cal: &Calibration) {
+    let f = |x: Option<f64>| x.map_or_else(|| "-".into(), |x| format!("{x:.3}"));
+    println!(
+        "  fitted on {} outcomes ({} bad): AUC {} (prior card {}), {} characteristic(s) fitted, \
+         {} Newton iteration(s)",
+        cal.n,
+        cal.bads,
+        f(cal.auc),
+        f(cal.prior_auc),
+        cal.fitted,
+        cal.iterations
+    );
+    println!(
+        "\n  {:<4} {:<26} {:>8}  points per bin (prior)",
+        "code", "characteristic", "beta"
+    );
+    for c in &cal.characteristics {
+        let beta = match c.beta {
+            Some(b) => format!("{b:.3}"),
+            None if c.dropped => "dropped".into(),
+            None => "kept".into(),
+        };
+        let bins: Vec<String> = c
+            .slots
+            .iter()
+            .map(|s| format!("{} {:.0} ({:.0})", s.label, s.points, s.prior))
+            .collect();
+        println!(
+            "  {:<4} {:<26} {:>8}  {}",
+            c.code,
+            c.name,
+            beta,
+            bins.join(" | ")
+        );
+        for n in &c.notes {
+            println!("  {:<4} {:<26} {:>8}  note: {n}", "", "", "");
+        }
+    }
+    if let Some(w) = cal.warning() {
+        println!("\n  WARNING: {w}");
+    }
+}

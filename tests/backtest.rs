@@ -1,0 +1,701 @@
+//! Acceptance tests of `ipval backtest` and `ipval calibrate` (issue 6): hand-computed metrics
+//! on small planted files (the arithmetic is in the comments), unmatched rows listed with
+//! their reasons, currency conversion, and a calibration that recovers a known logistic model.
+
+mod common;
+
+use common::{Case, CsvTable, AS_OF, MARKET};
+use ipval::backtest::discrimination::auc;
+use ipval::config::RunConfig;
+use ipval::ingest;
+use ipval::output::table::Format;
+use ipval::params::ModelSet;
+use ipval::pipeline;
+use ipval::score::ScoreInputs;
+use ipval::valuation::Context;
+use rand::Rng;
+use std::path::{Path, PathBuf};
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+/// Asserts `a ≈ b` to the 4 decimals the output CSVs carry.
+fn near(a: &str, b: f64, what: &str) {
+    let v: f64 = a
+        .parse()
+        .unwrap_or_else(|_| panic!("{what}: `{a}` is not a number"));
+    assert!((v - b).abs() < 1e-4, "{what}: {v} ≠ {b}");
+}
+
+/// The row of backtest.csv / score_validation.csv whose `group` is `g`.
+fn group<'a>(t: &'a CsvTable, g: &str) -> impl Fn(&str) -> &'a str {
+    let r = t.row_where("group", g);
+    move |c| t.get(r, c)
+}
+
+const VAL_HEADER: &str =
+    "asset_id,owner,asset_type,currency,value_point,p05,p10,p25,p50,p75,p90,p95,score,grade";
+
+/// USD per SGD in the sample market data.
+fn usd_per_sgd() -> f64 {
+    let t = CsvTable::read(&Path::new(MARKET).join("fx_rates.csv"));
+    let r = t.row_where("currency", "SGD");
+    t.get(r, "usd_per_unit").parse().unwrap()
+}
+
+fn backtest(case: &Case, args: &[&str]) -> common::Run {
+    let out = case.out();
+    let mut all = vec!["backtest"];
+    all.extend(args);
+    all.extend(["--out", out.to_str().unwrap()]);
+    case.run(&all)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Realized prices
+
+/// Valuations in USD and realized prices planted so that every metric is known:
+///
+/// | asset | type      | estimate        | realized        | error  | p25–p75  | p10–p90  | p05–p95  |
+/// |-------|-----------|-----------------|-----------------|--------|----------|----------|----------|
+/// | A1    | patent    | p50 110         | 100 USD         | +0.10  | 100–120 ∋| 90–130 ∋ | 80–150 ∋ |
+/// | A2    | patent    | p50 80          | 100 USD         | −0.20  | 75–90 ∌  | 70–95 ∌  | 60–99 ∌  |
+/// | A3    | trademark | p50 150         | 100 USD         | +0.50  | 120–180 ∌| 100–200 ∋ (edge) | 90–210 ∋ |
+/// | A4    | trademark | value_point 200 (no p50) | 200 USD | 0     | —        | —        | —        |
+/// | A5    | copyright | p50 = 1000 SGD in USD | 1000 SGD | 0      | ∋        | ∋        | ∋        |
+///
+/// Overall: |errors| sorted 0, 0, 0.1, 0.2, 0.5 → MdAPE 0.1; signed −0.2, 0, 0, 0.1, 0.5 →
+/// bias 0; PPE10 = 3/5 (0, 0, 0.1 — the edge counts); PPE20 = 4/5. Coverage over A1, A2, A3,
+/// A5: p25–p75 2/4, p10–p90 3/4, p05–p95 3/4. One estimate (A4) falls back to value_point.
+/// Patent: MdAPE (0.1 + 0.2)/2 = 0.15, bias (−0.2 + 0.1)/2 = −0.05, PPE10 1/2, PPE20 2/2.
+/// Trademark: errors 0.5, 0 → MdAPE 0.25, bias 0.25, PPE10 1/2, PPE20 1/2.
+///
+/// Unmatched: A6 valued, never sold; X9 sold, never valued; A7 sold for 0 (excluded, and its
+/// valuation says so); a second price for A1 (the first is used); A8 `12,000` is not a number.
+fn planted(case: &Case) -> (PathBuf, PathBuf) {
+    let sgd = 1000.0 * usd_per_sgd();
+    let (lo5, lo10, lo25, hi75, hi90, hi95) = (
+        0.5 * sgd,
+        0.8 * sgd,
+        0.9 * sgd,
+        1.1 * sgd,
+        1.2 * sgd,
+        1.5 * sgd,
+    );
+    let valuations = format!(
+        "{VAL_HEADER}\n\
+         A1,O,patent,USD,105,80,90,100,110,120,130,150,700,A\n\
+         A2,O,patent,USD,85,60,70,75,80,90,95,99,650,BBB\n\
+         A3,O,trademark,USD,140,90,100,120,150,180,200,210,720,AA\n\
+         A4,O,trademark,USD,200,,,,,,,,690,A\n\
+         A5,O,copyright,USD,{sgd},{lo5},{lo10},{lo25},{sgd},{hi75},{hi90},{hi95},600,BB\n\
+         A6,O,patent,USD,10,5,6,8,10,12,14,15,600,BB\n\
+         A7,O,design,USD,10,5,6,8,10,12,14,15,600,BB\n\
+         A8,O,design,USD,10,5,6,8,10,12,14,15,600,BB\n"
+    );
+    let realized = "asset_id,realized_value,currency,date\n\
+                    A1,100,USD,2026-01-10\n\
+                    A2,100,usd,2026-02-10\n\
+                    A3,100,USD,2026-03-10\n\
+                    A4,200,USD,\n\
+                    A5,1000,SGD,2026-04-10\n\
+                    X9,500,USD,2026-05-10\n\
+                    A7,0,USD,2026-06-10\n\
+                    A1,120,USD,2026-07-10\n\
+                    A8,\"12,000\",USD,2026-08-10\n";
+    (
+        case.write("assets.csv", valuations),
+        case.write("realized.csv", realized),
+    )
+}
+
+#[test]
+fn realized_prices_hand_computed() {
+    let case = Case::new();
+    let (val, real) = planted(&case);
+    let run = backtest(
+        &case,
+        &[
+            "--valuations",
+            val.to_str().unwrap(),
+            "--realized",
+            real.to_str().unwrap(),
+            "--market",
+            MARKET,
+        ],
+    );
+    run.assert_code(0);
+    let t = CsvTable::read(&run.out.join("backtest.csv"));
+    assert_eq!(
+        t.column("group"),
+        ["all", "copyright", "patent", "trademark"],
+        "overall, then by asset type"
+    );
+    let all = group(&t, "all");
+    assert_eq!(all("level"), "overall");
+    assert_eq!(all("n"), "5");
+    assert_eq!(all("n_value_point"), "1");
+    near(all("mdape"), 0.1, "MdAPE");
+    near(all("bias"), 0.0, "bias");
+    near(all("ppe10"), 0.6, "PPE10");
+    near(all("ppe20"), 0.8, "PPE20");
+    assert_eq!(all("n_p10_p90"), "4");
+    near(all("coverage_p25_p75"), 0.5, "p25–p75");
+    near(all("coverage_p10_p90"), 0.75, "p10–p90");
+    near(all("coverage_p05_p95"), 0.75, "p05–p95");
+    near(all("nominal_p10_p90"), 0.8, "nominal 80");
+    near(all("nominal_p05_p95"), 0.9, "nominal 90");
+    let patent = group(&t, "patent");
+    near(patent("mdape"), 0.15, "patent MdAPE");
+    near(patent("bias"), -0.05, "patent bias");
+    near(patent("ppe10"), 0.5, "patent PPE10");
+    near(patent("ppe20"), 1.0, "patent PPE20");
+    let tm = group(&t, "trademark");
+    near(tm("mdape"), 0.25, "trademark MdAPE");
+    near(tm("bias"), 0.25, "trademark bias");
+    assert_eq!(tm("n_p10_p90"), "1", "A4 has no range");
+    near(tm("coverage_p10_p90"), 1.0, "A3 on the edge counts");
+
+    // Never a silent drop: every row that took no part is listed with its reason.
+    let u = CsvTable::read(&run.out.join("backtest_unmatched.csv"));
+    assert_eq!(u.headers, ["asset_id", "file", "row", "reason"]);
+    let reason = |id: &str, file: &str| {
+        let i = (0..u.len())
+            .find(|&i| u.get(i, "asset_id") == id && u.get(i, "file") == file)
+            .unwrap_or_else(|| panic!("{id} ({file}) not in unmatched: {u:?}"));
+        (u.get(i, "row").to_string(), u.get(i, "reason").to_string())
+    };
+    assert!(reason("A6", "valuations").1.contains("no realized price"));
+    assert_eq!(reason("A6", "valuations").0, "7");
+    assert!(reason("X9", "realized").1.contains("no valuation"));
+    let (row, r) = reason("A7", "realized");
+    assert_eq!(row, "8");
+    assert!(r.contains("≤ 0"), "{r}");
+    assert!(reason("A7", "valuations").1.contains("realized row 8"));
+    assert!(reason("A1", "realized").1.contains("row 2 is used"));
+    assert!(reason("A8", "realized").1.contains("not a number"));
+    assert_eq!(
+        u.len(),
+        7,
+        "A6, A7 and A8 valuations; X9, A7, A1 and A8 realized"
+    );
+
+    assert!(run.stdout.contains("5 matched"), "{}", run.stdout);
+    assert!(run.stdout.contains("value_point"), "the fallback is said");
+    let scatter = std::fs::read_to_string(run.out.join("plots/backtest_scatter.svg")).unwrap();
+    assert!(scatter.starts_with("<svg") && scatter.contains("log axes"));
+    assert_eq!(
+        scatter.matches("</title></circle>").count(),
+        5,
+        "one dot per matched asset"
+    );
+    assert!(run.out.join("plots/backtest_coverage.svg").exists());
+}
+
+#[test]
+fn other_currency_needs_the_market_folder() {
+    let case = Case::new();
+    let (val, real) = planted(&case);
+    let run = backtest(
+        &case,
+        &[
+            "--valuations",
+            val.to_str().unwrap(),
+            "--realized",
+            real.to_str().unwrap(),
+        ],
+    );
+    run.assert_code(1);
+    assert!(run.stderr.contains("--market"), "{}", run.stderr);
+    assert!(run.stderr.contains("SGD → USD"), "{}", run.stderr);
+    assert!(!run.out.join("backtest.csv").exists());
+}
+
+#[test]
+fn every_estimate_exact() {
+    // p50 = realized for all three: every error 0 → MdAPE 0, bias 0, PPE10 = PPE20 = 1, and
+    // every price (= p50) inside every range → coverage 1.
+    let case = Case::new();
+    let val = case.write(
+        "assets.csv",
+        format!(
+            "{VAL_HEADER}\n\
+             E1,O,patent,USD,1,0.5,0.6,0.8,1234.56,1300,1400,1500,700,A\n\
+             E2,O,trademark,USD,1,10,20,30,40,50,60,70,700,A\n\
+             E3,O,patent,USD,1,1e6,2e6,3e6,4e6,5e6,6e6,7e6,700,A\n"
+        ),
+    );
+    let real = case.write(
+        "realized.csv",
+        "asset_id,realized_value,currency,date\nE1,1234.56,USD,2026-01-01\nE2,40,USD,2026-01-01\nE3,4000000,USD,2026-01-01\n",
+    );
+    let run = backtest(
+        &case,
+        &[
+            "--valuations",
+            val.to_str().unwrap(),
+            "--realized",
+            real.to_str().unwrap(),
+        ],
+    );
+    run.assert_code(0);
+    let t = CsvTable::read(&run.out.join("backtest.csv"));
+    let all = group(&t, "all");
+    assert_eq!(all("n"), "3");
+    for (c, v) in [
+        ("mdape", 0.0),
+        ("bias", 0.0),
+        ("ppe10", 1.0),
+        ("ppe20", 1.0),
+        ("coverage_p25_p75", 1.0),
+        ("coverage_p10_p90", 1.0),
+        ("coverage_p05_p95", 1.0),
+    ] {
+        near(all(c), v, c);
+    }
+    let u = CsvTable::read(&run.out.join("backtest_unmatched.csv"));
+    assert_eq!(u.len(), 0);
+}
+
+#[test]
+fn realized_file_of_the_wrong_shape_is_refused() {
+    let case = Case::new();
+    let (val, _) = planted(&case);
+    for (body, needle) in [
+        ("asset_id,price,currency\nA1,100,USD\n", "realized_value"),
+        (
+            "asset_id,realized_value,currency\nA1,abc,USD\nA2,def,USD\n",
+            "no cell is a number",
+        ),
+    ] {
+        let real = case.write("bad.csv", body);
+        let run = backtest(
+            &case,
+            &[
+                "--valuations",
+                val.to_str().unwrap(),
+                "--realized",
+                real.to_str().unwrap(),
+            ],
+        );
+        run.assert_code(1);
+        assert!(run.stderr.contains(needle), "{needle}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("bad.csv"),
+            "names the file: {}",
+            run.stderr
+        );
+    }
+    // A valuations cell that is not a number is named by row and column.
+    let val = case.write(
+        "assets2.csv",
+        format!("{VAL_HEADER}\nA1,O,patent,USD,100,,,,x,,,,700,A\n"),
+    );
+    let real = case.write(
+        "realized.csv",
+        "asset_id,realized_value,currency\nA1,100,USD\n",
+    );
+    let run = backtest(
+        &case,
+        &[
+            "--valuations",
+            val.to_str().unwrap(),
+            "--realized",
+            real.to_str().unwrap(),
+        ],
+    );
+    run.assert_code(1);
+    assert!(run.stderr.contains("row 2, column `p50`"), "{}", run.stderr);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Score validation
+
+/// Eight scored assets with outcomes (bad = 1):
+///
+/// | asset | score | grade | outcome |
+/// |-------|-------|-------|---------|
+/// | B1    | 800   | AAA   | good    |
+/// | B2    | 780   | AAA   | good    |
+/// | B3    | 700   | A     | good    |
+/// | B4    | 700   | A     | bad     |
+/// | B5    | 650   | BBB   | good    |
+/// | B6    | 600   | BB    | bad     |
+/// | B7    | 550   | CCC   | bad     |
+/// | B8    | 550   | CCC   | good    |
+///
+/// AUC over the 5 × 3 good–bad pairs: B1 beats 700, 600, 550 → 3; B2 → 3; B3 ties 700 (½),
+/// beats 600 and 550 → 2.5; B5 loses to 700, beats 600, 550 → 2; B8 loses to 700 and 600,
+/// ties 550 → 0.5. AUC = 11/15 = 0.7333, Gini = 7/15 = 0.4667.
+/// KS: cumulative shares (bad, good) after 550: (1/3, 1/5) → 0.133; after 600: (2/3, 1/5) →
+/// 0.4667; after 650: (2/3, 2/5) → 0.267; after 700: (1, 3/5) → 0.4; … → KS 7/15 at 600.
+/// Bad rates by grade from worst (lowest mean score) to best: CCC 1/2, BB 1/1, BBB 0/1, A 1/2,
+/// AAA 0/2 → BB breaks the order (100 % > 50 %) and so does A (50 % > 0 %).
+/// Unmatched: B9 has no outcome, Z1 has no valuation, B1's second outcome and B10's outcome
+/// `2` are excluded.
+#[test]
+fn outcomes_hand_computed() {
+    let case = Case::new();
+    let rows = [
+        ("B1", 800, "AAA"),
+        ("B2", 780, "AAA"),
+        ("B3", 700, "A"),
+        ("B4", 700, "A"),
+        ("B5", 650, "BBB"),
+        ("B6", 600, "BB"),
+        ("B7", 550, "CCC"),
+        ("B8", 550, "CCC"),
+        ("B9", 700, "A"),
+        ("B10", 700, "A"),
+    ];
+    let mut val = format!("{VAL_HEADER}\n");
+    for (id, score, grade) in rows {
+        val.push_str(&format!("{id},O,patent,USD,1,,,,,,,,{score},{grade}\n"));
+    }
+    let val = case.write("assets.csv", val);
+    let outcomes = case.write(
+        "outcomes.csv",
+        "asset_id,outcome\nB1,0\nB2,0\nB3,0\nB4,1\nB5,0\nB6,1\nB7,1\nB8,0\nZ1,1\nB1,1\nB10,2\n",
+    );
+    let run = backtest(
+        &case,
+        &[
+            "--valuations",
+            val.to_str().unwrap(),
+            "--outcomes",
+            outcomes.to_str().unwrap(),
+        ],
+    );
+    run.assert_code(0);
+    let t = CsvTable::read(&run.out.join("score_validation.csv"));
+    assert_eq!(t.column("group"), ["all", "CCC", "BB", "BBB", "A", "AAA"]);
+    let all = group(&t, "all");
+    assert_eq!(all("n"), "8");
+    assert_eq!(all("n_bad"), "3");
+    assert_eq!(all("n_good"), "5");
+    near(all("auc"), 11.0 / 15.0, "AUC");
+    near(all("gini"), 7.0 / 15.0, "Gini");
+    near(all("ks"), 7.0 / 15.0, "KS");
+    near(all("ks_score"), 600.0, "KS score");
+    assert_eq!(all("monotonic"), "false");
+    near(group(&t, "BB")("bad_rate"), 1.0, "BB bad rate");
+    assert_eq!(group(&t, "BB")("monotonic"), "false");
+    assert_eq!(group(&t, "BBB")("monotonic"), "true");
+    assert_eq!(group(&t, "A")("monotonic"), "false");
+    assert!(
+        run.stdout.contains("BB (100.0 %) > CCC (50.0 %)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("A (50.0 %) > BBB (0.0 %)"),
+        "{}",
+        run.stdout
+    );
+
+    let u = CsvTable::read(&run.out.join("score_validation_unmatched.csv"));
+    let ids: Vec<(&str, &str)> = (0..u.len())
+        .map(|i| (u.get(i, "asset_id"), u.get(i, "file")))
+        .collect();
+    for expected in [
+        ("B9", "valuations"),
+        ("B10", "valuations"),
+        ("Z1", "outcomes"),
+        ("B1", "outcomes"),
+        ("B10", "outcomes"),
+    ] {
+        assert!(ids.contains(&expected), "{expected:?} in {ids:?}");
+    }
+    assert_eq!(u.len(), 5);
+}
+
+#[test]
+fn ties_everywhere_give_auc_one_half() {
+    // Every asset scores 600: each of the 2 × 2 good–bad pairs is a tie (½) → AUC 0.5, Gini 0,
+    // KS 0 (the cumulative shares are equal at the only score).
+    let case = Case::new();
+    let val = case.write(
+        "assets.csv",
+        format!(
+            "{VAL_HEADER}\nT1,O,patent,USD,1,,,,,,,,600,BB\nT2,O,patent,USD,1,,,,,,,,600,BB\n\
+             T3,O,patent,USD,1,,,,,,,,600,BB\nT4,O,patent,USD,1,,,,,,,,600,BB\n"
+        ),
+    );
+    let outcomes = case.write("outcomes.csv", "asset_id,outcome\nT1,1\nT2,0\nT3,1\nT4,0\n");
+    let run = backtest(
+        &case,
+        &[
+            "--valuations",
+            val.to_str().unwrap(),
+            "--outcomes",
+            outcomes.to_str().unwrap(),
+        ],
+    );
+    run.assert_code(0);
+    let t = CsvTable::read(&run.out.join("score_validation.csv"));
+    let all = group(&t, "all");
+    near(all("auc"), 0.5, "AUC");
+    near(all("gini"), 0.0, "Gini");
+    near(all("ks"), 0.0, "KS");
+    assert_eq!(all("monotonic"), "true");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calibration
+
+const SEED: u64 = 11;
+const ASSETS: u64 = 4000;
+const DRAWS: &str = "50";
+
+/// True model, in log-odds of going bad per 10 prior points lost on a characteristic:
+/// a different weighting from the expert priors (liquidity R07 not at all, encumbrance R05 and
+/// litigation R04 heavily), so calibration has to learn it.
+const TRUE_WEIGHTS: [(&str, f64); 10] = [
+    ("R01", 0.4),
+    ("R02", 0.5),
+    ("R03", 0.3),
+    ("R04", 0.6),
+    ("R05", 0.8),
+    ("R06", 0.2),
+    ("R07", 0.0),
+    ("R08", 0.5),
+    ("R09", 0.3),
+    ("R10", 0.4),
+];
+
+/// Σ w_j · (best_j − points_j) / 10 over the prior scorecard's characteristics.
+fn true_risk(models: &ModelSet, inputs: &ScoreInputs) -> f64 {
+    let s = models.scorecard.score(inputs, None);
+    s.earned
+        .iter()
+        .map(|e| {
+            let w = TRUE_WEIGHTS
+                .iter()
+                .find(|(c, _)| *c == e.code)
+                .map_or(0.0, |(_, w)| *w);
+            w * (e.best - e.points) / 10.0
+        })
+        .sum()
+}
+
+fn sigmoid(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+#[test]
+fn calibrate_recovers_a_known_logistic_model() {
+    let case = Case::new();
+    let portfolio = case.path("portfolio.csv");
+    ipval::synth::write_csv(&portfolio, ASSETS, SEED).unwrap();
+    // 1. The valuation whose outcomes we will observe (the real binary, as a bank would run it).
+    let value = case.run(&[
+        "value",
+        "--portfolio",
+        portfolio.to_str().unwrap(),
+        "--market",
+        MARKET,
+        "--as-of",
+        AS_OF,
+        "--draws",
+        DRAWS,
+        "--seed",
+        "1",
+        "--no-plots",
+        "--out",
+        case.out().to_str().unwrap(),
+    ]);
+    value.assert_code(0);
+
+    // 2. The same valuation through the library, for each asset's score inputs.
+    let market = ingest::market::read(Path::new(MARKET)).unwrap();
+    let as_of = chrono::NaiveDate::parse_from_str(AS_OF, "%Y-%m-%d").unwrap();
+    let p = ingest::portfolio::read(&portfolio, &market, as_of).unwrap();
+    let models = ModelSet::embedded().unwrap();
+    let cfg = RunConfig {
+        as_of,
+        draws: DRAWS.parse().unwrap(),
+        seed: 1,
+        currency: "USD".into(),
+        threads: None,
+        format: Format::Csv,
+        out_dir: case.out(),
+        strict: false,
+        plots: false,
+        progress: false,
+        command_line: vec![],
+    };
+    let result = pipeline::run(&cfg, &p, &market, &models).unwrap();
+    let ctx = Context {
+        market: &market,
+        models: &models,
+        as_of,
+        usd_per_reporting: 1.0,
+    };
+    let assets: Vec<(String, ScoreInputs)> = result
+        .assets
+        .iter()
+        .map(|a| (a.asset.asset_id.clone(), pipeline::score_inputs(a, &ctx)))
+        .collect();
+
+    // 3. Outcomes drawn from the true model with a fixed seed; the intercept set by bisection
+    //    so that about 15 % go bad.
+    let risk: Vec<f64> = assets.iter().map(|(_, i)| true_risk(&models, i)).collect();
+    let (mut lo, mut hi) = (-20.0, 20.0);
+    for _ in 0..60 {
+        let mid = 0.5 * (lo + hi);
+        let rate = risk.iter().map(|r| sigmoid(mid + r)).sum::<f64>() / risk.len() as f64;
+        if rate > 0.15 {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    let intercept = 0.5 * (lo + hi);
+    let bad: Vec<bool> = assets
+        .iter()
+        .zip(&risk)
+        .map(|((id, _), r)| {
+            let u: f64 = ipval::simulate::stream(SEED, &["outcome", id]).random();
+            u < sigmoid(intercept + r)
+        })
+        .collect();
+    // Train on even positions, test on odd ones.
+    let mut train = String::from("asset_id,outcome\n");
+    for (i, ((id, _), b)) in assets.iter().zip(&bad).enumerate() {
+        if i % 2 == 0 {
+            train.push_str(&format!("{id},{}\n", u8::from(*b)));
+        }
+    }
+    let outcomes = case.write("train.csv", train);
+
+    // 4. Calibrate with the real binary; portfolio, market and as-of come from the manifest.
+    let cal_dir = case.path("calibrated");
+    std::fs::create_dir_all(&cal_dir).unwrap();
+    let card_path = cal_dir.join("scorecard.toml");
+    let run = case.run(&[
+        "calibrate",
+        "--valuations",
+        case.out().join("assets.csv").to_str().unwrap(),
+        "--outcomes",
+        outcomes.to_str().unwrap(),
+        "--out",
+        card_path.to_str().unwrap(),
+    ]);
+    run.assert_code(0);
+    let text = std::fs::read_to_string(&card_path).unwrap();
+    assert!(
+        text.starts_with("# Collateral scorecard CALIBRATED"),
+        "{text}"
+    );
+    assert!(text.contains(&format!("from {} outcomes", assets.len() / 2)));
+    assert!(text.contains("AUC 0."));
+
+    // 5. The file is a complete scorecard that ModelSet::load accepts, with the scaling kept.
+    let calibrated = ModelSet::load(Some(&cal_dir)).unwrap();
+    let card = &calibrated.scorecard;
+    assert_eq!(card.pdo, models.scorecard.pdo);
+    assert_eq!(card.base_odds, models.scorecard.base_odds);
+    assert_eq!(card.grades, models.scorecard.grades);
+    let codes = |c: &ipval::score::ScorecardParams| {
+        c.characteristics
+            .iter()
+            .map(|x| x.code.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(codes(card), codes(&models.scorecard));
+    // Sign convention: the heavily penalised encumbrance earns fewer points when encumbered.
+    let r05 = card
+        .characteristics
+        .iter()
+        .find(|c| c.code == "R05")
+        .unwrap();
+    assert!(
+        r05.bins[0].points() > r05.bins[1].points() + 10.0,
+        "{r05:?}"
+    );
+
+    // 6. Held-out AUCs: the calibrated card against the true model (and the expert prior).
+    let test: Vec<usize> = (0..assets.len()).filter(|i| i % 2 == 1).collect();
+    let auc_of = |score: &dyn Fn(&ScoreInputs, usize) -> f64| {
+        let items: Vec<(f64, bool)> = test
+            .iter()
+            .map(|&i| (score(&assets[i].1, i), bad[i]))
+            .collect();
+        auc(&items).unwrap()
+    };
+    let true_auc = auc_of(&|_, i| -risk[i]);
+    let cal_auc = auc_of(&|inp, _| card.score(inp, None).score);
+    let prior_auc = auc_of(&|inp, _| models.scorecard.score(inp, None).score);
+    eprintln!(
+        "held-out AUC: true model {true_auc:.4}, calibrated {cal_auc:.4}, expert prior \
+         {prior_auc:.4} ({} test assets, {} bad)",
+        test.len(),
+        test.iter().filter(|&&i| bad[i]).count()
+    );
+    assert!(
+        (cal_auc - true_auc).abs() <= 0.02,
+        "calibrated {cal_auc:.4} vs true {true_auc:.4}"
+    );
+
+    // 7. The calibrated card validates on the held-out outcomes through `backtest` too.
+    let rescored = case.run(&[
+        "value",
+        "--portfolio",
+        portfolio.to_str().unwrap(),
+        "--market",
+        MARKET,
+        "--as-of",
+        AS_OF,
+        "--draws",
+        DRAWS,
+        "--seed",
+        "1",
+        "--models",
+        cal_dir.to_str().unwrap(),
+        "--no-plots",
+        "--out",
+        case.path("rescored").to_str().unwrap(),
+    ]);
+    rescored.assert_code(0);
+    let mut held_out = String::from("asset_id,outcome\n");
+    for &i in &test {
+        held_out.push_str(&format!("{},{}\n", assets[i].0, u8::from(bad[i])));
+    }
+    let held_out = case.write("test.csv", held_out);
+    let bt = case.run(&[
+        "backtest",
+        "--valuations",
+        case.path("rescored/assets.csv").to_str().unwrap(),
+        "--outcomes",
+        held_out.to_str().unwrap(),
+        "--out",
+        case.path("bt").to_str().unwrap(),
+    ]);
+    bt.assert_code(0);
+    let t = CsvTable::read(&case.path("bt/score_validation.csv"));
+    let v: f64 = group(&t, "all")("auc").parse().unwrap();
+    assert!((v - cal_auc).abs() < 1e-3, "backtest AUC {v} vs {cal_auc}");
+}
+
+#[test]
+fn calibrate_refuses_too_few_outcomes() {
+    let case = Case::new();
+    let sheet = common::Sheet::base();
+    let portfolio = case.portfolio(&sheet);
+    case.value(&portfolio, &[]).assert_code(0);
+    let outcomes = case.write("outcomes.csv", "asset_id,outcome\nA1,1\nA2,0\nA3,0\n");
+    let card = case.path("scorecard.toml");
+    let run = case.run(&[
+        "calibrate",
+        "--valuations",
+        case.out().join("assets.csv").to_str().unwrap(),
+        "--outcomes",
+        outcomes.to_str().unwrap(),
+        "--out",
+        card.to_str().unwrap(),
+    ]);
+    run.assert_code(1);
+    assert!(run.stderr.contains("too few outcomes"), "{}", run.stderr);
+    assert!(run.stderr.contains("at least 200"), "{}", run.stderr);
+    assert!(!card.exists(), "nothing written");
+}
