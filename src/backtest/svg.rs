@@ -18,22 +18,7 @@ const PALETTE: [&str; 8] = [
     "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
 ];
 
-/// Escapes text for SVG content and attributes.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::output::html::escape;
 
 /// A money tick label: 1k, 10k, 1M, 1B…
 fn money_label(v: f64) -> String {
@@ -298,7 +283,7 @@ mod tests {
         assert_eq!(money_label(1e6), "1M");
         assert_eq!(money_label(2500.0), "2.5k");
         assert_eq!(money_label(10.0), "10");
-        assert_eq!(escape("<a&b>\"'"), "&lt;a&amp;b&gt;&quot;&apos;");
+        assert_eq!(escape("<a&b>\"'"), "&lt;a&amp;b&gt;&quot;&#39;");
     }
 
     #[test]

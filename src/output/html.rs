@@ -34,6 +34,8 @@ pub fn escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            // Control characters are invalid in XML (the inline SVGs) and parse errors in HTML.
+            c if c.is_control() => out.push(' '),
             c => out.push(c),
         }
     }
