@@ -13,6 +13,9 @@ use crate::simulate::Summary;
 use serde::Serialize;
 use std::path::PathBuf;
 
+/// Assets formatted at a time when writing the asset table (bounds memory on large runs).
+const WRITE_CHUNK: usize = 10_000;
+
 /// The contract's asset columns, in order; carried-through input columns follow.
 pub const ASSET_COLUMNS: &[&str] = &[
     "asset_id",
@@ -254,15 +257,19 @@ pub fn write_all(o: &RunOutputs<'_>) -> Result<Vec<PathBuf>> {
     let dir = &o.cfg.out_dir;
     std::fs::create_dir_all(dir).map_err(|e| crate::error::Error::io(dir, e))?;
     let assets_name = format!("assets.{}", o.cfg.format.ext());
-    let mut assets = assets_table(
-        &o.result.assets,
-        &o.cfg.currency,
-        &o.portfolio.extra_columns,
-    );
-    if let Some((_, automated)) = o.overrides {
-        automated_columns(&mut assets, &o.result.assets, automated);
-    }
-    assets.write(&dir.join(&assets_name), o.cfg.format)?;
+    let results = &o.result.assets;
+    let table_of = |range: std::ops::Range<usize>| {
+        let rows = &results[range];
+        let mut t = assets_table(rows, &o.cfg.currency, &o.portfolio.extra_columns);
+        if let Some((_, automated)) = o.overrides {
+            automated_columns(&mut t, rows, automated);
+        }
+        t
+    };
+    let path = dir.join(&assets_name);
+    OutTable::write_chunked(&path, o.cfg.format, results.len(), WRITE_CHUNK, table_of)?;
+    // The workbook and the report show at most the workbook's rows; build only those.
+    let assets = table_of(0..results.len().min(super::xlsx::MAX_ROWS));
     let portfolios = portfolios_table(&o.result.portfolios);
     portfolios.write(&dir.join("portfolios.csv"), Format::Csv)?;
     let rejected = rejected_table(o.portfolio);

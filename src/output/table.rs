@@ -127,23 +127,69 @@ impl OutTable {
     fn write_csv(&self, w: &mut dyn Write) -> std::io::Result<()> {
         let mut out = csv::Writer::from_writer(w);
         out.write_record(&self.names)?;
-        for row in 0..self.rows() {
-            out.write_record(self.columns.iter().map(|c| c.csv_cell(row)))?;
-        }
+        self.csv_rows(&mut out)?;
         out.flush()
     }
 
+    fn csv_rows<W: Write>(&self, out: &mut csv::Writer<W>) -> std::io::Result<()> {
+        for row in 0..self.rows() {
+            out.write_record(self.columns.iter().map(|c| c.csv_cell(row)))?;
+        }
+        Ok(())
+    }
+
+    fn json_row(&self, row: usize) -> serde_json::Map<String, serde_json::Value> {
+        self.names
+            .iter()
+            .zip(&self.columns)
+            .map(|(n, c)| (n.clone(), c.json_cell(row)))
+            .collect()
+    }
+
     fn write_json(&self, w: &mut dyn Write) -> std::io::Result<()> {
-        let rows: Vec<serde_json::Map<String, serde_json::Value>> = (0..self.rows())
-            .map(|row| {
-                self.names
-                    .iter()
-                    .zip(&self.columns)
-                    .map(|(n, c)| (n.clone(), c.json_cell(row)))
-                    .collect()
-            })
-            .collect();
+        let rows: Vec<_> = (0..self.rows()).map(|row| self.json_row(row)).collect();
         serde_json::to_writer_pretty(&mut *w, &rows)?;
         w.write_all(b"\n")
+    }
+
+    /// Writes `total` rows that `build` renders a range at a time, so that a CSV or JSON file
+    /// of a million rows never holds more than `chunk` rows of formatted cells; Parquet needs
+    /// the whole table at once. `build(0..0)` must give the header.
+    pub fn write_chunked(
+        path: &Path,
+        format: Format,
+        total: usize,
+        chunk: usize,
+        build: impl Fn(std::ops::Range<usize>) -> OutTable,
+    ) -> Result<()> {
+        let ranges = move || {
+            (0..total)
+                .step_by(chunk.max(1))
+                .map(move |s| s..(s + chunk.max(1)).min(total))
+        };
+        match format {
+            Format::Csv => write_atomic(path, |w| {
+                let mut out = csv::Writer::from_writer(w);
+                out.write_record(&build(0..0).names)?;
+                for r in ranges() {
+                    build(r).csv_rows(&mut out)?;
+                }
+                out.flush()
+            }),
+            Format::Json => write_atomic(path, |w| {
+                w.write_all(b"[")?;
+                let mut first = true;
+                for r in ranges() {
+                    let t = build(r);
+                    for row in 0..t.rows() {
+                        w.write_all(if first { b"\n" } else { b",\n" })?;
+                        first = false;
+                        serde_json::to_writer_pretty(&mut *w, &t.json_row(row))?;
+                    }
+                }
+                w.write_all(b"\n]\n")
+            }),
+            Format::Parquet => build(0..total).write(path, format),
+        }
     }
 }
