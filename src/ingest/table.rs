@@ -4,6 +4,7 @@
 
 use crate::error::{Error, Result};
 use polars::prelude::*;
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 
 /// A file read as text columns.
@@ -57,6 +58,32 @@ fn polars_err(path: &Path, e: PolarsError) -> Error {
     }
 }
 
+/// Polars 0.55 trusts the byte ranges a Parquet footer gives for its column chunks and slices
+/// the file with them unchecked (undefined behaviour, not a catchable panic; found by fuzzing,
+/// see tests/fuzz_regressions.rs): refuse a file whose row groups claim bytes it does not have.
+fn check_parquet_ranges(path: &Path) -> Result<()> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
+    let mut reader = ParquetReader::new(file);
+    let meta = reader.get_metadata().map_err(|e| polars_err(path, e))?;
+    for (i, rg) in meta.row_groups.iter().enumerate() {
+        let r = rg.full_byte_range();
+        if r.start > r.end || r.end > len {
+            let message = format!(
+                "malformed Parquet file: row group {} claims bytes {}..{} of a {len}-byte file",
+                i + 1,
+                r.start,
+                r.end
+            );
+            return Err(Error::Polars {
+                path: path.to_path_buf(),
+                message,
+            });
+        }
+    }
+    Ok(())
+}
+
 /// The first data row of a CSV file with more fields than its header, as a spreadsheet numbers
 /// it (header = 1), with its field count and the header's.
 fn ragged_row(path: &Path) -> Option<(usize, usize, usize)> {
@@ -107,6 +134,29 @@ impl Table {
                 path.display()
             )));
         }
+        // Polars may panic on a malformed file (seen on corrupt Parquet pages, see
+        // tests/fuzz_regressions.rs), also inside its worker threads, whose panics it re-raises
+        // here: the input is at fault, so the user gets an error naming the file, not a crash.
+        match std::panic::catch_unwind(AssertUnwindSafe(|| {
+            Table::read_polars(path, format, wanted)
+        })) {
+            Ok(result) => result,
+            Err(payload) => {
+                let why = payload
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown error".to_string());
+                Err(Error::Polars {
+                    path: path.to_path_buf(),
+                    message: format!("the reader failed on malformed input: {why}"),
+                })
+            }
+        }
+    }
+
+    /// The polars part of [`Table::read_sheet`]: a CSV or Parquet file as text columns.
+    fn read_polars(path: &Path, format: Format, wanted: Option<&[&str]>) -> Result<Table> {
         let pl_path = PlRefPath::try_from_path(path).map_err(|e| polars_err(path, e))?;
         let mut lf = match format {
             Format::Xlsx => return Err(Error::structure(path, "not a CSV or Parquet file")),
@@ -118,6 +168,7 @@ impl Table {
                 .with_raise_if_empty(true)
                 .finish(),
             Format::Parquet => {
+                check_parquet_ranges(path)?;
                 let args = ScanArgsParquet {
                     glob: false,
                     ..Default::default()
@@ -134,7 +185,8 @@ impl Table {
             .collect();
         let exprs: Vec<Expr> = keep
             .iter()
-            .map(|n| col(n.as_str()).cast(DataType::String))
+            // By exact name: `col` would read a header `*` or `^…$` as a wildcard or regex.
+            .map(|n| Expr::Column(n.as_str().into()).cast(DataType::String))
             .collect();
         let df = lf
             .select(exprs)
