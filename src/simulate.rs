@@ -73,7 +73,7 @@ impl Summary {
         if draws.is_empty() {
             return None;
         }
-        draws.sort_unstable_by(f64::total_cmp);
+        sort_total(draws);
         let p = |q: f64| percentile_sorted(draws, q).unwrap_or(0.0);
         let p50 = p(50.0);
         let (p16, p84) = (p(16.0), p(84.0));
@@ -92,6 +92,26 @@ impl Summary {
             fsd: (p50 > 0.0).then(|| (p84 - p16) / (2.0 * p50)),
             prob_zero: draws.iter().filter(|v| **v == 0.0).count() as f64 / n,
         })
+    }
+}
+
+/// Sorts by `f64::total_cmp` order through integer keys: the same order, but an integer sort
+/// is about twice as fast as a comparator closure, and every asset sorts its draws.
+fn sort_total(values: &mut [f64]) {
+    // total_cmp's own mapping: flip every bit of negatives, only the sign bit of positives.
+    let key = |v: f64| {
+        let b = v.to_bits();
+        if b >> 63 == 1 {
+            !b
+        } else {
+            b | (1 << 63)
+        }
+    };
+    let unkey = |k: u64| f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k });
+    let mut keys: Vec<u64> = values.iter().map(|v| key(*v)).collect();
+    keys.sort_unstable();
+    for (v, k) in values.iter_mut().zip(keys) {
+        *v = unkey(k);
     }
 }
 
@@ -188,7 +208,10 @@ impl<'a> AssetSim<'a> {
         shared: &'a Shared,
     ) -> Self {
         let mc = &models.montecarlo;
-        let royalty_beta = pert(r.royalty, r.royalty_range, mc);
+        // The royalty rate only enters the income approach: no revenue, no draw to spend on it.
+        let royalty_beta = r
+            .revenue0
+            .and_then(|_| pert(r.royalty, r.royalty_range, mc));
         let market = r.market_basis.as_ref().map(|b| {
             let table = shared
                 .bootstrap
@@ -338,4 +361,29 @@ pub fn bootstrap_table(seed: u64, a: &Asset, basis: &Basis) -> Vec<f64> {
     }
     let mut rng = stream(seed, &["market", &bootstrap_key(a, basis)]);
     bootstrap_medians(basis.samples(), &mut rng)
+}
+
+#[cfg(test)]
+mod sort_tests {
+    use super::sort_total;
+
+    #[test]
+    fn integer_keys_sort_like_total_cmp() {
+        let mut a = vec![
+            3.5,
+            -0.0,
+            0.0,
+            -2.0,
+            f64::INFINITY,
+            1e-300,
+            -1e300,
+            42.0,
+            0.0,
+        ];
+        let mut b = a.clone();
+        sort_total(&mut a);
+        b.sort_by(f64::total_cmp);
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&a), bits(&b));
+    }
 }
