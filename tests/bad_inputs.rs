@@ -513,6 +513,26 @@ fn bad_cell_in_countries_is_exit_1_naming_file_row_and_column() {
     run.assert_error(&[path.to_str().unwrap(), &row, "`abc` is not a number"]);
 }
 
+#[test]
+fn a_sector_listed_twice_is_exit_1_naming_its_second_row() {
+    let case = Case::new();
+    let market = case.copy_market();
+    let path = market.join("sectors.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let first = text.lines().nth(1).unwrap().to_string();
+    let rows = text.lines().count(); // header + data rows; the copy lands on row rows + 1
+    std::fs::write(&path, format!("{}\n{first}\n", text.trim_end())).unwrap();
+    let sector = first.split(',').next().unwrap();
+    let p = case.portfolio(&Sheet::base());
+    let run = case.value_with(&p, &market, &[]);
+    let row = format!("row {}, column `sector`", rows + 1);
+    run.assert_error(&[
+        path.to_str().unwrap(),
+        &row,
+        &format!("`{sector}` appears twice"),
+    ]);
+}
+
 // 18: a row longer than the header is a structural error (exit 1) naming the file and row;
 // polars cannot be asked which field is the stray one, so no guess is made.
 #[test]

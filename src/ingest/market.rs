@@ -26,7 +26,11 @@ pub fn read(dir: &Path) -> Result<MarketData> {
                 corporate_tax_rate: r.num("corporate_tax_rate", 0.0, 0.99)?,
                 enforcement_index: r.num("enforcement_index", 0.0, 1.0)?,
             };
-            r.unique(&m.countries, &c.jurisdiction, "jurisdiction")?;
+            r.unique(
+                m.countries.contains_key(&c.jurisdiction),
+                &c.jurisdiction,
+                "jurisdiction",
+            )?;
             m.countries.insert(c.jurisdiction.clone(), c);
             Ok(())
         })?;
@@ -47,7 +51,7 @@ pub fn read(dir: &Path) -> Result<MarketData> {
                     "royalty_low ≤ royalty_median ≤ royalty_high does not hold",
                 ));
             }
-            r.unique(&m.sectors, &s.sector, "sector")?;
+            r.unique(m.sectors.contains_key(&s.sector), &s.sector, "sector")?;
             m.sectors.insert(s.sector.clone(), s);
             Ok(())
         })?;
@@ -56,7 +60,7 @@ pub fn read(dir: &Path) -> Result<MarketData> {
         for_rows(&t, FX, |r| {
             let c = r.text("currency")?.to_ascii_uppercase();
             let v = r.positive("usd_per_unit")?;
-            r.unique(&m.fx, &c, "currency")?;
+            r.unique(m.fx.contains_key(&c), &c, "currency")?;
             m.fx.insert(c, v);
             Ok(())
         })?;
@@ -275,28 +279,13 @@ impl Row<'_> {
         self.opt(column, |s| cell::integer(s, 0, 1000).map(|v| v as u32))
     }
 
-    fn unique<V>(&self, map: &impl MapLike<V>, key: &str, column: &str) -> Result<()> {
-        if map.has(key) {
+    /// A key already read earlier in the file (`seen`) is an error naming this row.
+    fn unique(&self, seen: bool, key: &str, column: &str) -> Result<()> {
+        if seen {
             Err(self.err(column, format!("`{key}` appears twice")))
         } else {
             Ok(())
         }
-    }
-}
-
-trait MapLike<V> {
-    fn has(&self, key: &str) -> bool;
-}
-
-impl<V> MapLike<V> for std::collections::HashMap<String, V> {
-    fn has(&self, key: &str) -> bool {
-        self.contains_key(key)
-    }
-}
-
-impl<V> MapLike<V> for BTreeMap<String, V> {
-    fn has(&self, key: &str) -> bool {
-        self.contains_key(key)
     }
 }
 
