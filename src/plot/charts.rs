@@ -143,6 +143,19 @@ pub fn draw<DB: DrawingBackend>(
     }
 }
 
+/// The legend of a chart with labelled series: lower right, on a white box.
+fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+) -> DrawResult<DB> {
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .label_font(font(17))
+        .draw()
+}
+
 fn font(size: u32) -> TextStyle<'static> {
     TextStyle::from((FONT, size))
 }
@@ -400,14 +413,7 @@ fn approaches<DB: DrawingBackend>(c: &Approaches, root: &DrawingArea<DB, Shift>)
             .label(*name)
             .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], colour.filled()));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .label_font(font(17))
-        .draw()?;
-    Ok(())
+    legend(&mut chart)
 }
 
 fn tornado<DB: DrawingBackend>(c: &TornadoChart, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
@@ -488,14 +494,7 @@ fn tornado<DB: DrawingBackend>(c: &TornadoChart, root: &DrawingArea<DB, Shift>) 
         vec![(c.base, -0.6), (c.base, n as f64 - 0.4)],
         BLACK.stroke_width(2),
     )))?;
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .label_font(font(17))
-        .draw()?;
-    Ok(())
+    legend(&mut chart)
 }
 
 fn scores<DB: DrawingBackend>(c: &Scores, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
