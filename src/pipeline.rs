@@ -272,17 +272,21 @@ pub fn score_inputs(r: &AssetResult, ctx: &Context<'_>) -> ScoreInputs {
     }
 }
 
-/// Scores a valued (and, with draws, simulated) asset.
-pub fn score_asset(r: &mut AssetResult, ctx: &Context<'_>) {
-    let inputs = score_inputs(r, ctx);
+/// The full score of a valued (and, with draws, simulated) asset, with the points earned on
+/// each characteristic.
+pub fn score_detail(r: &AssetResult, ctx: &Context<'_>) -> AssetScore {
     // An asset no approach can value lends nothing; otherwise lending needs a simulated p10.
     let p10 = match r.point.value_point {
         None => Some(0.0),
         Some(_) => r.summary.map(|s| s.p10),
     };
-    let mut score = ctx.models.scorecard.score(&inputs, p10);
-    // Per-characteristic detail is for `explain` (which recomputes it); a million assets would
-    // otherwise carry ten labelled entries each.
+    ctx.models.scorecard.score(&score_inputs(r, ctx), p10)
+}
+
+/// Scores an asset for a bulk run: as [`score_detail`], without the per-characteristic detail
+/// (`explain` recomputes it; a million assets would otherwise carry ten labelled entries each).
+pub fn score_asset(r: &mut AssetResult, ctx: &Context<'_>) {
+    let mut score = score_detail(r, ctx);
     score.earned = Vec::new();
     r.score = Some(score);
 }

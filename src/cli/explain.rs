@@ -84,15 +84,7 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode> {
     // (resolution and scoring are deterministic, so the numbers are the run's).
     r.resolved = valuation::resolve(&r.asset, &ctx);
     r.record_overrides(&ov);
-    let p10 = match r.point.value_point {
-        None => Some(0.0),
-        Some(_) => r.summary.map(|s| s.p10),
-    };
-    r.score = Some(
-        ctx.models
-            .scorecard
-            .score(&pipeline::score_inputs(&r, &ctx), p10),
-    );
+    r.score = Some(pipeline::score_detail(&r, &ctx));
     let e = explain(&r, &ctx, &cfg.currency);
     if args.json {
         let text = serde_json::to_string_pretty(&e).map_err(|err| Error::Usage(err.to_string()))?;
