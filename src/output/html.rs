@@ -137,6 +137,17 @@ fn money(v: Option<f64>) -> String {
         .map_or_else(|| "–".to_string(), thousands)
 }
 
+/// The score, grade and lendable-value cells of a portfolio row and of an asset row.
+fn score_cells(out: &mut String, score: Option<f64>, grade: Option<&str>, lendable: Option<f64>) {
+    num_cell(out, score, money(score));
+    let _ = write!(
+        out,
+        "<td class=\"grade\">{}</td>",
+        escape(grade.unwrap_or("–"))
+    );
+    num_cell(out, lendable, money(lendable));
+}
+
 /// A numeric cell, sortable by its raw value.
 fn num_cell(out: &mut String, v: Option<f64>, shown: String) {
     let raw = v
@@ -334,15 +345,13 @@ fn portfolio_table(out: &mut String, r: &Report<'_>) {
             num_cell(out, v, money(v));
         }
         num_cell(out, Some(p.value_point), money(Some(p.value_point)));
-        let score = sc.map(|x| x.score);
-        num_cell(out, score, money(score));
-        let _ = write!(
+        let grade = sc.map(|x| x.grade.as_str());
+        score_cells(
             out,
-            "<td class=\"grade\">{}</td>",
-            escape(sc.map_or("–", |x| x.grade.as_str()))
+            sc.map(|x| x.score),
+            grade,
+            sc.and_then(|x| x.lendable_value),
         );
-        let l = sc.and_then(|x| x.lendable_value);
-        num_cell(out, l, money(l));
         num_cell(out, p.hhi, p.hhi.map_or("–".into(), |h| grouped(h, 3)));
         num_cell(out, Some(p.n_review as f64), thousands(p.n_review as f64));
         out.push_str("</tr>");
@@ -428,15 +437,13 @@ fn asset_row(out: &mut String, a: &AssetResult) {
     });
     num_cell(out, s.map(|s| s.p10), range);
     let sc = a.score.as_ref();
-    let score = sc.map(|x| x.score);
-    num_cell(out, score, money(score));
-    let _ = write!(
+    let grade = sc.map(|x| x.grade.as_str());
+    score_cells(
         out,
-        "<td class=\"grade\">{}</td>",
-        escape(sc.map_or("–", |x| x.grade.as_str()))
+        sc.map(|x| x.score),
+        grade,
+        sc.and_then(|x| x.lendable_value),
     );
-    let l = sc.and_then(|x| x.lendable_value);
-    num_cell(out, l, money(l));
     let _ = write!(
         out,
         "<td>{}</td>",
