@@ -1,60 +1,14 @@
 //! Monte Carlo acceptance tests (issue: value distributions): determinism across threads, row
 //! order and files; degenerate spreads; an analytic median; ordered percentiles; invalidity.
 
-use chrono::NaiveDate;
-use ipval::config::RunConfig;
-use ipval::ingest::{self, Portfolio};
-use ipval::market_data::MarketData;
-use ipval::output::table::Format;
+mod common;
+
+use common::sample::{config, market, portfolio, with_assets};
 use ipval::params::ModelSet;
 use ipval::pipeline::{self, RunResult};
 use ipval::prec::close_rel;
 use ipval::types::{Asset, Litigation, Status};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
-
-fn sample(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("sample-data")
-        .join(path)
-}
-
-fn as_of() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 21).unwrap()
-}
-
-fn market() -> MarketData {
-    ingest::market::read(&sample("market")).unwrap()
-}
-
-fn portfolio(market: &MarketData) -> Portfolio {
-    ingest::portfolio::read(&sample("portfolio.csv"), market, as_of()).unwrap()
-}
-
-fn config(draws: usize, threads: Option<usize>) -> RunConfig {
-    RunConfig {
-        as_of: as_of(),
-        draws,
-        seed: 42,
-        currency: "USD".into(),
-        threads,
-        format: Format::Csv,
-        out_dir: PathBuf::from("unused"),
-        strict: false,
-        plots: false,
-        progress: false,
-        command_line: vec![],
-    }
-}
-
-fn with_assets(assets: Vec<Asset>) -> Portfolio {
-    Portfolio {
-        input_rows: assets.len(),
-        assets,
-        rejected: vec![],
-        extra_columns: vec![],
-    }
-}
 
 /// Every asset's summary, bit for bit, keyed by asset_id.
 fn summaries(r: &RunResult) -> BTreeMap<String, String> {

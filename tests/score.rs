@@ -3,18 +3,15 @@
 //! reason codes, independence from the rest of the portfolio, the concentration penalty and the
 //! points-to-double-the-odds scaling.
 
-use chrono::NaiveDate;
-use ipval::config::RunConfig;
-use ipval::ingest::{self, Portfolio};
-use ipval::market_data::MarketData;
-use ipval::output::table::Format;
+mod common;
+
+use common::sample::{config, market, portfolio, with_assets};
 use ipval::params::ModelSet;
 use ipval::pipeline::{self, AssetResult, RunResult};
 use ipval::prec::close_rel;
 use ipval::score::{AssetScore, ScoreInputs, ScorecardParams};
 use ipval::types::{Asset, AssetType, Litigation, Status};
 use proptest::prelude::*;
-use std::path::PathBuf;
 use std::sync::OnceLock;
 
 // ---------------------------------------------------------------------------------------------
@@ -24,49 +21,6 @@ use std::sync::OnceLock;
 fn card() -> &'static ScorecardParams {
     static CARD: OnceLock<ScorecardParams> = OnceLock::new();
     CARD.get_or_init(|| ModelSet::embedded().unwrap().scorecard)
-}
-
-fn sample(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("sample-data")
-        .join(path)
-}
-
-fn as_of() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 21).unwrap()
-}
-
-fn market() -> MarketData {
-    ingest::market::read(&sample("market")).unwrap()
-}
-
-fn portfolio(market: &MarketData) -> Portfolio {
-    ingest::portfolio::read(&sample("portfolio.csv"), market, as_of()).unwrap()
-}
-
-fn config(draws: usize) -> RunConfig {
-    RunConfig {
-        as_of: as_of(),
-        draws,
-        seed: 42,
-        currency: "USD".into(),
-        threads: None,
-        format: Format::Csv,
-        out_dir: PathBuf::from("unused"),
-        strict: false,
-        plots: false,
-        progress: false,
-        command_line: vec![],
-    }
-}
-
-fn with_assets(assets: Vec<Asset>) -> Portfolio {
-    Portfolio {
-        input_rows: assets.len(),
-        assets,
-        rejected: vec![],
-        extra_columns: vec![],
-    }
 }
 
 const REVENUE: [&str; 3] = ["none", "revenue", "licensed"];
@@ -682,7 +636,7 @@ fn an_asset_scores_the_same_alone_as_in_the_portfolio() {
     let m = market();
     let p = portfolio(&m);
     let models = ModelSet::embedded().unwrap();
-    let whole = pipeline::run(&config(500), &p, &m, &models).unwrap();
+    let whole = pipeline::run(&config(500, None), &p, &m, &models).unwrap();
     let preds: [fn(&AssetResult) -> bool; 5] = [
         |a| {
             a.asset.asset_type == AssetType::Patent
@@ -700,7 +654,7 @@ fn an_asset_scores_the_same_alone_as_in_the_portfolio() {
         .collect();
     for a in picks {
         let alone: RunResult = pipeline::run(
-            &config(500),
+            &config(500, None),
             &with_assets(vec![a.asset.clone()]),
             &m,
             &models,
@@ -778,7 +732,7 @@ fn a_single_asset_owner_is_penalised_for_concentration() {
     let models = ModelSet::embedded().unwrap();
     let card = &models.scorecard;
     // A pledgeable, valued asset scored well above 300 + 60, so the clamp cannot bite.
-    let base = pipeline::run(&config(500), &portfolio(&m), &m, &models).unwrap();
+    let base = pipeline::run(&config(500, None), &portfolio(&m), &m, &models).unwrap();
     let asset = base
         .assets
         .iter()
@@ -794,7 +748,7 @@ fn a_single_asset_owner_is_penalised_for_concentration() {
     // Alone: HHI 1, the full penalty and haircut.
     let mut solo = asset.clone();
     solo.owner = "Solo Ltd".into();
-    let r = pipeline::run(&config(500), &with_assets(vec![solo]), &m, &models).unwrap();
+    let r = pipeline::run(&config(500, None), &with_assets(vec![solo]), &m, &models).unwrap();
     let (a, port) = (&r.assets[0], &r.portfolios[0]);
     let asset_score = a.score.as_ref().unwrap();
     let ps = port.score.as_ref().unwrap();
@@ -819,7 +773,7 @@ fn a_single_asset_owner_is_penalised_for_concentration() {
             s
         })
         .collect();
-    let r = pipeline::run(&config(500), &with_assets(many), &m, &models).unwrap();
+    let r = pipeline::run(&config(500, None), &with_assets(many), &m, &models).unwrap();
     let port = &r.portfolios[0];
     let ps_many = port.score.as_ref().unwrap();
     let hhi = port.hhi.unwrap();

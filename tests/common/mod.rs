@@ -2,6 +2,8 @@
 //! a temporary folder, and read back its CSV outputs.
 #![allow(dead_code)] // each test binary uses a different subset
 
+pub mod sample;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use tempfile::TempDir;
