@@ -58,32 +58,6 @@ fn polars_err(path: &Path, e: PolarsError) -> Error {
     }
 }
 
-/// Polars 0.55 trusts the byte ranges a Parquet footer gives for its column chunks and slices
-/// the file with them unchecked (undefined behaviour, not a catchable panic; found by fuzzing,
-/// see tests/fuzz_regressions.rs): refuse a file whose row groups claim bytes it does not have.
-fn check_parquet_ranges(path: &Path) -> Result<()> {
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
-    let mut reader = ParquetReader::new(file);
-    let meta = reader.get_metadata().map_err(|e| polars_err(path, e))?;
-    for (i, rg) in meta.row_groups.iter().enumerate() {
-        let r = rg.full_byte_range();
-        if r.start > r.end || r.end > len {
-            let message = format!(
-                "malformed Parquet file: row group {} claims bytes {}..{} of a {len}-byte file",
-                i + 1,
-                r.start,
-                r.end
-            );
-            return Err(Error::Polars {
-                path: path.to_path_buf(),
-                message,
-            });
-        }
-    }
-    Ok(())
-}
-
 /// The first data row of a CSV file with more fields than its header, as a spreadsheet numbers
 /// it (header = 1), with its field count and the header's.
 fn ragged_row(path: &Path) -> Option<(usize, usize, usize)> {
@@ -168,7 +142,7 @@ impl Table {
                 .with_raise_if_empty(true)
                 .finish(),
             Format::Parquet => {
-                check_parquet_ranges(path)?;
+                super::parquet_guard::check(path)?;
                 let args = ScanArgsParquet {
                     glob: false,
                     ..Default::default()
