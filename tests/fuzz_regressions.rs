@@ -33,11 +33,12 @@ const CASES: &[(&str, bool, &str)] = &[
     ),
     // A footer whose column chunk lies past the end of the file: polars sliced the file with
     // that range unchecked (`get_unchecked`, undefined behaviour, an abort under debug
-    // assertions); Table::read now checks every row group's byte range first.
+    // assertions). ingest::parquet_guard checks every row group's byte range, but this footer
+    // is now refused before that, by the footer walk: its `encodings` list holds doubles.
     (
         "portfolio_parquet-bdd3099f",
         false,
-        "malformed Parquet file: row group 1 claims bytes",
+        "field `encodings` has a list of element type 7",
     ),
     // A data page header with num_values = -12: polars-parquet 0.55.2 casts it to usize and the
     // validity decoder reserved a bitmap of ~2^64 bits; the allocation failure aborted the
@@ -46,6 +47,14 @@ const CASES: &[(&str, bool, &str)] = &[
         "portfolio_parquet-c7dbac2c",
         false,
         "column `discount_rate`: a data page header has num_values = -12",
+    ),
+    // A footer list (the schema) claiming 190 GB of entries: polars-parquet reserved
+    // `Vec::with_capacity(length)` first and the failed allocation aborted.
+    // ingest::parquet_footer walks the footer first and refuses lists longer than their bytes.
+    (
+        "portfolio_parquet-269fdada",
+        false,
+        "field `schema` has a list of 1828709730 entries where 2015 bytes are left",
     ),
 ];
 

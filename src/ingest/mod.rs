@@ -3,6 +3,7 @@
 
 pub mod cell;
 pub mod market;
+mod parquet_footer;
 pub mod parquet_guard;
 pub mod portfolio;
 pub mod table;

@@ -2,8 +2,10 @@
 //! file more than a bank's export deserves: a column chunk's byte range is used to slice the file
 //! unchecked (undefined behaviour), and a page header's `num_values` is cast from `i32` to
 //! `usize`, so a negative count makes the validity decoder reserve ~2^61 bytes and the process
-//! aborts. Neither is a panic that `catch_unwind` could stop (both found by fuzzing, see
-//! tests/fuzz_regressions.rs), so the file is refused here, with a message, first.
+//! aborts; and the footer decoder reserves room for as many entries as a list's length claims
+//! (see [`super::parquet_footer`]). None of these is a panic that `catch_unwind` could stop
+//! (all found by fuzzing, see tests/fuzz_regressions.rs), so the file is refused here, with a
+//! message, first.
 
 use crate::error::{Error, Result};
 use polars_buffer::Buffer;
@@ -14,11 +16,14 @@ use std::fs::File;
 use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
 
-/// Refuses a Parquet file whose row groups claim bytes it does not have or whose data page
-/// headers hold a negative count or more rows than their row group.
+/// Refuses a Parquet file whose footer does not decode safely, whose row groups claim bytes it
+/// does not have or whose data page headers hold a negative count or more rows than their row
+/// group.
 pub fn check(path: &Path) -> Result<()> {
     let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
     let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
+    let footer = footer(&mut file, len).map_err(|e| malformed(path, e))?;
+    super::parquet_footer::check(&footer).map_err(|why| malformed(path, why))?;
     let meta = read_metadata(&mut file).map_err(|e| malformed(path, e.to_string()))?;
     for (i, rg) in meta.row_groups.iter().enumerate() {
         let r = rg.full_byte_range();
@@ -41,6 +46,32 @@ pub fn check(path: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The footer's metadata bytes: a file ends with them, their length (4 bytes, little endian)
+/// and `PAR1`.
+fn footer(file: &mut File, len: u64) -> std::result::Result<Vec<u8>, String> {
+    let mut tail = [0u8; 8];
+    if len < 12 {
+        return Err(format!("{len} bytes is too short for a Parquet file"));
+    }
+    file.seek(SeekFrom::Start(len - 8))
+        .and_then(|_| file.read_exact(&mut tail))
+        .map_err(|e| e.to_string())?;
+    if &tail[4..] != b"PAR1" {
+        return Err("it does not end with PAR1".into());
+    }
+    let size = u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]);
+    if u64::from(size) > len - 12 {
+        return Err(format!(
+            "its footer claims {size} bytes of a {len}-byte file"
+        ));
+    }
+    let mut footer = vec![0u8; size as usize];
+    file.seek(SeekFrom::Start(len - 8 - u64::from(size)))
+        .and_then(|_| file.read_exact(&mut footer))
+        .map_err(|e| e.to_string())?;
+    Ok(footer)
 }
 
 fn malformed(path: &Path, why: String) -> Error {
