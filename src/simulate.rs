@@ -13,7 +13,7 @@ use crate::params::{ApproachWeights, ModelSet, MonteCarloParams};
 use crate::stats::percentile_sorted;
 use crate::types::{Asset, Status};
 use crate::valuation::{self, CostBase, Resolved};
-use rand::{Rng, SeedableRng};
+use rand::{Rng, RngCore, SeedableRng};
 use rand_distr::{Beta, Distribution, StandardNormal};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::Serialize;
@@ -24,8 +24,10 @@ use std::collections::HashMap;
 /// change with rand versions (unlike `StdRng`).
 pub type Stream = Xoshiro256PlusPlus;
 
-/// Entries in a precomputed bootstrap table of comparables' medians.
-const BOOTSTRAP_TABLE: usize = 1024;
+/// Entries in a precomputed bootstrap table of comparables' medians: a power of two, so that
+/// a draw picks one with the top bits of a single random word.
+const BOOTSTRAP_BITS: u32 = 10;
+const BOOTSTRAP_TABLE: usize = 1 << BOOTSTRAP_BITS;
 
 /// A generator seeded from a stable hash of the run seed and a label.
 pub fn stream(seed: u64, parts: &[&str]) -> Stream {
@@ -263,7 +265,7 @@ impl<'a> AssetSim<'a> {
         let u_life: f64 = rng.random();
         let u_valid: f64 = rng.random();
         let u_grant: f64 = rng.random();
-        let u_market = rng.random_range(0..BOOTSTRAP_TABLE);
+        let u_market = (rng.next_u32() >> (32 - BOOTSTRAP_BITS)) as usize;
         let royalty_u = self.royalty_beta.as_ref().map(|(b, _, _)| b.sample(rng));
         if self.zero || u_valid < self.p_invalid || self.p_grant.is_some_and(|p| u_grant >= p) {
             return 0.0;

@@ -299,7 +299,11 @@ fn parquet_portfolio_gives_the_same_assets_as_csv() {
     assert_eq!(from_parquet.rejected().len(), 0);
     for file in ["assets.csv", "portfolios.csv"] {
         let text = |run: &Run| String::from_utf8(std::fs::read(run.out.join(file)).unwrap());
-        assert_eq!(text(&from_parquet).unwrap(), text(&from_csv).unwrap(), "{file}");
+        assert_eq!(
+            text(&from_parquet).unwrap(),
+            text(&from_csv).unwrap(),
+            "{file}"
+        );
     }
 }
 

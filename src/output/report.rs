@@ -267,15 +267,20 @@ pub fn write_all(o: &RunOutputs<'_>) -> Result<Vec<PathBuf>> {
         t
     };
     let path = dir.join(&assets_name);
-    OutTable::write_chunked(&path, o.cfg.format, results.len(), WRITE_CHUNK, table_of)?;
     // The workbook and the report show at most the workbook's rows; build only those.
     let assets = table_of(0..results.len().min(super::xlsx::MAX_ROWS));
     let portfolios = portfolios_table(&o.result.portfolios);
-    portfolios.write(&dir.join("portfolios.csv"), Format::Csv)?;
     let rejected = rejected_table(o.portfolio);
+    // The full asset table and the workbook and plots (issue 5) are each formatted on one
+    // thread: write them side by side. The manifest, last, lists every file written.
+    let (written, review) = rayon::join(
+        || OutTable::write_chunked(&path, o.cfg.format, results.len(), WRITE_CHUNK, table_of),
+        || super::review::write(o, &assets, &portfolios, &rejected),
+    );
+    written?;
+    let review = review?;
+    portfolios.write(&dir.join("portfolios.csv"), Format::Csv)?;
     rejected.write(&dir.join("rejected.csv"), Format::Csv)?;
-    // The workbook, plots and report (issue 5); the manifest lists every file written.
-    let review = super::review::write(o, &assets, &portfolios, &rejected)?;
     let mut shown = vec![
         assets_name,
         "portfolios.csv".into(),

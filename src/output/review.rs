@@ -35,7 +35,7 @@ impl Review {
     }
 }
 
-/// Writes `results.xlsx` from the same tables as the CSV files, and the plots.
+/// Writes `results.xlsx` from the same tables as the CSV files and, side by side, the plots.
 pub fn write(
     o: &RunOutputs<'_>,
     assets: &OutTable,
@@ -63,7 +63,8 @@ pub fn write(
             table: &assumptions,
         },
     ];
-    let left_out = xlsx::write(&dir.join(XLSX), &sheets)?;
+    let (left_out, plots) = rayon::join(|| xlsx::write(&dir.join(XLSX), &sheets), || draw_plots(o));
+    let (left_out, plots) = (left_out?, plots?);
     let mut notes = vec![];
     for (s, n) in sheets.iter().zip(left_out) {
         // The Assets table handed in holds only the rows the workbook shows: count from the run.
@@ -81,7 +82,17 @@ pub fn write(
             ));
         }
     }
-    let plots = if cfg.plots {
+    Ok(Review {
+        assumptions,
+        plots,
+        notes,
+    })
+}
+
+/// Draws the plots unless `--no-plots`.
+fn draw_plots(o: &RunOutputs<'_>) -> Result<Plots> {
+    let cfg = o.cfg;
+    if cfg.plots {
         let none = Overrides::default();
         let contexts = Contexts {
             base: Context {
@@ -96,15 +107,10 @@ pub fn write(
             cfg,
             result: o.result,
             contexts,
-        })?
+        })
     } else {
-        Plots::default()
-    };
-    Ok(Review {
-        assumptions,
-        plots,
-        notes,
-    })
+        Ok(Plots::default())
+    }
 }
 
 impl Review {
