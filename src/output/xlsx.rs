@@ -43,15 +43,17 @@ pub fn as_printed(x: f64, decimals: usize) -> f64 {
 }
 
 /// [`as_printed`] without formatting (a fifth of the workbook's time went to it), where that is
-/// exact: the scaled value is an integer below 2^52 and not within 10^-6 of a rounding tie,
-/// where the formatter (exact decimal, ties to even) and `round` (on a product that may be one
-/// unit in the last place off, ties away from zero) could differ. Then `n / 10^d`, one correctly
-/// rounded division, is the nearest double to the printed decimal, which is what parsing gives.
+/// exact: the scaled value is below 2^52 and farther from a rounding tie than the product's
+/// rounding error (half a unit in its last place; 10^-6 at least), so the formatter (exact
+/// decimal, ties to even) and `round` (ties away from zero) round to the same integer n. Then
+/// `n / 10^d`, one correctly rounded division, is the nearest double to the printed decimal,
+/// which is what parsing gives.
 fn fast_printed(x: f64, decimals: usize) -> Option<f64> {
     const POW10: [f64; 7] = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6];
     let p = *POW10.get(decimals)?;
     let t = x * p;
-    if !t.is_finite() || t.abs() >= 4.5e15 || (t - t.floor() - 0.5).abs() < 1e-6 {
+    let margin = (t.abs() * 4.0 * f64::EPSILON).max(1e-6);
+    if !t.is_finite() || t.abs() >= 4.5e15 || (t - t.floor() - 0.5).abs() < margin {
         return None;
     }
     let n = t.round();
