@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use polars_buffer::Buffer;
 use polars_parquet::parquet::metadata::{ColumnChunkMetadata, RowGroupMetadata};
 use polars_parquet::parquet::page::{CompressedPage, DataPageHeader};
-use polars_parquet::parquet::read::{read_metadata, PageReader};
+use polars_parquet::parquet::read::{deserialize_metadata, PageReader};
 use std::fs::File;
 use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
@@ -24,7 +24,9 @@ pub fn check(path: &Path) -> Result<()> {
     let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
     let footer = footer(&mut file, len).map_err(|e| malformed(path, e))?;
     super::parquet_footer::check(&footer).map_err(|why| malformed(path, why))?;
-    let meta = read_metadata(&mut file).map_err(|e| malformed(path, e.to_string()))?;
+    // Decode the very bytes just checked, not a second read of the file.
+    let meta =
+        deserialize_metadata(Buffer::from(footer)).map_err(|e| malformed(path, e.to_string()))?;
     for (i, rg) in meta.row_groups.iter().enumerate() {
         let r = rg.full_byte_range();
         if r.start > r.end || r.end > len {
@@ -114,28 +116,30 @@ fn check_header(
     flat: bool,
     rows: usize,
 ) -> std::result::Result<(), String> {
-    let counts: &[(&str, i32)] = match header {
-        DataPageHeader::V1(h) => &[("num_values", h.num_values)],
+    // (field, value, bounded by the row group's rows in a flat column)
+    let counts: &[(&str, i32, bool)] = match header {
+        DataPageHeader::V1(h) => &[("num_values", h.num_values, true)],
         DataPageHeader::V2(h) => &[
-            ("num_values", h.num_values),
-            ("num_nulls", h.num_nulls),
-            ("num_rows", h.num_rows),
+            ("num_values", h.num_values, true),
+            ("num_nulls", h.num_nulls, true),
+            ("num_rows", h.num_rows, true),
             (
                 "definition_levels_byte_length",
                 h.definition_levels_byte_length,
+                false,
             ),
             (
                 "repetition_levels_byte_length",
                 h.repetition_levels_byte_length,
+                false,
             ),
         ],
     };
-    for &(field, n) in counts {
+    for &(field, n, per_row) in counts {
         let Ok(n) = usize::try_from(n) else {
             return Err(format!("has {field} = {n}"));
         };
-        let is_count = matches!(field, "num_values" | "num_nulls" | "num_rows");
-        if flat && is_count && n > rows {
+        if flat && per_row && n > rows {
             return Err(format!("has {field} = {n} in a row group of {rows} rows"));
         }
     }
