@@ -167,14 +167,42 @@ pub fn run_with(
     run_owned(cfg, portfolio.assets.clone(), market, models, overrides)
 }
 
+/// Takes the valued assets a block at a time, in the results' order, on a thread of its own
+/// while later blocks are still being simulated: the outputs are written as the run goes.
+pub trait AssetSink: Send {
+    /// Takes the next finished assets; an error stops the run.
+    fn accept(&mut self, assets: &[AssetResult]) -> Result<()>;
+}
+
+/// A sink that keeps nothing (the results are returned whole anyway).
+pub struct Discard;
+
+impl AssetSink for Discard {
+    fn accept(&mut self, _: &[AssetResult]) -> Result<()> {
+        Ok(())
+    }
+}
+
 /// As [`run_with`], taking the validated assets by value so that a large portfolio is held
 /// once (inside its results), not twice.
 pub fn run_owned(
+    cfg: &RunConfig,
+    order: Vec<Asset>,
+    market: &MarketData,
+    models: &ModelSet,
+    overrides: &Overrides,
+) -> Result<RunResult> {
+    run_into(cfg, order, market, models, overrides, &mut Discard)
+}
+
+/// As [`run_owned`], handing each finished block of assets to `sink` as soon as it is done.
+pub fn run_into(
     cfg: &RunConfig,
     mut order: Vec<Asset>,
     market: &MarketData,
     models: &ModelSet,
     overrides: &Overrides,
+    sink: &mut dyn AssetSink,
 ) -> Result<RunResult> {
     let ctx = Contexts {
         base: Context {
@@ -186,7 +214,7 @@ pub fn run_owned(
         overrides,
     };
     order.sort_by(|a, b| (&a.owner, &a.asset_id).cmp(&(&b.owner, &b.asset_id)));
-    let work = || -> RunResult {
+    let work = || -> Result<RunResult> {
         let mut assets: Vec<AssetResult> = order
             .into_par_iter()
             .map(|a| {
@@ -200,19 +228,20 @@ pub fn run_owned(
             assets
                 .par_iter_mut()
                 .for_each(|a| score_asset(a, &ctx.of(&a.asset.asset_id)));
+            assets.chunks(BLOCK).try_for_each(|b| sink.accept(b))?;
             summarise_points(&assets, &ctx.base)
         } else {
-            simulate_all(&mut assets, cfg, ctx)
+            simulate_all(&mut assets, cfg, ctx, sink)?
         };
-        RunResult { assets, portfolios }
+        Ok(RunResult { assets, portfolios })
     };
     match cfg.threads {
-        Some(n) => Ok(rayon::ThreadPoolBuilder::new()
+        Some(n) => rayon::ThreadPoolBuilder::new()
             .num_threads(n)
             .build()
             .map_err(|e| Error::Usage(format!("--threads {n}: {e}")))?
-            .install(work)),
-        None => Ok(work()),
+            .install(work),
+        None => work(),
     }
 }
 
@@ -326,12 +355,14 @@ fn progress_bar(cfg: &RunConfig, len: usize) -> ProgressBar {
     bar
 }
 
-/// Runs the Monte Carlo block by block, folding draws into one running sum per owner.
+/// Runs the Monte Carlo block by block, folding draws into one running sum per owner and
+/// handing each finished block to `sink`, which works on a thread beside the simulation.
 fn simulate_all(
     assets: &mut [AssetResult],
     cfg: &RunConfig,
     contexts: Contexts<'_>,
-) -> Vec<PortfolioResult> {
+    sink: &mut dyn AssetSink,
+) -> Result<Vec<PortfolioResult>> {
     let ctx = &contexts.base;
     let d = cfg.draws;
     let shared = Shared::new(
@@ -344,43 +375,64 @@ fn simulate_all(
     let mut buffers = vec![0.0; BLOCK * d];
     let mut owners: Vec<PortfolioResult> = vec![];
     let mut running: Option<OwnerSum> = None;
-    for block in assets.chunks_mut(BLOCK) {
-        let bufs = &mut buffers[..block.len() * d];
-        block
-            .par_iter_mut()
-            .zip(bufs.par_chunks_mut(d))
-            .for_each(|(a, out)| {
-                let ctx = &contexts.of(&a.asset.asset_id);
-                simulate_asset(a, ctx, &shared, cfg.seed, out);
-                let has_value = a.point.value_point.is_some();
-                let bad = out.iter().filter(|v| !v.is_finite()).count();
-                if bad > 0 {
-                    // Never let an overflow reach a percentile or an owner's sum.
-                    a.issues.push(format!(
-                        "{bad} of {} draws overflowed: no distribution",
-                        out.len()
-                    ));
-                    out.fill(0.0);
+    std::thread::scope(|scope| {
+        let (done, finished) = std::sync::mpsc::channel::<&[AssetResult]>();
+        let writer = scope.spawn(move || finished.iter().try_for_each(|b| sink.accept(b)));
+        for block in assets.chunks_mut(BLOCK) {
+            let bufs = &mut buffers[..block.len() * d];
+            block
+                .par_iter_mut()
+                .zip(bufs.par_chunks_mut(d))
+                .for_each(|(a, out)| simulate_one(a, &contexts, &shared, cfg.seed, out));
+            let block: &[AssetResult] = block;
+            for (a, out) in block.iter().zip(bufs.chunks(d)) {
+                if running.as_ref().is_some_and(|s| s.owner != a.asset.owner) {
+                    let keep = cfg.plots && owners.len() < PLOTTED_OWNERS;
+                    owners.extend(running.take().map(|o| o.finish(ctx, keep)));
                 }
-                let mut sorted = out.to_vec();
-                a.summary = Summary::of(&mut sorted).filter(|_| has_value && bad == 0);
-                score_asset(a, ctx);
-            });
-        for (a, out) in block.iter().zip(bufs.chunks(d)) {
-            if running.as_ref().is_some_and(|s| s.owner != a.asset.owner) {
-                let keep = cfg.plots && owners.len() < PLOTTED_OWNERS;
-                owners.extend(running.take().map(|o| o.finish(ctx, keep)));
+                running
+                    .get_or_insert_with(|| OwnerSum::new(&a.asset.owner, d))
+                    .add(a, out);
             }
-            running
-                .get_or_insert_with(|| OwnerSum::new(&a.asset.owner, d))
-                .add(a, out);
+            bar.inc(block.len() as u64);
+            if done.send(block).is_err() {
+                break; // the sink stopped on an error, which the join below returns
+            }
         }
-        bar.inc(block.len() as u64);
-    }
+        drop(done);
+        writer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })?;
     let keep = cfg.plots && owners.len() < PLOTTED_OWNERS;
     owners.extend(running.map(|o| o.finish(ctx, keep)));
     bar.finish_and_clear();
-    owners
+    Ok(owners)
+}
+
+/// Simulates, summarises and scores one asset, its draws left in `out`.
+fn simulate_one(
+    a: &mut AssetResult,
+    contexts: &Contexts<'_>,
+    shared: &Shared,
+    seed: u64,
+    out: &mut [f64],
+) {
+    let ctx = &contexts.of(&a.asset.asset_id);
+    simulate_asset(a, ctx, shared, seed, out);
+    let has_value = a.point.value_point.is_some();
+    let bad = out.iter().filter(|v| !v.is_finite()).count();
+    if bad > 0 {
+        // Never let an overflow reach a percentile or an owner's sum.
+        a.issues.push(format!(
+            "{bad} of {} draws overflowed: no distribution",
+            out.len()
+        ));
+        out.fill(0.0);
+    }
+    let mut sorted = out.to_vec();
+    a.summary = Summary::of(&mut sorted).filter(|_| has_value && bad == 0);
+    score_asset(a, ctx);
 }
 
 struct OwnerSum {

@@ -299,10 +299,8 @@ impl<'a> AssetSim<'a> {
             CostBase::FeeFloor { fees } => fees,
         });
         let market = self.market.map(|(basis, table)| {
-            let central = table
-                .get(u_market % table.len().max(1))
-                .copied()
-                .unwrap_or(basis.central());
+            // u_market < BOOTSTRAP_TABLE: the whole table, or the central value without one.
+            let central = table.get(u_market).copied().unwrap_or(basis.central());
             market::value_from(central, basis, revenue0, life, self.usd_to_reporting)
         });
         let v = ApproachValues {

@@ -4,7 +4,7 @@ use super::ValueArgs;
 use crate::error::Result;
 use crate::format::thousands;
 use crate::ingest::{self, market::input_file};
-use crate::output::report::{write_all, RunOutputs};
+use crate::output::report::{write_all, AssetWriter, RunOutputs};
 use crate::overrides::{self, Overrides};
 use crate::params::ModelSet;
 use crate::pipeline::{self, RunResult};
@@ -36,7 +36,10 @@ pub fn run(args: &ValueArgs, command_line: Vec<String>) -> Result<ExitCode> {
     let ov = automated.as_ref().map_or(&none, |(o, _, _)| o);
     // The results own the assets from here on: a large portfolio is held once.
     let assets = std::mem::take(&mut portfolio.assets);
-    let result = pipeline::run_owned(&cfg, assets, &market, &models, ov)?;
+    let automated_results = automated.as_ref().map(|(_, r, _)| r);
+    // The asset table and workbook are written as the run values each block of assets.
+    let mut writer = AssetWriter::create(&cfg, &portfolio, automated_results, assets.len())?;
+    let result = pipeline::run_into(&cfg, assets, &market, &models, ov, &mut writer)?;
     let outputs = RunOutputs {
         cfg: &cfg,
         portfolio: &portfolio,
@@ -47,7 +50,7 @@ pub fn run(args: &ValueArgs, command_line: Vec<String>) -> Result<ExitCode> {
         overrides: automated.as_ref().map(|(o, r, _)| (o, r)),
         extra_inputs: automated.iter().map(|(_, _, f)| f.clone()).collect(),
     };
-    let written = write_all(&outputs)?;
+    let written = write_all(&outputs, writer)?;
     print_summary(&result, &cfg.currency, portfolio.rejected.len());
     println!("\noutputs:");
     for p in written {

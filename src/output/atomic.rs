@@ -4,29 +4,93 @@
 use crate::error::{Error, Result};
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Writes `path` atomically with the bytes produced by `fill`.
 pub fn write_atomic(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let file = File::create(&tmp)?;
-        let mut w = BufWriter::new(file);
-        fill(&mut w)?;
-        let file = w.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Error::io(path, e)
-    })
+    let mut file = AtomicFile::create(path)?;
+    fill(&mut file).map_err(|e| file.fail(e))?;
+    file.commit()
+}
+
+/// A file written over time (rows arriving while the run goes on) that appears under its name
+/// only when [`AtomicFile::commit`] succeeds; dropped uncommitted, it leaves nothing behind.
+pub struct AtomicFile {
+    path: PathBuf,
+    tmp: PathBuf,
+    out: Option<BufWriter<File>>,
+}
+
+impl AtomicFile {
+    /// Opens the temporary file beside `path`.
+    pub fn create(path: &Path) -> Result<Self> {
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
+        let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+        let file = File::create(&tmp).map_err(|e| Error::io(path, e))?;
+        Ok(AtomicFile {
+            path: path.to_path_buf(),
+            tmp,
+            out: Some(BufWriter::new(file)),
+        })
+    }
+
+    /// The target path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The error `e` met while writing, naming the target file.
+    pub fn fail(&self, e: std::io::Error) -> Error {
+        Error::io(&self.path, e)
+    }
+
+    /// Flushes the file to disk and renames it to its target name.
+    pub fn commit(mut self) -> Result<()> {
+        let out = self.out.take();
+        let done = (|| {
+            let file = out
+                .ok_or_else(|| std::io::Error::other("already closed"))?
+                .into_inner()
+                .map_err(|e| e.into_error())?;
+            file.sync_all()?;
+            std::fs::rename(&self.tmp, &self.path)
+        })();
+        done.map_err(|e| self.fail(e))
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match &mut self.out {
+            Some(w) => w.write(buf),
+            None => Err(std::io::Error::other("already closed")),
+        }
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        match &mut self.out {
+            Some(w) => w.write_all(buf),
+            None => Err(std::io::Error::other("already closed")),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.as_mut().map_or(Ok(()), |w| w.flush())
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        // A committed file was renamed away (removal then fails, harmlessly); anything else
+        // left under the temporary name is partial.
+        self.out = None;
+        let _ = std::fs::remove_file(&self.tmp);
+    }
 }

@@ -1,20 +1,19 @@
 //! The run's files: assets, portfolios, rejected rows and the manifest.
 
-use super::atomic::write_atomic;
-use super::table::{Format, OutTable, Values};
+use super::atomic::{write_atomic, AtomicFile};
+use super::review;
+use super::table::{Format, OutTable, TableWriter, Values};
+use super::xlsx::Workbook;
 use crate::config::RunConfig;
 use crate::error::Result;
 use crate::ingest::Portfolio;
 use crate::market_data::{InputFile, MarketData};
 use crate::overrides::{Applied, Overrides};
 use crate::params::ModelSet;
-use crate::pipeline::{AssetResult, PortfolioResult, RunResult};
+use crate::pipeline::{AssetResult, AssetSink, PortfolioResult, RunResult};
 use crate::simulate::Summary;
 use serde::Serialize;
 use std::path::PathBuf;
-
-/// Assets formatted at a time when writing the asset table (bounds memory on large runs).
-const WRITE_CHUNK: usize = 10_000;
 
 /// The contract's asset columns, in order; carried-through input columns follow.
 pub const ASSET_COLUMNS: &[&str] = &[
@@ -252,30 +251,98 @@ pub struct RunOutputs<'a> {
     pub extra_inputs: Vec<InputFile>,
 }
 
-/// Writes assets, portfolios, rejected and manifest into the output folder; returns the paths.
-pub fn write_all(o: &RunOutputs<'_>) -> Result<Vec<PathBuf>> {
+/// The asset outputs, written while the run goes on: the asset table (`assets.<format>`) and
+/// the workbook, whose Assets sheet takes the first [`super::xlsx::MAX_ROWS`] rows. Dropped before
+/// [`write_all`] (a failed run), it leaves neither file behind.
+pub struct AssetWriter<'a> {
+    currency: &'a str,
+    extra_columns: &'a [String],
+    automated: Option<&'a RunResult>,
+    table: TableWriter,
+    workbook: Workbook<AtomicFile>,
+    workbook_path: PathBuf,
+}
+
+impl<'a> AssetWriter<'a> {
+    /// Creates the output folder and opens the asset table and the workbook for `n_assets`
+    /// rows; `automated` holds the automated results of assets experts overrode.
+    pub fn create(
+        cfg: &'a RunConfig,
+        portfolio: &'a Portfolio,
+        automated: Option<&'a RunResult>,
+        n_assets: usize,
+    ) -> Result<Self> {
+        let dir = &cfg.out_dir;
+        std::fs::create_dir_all(dir).map_err(|e| crate::error::Error::io(dir, e))?;
+        let header = asset_rows(&[], &cfg.currency, &portfolio.extra_columns, automated);
+        let path = dir.join(format!("assets.{}", cfg.format.ext()));
+        let table = TableWriter::create(&path, cfg.format, &header)?;
+        let workbook_path = dir.join(review::XLSX);
+        let mut workbook = Workbook::new(AtomicFile::create(&workbook_path)?);
+        workbook
+            .start_sheet("Assets", &header, n_assets)
+            .map_err(|e| crate::error::Error::io(&workbook_path, e))?;
+        Ok(AssetWriter {
+            currency: &cfg.currency,
+            extra_columns: &portfolio.extra_columns,
+            automated,
+            table,
+            workbook,
+            workbook_path,
+        })
+    }
+}
+
+/// The asset table of `rows`, with the automated columns when experts overrode assets.
+fn asset_rows(
+    rows: &[AssetResult],
+    currency: &str,
+    extra_columns: &[String],
+    automated: Option<&RunResult>,
+) -> OutTable {
+    let mut t = assets_table(rows, currency, extra_columns);
+    if let Some(automated) = automated {
+        automated_columns(&mut t, rows, automated);
+    }
+    t
+}
+
+impl AssetSink for AssetWriter<'_> {
+    fn accept(&mut self, assets: &[AssetResult]) -> Result<()> {
+        let t = asset_rows(assets, self.currency, self.extra_columns, self.automated);
+        self.table.rows(&t)?;
+        self.workbook
+            .add_rows(&t)
+            .map_err(|e| crate::error::Error::io(&self.workbook_path, e))?;
+        Ok(())
+    }
+}
+
+/// Completes the outputs once the run is done: the asset table and workbook `assets` has been
+/// writing, then portfolios, rejected rows, plots, the report and the manifest; returns the
+/// paths.
+pub fn write_all(o: &RunOutputs<'_>, assets: AssetWriter<'_>) -> Result<Vec<PathBuf>> {
     let dir = &o.cfg.out_dir;
-    std::fs::create_dir_all(dir).map_err(|e| crate::error::Error::io(dir, e))?;
     let assets_name = format!("assets.{}", o.cfg.format.ext());
-    let results = &o.result.assets;
-    let table_of = |range: std::ops::Range<usize>| {
-        let rows = &results[range];
-        let mut t = assets_table(rows, &o.cfg.currency, &o.portfolio.extra_columns);
-        if let Some((_, automated)) = o.overrides {
-            automated_columns(&mut t, rows, automated);
-        }
-        t
-    };
-    let path = dir.join(&assets_name);
-    // The workbook and the report show at most the workbook's rows; build only those.
-    let assets = table_of(0..results.len().min(super::xlsx::MAX_ROWS));
     let portfolios = portfolios_table(&o.result.portfolios);
     let rejected = rejected_table(o.portfolio);
-    // The full asset table and the workbook and plots (issue 5) are each formatted on one
-    // thread: write them side by side. The manifest, last, lists every file written.
+    let AssetWriter {
+        table, workbook, ..
+    } = assets;
+    let whole = || {
+        let automated = o.overrides.map(|(_, a)| a);
+        asset_rows(
+            &o.result.assets,
+            &o.cfg.currency,
+            &o.portfolio.extra_columns,
+            automated,
+        )
+    };
+    // Parquet builds its whole table only now: side by side with the workbook and plots. The
+    // manifest, last, lists every file written.
     let (written, review) = rayon::join(
-        || OutTable::write_chunked(&path, o.cfg.format, results.len(), WRITE_CHUNK, table_of),
-        || super::review::write(o, &assets, &portfolios, &rejected),
+        || table.finish(whole),
+        || review::write(o, workbook, &portfolios, &rejected),
     );
     written?;
     let review = review?;
@@ -285,8 +352,8 @@ pub fn write_all(o: &RunOutputs<'_>) -> Result<Vec<PathBuf>> {
         assets_name,
         "portfolios.csv".into(),
         "rejected.csv".into(),
-        super::review::XLSX.into(),
-        super::review::HTML.into(),
+        review::XLSX.into(),
+        review::HTML.into(),
     ];
     if !review.plots.files.is_empty() {
         shown.push("plots/".into());

@@ -1,11 +1,13 @@
 //! The reviewer's outputs, beside the tables: `results.xlsx` (always), `plots/` (unless
 //! `--no-plots`) and `report.html` (always; without plots it shows the figures and tables).
 
+use super::assumptions;
+use super::atomic::AtomicFile;
 use super::html::{self, Report};
 use super::report::{Manifest, RunOutputs};
 use super::table::OutTable;
-use super::{assumptions, xlsx};
-use crate::error::Result;
+use super::xlsx::{self, Workbook};
+use crate::error::{Error, Result};
 use crate::format::thousands;
 use crate::overrides::Overrides;
 use crate::pipeline::Contexts;
@@ -35,48 +37,43 @@ impl Review {
     }
 }
 
-/// Writes `results.xlsx` from the same tables as the CSV files and, side by side, the plots.
+/// Completes `results.xlsx`, whose Assets sheet `workbook` holds, with the Portfolios, Rejected
+/// and Assumptions sheets and, side by side, draws the plots.
 pub fn write(
     o: &RunOutputs<'_>,
-    assets: &OutTable,
+    workbook: Workbook<AtomicFile>,
     portfolios: &OutTable,
     rejected: &OutTable,
 ) -> Result<Review> {
     let cfg = o.cfg;
-    let dir = &cfg.out_dir;
     let assumptions = assumptions::table(cfg, o.models, o.market, Some(&o.portfolio_file));
+    let path = cfg.out_dir.join(XLSX);
     let sheets = [
-        xlsx::Sheet {
-            name: "Assets",
-            table: assets,
-        },
-        xlsx::Sheet {
-            name: "Portfolios",
-            table: portfolios,
-        },
-        xlsx::Sheet {
-            name: "Rejected",
-            table: rejected,
-        },
-        xlsx::Sheet {
-            name: "Assumptions",
-            table: &assumptions,
-        },
+        ("Portfolios", portfolios),
+        ("Rejected", rejected),
+        ("Assumptions", &assumptions),
     ];
-    let (left_out, plots) = rayon::join(|| xlsx::write(&dir.join(XLSX), &sheets), || draw_plots(o));
-    let (left_out, plots) = (left_out?, plots?);
+    let finish = || -> std::io::Result<(Vec<usize>, AtomicFile)> {
+        let mut workbook = workbook;
+        let left_out = sheets
+            .iter()
+            .map(|(name, table)| workbook.sheet(name, table))
+            .collect::<std::io::Result<_>>()?;
+        Ok((left_out, workbook.finish()?))
+    };
+    let (written, plots) = rayon::join(finish, || draw_plots(o));
+    let (left_out, file) = written.map_err(|e| Error::io(&path, e))?;
+    file.commit()?;
+    let plots = plots?;
+    // The Assets sheet took the first rows of the run as they were valued.
+    let assets_left_out = o.result.assets.len().saturating_sub(xlsx::MAX_ROWS);
     let mut notes = vec![];
-    for (s, n) in sheets.iter().zip(left_out) {
-        // The Assets table handed in holds only the rows the workbook shows: count from the run.
-        let n = if s.name == "Assets" {
-            o.result.assets.len().saturating_sub(xlsx::MAX_ROWS)
-        } else {
-            n
-        };
+    for (name, n) in std::iter::once(("Assets", assets_left_out))
+        .chain(sheets.iter().map(|(name, _)| *name).zip(left_out))
+    {
         if n > 0 {
             notes.push(format!(
-                "{XLSX}: the {} sheet holds the first {} rows ({} more are in the CSV files)",
-                s.name,
+                "{XLSX}: the {name} sheet holds the first {} rows ({} more are in the CSV files)",
                 thousands(xlsx::MAX_ROWS as f64),
                 thousands(n as f64)
             ));

@@ -1,9 +1,9 @@
 //! A column-oriented output table written as CSV, JSON or Parquet from the same columns.
 
-use super::atomic::write_atomic;
+use super::atomic::{write_atomic, AtomicFile};
 use crate::error::{Error, Result};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The values of one output column.
 #[derive(Debug, Clone, PartialEq)]
@@ -151,45 +151,75 @@ impl OutTable {
         serde_json::to_writer_pretty(&mut *w, &rows)?;
         w.write_all(b"\n")
     }
+}
 
-    /// Writes `total` rows that `build` renders a range at a time, so that a CSV or JSON file
-    /// of a million rows never holds more than `chunk` rows of formatted cells; Parquet needs
-    /// the whole table at once. `build(0..0)` must give the header.
-    pub fn write_chunked(
-        path: &Path,
-        format: Format,
-        total: usize,
-        chunk: usize,
-        build: impl Fn(std::ops::Range<usize>) -> OutTable,
-    ) -> Result<()> {
-        let ranges = move || {
-            (0..total)
-                .step_by(chunk.max(1))
-                .map(move |s| s..(s + chunk.max(1)).min(total))
+/// An asset-sized table written as its rows arrive: CSV and JSON rows go to the file at once,
+/// so the file never waits for the whole run nor holds more than one batch of formatted cells;
+/// Parquet needs the whole table and is written by [`TableWriter::finish`]. The file appears
+/// under its name only when finished.
+pub struct TableWriter {
+    path: PathBuf,
+    out: Stream,
+}
+
+enum Stream {
+    Csv(Box<csv::Writer<AtomicFile>>),
+    Json { file: AtomicFile, rows: usize },
+    Parquet,
+}
+
+impl TableWriter {
+    /// Opens `path` for a table with `header`'s columns.
+    pub fn create(path: &Path, format: Format, header: &OutTable) -> Result<Self> {
+        let out = match format {
+            Format::Csv => {
+                let mut w = csv::Writer::from_writer(AtomicFile::create(path)?);
+                w.write_record(&header.names)
+                    .map_err(|e| Error::io(path, e.into()))?;
+                Stream::Csv(Box::new(w))
+            }
+            Format::Json => {
+                let mut file = AtomicFile::create(path)?;
+                file.write_all(b"[").map_err(|e| file.fail(e))?;
+                Stream::Json { file, rows: 0 }
+            }
+            Format::Parquet => Stream::Parquet,
         };
-        match format {
-            Format::Csv => write_atomic(path, |w| {
-                let mut out = csv::Writer::from_writer(w);
-                out.write_record(&build(0..0).names)?;
-                for r in ranges() {
-                    build(r).csv_rows(&mut out)?;
-                }
-                out.flush()
+        Ok(TableWriter {
+            path: path.to_path_buf(),
+            out,
+        })
+    }
+
+    /// Appends `t`'s rows (CSV, JSON; Parquet waits for [`TableWriter::finish`]).
+    pub fn rows(&mut self, t: &OutTable) -> Result<()> {
+        let done = match &mut self.out {
+            Stream::Csv(w) => t.csv_rows(w.as_mut()),
+            Stream::Json { file, rows } => (0..t.rows()).try_for_each(|row| {
+                file.write_all(if *rows == 0 { b"\n" } else { b",\n" })?;
+                *rows += 1;
+                serde_json::to_writer_pretty(&mut *file, &t.json_row(row)).map_err(Into::into)
             }),
-            Format::Json => write_atomic(path, |w| {
-                w.write_all(b"[")?;
-                let mut first = true;
-                for r in ranges() {
-                    let t = build(r);
-                    for row in 0..t.rows() {
-                        w.write_all(if first { b"\n" } else { b",\n" })?;
-                        first = false;
-                        serde_json::to_writer_pretty(&mut *w, &t.json_row(row))?;
-                    }
-                }
-                w.write_all(b"\n]\n")
-            }),
-            Format::Parquet => build(0..total).write(path, format),
+            Stream::Parquet => Ok(()),
+        };
+        done.map_err(|e| Error::io(&self.path, e))
+    }
+
+    /// Completes the file; `whole` builds the entire table, which only Parquet needs.
+    pub fn finish(self, whole: impl FnOnce() -> OutTable) -> Result<()> {
+        let path = self.path;
+        match self.out {
+            Stream::Csv(w) => {
+                let file = w
+                    .into_inner()
+                    .map_err(|e| Error::io(&path, e.into_error()))?;
+                file.commit()
+            }
+            Stream::Json { mut file, .. } => {
+                file.write_all(b"\n]\n").map_err(|e| file.fail(e))?;
+                file.commit()
+            }
+            Stream::Parquet => whole().write(&path, Format::Parquet),
         }
     }
 }
