@@ -4,6 +4,7 @@
 pub mod assumptions;
 pub mod atomic;
 pub mod html;
+pub mod number;
 pub mod parquet;
 pub mod report;
 pub mod review;

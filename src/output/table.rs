@@ -1,6 +1,7 @@
 //! A column-oriented output table written as CSV, JSON or Parquet from the same columns.
 
 use super::atomic::{write_atomic, AtomicFile};
+use super::number::push_fixed;
 use crate::error::{Error, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -30,14 +31,16 @@ impl Values {
         }
     }
 
-    fn csv_cell(&self, row: usize) -> String {
+    /// Appends the CSV text of `row` to `out`.
+    fn push_csv_cell(&self, row: usize, out: &mut String) {
         match self {
-            Values::Text(v) => safe_text(&v[row]),
-            Values::Number { values, decimals } => match values[row] {
-                Some(x) => format!("{x:.decimals$}"),
-                None => String::new(),
-            },
-            Values::Bool(v) => v[row].to_string(),
+            Values::Text(v) => push_safe_text(out, &v[row]),
+            Values::Number { values, decimals } => {
+                if let Some(x) = values[row] {
+                    push_fixed(out, x, *decimals);
+                }
+            }
+            Values::Bool(v) => out.push_str(if v[row] { "true" } else { "false" }),
         }
     }
 
@@ -87,13 +90,13 @@ impl Format {
 /// A spreadsheet runs a cell that starts with one of these as a formula.
 const FORMULA_START: &[char] = &['=', '+', '-', '@', '\t', '\r'];
 
-/// Prefixes a text cell that a spreadsheet would run as a formula with `'`.
-pub fn safe_text(s: &str) -> String {
+/// Appends a text cell to `out`, prefixed with `'` where a spreadsheet would run it as a
+/// formula.
+pub fn push_safe_text(out: &mut String, s: &str) {
     if s.starts_with(FORMULA_START) {
-        format!("'{s}")
-    } else {
-        s.to_string()
+        out.push('\'');
     }
+    out.push_str(s);
 }
 
 impl OutTable {
@@ -132,8 +135,15 @@ impl OutTable {
     }
 
     fn csv_rows<W: Write>(&self, out: &mut csv::Writer<W>) -> std::io::Result<()> {
+        // One buffer for every cell: an asset table has millions of them.
+        let mut cell = String::new();
         for row in 0..self.rows() {
-            out.write_record(self.columns.iter().map(|c| c.csv_cell(row)))?;
+            for c in &self.columns {
+                cell.clear();
+                c.push_csv_cell(row, &mut cell);
+                out.write_field(&cell)?;
+            }
+            out.write_record(std::iter::empty::<&[u8]>())?;
         }
         Ok(())
     }
