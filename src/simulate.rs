@@ -14,7 +14,7 @@ use crate::stats::percentile_sorted;
 use crate::types::{Asset, Status};
 use crate::valuation::{self, CostBase, Resolved};
 use rand::{Rng, RngCore, SeedableRng};
-use rand_distr::{Beta, Distribution, StandardNormal};
+use rand_distr::{Distribution, Gamma, StandardNormal};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -182,7 +182,7 @@ pub struct AssetSim<'a> {
     life: f64,
     income: Option<RfrInputs>,
     conv: Conventions,
-    royalty_beta: Option<(Beta<f64>, f64, f64)>,
+    royalty_beta: Option<(PertBeta, f64, f64)>,
     revenue_sigma: f64,
     common: f64,
     idio: f64,
@@ -313,9 +313,27 @@ impl<'a> AssetSim<'a> {
 }
 
 /// PERT(low, mode, high) as a scaled Beta, or `None` when the range is degenerate.
-fn pert(mode: f64, range: (f64, f64), mc: &MonteCarloParams) -> Option<(Beta<f64>, f64, f64)> {
+fn pert(mode: f64, range: (f64, f64), mc: &MonteCarloParams) -> Option<(PertBeta, f64, f64)> {
     let p = pert_params(mode, range, mc)?;
-    Beta::new(p.alpha, p.beta).ok().map(|b| (b, p.low, p.high))
+    let a = Gamma::new(p.alpha, 1.0).ok()?;
+    let b = Gamma::new(p.beta, 1.0).ok()?;
+    Some((PertBeta { a, b }, p.low, p.high))
+}
+
+/// Beta(α, β) as X / (X + Y) with X ~ Gamma(α), Y ~ Gamma(β). A PERT's shapes are at least 1,
+/// where Marsaglia and Tsang's gamma sampler accepts almost every normal draw without a
+/// logarithm; the Beta sampler it replaces spent a logarithm and an exponential on each draw.
+struct PertBeta {
+    a: Gamma<f64>,
+    b: Gamma<f64>,
+}
+
+impl Distribution<f64> for PertBeta {
+    fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        let x = self.a.sample(rng);
+        let y = self.b.sample(rng);
+        x / (x + y)
+    }
 }
 
 /// The royalty rate's PERT distribution: `low + (high − low) · Beta(alpha, beta)`.
@@ -385,5 +403,40 @@ mod sort_tests {
         b.sort_by(f64::total_cmp);
         let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
         assert_eq!(bits(&a), bits(&b));
+    }
+}
+
+#[cfg(test)]
+mod pert_tests {
+    use super::*;
+    use statrs::distribution::{Beta, ContinuousCDF};
+
+    /// The gamma-ratio sampler draws Beta(α, β): the Kolmogorov–Smirnov distance of 100,000
+    /// draws from statrs' Beta CDF stays under 0.006 (the 99.9 % critical value is 0.0062),
+    /// for the shapes a PERT takes, the mode at either end included.
+    #[test]
+    fn gamma_ratio_draws_follow_the_beta() {
+        let mut rng = stream(3, &["pert-test"]);
+        for (alpha, beta) in [(1.0, 5.0), (3.0, 3.0), (1.8, 4.2), (5.0, 1.0), (1.0, 1.0)] {
+            let d = PertBeta {
+                a: Gamma::new(alpha, 1.0).unwrap(),
+                b: Gamma::new(beta, 1.0).unwrap(),
+            };
+            let n = 100_000;
+            let mut draws: Vec<f64> = (0..n).map(|_| d.sample(&mut rng)).collect();
+            draws.sort_by(f64::total_cmp);
+            let cdf = Beta::new(alpha, beta).unwrap();
+            let ks = draws
+                .iter()
+                .enumerate()
+                .map(|(i, x)| {
+                    let f = cdf.cdf(*x);
+                    (f - i as f64 / n as f64)
+                        .abs()
+                        .max((f - (i + 1) as f64 / n as f64).abs())
+                })
+                .fold(0.0, f64::max);
+            assert!(ks < 0.006, "Beta({alpha}, {beta}): KS distance {ks}");
+        }
     }
 }
