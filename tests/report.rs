@@ -550,3 +550,63 @@ fn tornado_moves_each_input_the_way_the_model_says() {
     }
     assert_eq!(checked, 12);
 }
+
+/// `--format json` and `--format parquet` hold the rows and figures of the default CSV: JSON
+/// and Parquet keep full precision, the CSV prints each number to its column's decimals.
+#[test]
+fn json_and_parquet_asset_tables_hold_the_csv_rows() {
+    let formats = ["csv", "json", "parquet"];
+    let cases: Vec<Case> = formats.iter().map(|_| Case::new()).collect();
+    let runs: Vec<Run> = cases
+        .iter()
+        .zip(formats)
+        .map(|(case, f)| {
+            let args = ["--draws", "200", "--no-plots", "--format", f];
+            value(case, Path::new(SAMPLE), &args)
+        })
+        .collect();
+    let csv = CsvTable::read(&runs[0].out.join("assets.csv"));
+    // A JSON or Parquet value as the CSV prints it: decimals as in the CSV cell.
+    let printed = |want: &str, x: f64| match want.split_once('.') {
+        Some((_, d)) => format!("{x:.*}", d.len()),
+        None => format!("{x:.0}"),
+    };
+    let json: Vec<serde_json::Map<String, serde_json::Value>> =
+        serde_json::from_str(&std::fs::read_to_string(runs[1].out.join("assets.json")).unwrap())
+            .unwrap();
+    assert_eq!(json.len(), csv.len());
+    for (row, obj) in csv.rows.iter().zip(&json) {
+        // JSON objects are unordered (serde_json writes the keys sorted): match by name.
+        assert_eq!(obj.len(), csv.headers.len());
+        for (want, name) in row.iter().zip(&csv.headers) {
+            let got = match &obj[name] {
+                serde_json::Value::Null => String::new(),
+                serde_json::Value::Number(n) => printed(want, n.as_f64().unwrap()),
+                serde_json::Value::String(s) => csv_safe(s),
+                other => other.to_string(),
+            };
+            assert_eq!(&got, want, "row {row:?}");
+        }
+    }
+    use polars::prelude::*;
+    let file = std::fs::File::open(runs[2].out.join("assets.parquet")).unwrap();
+    let df = ParquetReader::new(file).finish().unwrap();
+    assert_eq!(df.height(), csv.len());
+    let names: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(names, csv.headers);
+    let ids = df.column("asset_id").unwrap().str().unwrap();
+    let p50 = df.column("p50").unwrap().f64().unwrap();
+    for (i, (id, want)) in csv
+        .column("asset_id")
+        .iter()
+        .zip(csv.column("p50"))
+        .enumerate()
+    {
+        assert_eq!(ids.get(i).map(csv_safe).as_deref(), Some(*id));
+        assert_eq!(p50.get(i).map_or(String::new(), |x| printed(want, x)), want);
+    }
+}

@@ -564,4 +564,94 @@ mod tests {
         assert_eq!(show(2e-9), "2e-9");
         assert_eq!(show(1.5e20).parse::<f64>().unwrap(), 1.5e20);
     }
+
+    /// A workbook written here reads back through calamine (an independent reader) cell for
+    /// cell: text Excel or XML would mangle, numbers of every size, booleans, empty cells, a
+    /// sheet capped below its rows and a sheet with no rows.
+    #[test]
+    fn round_trips_through_calamine() {
+        use calamine::{Data, Reader, Xlsx};
+        let texts = [
+            "plain",
+            "a<b & c>d \"q\" 'a'",
+            "ctrl\u{1}char",
+            "_x0041_ stays literal",
+            "  padded  ",
+            "=1+1",
+            "line\nbreak",
+            "",
+            "Tiếng Việt ภาษาไทย",
+        ];
+        let numbers = [
+            Some(1234.567),
+            Some(-0.004),
+            Some(1.5e20),
+            None,
+            Some(0.25),
+            Some(f64::NAN),
+            Some(3e-9),
+            Some(-7.0),
+            Some(42.0),
+        ];
+        let mut t = OutTable::default();
+        t.push(
+            "text",
+            Values::Text(texts.iter().map(|s| s.to_string()).collect()),
+        );
+        t.push(
+            "p50",
+            Values::Number {
+                values: numbers.to_vec(),
+                decimals: 2,
+            },
+        );
+        t.push(
+            "prob_zero",
+            Values::Number {
+                values: numbers.to_vec(),
+                decimals: 4,
+            },
+        );
+        t.push("flag", Values::Bool((0..9).map(|i| i % 2 == 0).collect()));
+        let mut wb = Workbook::new(std::io::Cursor::new(Vec::new()));
+        wb.start_sheet("Capped", &t, 4).unwrap();
+        assert_eq!(wb.add_rows(&t).unwrap(), 5);
+        wb.end_sheet().unwrap();
+        assert_eq!(wb.sheet("All rows", &t).unwrap(), 0);
+        assert_eq!(wb.sheet("Empty", &OutTable::default()).unwrap(), 0);
+        let bytes = wb.finish().unwrap().into_inner();
+
+        let mut book = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(book.sheet_names(), ["Capped", "All rows", "Empty"]);
+        let capped = book.worksheet_range("Capped").unwrap();
+        assert_eq!(capped.height(), 5, "header and the first 4 rows");
+        let all = book.worksheet_range("All rows").unwrap();
+        let rows: Vec<&[Data]> = all.rows().collect();
+        assert_eq!(
+            rows[0],
+            ["text", "p50", "prob_zero", "flag"].map(|h| Data::String(h.into()))
+        );
+        for (r, row) in rows[1..].iter().enumerate() {
+            let text = match &row[0] {
+                Data::String(s) => s.as_str(),
+                Data::Empty => "",
+                other => panic!("row {r}: {other:?}"),
+            };
+            assert_eq!(text, texts[r], "row {r}");
+            for (c, d) in [(1, 2), (2, 4)] {
+                let want = numbers[r]
+                    .filter(|x| x.is_finite())
+                    .map(|x| as_printed(x, d));
+                let got = match &row[c] {
+                    Data::Float(x) => Some(*x),
+                    Data::Int(i) => Some(*i as f64),
+                    Data::Empty => None,
+                    other => panic!("row {r} col {c}: {other:?}"),
+                };
+                assert_eq!(got, want, "row {r} col {c}");
+            }
+            assert_eq!(row[3], Data::Bool(r % 2 == 0));
+        }
+        assert!(book.worksheet_range("Empty").unwrap().is_empty());
+    }
 }
