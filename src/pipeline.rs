@@ -167,8 +167,9 @@ pub fn run_with(
     run_owned(cfg, portfolio.assets.clone(), market, models, overrides)
 }
 
-/// Takes the valued assets a block at a time, in the results' order, on a thread of its own
-/// while later blocks are still being simulated: the outputs are written as the run goes.
+/// Takes the valued assets a block at a time, in the results' order: with draws, on a thread
+/// of its own while later blocks are still being simulated, so that the outputs are written as
+/// the run goes; without, on the caller's thread once every asset is scored.
 pub trait AssetSink: Send {
     /// Takes the next finished assets; an error stops the run.
     fn accept(&mut self, assets: &[AssetResult]) -> Result<()>;

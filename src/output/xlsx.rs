@@ -21,8 +21,9 @@ use zip::{CompressionMethod, DateTime, ZipWriter};
 pub const MAX_ROWS: usize = 50_000;
 
 /// Deflate level of the parts. The workbook of a 100,000-asset run (59 MB of XML, 50 MB of it
-/// the Assets sheet) comes to 15.3 MB at level 1, 11.3 MB at 2 and 9.3 MB at 6; 1 and 2 keep pace with the simulation,
-/// while 6 made the whole run 2 s longer (zlib-rs, `scripts/scale.sh 100000:1000`).
+/// the Assets sheet) comes to 15.3 MB at level 1, 11.3 MB at 2 and 9.3 MB at 6; levels 1 and 2
+/// keep pace with the simulation, while 6 made the whole run 2 s longer (zlib-rs,
+/// `scripts/scale.sh 100000:1000`).
 const LEVEL: i64 = 2;
 
 /// Longest text Excel keeps in a cell (characters); longer notes are cut, whole in the CSV.
@@ -238,12 +239,17 @@ impl<W: Write> Workbook<W> {
         let last = columns.last().map(|(l, _)| format!("{l}{}", rows + 1));
         let _ = write!(
             self.xml,
-            "{XML_HEAD}<worksheet xmlns=\"{MAIN_NS}\" xmlns:r=\"{REL_NS}\"><dimension ref=\"A1{}\"/>\
+            "{XML_HEAD}<worksheet xmlns=\"{MAIN_NS}\" xmlns:r=\"{REL_NS}\">\
+             <dimension ref=\"A1{}\"/>\
              <sheetViews><sheetView{} workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" \
              activePane=\"bottomLeft\" state=\"frozen\"/><selection pane=\"bottomLeft\"/>\
              </sheetView></sheetViews><sheetFormatPr defaultRowHeight=\"15\"/>",
             last.as_ref().map(|l| format!(":{l}")).unwrap_or_default(),
-            if self.sheets.is_empty() { " tabSelected=\"1\"" } else { "" },
+            if self.sheets.is_empty() {
+                " tabSelected=\"1\""
+            } else {
+                ""
+            },
         );
         if !columns.is_empty() {
             self.xml.extend_from_slice(b"<cols>");
@@ -401,9 +407,11 @@ impl<W: Write> Workbook<W> {
             "xl/_rels/workbook.xml.rels",
             &workbook_rels(self.sheets.len()),
         )?;
-        self.part("_rels/.rels", &format!(
-            "<Relationships xmlns=\"{PKG_REL_NS}\"><Relationship Id=\"rId1\" Type=\"{REL_NS}/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>"
-        ))?;
+        let package_rels = format!(
+            "<Relationships xmlns=\"{PKG_REL_NS}\"><Relationship Id=\"rId1\" \
+             Type=\"{REL_NS}/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>"
+        );
+        self.part("_rels/.rels", &package_rels)?;
         self.part("[Content_Types].xml", &content_types(self.sheets.len()))?;
         Ok(self.zip.finish().map_err(zip_error)?.into_inner())
     }
@@ -418,23 +426,28 @@ fn styles_xml() -> String {
     let number_xfs: String = (0..NUMBER_FORMATS.len())
         .map(|i| {
             format!(
-                "<xf numFmtId=\"{}\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyNumberFormat=\"1\"/>",
+                "<xf numFmtId=\"{}\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" \
+                 applyNumberFormat=\"1\"/>",
                 164 + i
             )
         })
         .collect();
     format!(
         "<styleSheet xmlns=\"{MAIN_NS}\"><numFmts count=\"{}\">{formats}</numFmts>\
-         <fonts count=\"2\"><font><sz val=\"11\"/><name val=\"Calibri\"/><family val=\"2\"/></font>\
-         <font><b/><sz val=\"11\"/><name val=\"Calibri\"/><family val=\"2\"/></font></fonts>\
-         <fills count=\"3\"><fill><patternFill patternType=\"none\"/></fill><fill><patternFill patternType=\"gray125\"/></fill>\
-         <fill><patternFill patternType=\"solid\"><fgColor rgb=\"FFDDE6F0\"/><bgColor indexed=\"64\"/></patternFill></fill></fills>\
-         <borders count=\"1\"><border><left/><right/><top/><bottom/><diagonal/></border></borders>\
-         <cellStyleXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/></cellStyleXfs>\
-         <cellXfs count=\"{}\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\"/>\
-         <xf numFmtId=\"0\" fontId=\"1\" fillId=\"2\" borderId=\"0\" xfId=\"0\" applyFont=\"1\" applyFill=\"1\"/>{number_xfs}</cellXfs>\
-         <cellStyles count=\"1\"><cellStyle name=\"Normal\" xfId=\"0\" builtinId=\"0\"/></cellStyles>\
-         <dxfs count=\"0\"/><tableStyles count=\"0\" defaultTableStyle=\"TableStyleMedium9\" defaultPivotStyle=\"PivotStyleLight16\"/></styleSheet>",
+         <fonts count=\"2\"><font><sz val=\"11\"/><name val=\"Calibri\"/><family val=\"2\"/>\
+         </font><font><b/><sz val=\"11\"/><name val=\"Calibri\"/><family val=\"2\"/></font>\
+         </fonts><fills count=\"3\"><fill><patternFill patternType=\"none\"/></fill>\
+         <fill><patternFill patternType=\"gray125\"/></fill><fill><patternFill \
+         patternType=\"solid\"><fgColor rgb=\"FFDDE6F0\"/><bgColor indexed=\"64\"/>\
+         </patternFill></fill></fills><borders count=\"1\"><border><left/><right/><top/>\
+         <bottom/><diagonal/></border></borders><cellStyleXfs count=\"1\"><xf numFmtId=\"0\" \
+         fontId=\"0\" fillId=\"0\" borderId=\"0\"/></cellStyleXfs><cellXfs count=\"{}\">\
+         <xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\"/>\
+         <xf numFmtId=\"0\" fontId=\"1\" fillId=\"2\" borderId=\"0\" xfId=\"0\" \
+         applyFont=\"1\" applyFill=\"1\"/>{number_xfs}</cellXfs><cellStyles count=\"1\">\
+         <cellStyle name=\"Normal\" xfId=\"0\" builtinId=\"0\"/></cellStyles><dxfs count=\"0\"/>\
+         <tableStyles count=\"0\" defaultTableStyle=\"TableStyleMedium9\" \
+         defaultPivotStyle=\"PivotStyleLight16\"/></styleSheet>",
         NUMBER_FORMATS.len(),
         FIRST_NUMBER_STYLE + NUMBER_FORMATS.len()
     )
@@ -473,9 +486,11 @@ fn workbook_xml(sheets: &[SheetInfo]) -> String {
         .enumerate()
         .filter_map(|(i, s)| {
             let last = s.last_cell.as_ref()?;
-            let (letters, row): (String, String) = last.chars().partition(char::is_ascii_alphabetic);
+            let (letters, row): (String, String) =
+                last.chars().partition(char::is_ascii_alphabetic);
             Some(format!(
-                "<definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"{i}\" hidden=\"1\">{}!$A$1:${letters}${row}</definedName>",
+                "<definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"{i}\" \
+                 hidden=\"1\">{}!$A$1:${letters}${row}</definedName>",
                 escaped(&quoted_sheet(&s.name))
             ))
         })
@@ -486,7 +501,8 @@ fn workbook_xml(sheets: &[SheetInfo]) -> String {
         format!("<definedNames>{filters}</definedNames>")
     };
     format!(
-        "<workbook xmlns=\"{MAIN_NS}\" xmlns:r=\"{REL_NS}\"><workbookPr/><bookViews><workbookView/></bookViews>\
+        "<workbook xmlns=\"{MAIN_NS}\" xmlns:r=\"{REL_NS}\"><workbookPr/>\
+         <bookViews><workbookView/></bookViews>\
          <sheets>{list}</sheets>{names}<calcPr calcId=\"124519\" fullCalcOnLoad=\"1\"/></workbook>"
     )
 }
@@ -510,7 +526,8 @@ fn content_types(sheets: usize) -> String {
     };
     let mut out = String::from(
         "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
-         <Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
+         <Default Extension=\"rels\" \
+         ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
          <Default Extension=\"xml\" ContentType=\"application/xml\"/>",
     );
     out += &part("xl/workbook.xml", "sheet.main");
