@@ -150,8 +150,9 @@ impl SharedStrings {
 /// A written sheet, for the workbook part.
 struct SheetInfo {
     name: String,
-    /// Last cell of the header and data, e.g. `AD50001` (`None` without columns).
-    last_cell: Option<String>,
+    /// Last column's letters and last row of the header and data, e.g. (`AD`, 50001); `None`
+    /// without columns.
+    last_cell: Option<(String, usize)>,
 }
 
 /// The sheet whose rows are being written.
@@ -350,9 +351,9 @@ impl<W: Write> Workbook<W> {
         let last_cell = sheet
             .columns
             .last()
-            .map(|(l, _)| format!("{l}{}", sheet.written + 1));
-        if let Some(last) = &last_cell {
-            let _ = write!(self.xml, "<autoFilter ref=\"A1:{last}\"/>");
+            .map(|(letters, _)| (letters.clone(), sheet.written + 1));
+        if let Some((letters, row)) = &last_cell {
+            let _ = write!(self.xml, "<autoFilter ref=\"A1:{letters}{row}\"/>");
         }
         self.xml.extend_from_slice(
             b"<pageMargins left=\"0.7\" right=\"0.7\" top=\"0.75\" bottom=\"0.75\" \
@@ -485,9 +486,7 @@ fn workbook_xml(sheets: &[SheetInfo]) -> String {
         .iter()
         .enumerate()
         .filter_map(|(i, s)| {
-            let last = s.last_cell.as_ref()?;
-            let (letters, row): (String, String) =
-                last.chars().partition(char::is_ascii_alphabetic);
+            let (letters, row) = s.last_cell.as_ref()?;
             Some(format!(
                 "<definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"{i}\" \
                  hidden=\"1\">{}!$A$1:${letters}${row}</definedName>",
