@@ -85,13 +85,16 @@ fn column_letters(mut c: usize) -> String {
     String::from_utf8(s).unwrap_or_default()
 }
 
+/// Ends a text cut to [`MAX_TEXT`] characters, so that the cut shows.
+const CUT: &str = " [cut: the CSV has the whole text]";
+
 /// Appends `s` as XML text: markup characters escaped; characters XML 1.0 cannot carry, and a
-/// literal `_xHHHH_` that Excel would decode, written as Excel's `_xHHHH_` escapes.
+/// literal `_xHHHH_` that Excel would decode, written as Excel's `_xHHHH_` escapes. Text
+/// longer than a cell holds is cut, and says so.
 fn push_text(out: &mut Vec<u8>, s: &str) {
-    for (kept, (i, c)) in s.char_indices().enumerate() {
-        if kept == MAX_TEXT {
-            break;
-        }
+    let cut = s.chars().nth(MAX_TEXT).is_some();
+    let keep = if cut { MAX_TEXT - CUT.len() } else { MAX_TEXT };
+    for (i, c) in s.char_indices().take(keep) {
         match c {
             '&' => out.extend_from_slice(b"&amp;"),
             '<' => out.extend_from_slice(b"&lt;"),
@@ -106,6 +109,9 @@ fn push_text(out: &mut Vec<u8>, s: &str) {
                 out.extend_from_slice(c.encode_utf8(&mut b).as_bytes());
             }
         }
+    }
+    if cut {
+        out.extend_from_slice(CUT.as_bytes());
     }
 }
 
@@ -563,7 +569,10 @@ mod tests {
     fn text_is_escaped_for_xml_and_excel() {
         let got = escaped("a<b & c>d\u{1}e_x0041_f\tg");
         assert_eq!(got, "a&lt;b &amp; c&gt;d_x0001_e_x005F_x0041_f\tg");
-        assert_eq!(escaped(&"x".repeat(MAX_TEXT + 10)).len(), MAX_TEXT);
+        let long = escaped(&"x".repeat(MAX_TEXT + 10));
+        assert_eq!(long.len(), MAX_TEXT);
+        assert!(long.ends_with(CUT));
+        assert_eq!(escaped(&"x".repeat(MAX_TEXT)), "x".repeat(MAX_TEXT));
     }
 
     #[test]
