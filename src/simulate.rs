@@ -315,9 +315,7 @@ impl<'a> AssetSim<'a> {
 /// PERT(low, mode, high) as a scaled Beta, or `None` when the range is degenerate.
 fn pert(mode: f64, range: (f64, f64), mc: &MonteCarloParams) -> Option<(PertBeta, f64, f64)> {
     let p = pert_params(mode, range, mc)?;
-    let a = Gamma::new(p.alpha, 1.0).ok()?;
-    let b = Gamma::new(p.beta, 1.0).ok()?;
-    Some((PertBeta { a, b }, p.low, p.high))
+    Some((PertBeta::new(p.alpha, p.beta)?, p.low, p.high))
 }
 
 /// Beta(α, β) as X / (X + Y) with X ~ Gamma(α), Y ~ Gamma(β). A PERT's shapes are at least 1,
@@ -326,6 +324,16 @@ fn pert(mode: f64, range: (f64, f64), mc: &MonteCarloParams) -> Option<(PertBeta
 struct PertBeta {
     a: Gamma<f64>,
     b: Gamma<f64>,
+}
+
+impl PertBeta {
+    /// `None` for shapes a gamma cannot take (not positive and finite).
+    fn new(alpha: f64, beta: f64) -> Option<Self> {
+        Some(PertBeta {
+            a: Gamma::new(alpha, 1.0).ok()?,
+            b: Gamma::new(beta, 1.0).ok()?,
+        })
+    }
 }
 
 impl Distribution<f64> for PertBeta {
@@ -418,10 +426,7 @@ mod pert_tests {
     fn gamma_ratio_draws_follow_the_beta() {
         let mut rng = stream(3, &["pert-test"]);
         for (alpha, beta) in [(1.0, 5.0), (3.0, 3.0), (1.8, 4.2), (5.0, 1.0), (1.0, 1.0)] {
-            let d = PertBeta {
-                a: Gamma::new(alpha, 1.0).unwrap(),
-                b: Gamma::new(beta, 1.0).unwrap(),
-            };
+            let d = PertBeta::new(alpha, beta).unwrap();
             let n = 100_000;
             let mut draws: Vec<f64> = (0..n).map(|_| d.sample(&mut rng)).collect();
             draws.sort_by(f64::total_cmp);

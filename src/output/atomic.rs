@@ -41,11 +41,6 @@ impl AtomicFile {
         })
     }
 
-    /// The target path.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// The error `e` met while writing, naming the target file.
     pub fn fail(&self, e: std::io::Error) -> Error {
         Error::io(&self.path, e)
@@ -66,19 +61,21 @@ impl AtomicFile {
     }
 }
 
+impl AtomicFile {
+    fn open(&mut self) -> std::io::Result<&mut BufWriter<File>> {
+        self.out
+            .as_mut()
+            .ok_or_else(|| std::io::Error::other("already closed"))
+    }
+}
+
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        match &mut self.out {
-            Some(w) => w.write(buf),
-            None => Err(std::io::Error::other("already closed")),
-        }
+        self.open()?.write(buf)
     }
 
     fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        match &mut self.out {
-            Some(w) => w.write_all(buf),
-            None => Err(std::io::Error::other("already closed")),
-        }
+        self.open()?.write_all(buf)
     }
 
     fn flush(&mut self) -> std::io::Result<()> {

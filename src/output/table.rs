@@ -92,7 +92,7 @@ const FORMULA_START: &[char] = &['=', '+', '-', '@', '\t', '\r'];
 
 /// Appends a text cell to `out`, prefixed with `'` where a spreadsheet would run it as a
 /// formula.
-pub fn push_safe_text(out: &mut String, s: &str) {
+fn push_safe_text(out: &mut String, s: &str) {
     if s.starts_with(FORMULA_START) {
         out.push('\'');
     }

@@ -136,7 +136,6 @@ fn push_number(out: &mut Vec<u8>, x: f64) {
 #[derive(Default)]
 struct SharedStrings {
     index: HashMap<String, u32>,
-    order: Vec<String>,
     uses: usize,
 }
 
@@ -146,10 +145,16 @@ impl SharedStrings {
         if let Some(&i) = self.index.get(s) {
             return i;
         }
-        let i = self.order.len() as u32;
+        let i = self.index.len() as u32;
         self.index.insert(s.to_string(), i);
-        self.order.push(s.to_string());
         i
+    }
+
+    /// The distinct texts in index order.
+    fn in_order(self) -> Vec<String> {
+        let mut all: Vec<(u32, String)> = self.index.into_iter().map(|(s, i)| (i, s)).collect();
+        all.sort_unstable_by_key(|(i, _)| *i);
+        all.into_iter().map(|(_, s)| s).collect()
     }
 }
 
@@ -385,14 +390,15 @@ impl<W: Write> Workbook<W> {
     pub fn finish(mut self) -> io::Result<W> {
         self.end_sheet()?;
         let strings = std::mem::take(&mut self.strings);
+        let uses = strings.uses;
+        let texts = strings.in_order();
         self.start_part("xl/sharedStrings.xml")?;
         let _ = write!(
             self.xml,
-            "{XML_HEAD}<sst xmlns=\"{MAIN_NS}\" count=\"{}\" uniqueCount=\"{}\">",
-            strings.uses,
-            strings.order.len()
+            "{XML_HEAD}<sst xmlns=\"{MAIN_NS}\" count=\"{uses}\" uniqueCount=\"{}\">",
+            texts.len()
         );
-        for s in &strings.order {
+        for s in &texts {
             let edge = |c: Option<char>| c.is_some_and(char::is_whitespace);
             self.xml
                 .extend_from_slice(if edge(s.chars().next()) || edge(s.chars().last()) {
