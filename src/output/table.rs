@@ -111,11 +111,15 @@ impl OutTable {
         self.columns.first().map_or(0, Values::len)
     }
 
-    /// Writes the table in `format` to `path`, atomically.
+    /// Writes the table in `format` to `path`, atomically; CSV and JSON the same way as the
+    /// streamed asset table ([`TableWriter`]).
     pub fn write(&self, path: &Path, format: Format) -> Result<()> {
         match format {
-            Format::Csv => write_atomic(path, |w| self.write_csv(w)),
-            Format::Json => write_atomic(path, |w| self.write_json(w)),
+            Format::Csv | Format::Json => {
+                let mut w = TableWriter::create(path, format, self)?;
+                w.rows(self)?;
+                w.finish(OutTable::default)
+            }
             Format::Parquet => {
                 let mut bytes = vec![];
                 super::parquet::write(self, &mut bytes).map_err(|message| Error::Polars {
@@ -125,13 +129,6 @@ impl OutTable {
                 write_atomic(path, |w| w.write_all(&bytes))
             }
         }
-    }
-
-    fn write_csv(&self, w: &mut dyn Write) -> std::io::Result<()> {
-        let mut out = csv::Writer::from_writer(w);
-        out.write_record(&self.names)?;
-        self.csv_rows(&mut out)?;
-        out.flush()
     }
 
     fn csv_rows<W: Write>(&self, out: &mut csv::Writer<W>) -> std::io::Result<()> {
@@ -154,12 +151,6 @@ impl OutTable {
             .zip(&self.columns)
             .map(|(n, c)| (n.clone(), c.json_cell(row)))
             .collect()
-    }
-
-    fn write_json(&self, w: &mut dyn Write) -> std::io::Result<()> {
-        let rows: Vec<_> = (0..self.rows()).map(|row| self.json_row(row)).collect();
-        serde_json::to_writer_pretty(&mut *w, &rows)?;
-        w.write_all(b"\n")
     }
 }
 
