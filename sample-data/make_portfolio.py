@@ -258,8 +258,9 @@ def main():
                 expiry = add_years(filing, PATENT_TERM).isoformat()
             elif atype == "design" and st == "G" and jur in DESIGN_FIXED_TERM:
                 expiry = add_years(filing, DESIGN_FIXED_TERM[jur]).isoformat()
-            # currency: local where an FX rate exists, else USD
-            cur = ccy[jur] if ccy[jur] in fx else "USD"
+            # currency: local where an FX rate exists, else USD; Cambodia (largely dollarised) and Myanmar
+            # (only an official kyat rate far below the market) stay in USD even though fx_rates.csv now has KHR and MMK
+            cur = ccy[jur] if ccy[jur] in fx and jur not in ("KH", "MM") else "USD"
             upu = fx[cur]
             # revenue (USD-equivalent, log-uniform within the firm's range, scaled for foreign filings)
             scale = float(o.get("scale", 1.0))

@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
-"""Builds sample-data/market/*.csv from the project's shared market data (../shared/data).
+"""Builds sample-data/market/*.csv from the sourced inputs in sample-data/sources/.
 
-Run from the repository root: python3 sample-data/tools/build_market.py [SHARED_DATA_DIR]
+Run from anywhere (paths are relative to this file): python3 sample-data/tools/build_market.py [SOURCES_DIR]
+SOURCES_DIR defaults to sample-data/sources/ (see its README.md for what each input is).
 It records the fee rows it skipped and the transactions it excluded in sample-data/tools/*.txt.
 """
-import csv, math, os, re
-import os, sys
+import csv, math, os, re, sys
 HERE = os.path.dirname(os.path.abspath(__file__))
-SRC = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "..", "..", "shared", "data")
+SRC = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "sources")
 OUT = os.path.join(HERE, "..", "market")
 
 def rd(name):
@@ -31,19 +31,18 @@ for r in rd("fx_rates.csv"):
     src = r["source"] + ("; " + r["note"] if r["note"] and r["currency"] != "USD" else "")
     fx_rows.append({"currency": r["currency"], "usd_per_unit": r["usd_per_unit"], "as_of": r["as_of"],
                     "source": src if r["currency"] != "USD" else "identity (base currency)"})
-fx_rows.append({"currency": "THB", "usd_per_unit": fmt(1/34.58, 9), "as_of": "2024-12-19",
-    "source": "Pattaya Mail (pattayamail.com/thailandnews/thai-baht-opens-at-34-58-per-us-dollar-expected-to-weaken-further-484454): "
-              "Thai baht opened at 34.58 THB/USD on 19 December 2024 (Bangkok onshore market opening rate; year fixed by the Fed cut to 4.25-4.50% reported in the same article); inverse of 34.58; market rate, not a Bank of Thailand reference rate"})
-fx_rows.append({"currency": "LAK", "usd_per_unit": fmt(1/((21481+21859)/2), 12), "as_of": "2025-01-06",
-    "source": "Vientiane Times via Asia News Network (asianews.network/?p=183424, 2025-01-07): Banque Pour Le Commerce Exterieur Lao Public (BCEL) "
-              "buying 21,481 and selling 21,859 kip per USD on Monday 2025-01-06; mid-rate 21,670 used (inverse); state commercial-bank rate, not a Bank of the Lao PDR reference rate, and 18 days after the other rates"})
-order = ["USD","BND","IDR","LAK","MYR","PHP","SGD","THB","VND","JPY","CNY","KRW","INR","AUD","EUR","GBP"]
+# hand-collected rates (sources/fx_rates_added.csv): quoted as local units per USD, inverted here
+for r in rd("fx_rates_added.csv"):
+    fx_rows.append({"currency": r["currency"], "usd_per_unit": fmt(1/float(r["local_per_usd"]), int(r["round_decimals"])),
+                    "as_of": r["as_of"], "source": r["source"]})
+order = ["USD","BND","IDR","KHR","LAK","MYR","MMK","PHP","SGD","THB","VND","JPY","CNY","KRW","INR","AUD","EUR","GBP"]
 fx_rows.sort(key=lambda r: order.index(r["currency"]))
 wr("fx_rates.csv", ["currency","usd_per_unit","as_of","source"], fx_rows)
 fx = {r["currency"]: float(r["usd_per_unit"]) for r in fx_rows}
 
 # ---------------------------------------------------------------- countries
 enf = {r["jurisdiction"]: r for r in rd("ip_enforcement.csv")}
+tax_am = {r["jurisdiction"]: r for r in rd("tax_amortisation.csv")}
 ctry = rd("countries.csv")
 A, B = None, None
 anchors = []
@@ -83,8 +82,12 @@ for c in ctry:
     crow.append({"jurisdiction": j, "country": c["country"], "currency": c["currency"],
                  "country_risk_premium": c["country_risk_premium"], "corporate_tax_rate": c["corporate_tax_rate"],
                  "enforcement_index": fmt(v, 4), "enforcement_basis": basis,
+                 "tax_amortisation_years": tax_am[j]["tax_amortisation_years"],
+                 "tax_amortisation_source": tax_am[j]["tax_amortisation_source"],
                  "source": f"CRP and tax: {c['source']}; CRP basis {c['crp_basis']}; enforcement: {esrc}"})
-wr("countries.csv", ["jurisdiction","country","currency","country_risk_premium","corporate_tax_rate","enforcement_index","enforcement_basis","source"], crow)
+assert set(tax_am) == {c["jurisdiction"] for c in ctry}, "tax_amortisation.csv must cover every jurisdiction"
+wr("countries.csv", ["jurisdiction","country","currency","country_risk_premium","corporate_tax_rate","enforcement_index","enforcement_basis",
+                     "tax_amortisation_years","tax_amortisation_source","source"], crow)
 
 # ---------------------------------------------------------------- sectors
 betas = {r["damodaran_industry"]: r for r in rd("industry_betas.csv")}
@@ -128,6 +131,73 @@ for key, ind, rrow, closest in SECT:
                  "revenue_volatility": fmt(vol,4), "royalty_basis": rb + "; " + vnote + " (proxy, assumption)",
                  "source": f"beta and std dev: {b['source']}; royalty: {r['source']}"})
 wr("sectors.csv", ["sector","damodaran_industry","levered_beta","royalty_low","royalty_median","royalty_high","revenue_volatility","royalty_basis","source"], srow)
+
+# ---------------------------------------------------------------- royalty_rates (sector x asset class)
+# technology = patents, designs, trade secrets; brand = trademarks, GIs; copyright = copyright works.
+def row_range(r):
+    lo, hi = float(r["low"]), float(r["high"])
+    if r["median"]:
+        return lo, float(r["median"]), hi, f"median {r['median']} stated by the source"
+    if r["mean"]:
+        return lo, float(r["mean"]), hi, f"no median in the source: the mean {r['mean']} is used as the median"
+    return lo, (lo+hi)/2, hi, f"no median in the source: midpoint of the range ({fmt(lo)}+{fmt(hi)})/2"
+# Parr Exhibit C.1: cumulative distribution of technology royalty rates over 25 technology industries
+cum = sorted((float(r["rate_at_or_below"]), float(r["cumulative_share"]), r["source"]) for r in rd("royalty_rate_cumulative.csv"))
+def rate_at_share(q):
+    for (x0, y0, _), (x1, y1, _) in zip(cum, cum[1:]):
+        if y0 <= q <= y1:
+            return x0 + (q - y0) / (y1 - y0) * (x1 - x0)
+    raise ValueError(q)
+P_LO, P_HI, P_MED = cum[0][0], cum[-1][0], rate_at_share(0.5)
+P_BR = next((a, b) for a, b in zip(cum, cum[1:]) if a[1] <= 0.5 <= b[1])
+PARR = (P_LO, P_MED, P_HI,
+        f"{cum[0][2]}; cross-industry distribution (all 25 technology industries, the source gives no industry split): low = {fmt(P_LO)} "
+        f"(share at or below: {fmt(cum[0][1])}), high = {fmt(P_HI)} (share at or below: {fmt(cum[-1][1])}), median = {fmt(P_MED,4)} "
+        f"interpolated linearly between {fmt(P_BR[0][0])} (share {fmt(P_BR[0][1])}) and {fmt(P_BR[1][0])} (share {fmt(P_BR[1][1])}) at share 0.5; "
+        "low and high are the lowest and highest tabulated rates (about the 20th and 92nd percentiles), not the extremes")
+TECH_ROW = {k: rrow for k, _, rrow, closest in SECT if closest is None and roy[rrow]["asset_type"] == "technology"}
+CONSUMER = ("food_beverage", "restaurants", "apparel", "agriculture", "media_entertainment")
+BRAND_ROW = {"food_beverage": "Food/Beverage", "restaurants": "Restaurants", "automotive": "Automotive/Motor Vehicle",
+             "apparel": "All corporate brand/trademark merchandise", "consumer_products": "All corporate brand/trademark merchandise"}
+srow_by = {r["sector"]: r for r in srow}
+def from_row(rrow, note):
+    lo, med, hi, how = row_range(roy[rrow])
+    return lo, med, hi, f"{roy[rrow]['source']}; row '{rrow}' ({fmt(lo)}-{fmt(hi)}); {how}" + (f"; {note}" if note else "")
+def from_sector(key, why):
+    r = srow_by[key]
+    return (float(r["royalty_low"]), float(r["royalty_median"]), float(r["royalty_high"]),
+            f"assumption: {why}; the sector default of sectors.csv is used ({r['royalty_basis'].split('; revenue_volatility')[0]}; royalty source: {r['source'].split('; royalty: ')[1]})")
+rrows = []
+for key, _, _, _ in SECT:
+    # technology
+    if key in TECH_ROW:
+        t = from_row(TECH_ROW[key], "patent royalty range for this industry"); tb = "sourced"
+    elif key in CONSUMER:
+        t = PARR; tb = "cross_industry"
+    else:  # telecom: no telecom row, closest row as in sectors.csv
+        t = from_sector(key, "no telecom patent royalty range in the sources; the closest row 'Electronics and hardware' stands in"); tb = "assumption"
+    # brand
+    if key in BRAND_ROW:
+        rr = BRAND_ROW[key]
+        cross = rr.startswith("All")
+        b = from_row(rr, ("cross-category range: The Licensing Letter's figure for all corporate trademark/brand licensed merchandise, "
+                          "applied to this sector as such" if cross else "trademark royalty range for this category"))
+        bb = "cross_industry" if cross else "sourced"
+    elif key == "agriculture":
+        b = from_row("Food/Beverage", "assumption: no agriculture or geographical-indication row in the sources; farm brands and GIs "
+                     "(coffee, tea, rice) are taken to license like food brands (closest row)"); bb = "assumption"
+    else:
+        b = from_row("All industries", "cross-industry range: the source gives it as the range of most trademark deals across industries, "
+                     "applied to this sector as such (no sector-specific trademark figure found)"); bb = "cross_industry"
+    # copyright
+    c = from_sector(key, "no published copyright royalty range was found in a stored copy for any sector (publishing, music, software or "
+                    "content licensing); ipval would otherwise apply the sector rate to copyrights too"); cb = "assumption"
+    for cls, (lo, med, hi, src), basis in (("technology", t, tb), ("brand", b, bb), ("copyright", c, cb)):
+        assert 0 < lo <= med <= hi < 1, (key, cls)
+        rrows.append({"sector": key, "asset_class": cls, "royalty_low": fmt(lo, 4), "royalty_median": fmt(med, 4),
+                      "royalty_high": fmt(hi, 4), "basis": basis, "source": src})
+wr("royalty_rates.csv", ["sector","asset_class","royalty_low","royalty_median","royalty_high","basis","source"], rrows)
+print("royalty_rates", len(rrows), {cls: {b: sum(1 for r in rrows if r["asset_class"] == cls and r["basis"] == b) for b in ("sourced", "cross_industry", "assumption")} for cls in ("technology","brand","copyright")})
 
 # ---------------------------------------------------------------- transactions
 SECMAP = {"Novell Inc.": "software", "Nortel Networks (in bankruptcy)": "telecom", "AOL": "software",
@@ -187,6 +257,7 @@ for r in rd("ip_fees.csv"):
     if item in ("excess_claim", "excess_page", "priority_claim"): skip(r, "per-claim / per-page / per-priority extra"); continue
     if item in ("expedited_examination",): skip(r, "optional fee"); continue
     if item.endswith("lump_sum"): skip(r, "optional lump-sum alternative to the yearly fees"); continue
+    if j == "KH" and item == "annual_renewal_year_3": skip(r, "flagged in the source as a likely coding error (lower than year 2); not used until verified"); continue
     if item == "annual_renewal_extension_year": skip(r, "only after a term extension (optional, beyond the 20-year term)"); continue
     if "IPFLang" in src and item == "national_phase_entry" and (j, at) in have_direct_filing:
         skip(r, "PCT national-phase entry fee; the office's direct filing fee is used instead"); continue

@@ -1,6 +1,6 @@
 import csv, datetime as dt, re, sys, os, collections
 import os
-B=os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."); M=B+"/market"
+B=os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."); M=B+"/market"; SRC=os.path.join(B, "sources")
 errs=[]
 def rd(p):
     with open(p, newline="", encoding="utf-8") as f:
@@ -15,10 +15,11 @@ def isdate(v):
     try: dt.date.fromisoformat(v); return re.fullmatch(r"\d{4}-\d{2}-\d{2}",v) is not None
     except Exception: return False
 H={}
-H['countries']=["jurisdiction","country","currency","country_risk_premium","corporate_tax_rate","enforcement_index","enforcement_basis","source"]
+H['countries']=["jurisdiction","country","currency","country_risk_premium","corporate_tax_rate","enforcement_index","enforcement_basis","tax_amortisation_years","tax_amortisation_source","source"]
 H['sectors']=["sector","damodaran_industry","levered_beta","royalty_low","royalty_median","royalty_high","revenue_volatility","royalty_basis","source"]
 H['fx_rates']=["currency","usd_per_unit","as_of","source"]
 H['transactions']=["date","asset_type","sector","price_usd","n_assets","revenue_usd","remaining_life_years","price_basis","description","source"]
+H['royalty_rates']=["sector","asset_class","royalty_low","royalty_median","royalty_high","basis","source"]
 H['fees']=["jurisdiction","asset_type","fee_item","stage","amount_usd","from_year","to_year","every_years","amount_local","currency","source"]
 D={}
 for k,cols in H.items():
@@ -36,6 +37,10 @@ for j,r in C.items():
         if not (0<=v<1 or (c=='enforcement_index' and 0<=v<=1)): errs.append(f"countries {j} {c}={v}")
     if not r['enforcement_basis']: errs.append(f"countries {j} basis blank")
     if r['enforcement_basis'].startswith('derived') and 'assumption' not in r['source']: errs.append(f"countries {j}: derived without assumption in source")
+    ty=r['tax_amortisation_years']
+    if ty and not (re.fullmatch(r"\d+(\.\d+)?",ty) and 0<=num(ty)<=50): errs.append(f"countries {j} tax_amortisation_years={ty!r}")
+    if not r['tax_amortisation_source'].strip(): errs.append(f"countries {j} tax_amortisation_source blank")
+    if not ty and 'found' not in r['tax_amortisation_source']: errs.append(f"countries {j}: empty years without saying what was (not) found")
 # monotone derived rule check
 der=sorted((num(r['country_risk_premium']),num(r['enforcement_index'])) for r in C.values() if r['enforcement_basis'].startswith('derived'))
 for (a,x),(b,y) in zip(der,der[1:]):
@@ -44,7 +49,7 @@ for (a,x),(b,y) in zip(der,der[1:]):
 S={r['sector']:r for r in D['sectors']}
 assert 10<=len(S)<=14
 import csv as _c
-betas={r['damodaran_industry']:r for r in _c.DictReader(open(os.path.join(B, '..', '..', 'shared', 'data', 'industry_betas.csv')))}
+betas={r['damodaran_industry']:r for r in _c.DictReader(open(os.path.join(SRC, 'industry_betas.csv'), encoding='utf-8'))}
 for s,r in S.items():
     if not re.fullmatch(r"[a-z_]+",s): errs.append(f"sector key {s}")
     lo,me,hi=num(r['royalty_low']),num(r['royalty_median']),num(r['royalty_high'])
@@ -52,9 +57,33 @@ for s,r in S.items():
     if not (0.15<=num(r['revenue_volatility'])<=0.60): errs.append(f"sector {s} vol")
     if betas[r['damodaran_industry']]['levered_beta']!=r['levered_beta']: errs.append(f"sector {s} beta mismatch")
     if num(r['levered_beta'])<=0: errs.append(f"sector {s} beta")
+# royalty_rates: every sector x class, ordered, basis sourced/cross_industry/assumption
+RC=("technology","brand","copyright")
+seen=collections.Counter((r['sector'],r['asset_class']) for r in D['royalty_rates'])
+for s_ in S:
+    for c in RC:
+        if seen[(s_,c)]!=1: errs.append(f"royalty_rates {s_}/{c} present {seen[(s_,c)]} times")
+for i,r in enumerate(D['royalty_rates']):
+    if r['sector'] not in S or r['asset_class'] not in RC: errs.append(f"royalty_rates row {i} key {r['sector']}/{r['asset_class']}")
+    try:
+        lo,me,hi=num(r['royalty_low']),num(r['royalty_median']),num(r['royalty_high'])
+        if not (0<=lo<=me<=hi<1): errs.append(f"royalty_rates row {i} order/range")
+    except ValueError: errs.append(f"royalty_rates row {i} not numeric")
+    if r['basis'] not in ('sourced','cross_industry','assumption'): errs.append(f"royalty_rates row {i} basis {r['basis']}")
+    if r['basis']=='assumption' and 'assumption' not in r['source']: errs.append(f"royalty_rates row {i}: assumption without reasoning")
+    if r['basis']=='sourced' and r['source'].startswith('assumption'): errs.append(f"royalty_rates row {i}: sourced but source is an assumption")
+# technology rows of patent-backed sectors equal the sectors.csv royalty columns
+for r in D['royalty_rates']:
+    s_=S.get(r['sector'])
+    if s_ and r['asset_class']=='technology' and 'patent royalty range' in s_['royalty_basis']:
+        if (r['royalty_low'],r['royalty_median'],r['royalty_high'])!=(s_['royalty_low'],s_['royalty_median'],s_['royalty_high']): errs.append(f"royalty_rates {r['sector']} technology differs from sectors.csv")
 # fx
 F={r['currency']:r for r in D['fx_rates']}
 assert len(F)==len(D['fx_rates'])
+for c in "BND KHR IDR LAK MYR MMK PHP SGD THB VND".split():
+    if c not in F: errs.append(f"fx: ASEAN currency {c} missing")
+for c in {r['currency'] for r in C.values()}:
+    if c not in F: errs.append(f"fx: country currency {c} missing")
 for c,r in F.items():
     if not re.fullmatch(r"[A-Z]{3}",c) or num(r['usd_per_unit'])<=0 or not isdate(r['as_of']): errs.append(f"fx {c}")
 # transactions
@@ -141,5 +170,10 @@ if not any(re.fullmatch(r"0\d+",r['application_number']) for r in P): errs.appen
 if not any(',' in r['title'] for r in P): errs.append("no comma titles")
 raw=open(B+"/portfolio.csv").read()
 if '\r' in raw: errs.append("CRLF")
+# no path outside the repository in the tools
+for t in ("build_market.py","check.py"):
+    txt=open(os.path.join(B,"tools",t),encoding="utf-8").read()
+    bad=[".."+"/shared", "'sha"+"red'", '"sha'+'red"', "/wo"+"rk/"]  # split so this file does not match itself
+    if any(b in txt for b in bad): errs.append(f"{t}: path outside the repository")
 print("ERRORS:", len(errs)); [print(" ",e) for e in errs]
 print("rows:", {k:len(v) for k,v in D.items()}, "portfolio", len(P), "owners", len(owners))
