@@ -6,10 +6,10 @@
 use chrono::NaiveDate;
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use ipval::ingest;
-use ipval::models::income::{self, Conventions, RfrInputs};
+use ipval::models::income::{self, Conventions, Growth, RfrInputs};
 use ipval::params::ModelSet;
 use ipval::pipeline::{self, AssetResult};
-use ipval::simulate::Shared;
+use ipval::simulate::{Draw, Shared};
 use ipval::valuation::Context;
 use std::path::PathBuf;
 
@@ -55,7 +55,11 @@ fn bench_kernel(c: &mut Criterion) {
                 && r.resolved.zero_reason.is_none()
         })
         .expect("an asset with all three approaches");
-    let mut out = vec![0.0; DRAWS];
+    let empty = Draw {
+        value: 0.0,
+        if_valid: 0.0,
+    };
+    let mut out = vec![empty; DRAWS];
     let mut group = c.benchmark_group("simulate_asset");
     group.throughput(Throughput::Elements(DRAWS as u64));
     group.bench_with_input(
@@ -75,12 +79,16 @@ fn bench_kernel(c: &mut Criterion) {
 
     let inp = RfrInputs {
         revenue0: 2.0e6,
-        growth: 0.04,
+        growth: Growth {
+            initial: 0.12,
+            long_term: 0.025,
+            fade_years: 5.0,
+        },
         royalty: 0.05,
         tax: 0.2,
         discount: 0.14,
         life: 8.4,
-        p_grant: 1.0,
+        amortisation_years: 15.0,
     };
     let conv = Conventions {
         mid_year: false,

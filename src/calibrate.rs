@@ -695,10 +695,14 @@ mod tests {
             |rng: &mut crate::simulate::Stream, v: &[&'static str]| v[rng.random_range(0..v.len())];
         let samples_inputs: Vec<ScoreInputs> = (0..20_000)
             .map(|_| ScoreInputs {
-                fsd: Some(rng.random_range(0.0..1.2)),
+                certainty: crate::score::Certainty::Fsd(rng.random_range(0.0..1.2)),
                 remaining_life: rng.random_range(0.0..20.0),
-                status: pick(&mut rng, &["granted", "registered", "pending", "expired"]).into(),
-                litigation: pick(&mut rng, &["none", "none", "won", "pending", "lost"]).into(),
+                status: pick(&mut rng, &["granted", "registered", "pending", "expired"])
+                    .parse()
+                    .unwrap(),
+                litigation: pick(&mut rng, &["none", "none", "won", "pending", "lost"])
+                    .parse()
+                    .unwrap(),
                 encumbered: rng.random_bool(0.2),
                 enforcement_index: rng.random_range(0.0..1.0),
                 asset_type: AssetType::ALL[rng.random_range(0..AssetType::ALL.len())],

@@ -7,8 +7,10 @@ use crate::output::table::Format;
 use chrono::NaiveDate;
 use std::path::PathBuf;
 
-/// Default number of Monte Carlo draws (contract.md).
-pub const DEFAULT_DRAWS: usize = 2000;
+/// Default number of Monte Carlo draws. Raised from the contract's 2,000 (methods v2): with
+/// every input stratified, 2,000 draws still moved a sample asset's lendable value by up to
+/// 7.5 % between seeds, 10,000 by at most 3.3 % (seeds 1–5 on the sample portfolio).
+pub const DEFAULT_DRAWS: usize = 10_000;
 
 /// Everything a valuation run needs to know, validated.
 #[derive(Debug, Clone)]

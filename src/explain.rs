@@ -1,26 +1,42 @@
-//! The audit trail of one asset (`ipval explain`): every input with its source, each
-//! approach's intermediate numbers, the reconciliation, the distribution and the scorecard.
+//! The audit trail of one asset (`ipval explain`): every input with its source, the survival
+//! model's life, each approach's intermediate numbers (the growth path year by year, TAB's
+//! period), the floor, legal risk, the reconciliation, the distribution, the collateral value
+//! and the scorecard.
 
+use crate::format::{grouped, money};
 use crate::models::income::{self, Breakdown};
 use crate::models::market::Basis;
 use crate::overrides::Applied;
 use crate::pipeline::AssetResult;
-use crate::score::AssetScore;
+use crate::score::{AssetScore, Certainty};
 use crate::simulate::Summary;
-use crate::valuation::{self, Context, CostBase, Traced};
+use crate::valuation::{self, Context, CostBase, LifeModel, Traced};
 use serde::Serialize;
 use std::fmt::Write;
+
+/// How the remaining useful life was formed.
+#[derive(Debug, Clone, Serialize)]
+pub struct LifeDetail {
+    /// Years since filing (or first use).
+    pub age: f64,
+    /// Fixed by `useful_life_years`, or the survival model with the legal limit.
+    pub model: LifeModel,
+    /// The median residual economic life, under the survival model.
+    pub median_residual: Option<f64>,
+    /// n used at central inputs.
+    pub remaining_life: f64,
+}
 
 /// Cost approach details.
 #[derive(Debug, Clone, Serialize)]
 pub struct CostDetail {
-    /// Replacement cost or fee floor.
+    /// Replacement cost new.
     pub base: CostBase,
     /// Remaining life n.
     pub remaining_life: f64,
     /// Age in years.
     pub age: f64,
-    /// n / (age + n) (1 for the fee floor).
+    /// n / (age + n).
     pub obsolescence_factor: f64,
     /// value_cost.
     pub value: f64,
@@ -33,21 +49,59 @@ pub struct MarketDetail {
     pub basis: Basis,
     /// True when the search widened beyond the sector.
     pub widened: bool,
+    /// min(n / n_ref, cap) for the price-per-asset route; 1 for a revenue multiple.
+    pub life_factor: f64,
+    /// The price-per-asset route is indicative (reduced weight, not in the disagreement test).
+    pub indicative: bool,
     /// value_market.
     pub value: f64,
+}
+
+/// Legal risk applied to the value.
+#[derive(Debug, Clone, Serialize)]
+pub struct LegalDetail {
+    /// P(grant): 1 unless pending.
+    pub p_grant: f64,
+    /// Probability the right is held invalid.
+    pub p_invalid: f64,
+    /// P(grant) · (1 − p_invalid).
+    pub factor: f64,
 }
 
 /// Reconciliation details.
 #[derive(Debug, Clone, Serialize)]
 pub struct Reconciliation {
-    /// Weight of each approach for the asset type.
+    /// Weight of each approach (the indicative market route's already reduced).
     pub weights: crate::params::ApproachWeights,
     /// value_income, value_cost, value_market.
     pub values: crate::models::reconcile::ApproachValues,
-    /// value_point.
+    /// Weighted mean of the approaches.
+    pub central: Option<f64>,
+    /// The official fees paid to date.
+    pub floor: Option<f64>,
+    /// max(central, floor) · legal factor.
     pub value_point: Option<f64>,
-    /// Review reasons (empty: no review needed).
-    pub review_reasons: Vec<String>,
+    /// Review triggers, material or not.
+    pub triggers: Vec<String>,
+    /// The asset's money at stake (p90 − p10, or value_point without draws).
+    pub money_at_stake: f64,
+    /// Flagged for review (a trigger, and material to its owner).
+    pub review_flag: bool,
+}
+
+/// How the collateral and lendable values were formed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Collateral {
+    /// P(grant) · (1 − p_invalid).
+    pub legal_factor: f64,
+    /// 10th percentile of the draws' values had the right survived.
+    pub q10_if_valid: Option<f64>,
+    /// legal_factor · q10_if_valid.
+    pub collateral_value: Option<f64>,
+    /// The grade's advance rate (0 when not pledgeable).
+    pub advance_rate: Option<f64>,
+    /// advance_rate · collateral_value.
+    pub lendable_value: Option<f64>,
 }
 
 /// Everything about one asset.
@@ -65,17 +119,28 @@ pub struct Explanation {
     pub inputs: Vec<Traced>,
     /// Why the asset is worth zero outright, if so.
     pub zero_reason: Option<String>,
+    /// The remaining useful life.
+    pub life: LifeDetail,
     /// Relief from royalty, year by year (absent without revenue).
     pub income: Option<Breakdown>,
     /// Replacement cost less obsolescence.
     pub cost: Option<CostDetail>,
     /// Comparable transactions.
     pub market: Option<MarketDetail>,
-    /// Weighted reconciliation.
+    /// Legal risk.
+    pub legal: LegalDetail,
+    /// Weighted reconciliation, floor and review.
     pub reconciliation: Reconciliation,
     /// Monte Carlo summary.
     pub distribution: Option<Summary>,
-    /// Scorecard points, grade and lending.
+    /// Value certainty as the scorecard read it, from the fixed-seed scoring sample.
+    #[serde(skip)]
+    pub certainty: Certainty,
+    /// The scored fsd (the assets file's `fsd`).
+    pub scored_fsd: Option<f64>,
+    /// Collateral and lendable value.
+    pub collateral: Collateral,
+    /// Scorecard points, grade and lending (absent when not rated).
     pub score: Option<AssetScore>,
     /// Expert overrides.
     pub overrides: Vec<Applied>,
@@ -88,19 +153,16 @@ pub fn explain(r: &AssetResult, ctx: &Context<'_>, currency: &str) -> Explanatio
     let a = &r.asset;
     let res = &r.resolved;
     let live = res.zero_reason.is_none();
-    let cost = res.cost_base.filter(|_| live).map(|base| {
-        let factor = match base {
-            CostBase::Replacement { .. } if res.life > 0.0 => res.life / (res.age + res.life),
-            CostBase::Replacement { .. } => 0.0,
-            CostBase::FeeFloor { .. } => 1.0,
-        };
-        CostDetail {
-            base,
-            remaining_life: res.life,
-            age: res.age,
-            obsolescence_factor: factor,
-            value: base.value(res.life, res.age),
-        }
+    let cost = res.cost_base.filter(|_| live).map(|base| CostDetail {
+        base,
+        remaining_life: res.life,
+        age: res.age,
+        obsolescence_factor: if res.life > 0.0 {
+            res.life / (res.age + res.life)
+        } else {
+            0.0
+        },
+        value: base.value(res.life, res.age),
     });
     let market = res
         .market_basis
@@ -108,9 +170,13 @@ pub fn explain(r: &AssetResult, ctx: &Context<'_>, currency: &str) -> Explanatio
         .filter(|_| live)
         .map(|basis| MarketDetail {
             value: basis.value(res.revenue0.unwrap_or(0.0), res.life, res.usd_to_reporting),
+            life_factor: basis.life_factor(res.life),
+            indicative: basis.is_indicative(),
             basis,
             widened: res.market_widened,
         });
+    let legal_factor = res.legal_factor();
+    let score = r.score.as_ref();
     Explanation {
         asset_id: a.asset_id.clone(),
         owner: a.owner.clone(),
@@ -121,25 +187,57 @@ pub fn explain(r: &AssetResult, ctx: &Context<'_>, currency: &str) -> Explanatio
         currency: currency.to_string(),
         inputs: res.trail.clone(),
         zero_reason: res.zero_reason.clone(),
+        life: LifeDetail {
+            age: res.age,
+            model: res.life_model,
+            median_residual: match res.life_model {
+                LifeModel::Survival { economic, .. } => Some(economic.median_residual(res.age)),
+                LifeModel::Fixed { .. } => None,
+            },
+            remaining_life: res.life,
+        },
         income: valuation::rfr_inputs(res)
             .filter(|_| live)
             .map(|i| income::breakdown(&i, valuation::conventions(ctx.models))),
         cost,
         market,
+        legal: LegalDetail {
+            p_grant: res.p_grant,
+            p_invalid: res.p_invalid,
+            factor: legal_factor,
+        },
         reconciliation: Reconciliation {
-            weights: ctx.models.reconcile.weights[&a.asset_type],
+            weights: res.weights,
             values: r.point.approaches,
+            central: r.point.central,
+            floor: res.floor,
             value_point: r.point.value_point,
-            review_reasons: r.point.review_reasons.clone(),
+            triggers: r.triggers(),
+            money_at_stake: r.money_at_stake(),
+            review_flag: r.review_flag(),
         },
         distribution: r.summary,
+        certainty: r.certainty,
+        scored_fsd: r.scored_fsd(),
+        collateral: Collateral {
+            legal_factor,
+            q10_if_valid: r
+                .collateral
+                .filter(|_| legal_factor > 0.0)
+                .map(|c| c / legal_factor),
+            collateral_value: r.collateral,
+            advance_rate: score.map(|s| s.advance_rate),
+            lendable_value: score.and_then(|s| s.lendable_value),
+        },
         score: r.score.clone(),
         overrides: r.overrides.clone(),
         notes: r.notes(),
     }
 }
 
-use crate::format::{grouped, money};
+fn or_na(v: Option<f64>) -> String {
+    v.map_or("n/a".to_string(), money)
+}
 
 impl Explanation {
     /// Readable text, section by section.
@@ -159,7 +257,7 @@ impl Explanation {
         for t in &self.inputs {
             writeln!(
                 o,
-                "  {:<22} {:>18}  {:<32} {}",
+                "  {:<24} {:>18}  {:<32} {}",
                 t.name,
                 grouped(t.value, 6),
                 t.source.to_string(),
@@ -169,52 +267,170 @@ impl Explanation {
         if let Some(z) = &self.zero_reason {
             writeln!(o, "\n{z}")?;
         }
+        self.write_life(o)?;
         self.write_income(o)?;
-        if let Some(c) = &self.cost {
-            writeln!(o, "\nCOST APPROACH")?;
-            match c.base {
-                CostBase::Replacement { development_cost, index_ratio, markup, rcn } => writeln!(
-                    o,
-                    "  development cost {} × index ratio {index_ratio:.4} × markup {markup:.4} = RCN {}\n  \
-                     obsolescence n / (age + n) = {:.2} / ({:.2} + {:.2}) = {:.6}",
-                    money(development_cost),
-                    money(rcn),
-                    c.remaining_life,
-                    c.age,
-                    c.remaining_life,
-                    c.obsolescence_factor
-                )?,
-                CostBase::FeeFloor { fees } => writeln!(o, "  registration floor: official fees paid to date {}", money(fees))?,
+        self.write_cost_market(o)?;
+        self.write_reconciliation(o)?;
+        self.write_distribution(o)?;
+        self.write_score(o)?;
+        if !self.notes.is_empty() {
+            writeln!(o, "\nNOTES")?;
+            for n in &self.notes {
+                writeln!(o, "  - {n}")?;
             }
+        }
+        Ok(())
+    }
+
+    fn write_life(&self, o: &mut String) -> std::fmt::Result {
+        let l = &self.life;
+        writeln!(o, "\nREMAINING LIFE")?;
+        match l.model {
+            LifeModel::Fixed { years } => {
+                writeln!(o, "  fixed by useful_life_years: n = {years:.2} years")
+            }
+            LifeModel::Survival { economic, legal } => {
+                let e = economic;
+                writeln!(
+                    o,
+                    "  economic life Weibull: median m {} years, shape κ {}, scale λ = m / (ln 2)^(1/κ) = {:.4}",
+                    e.median, e.shape, e.scale
+                )?;
+                writeln!(
+                    o,
+                    "  age a {:.4}: median residual life λ·((a/λ)^κ + ln 2)^(1/κ) − a = {:.4} years",
+                    l.age,
+                    l.median_residual.unwrap_or(0.0)
+                )?;
+                let legal = legal.map_or("no legal limit".to_string(), |x| format!("{x:.4} years"));
+                writeln!(o, "  legal remaining life: {legal}")?;
+                writeln!(
+                    o,
+                    "  n = min(legal, residual) = {:.4} years; the Monte Carlo draws the residual \
+                     life from the same Weibull conditional on survival to age a",
+                    l.remaining_life
+                )
+            }
+        }
+    }
+
+    fn write_income(&self, o: &mut String) -> std::fmt::Result {
+        let Some(b) = &self.income else {
+            return Ok(());
+        };
+        writeln!(
+            o,
+            "\nINCOME APPROACH (relief from royalty, growth fading to the long run)"
+        )?;
+        writeln!(
+            o,
+            "  {:>4} {:>8} {:>8} {:>18} {:>18} {:>10} {:>16}",
+            "year", "weight", "growth", "revenue", "royalty after tax", "discount", "present value"
+        )?;
+        for y in &b.years {
+            writeln!(
+                o,
+                "  {:>4} {:>8.4} {:>7.2}% {:>18} {:>18} {:>10.6} {:>16}",
+                y.year,
+                y.weight,
+                y.growth * 100.0,
+                money(y.revenue),
+                money(y.royalty_after_tax),
+                y.discount_factor,
+                money(y.present_value)
+            )?;
+        }
+        let sum: f64 = b.years.iter().map(|y| y.present_value).sum();
+        writeln!(
+            o,
+            "  Σ present values {}; PV (after any mid-year factor) {}",
+            money(sum),
+            money(b.present_value)
+        )?;
+        let source = self
+            .inputs
+            .iter()
+            .find(|t| t.name == "tax_amortisation_years")
+            .map_or(String::new(), |t| format!(" ({}: {})", t.source, t.detail));
+        writeln!(
+            o,
+            "  TAB over the tax amortisation period P = {} years{source}",
+            b.amortisation_years
+        )?;
+        writeln!(
+            o,
+            "  × TAB {:.6} = value_income {}",
+            b.tab_factor,
+            money(b.value)
+        )
+    }
+
+    fn write_cost_market(&self, o: &mut String) -> std::fmt::Result {
+        if let Some(c) = &self.cost {
+            let b = c.base;
+            writeln!(o, "\nCOST APPROACH")?;
+            writeln!(
+                o,
+                "  development cost {} × index ratio {:.4} × markup {:.4} = RCN {}\n  \
+                 obsolescence n / (age + n) = {:.2} / ({:.2} + {:.2}) = {:.6}",
+                money(b.development_cost),
+                b.index_ratio,
+                b.markup,
+                money(b.rcn),
+                c.remaining_life,
+                c.age,
+                c.remaining_life,
+                c.obsolescence_factor
+            )?;
             writeln!(o, "  value_cost = {}", money(c.value))?;
         }
-        if let Some(m) = &self.market {
-            writeln!(o, "\nMARKET APPROACH")?;
-            let (what, samples) = match &m.basis {
-                Basis::RevenueMultiple { multiples, .. } => {
-                    ("price / revenue multiples", multiples)
-                }
-                Basis::PerAsset { prices, .. } => ("prices per asset (USD)", prices),
+        let Some(m) = &self.market else {
+            return Ok(());
+        };
+        writeln!(o, "\nMARKET APPROACH")?;
+        let (what, samples) = match &m.basis {
+            Basis::RevenueMultiple { multiples, .. } => ("price / revenue multiples", multiples),
+            Basis::PerAsset { prices, .. } => ("prices per asset (USD)", prices),
+        };
+        let list: Vec<String> = samples.iter().map(|v| format!("{v:.2}")).collect();
+        writeln!(
+            o,
+            "  {} comparables{}: {what}: {}",
+            samples.len(),
+            if m.widened { " (any sector)" } else { "" },
+            list.join(", ")
+        )?;
+        if let Basis::PerAsset {
+            reference_life,
+            life_from_comparables,
+            cap,
+            ..
+        } = &m.basis
+        {
+            let whence = if *life_from_comparables {
+                "the comparables' median"
+            } else {
+                "the models' reference life (assumption)"
             };
-            let list: Vec<String> = samples.iter().map(|v| format!("{v:.2}")).collect();
             writeln!(
                 o,
-                "  {} comparables{}: {what}: {}",
-                samples.len(),
-                if m.widened { " (any sector)" } else { "" },
-                list.join(", ")
-            )?;
-            writeln!(
-                o,
-                "  median {:.4}; value_market = {}",
-                m.basis.central(),
-                money(m.value)
+                "  indicative: life factor min(n / n_ref, cap) = min({:.2} / {reference_life} ({whence}), {cap}) = {:.4}",
+                self.life.remaining_life, m.life_factor
             )?;
         }
+        writeln!(
+            o,
+            "  median {:.4}; value_market = {}",
+            m.basis.central(),
+            money(m.value)
+        )
+    }
+
+    fn write_reconciliation(&self, o: &mut String) -> std::fmt::Result {
         let r = &self.reconciliation;
         writeln!(
             o,
-            "\nRECONCILIATION (weights income {}, cost {}, market {})",
+            "\nRECONCILIATION (weights income {}, cost {}, market {:.4})",
             r.weights.income, r.weights.cost, r.weights.market
         )?;
         let show = |v: Option<f64>| v.map_or("not applied".to_string(), money);
@@ -225,10 +441,41 @@ impl Explanation {
             show(r.values.cost),
             show(r.values.market)
         )?;
-        writeln!(o, "  value_point = {}", show(r.value_point))?;
-        for reason in &r.review_reasons {
-            writeln!(o, "  review: {reason}")?;
+        let l = &self.legal;
+        writeln!(
+            o,
+            "  central {}; floor (official fees paid) {}",
+            show(r.central),
+            or_na(r.floor)
+        )?;
+        writeln!(
+            o,
+            "  legal risk: P(grant) {:.4} × (1 − p_invalid {:.4}) = {:.4}",
+            l.p_grant, l.p_invalid, l.factor
+        )?;
+        writeln!(
+            o,
+            "  value_point = max(central, floor) × {:.4} = {}",
+            l.factor,
+            show(r.value_point)
+        )?;
+        let flag = if r.review_flag {
+            "flagged"
+        } else {
+            "not flagged"
+        };
+        writeln!(
+            o,
+            "  review: {flag}; money at stake {}",
+            money(r.money_at_stake)
+        )?;
+        for t in &r.triggers {
+            writeln!(o, "  trigger: {t}")?;
         }
+        Ok(())
+    }
+
+    fn write_distribution(&self, o: &mut String) -> std::fmt::Result {
         if let Some(d) = &self.distribution {
             writeln!(o, "\nDISTRIBUTION")?;
             writeln!(
@@ -248,77 +495,64 @@ impl Explanation {
                 money(d.mean)
             )?;
             let fsd = d.fsd.map_or("n/a".to_string(), |f| format!("{f:.4}"));
-            writeln!(o, "  fsd {fsd}  prob_zero {:.4}", d.prob_zero)?;
-        }
-        self.write_score(o)?;
-        if !self.notes.is_empty() {
-            writeln!(o, "\nNOTES")?;
-            for n in &self.notes {
-                writeln!(o, "  - {n}")?;
-            }
-        }
-        Ok(())
-    }
-
-    fn write_income(&self, o: &mut String) -> std::fmt::Result {
-        let Some(b) = &self.income else {
-            return Ok(());
-        };
-        writeln!(o, "\nINCOME APPROACH (relief from royalty)")?;
-        writeln!(
-            o,
-            "  {:>4} {:>8} {:>18} {:>18} {:>10} {:>16}",
-            "year", "weight", "revenue", "royalty after tax", "discount", "present value"
-        )?;
-        for y in &b.years {
             writeln!(
                 o,
-                "  {:>4} {:>8.4} {:>18} {:>18} {:>10.6} {:>16}",
-                y.year,
-                y.weight,
-                money(y.revenue),
-                money(y.royalty_after_tax),
-                y.discount_factor,
-                money(y.present_value)
+                "  fsd of these draws {fsd}  prob_zero {:.4}",
+                d.prob_zero
+            )?;
+            let scored = match self.certainty {
+                Certainty::Fsd(f) => format!("fsd {f:.4}"),
+                Certainty::ZeroMedian(p) => format!("median 0, prob_zero {p:.4}"),
+                Certainty::NotMeasured => "not measured".to_string(),
+            };
+            writeln!(
+                o,
+                "  value certainty as scored (fixed-seed scoring sample, independent of --seed): {scored}"
             )?;
         }
-        let sum: f64 = b.years.iter().map(|y| y.present_value).sum();
+        let c = &self.collateral;
+        writeln!(o, "\nCOLLATERAL")?;
         writeln!(
             o,
-            "  Σ present values {}; PV (after any mid-year factor) {}",
-            money(sum),
-            money(b.present_value)
+            "  collateral_value = legal factor {:.4} × q10 of the value if the right survives {} = {}",
+            c.legal_factor,
+            or_na(c.q10_if_valid),
+            or_na(c.collateral_value)
         )?;
+        let rate = c
+            .advance_rate
+            .map_or("n/a".to_string(), |r| format!("{r:.2}"));
         writeln!(
             o,
-            "  × TAB {:.6} × P(grant) {:.4} = value_income {}",
-            b.tab_factor,
-            b.p_grant,
-            money(b.value)
+            "  lendable_value = advance rate {rate} × collateral_value = {}",
+            or_na(c.lendable_value)
         )
     }
 
     fn write_score(&self, o: &mut String) -> std::fmt::Result {
         let Some(s) = &self.score else {
-            return Ok(());
+            return writeln!(
+                o,
+                "\nSCORECARD\n  not rated (NR): no approach and no floor value it"
+            );
         };
         writeln!(o, "\nSCORECARD")?;
         for e in &s.earned {
+            let adverse = if e.adverse { "" } else { "  (not adverse)" };
             writeln!(
                 o,
-                "  {} {:<24} {:>14} {:>6.1} of {:>5.1}",
+                "  {} {:<24} {:>14} {:>6.1} of {:>5.1}{adverse}",
                 e.code, e.name, e.shown, e.points, e.best
             )?;
         }
         writeln!(
             o,
-            "  score {:.0}, grade {}, advance rate {:.2}",
-            s.score, s.grade, s.advance_rate
+            "  score {:.0}, implied probability of going bad {:.2} %, grade {}, advance rate {:.2}",
+            s.score,
+            s.pd * 100.0,
+            s.grade,
+            s.advance_rate
         )?;
-        let lendable = s
-            .lendable_value
-            .map_or("n/a (needs draws)".to_string(), money);
-        writeln!(o, "  lendable value = advance rate × p10 = {lendable}")?;
         for r in &s.reasons {
             writeln!(o, "  reason {r}")?;
         }

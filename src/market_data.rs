@@ -1,7 +1,7 @@
 //! Market data, validated: countries, sectors, FX rates, transactions, fees and cost indices.
 //! Read by [`crate::ingest::market`]; used by the valuation as plain Rust values.
 
-use crate::types::AssetType;
+use crate::types::{AssetType, RoyaltyClass};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -19,6 +19,45 @@ pub struct Country {
     pub corporate_tax_rate: f64,
     /// IP enforcement on a 0–1 scale, 1 strongest.
     pub enforcement_index: f64,
+    /// Years over which acquired IP is amortised for tax (0: not amortisable); `None` unknown.
+    pub tax_amortisation_years: Option<f64>,
+}
+
+/// Arm's-length royalty rates of one sector and royalty class (royalty_rates.csv).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct RoyaltyRange {
+    /// Low end.
+    pub low: f64,
+    /// Median.
+    pub median: f64,
+    /// High end.
+    pub high: f64,
+    /// How well the range is founded for this sector and class.
+    pub basis: RoyaltyBasis,
+}
+
+/// Where a royalty range comes from (royalty_rates.csv `basis`). Only a sector-specific source
+/// makes an imputed royalty a strong default; the other two are weak defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoyaltyBasis {
+    /// A named source gives the range for this sector and class.
+    Sourced,
+    /// A named source gives a range for all industries, applied to this sector.
+    CrossIndustry,
+    /// An expert assumption: no source for this class.
+    Assumption,
+}
+
+impl RoyaltyBasis {
+    /// The code written in royalty_rates.csv.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoyaltyBasis::Sourced => "sourced",
+            RoyaltyBasis::CrossIndustry => "cross_industry",
+            RoyaltyBasis::Assumption => "assumption",
+        }
+    }
 }
 
 /// A sector's beta, royalty range and revenue volatility (sectors.csv).
@@ -108,6 +147,9 @@ pub struct MarketData {
     pub countries: HashMap<String, Country>,
     /// By sector key.
     pub sectors: HashMap<String, Sector>,
+    /// Royalty ranges by sector and class; a (sector, class) absent here falls back to the
+    /// sector's own range in sectors.csv.
+    pub royalties: HashMap<(String, RoyaltyClass), RoyaltyRange>,
     /// USD per unit, by currency code.
     pub fx: BTreeMap<String, f64>,
     /// Comparable transactions.
@@ -121,6 +163,32 @@ pub struct MarketData {
 }
 
 impl MarketData {
+    /// The royalty range of a sector and class, and the file it came from: royalty_rates.csv,
+    /// else the sector's range in sectors.csv (sourced only for technology, whose rates that
+    /// file holds).
+    pub fn royalty_range(
+        &self,
+        sector: &str,
+        class: RoyaltyClass,
+    ) -> Option<(RoyaltyRange, &'static str)> {
+        if let Some(r) = self.royalties.get(&(sector.to_string(), class)) {
+            return Some((*r, "royalty_rates.csv"));
+        }
+        self.sectors.get(sector).map(|s| {
+            let range = RoyaltyRange {
+                low: s.royalty_low,
+                median: s.royalty_median,
+                high: s.royalty_high,
+                basis: if class == RoyaltyClass::Technology {
+                    RoyaltyBasis::Sourced
+                } else {
+                    RoyaltyBasis::Assumption
+                },
+            };
+            (range, "sectors.csv")
+        })
+    }
+
     /// Factor converting an amount in `currency` to USD, if the currency is known.
     pub fn usd_per_unit(&self, currency: &str) -> Option<f64> {
         self.fx.get(currency).copied()

@@ -20,8 +20,16 @@ pub struct IncomeParams {
     pub risk_free_rate: f64,
     /// Equity risk premium of a mature market.
     pub mature_erp: f64,
-    /// Growth used when an asset gives none.
+    /// Growth g0 used when an asset gives none.
     pub default_growth: f64,
+    /// Long-run growth g∞ that every asset's growth fades to.
+    pub long_term_growth: f64,
+    /// Years H over which growth fades linearly from g0 to g∞ (H ≥ 1).
+    pub growth_fade_years: f64,
+    /// Lowest discount rate any valuation or draw uses, so that the TAB stays finite.
+    pub k_min: f64,
+    /// Tax amortisation period P where countries.csv gives none (an assumption, noted).
+    pub default_tax_amortisation_years: f64,
     /// Mid-year discounting convention.
     pub mid_year: bool,
     /// Apply the tax amortisation benefit.
@@ -39,11 +47,13 @@ pub struct LifeParams {
     /// Jurisdiction-specific statutory terms replacing the above.
     #[serde(default)]
     pub statutory_term_by_jurisdiction: BTreeMap<String, BTreeMap<AssetType, f64>>,
-    /// Economic life from filing, by asset type.
+    /// Median total economic life m (from filing or first use), by asset type.
     pub economic_life_years: BTreeMap<AssetType, f64>,
-    /// Sector-specific economic lives replacing the above.
+    /// Sector-specific medians replacing the above.
     #[serde(default)]
     pub economic_life_by_sector: BTreeMap<String, BTreeMap<AssetType, f64>>,
+    /// Weibull shape κ of the economic life, by asset type.
+    pub economic_life_shape: BTreeMap<AssetType, f64>,
 }
 
 /// Probabilities tied to the legal status (`legal.toml`).
@@ -70,6 +80,12 @@ pub struct CostParams {
 pub struct MarketParams {
     /// Fewer comparables than this in a sector → widen to the asset type; still fewer → no value.
     pub min_comparables: usize,
+    /// The price-per-asset route's weight is the type's market weight times this.
+    pub indicative_weight: f64,
+    /// Largest life adjustment n / n_ref of the price-per-asset route.
+    pub life_factor_cap: f64,
+    /// n_ref where no comparable reports a remaining life, by asset type (a weak default).
+    pub reference_life_years: BTreeMap<AssetType, f64>,
 }
 
 /// Weights of each approach for one asset type.
@@ -94,6 +110,9 @@ pub struct ReconcileParams {
     pub weak_defaults: Vec<WeakDefault>,
     /// Approach weights by asset type.
     pub weights: BTreeMap<AssetType, ApproachWeights>,
+    /// A review trigger flags an asset only when its money at stake is at least this share of
+    /// its owner's total.
+    pub materiality_share: f64,
 }
 
 /// An input that can be imputed from a default.
@@ -108,6 +127,8 @@ pub enum WeakDefault {
     EconomicLife,
     /// Development year assumed to be the filing year.
     DevelopmentYear,
+    /// The market approach's reference life from `market.toml` (no comparable reports one).
+    MarketReferenceLife,
 }
 
 /// Monte Carlo spreads (`montecarlo.toml`).
@@ -129,12 +150,12 @@ pub struct MonteCarloParams {
     pub growth_sigma_by_sector: BTreeMap<String, f64>,
     /// Discount-rate spread.
     pub discount: DiscountSpread,
-    /// Life shortening.
-    pub life: LifeSpread,
     /// Development-cost spread.
     pub cost: CostSpread,
     /// Market multiple re-sampling.
     pub market: MarketSpread,
+    /// Draws of the fixed-seed sample the scorecard's value certainty is measured on.
+    pub score_draws: usize,
     /// Probability of invalidity by asset type and litigation status.
     pub p_invalid: BTreeMap<AssetType, BTreeMap<crate::types::Litigation, f64>>,
 }
@@ -143,16 +164,10 @@ pub struct MonteCarloParams {
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DiscountSpread {
-    /// σ of k.
+    /// σ of the market-wide part of k, one normal per draw shared by every asset.
     pub sigma: f64,
-}
-
-/// `[life]` of montecarlo.toml.
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LifeSpread {
-    /// Lower end of the triangular life as a share of n.
-    pub min_share: f64,
+    /// σ of an asset's own part of k.
+    pub asset_sigma: f64,
 }
 
 /// `[cost]` of montecarlo.toml.
@@ -213,7 +228,20 @@ impl MonteCarloParams {
             rate(f, "growth_sigma", s, 0.0, 2.0)?;
         }
         rate(f, "discount.sigma", self.discount.sigma, 0.0, 1.0)?;
-        rate(f, "life.min_share", self.life.min_share, 0.0, 1.0)?;
+        rate(
+            f,
+            "discount.asset_sigma",
+            self.discount.asset_sigma,
+            0.0,
+            1.0,
+        )?;
+        if !(100..=100_000).contains(&self.score_draws) {
+            let msg = format!(
+                "score_draws = {} is outside [100, 100000]",
+                self.score_draws
+            );
+            return Err(model_err(f, &msg));
+        }
         rate(
             f,
             "cost.development_cost_sigma",
@@ -333,6 +361,29 @@ impl ModelSet {
         )?;
         rate("income.toml", "mature_erp", i.mature_erp, 0.0, 0.5)?;
         rate("income.toml", "default_growth", i.default_growth, -0.5, 0.5)?;
+        rate(
+            "income.toml",
+            "long_term_growth",
+            i.long_term_growth,
+            -0.5,
+            0.5,
+        )?;
+        rate(
+            "income.toml",
+            "growth_fade_years",
+            i.growth_fade_years,
+            1.0,
+            100.0,
+        )?;
+        rate("income.toml", "k_min", i.k_min, 0.001, 1.0)?;
+        let p = i.default_tax_amortisation_years;
+        rate(
+            "income.toml",
+            "default_tax_amortisation_years",
+            p,
+            0.0,
+            100.0,
+        )?;
         complete("income.toml", "asset_type_premium", &i.asset_type_premium)?;
         for (t, p) in &i.asset_type_premium {
             rate(
@@ -348,13 +399,27 @@ impl ModelSet {
             "economic_life_years",
             &self.life.economic_life_years,
         )?;
+        complete(
+            "life.toml",
+            "economic_life_shape",
+            &self.life.economic_life_shape,
+        )?;
+        for (t, k) in &self.life.economic_life_shape {
+            rate(
+                "life.toml",
+                &format!("economic_life_shape.{t}"),
+                *k,
+                0.1,
+                20.0,
+            )?;
+        }
         let lives = std::iter::once(&self.life.economic_life_years)
             .chain(self.life.economic_life_by_sector.values())
             .chain(std::iter::once(&self.life.statutory_term_years))
             .chain(self.life.statutory_term_by_jurisdiction.values());
         for map in lives {
             for (t, y) in map {
-                rate("life.toml", &format!("life of {t}"), *y, 0.0, 1000.0)?;
+                rate("life.toml", &format!("life of {t}"), *y, 0.01, 1000.0)?;
             }
         }
         for (t, p) in &self.legal.grant_probability {
@@ -387,6 +452,37 @@ impl ModelSet {
             0.0,
             5.0,
         )?;
+        let mk = &self.market;
+        rate(
+            "market.toml",
+            "indicative_weight",
+            mk.indicative_weight,
+            0.0,
+            1.0,
+        )?;
+        rate(
+            "market.toml",
+            "life_factor_cap",
+            mk.life_factor_cap,
+            0.0,
+            100.0,
+        )?;
+        complete(
+            "market.toml",
+            "reference_life_years",
+            &mk.reference_life_years,
+        )?;
+        for (t, y) in &mk.reference_life_years {
+            rate(
+                "market.toml",
+                &format!("reference_life_years.{t}"),
+                *y,
+                0.01,
+                1000.0,
+            )?;
+        }
+        let share = self.reconcile.materiality_share;
+        rate("reconcile.toml", "materiality_share", share, 0.0, 1.0)?;
         if self.market.min_comparables == 0 {
             return Err(model_err(
                 "market.toml",

@@ -12,8 +12,8 @@ use crate::ingest::Portfolio;
 use crate::market_data::MarketData;
 use crate::overrides::{Applied, Overrides};
 use crate::params::ModelSet;
-use crate::score::{self, AssetScore, PortfolioScore, ScoreInputs};
-use crate::simulate::{self, AssetSim, Shared, Summary};
+use crate::score::{self, AssetScore, Certainty, PortfolioScore, ScoreInputs};
+use crate::simulate::{self, AssetSim, Draw, Shared, Summary};
 use crate::types::Asset;
 use crate::valuation::{self, Context, PointValue, Resolved, Source};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -31,8 +31,14 @@ pub struct AssetResult {
     pub resolved: Resolved,
     /// Point estimates and review reasons.
     pub point: PointValue,
-    /// Monte Carlo summary (`None` with `--draws 0` or when no approach applies).
+    /// Monte Carlo summary (`None` with `--draws 0` or when the asset is not rated).
     pub summary: Option<Summary>,
+    /// `P(grant) · (1 − p_invalid) · q10(value | granted and valid)`, with draws.
+    pub collateral: Option<f64>,
+    /// Value certainty as the scorecard reads it, from the fixed-seed scoring sample.
+    pub certainty: Certainty,
+    /// Rank among the run's flagged assets by money at stake (1 = first); `None`: not flagged.
+    pub review_priority: Option<u32>,
     /// Score, grade and lending figures.
     pub score: Option<AssetScore>,
     /// Expert overrides applied to this asset.
@@ -60,23 +66,52 @@ impl AssetResult {
         }
     }
 
-    /// Needs expert review.
+    /// Needs expert review: a trigger fired and the asset is material to its owner.
     pub fn review_flag(&self) -> bool {
-        !self.point.review_reasons.is_empty()
+        self.review_priority.is_some()
     }
 
-    /// Notes for the reviewer: the zero reason, review reasons, then resolution notes.
+    /// Not rated: no approach and no floor value it.
+    pub fn not_rated(&self) -> bool {
+        self.point.value_point.is_none()
+    }
+
+    /// Every review trigger, material or not: the valuation's and an expert override's.
+    pub fn triggers(&self) -> Vec<String> {
+        let over = (!self.overrides.is_empty())
+            .then(|| "an expert override changed the value".to_string());
+        self.point.triggers.iter().cloned().chain(over).collect()
+    }
+
+    /// The fsd the scorecard read: measured on the fixed-seed scoring sample; `None` without
+    /// draws or when its median is zero.
+    pub fn scored_fsd(&self) -> Option<f64> {
+        match self.certainty {
+            Certainty::Fsd(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// Money at stake: p90 − p10, or value_point without draws.
+    pub fn money_at_stake(&self) -> f64 {
+        match self.summary {
+            Some(s) => s.p90 - s.p10,
+            None => self.point.value_point.unwrap_or(0.0),
+        }
+    }
+
+    /// Notes for the reviewer: the zero reason, review triggers, then resolution notes.
     pub fn notes(&self) -> Vec<String> {
         let r = &self.resolved;
+        let label = if self.review_flag() {
+            "review"
+        } else {
+            "review trigger below materiality"
+        };
         r.zero_reason
             .iter()
             .cloned()
-            .chain(
-                self.point
-                    .review_reasons
-                    .iter()
-                    .map(|s| format!("review: {s}")),
-            )
+            .chain(self.triggers().iter().map(|s| format!("{label}: {s}")))
             .chain(self.point.notes.iter().cloned())
             .chain(self.issues.iter().cloned())
             .chain(self.overrides.iter().map(Applied::describe))
@@ -95,9 +130,11 @@ pub struct PortfolioResult {
     pub n_assets: usize,
     /// Σ value_point (assets with no value count 0).
     pub value_point: f64,
+    /// Assets not rated (no approach and no floor).
+    pub n_not_rated: usize,
     /// Summary of the draw-by-draw sums of the assets' values.
     pub summary: Option<Summary>,
-    /// Herfindahl index of the assets' shares of p50 (of value_point without draws).
+    /// Herfindahl index of the pledgeable assets' shares of p50 (of value_point without draws).
     pub hhi: Option<f64>,
     /// Assets flagged for review.
     pub n_review: usize,
@@ -196,7 +233,8 @@ pub fn run_owned(
     run_into(cfg, order, market, models, overrides, &mut Discard)
 }
 
-/// As [`run_owned`], handing each finished block of assets to `sink` as soon as it is done.
+/// As [`run_owned`], handing the valued assets to `sink` a block at a time, in the results'
+/// order, once the whole run is scored and triaged (the review priority ranks the whole run).
 pub fn run_into(
     cfg: &RunConfig,
     mut order: Vec<Asset>,
@@ -225,15 +263,19 @@ pub fn run_into(
                 r
             })
             .collect();
-        let portfolios = if cfg.draws == 0 {
+        let mut portfolios = if cfg.draws == 0 {
             assets
                 .par_iter_mut()
                 .for_each(|a| score_asset(a, &ctx.of(&a.asset.asset_id)));
-            assets.chunks(BLOCK).try_for_each(|b| sink.accept(b))?;
             summarise_points(&assets, &ctx.base)
         } else {
-            simulate_all(&mut assets, cfg, ctx, sink)?
+            simulate_all(&mut assets, cfg, ctx)
         };
+        triage(&mut assets, models.reconcile.materiality_share);
+        for (p, group) in portfolios.iter_mut().zip(owner_groups(&assets)) {
+            p.n_review = group.iter().filter(|a| a.review_flag()).count();
+        }
+        assets.chunks(BLOCK).try_for_each(|b| sink.accept(b))?;
         Ok(RunResult { assets, portfolios })
     };
     match cfg.threads {
@@ -246,6 +288,35 @@ pub fn run_into(
     }
 }
 
+/// The results grouped by owner, in order (the results are sorted by owner).
+fn owner_groups(assets: &[AssetResult]) -> impl Iterator<Item = &[AssetResult]> {
+    assets.chunk_by(|a, b| a.asset.owner == b.asset.owner)
+}
+
+/// Flags the assets with a review trigger whose money at stake is at least `share` of their
+/// owner's total, and ranks them over the whole run by money at stake (ties in results order).
+pub fn triage(assets: &mut [AssetResult], share: f64) {
+    let mut flagged: Vec<(usize, f64)> = vec![];
+    let mut start = 0;
+    for group in owner_groups(assets) {
+        let total: f64 = group.iter().map(AssetResult::money_at_stake).sum();
+        for (i, a) in group.iter().enumerate() {
+            let stake = a.money_at_stake();
+            if !a.triggers().is_empty() && total > 0.0 && stake >= share * total {
+                flagged.push((start + i, stake));
+            }
+        }
+        start += group.len();
+    }
+    flagged.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    for a in assets.iter_mut() {
+        a.review_priority = None;
+    }
+    for (rank, (i, _)) in flagged.into_iter().enumerate() {
+        assets[i].review_priority = Some(rank as u32 + 1);
+    }
+}
+
 /// Values one asset from its central inputs.
 pub fn value_asset(asset: &Asset, ctx: &Context<'_>) -> AssetResult {
     value_owned(asset.clone(), ctx)
@@ -253,12 +324,15 @@ pub fn value_asset(asset: &Asset, ctx: &Context<'_>) -> AssetResult {
 
 fn value_owned(asset: Asset, ctx: &Context<'_>) -> AssetResult {
     let resolved = valuation::resolve_with(&asset, ctx, false);
-    let point = valuation::point_value(asset.asset_type, &resolved, ctx.models);
+    let point = valuation::point_value(&asset, &resolved, ctx.models);
     AssetResult {
         asset,
         resolved,
         point,
         summary: None,
+        collateral: None,
+        certainty: Certainty::NotMeasured,
+        review_priority: None,
         score: None,
         overrides: vec![],
         issues: vec![],
@@ -268,27 +342,19 @@ fn value_owned(asset: Asset, ctx: &Context<'_>) -> AssetResult {
 /// What the scorecard reads of a valued asset.
 pub fn score_inputs(r: &AssetResult, ctx: &Context<'_>) -> ScoreInputs {
     let a = &r.asset;
-    let v = &r.point.approaches;
-    let applying: Vec<f64> = [v.income, v.cost, v.market].into_iter().flatten().collect();
-    let spread = (applying.len() >= 2).then(|| {
-        let max = applying.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let min = applying.iter().copied().fold(f64::INFINITY, f64::min);
-        if min > 0.0 {
-            max / min
-        } else {
-            f64::INFINITY
-        }
-    });
-    let revenue_evidence = match (a.annual_revenue.is_some(), a.licensed_out) {
+    let res = &r.resolved;
+    let indicative = res.market_basis.as_ref().is_some_and(|b| b.is_indicative());
+    let revenue_evidence = match (valuation::has_revenue(a), a.licensed_out) {
         (true, true) => "licensed",
         (true, false) => "revenue",
         (false, _) => "none",
     };
     ScoreInputs {
-        fsd: r.summary.and_then(|s| s.fsd),
-        remaining_life: r.resolved.life,
-        status: a.status.to_string(),
-        litigation: a.litigation.to_string(),
+        certainty: r.certainty,
+        // An expired right's legal life is negative; it has none left.
+        remaining_life: res.life.max(0.0),
+        status: a.status,
+        litigation: a.litigation,
         encumbered: a.encumbered,
         enforcement_index: ctx
             .market
@@ -297,28 +363,62 @@ pub fn score_inputs(r: &AssetResult, ctx: &Context<'_>) -> ScoreInputs {
             .map_or(0.0, |c| c.enforcement_index),
         asset_type: a.asset_type,
         revenue_evidence,
-        approach_spread: spread,
+        approach_spread: r.point.approaches.spread(&res.weights, !indicative),
         patent_quality: score::patent_quality(a.forward_citations, a.family_size, a.claims),
     }
 }
 
 /// The full score of a valued (and, with draws, simulated) asset, with the points earned on
-/// each characteristic.
-pub fn score_detail(r: &AssetResult, ctx: &Context<'_>) -> AssetScore {
-    // An asset no approach can value lends nothing; otherwise lending needs a simulated p10.
-    let p10 = match r.point.value_point {
-        None => Some(0.0),
-        Some(_) => r.summary.map(|s| s.p10),
-    };
-    ctx.models.scorecard.score(&score_inputs(r, ctx), p10)
+/// each characteristic; `None` for an asset that is not rated.
+pub fn score_detail(r: &AssetResult, ctx: &Context<'_>) -> Option<AssetScore> {
+    if r.not_rated() {
+        return None;
+    }
+    Some(
+        ctx.models
+            .scorecard
+            .score(&score_inputs(r, ctx), r.collateral),
+    )
 }
 
 /// Scores an asset for a bulk run: as [`score_detail`], without the per-characteristic detail
 /// (`explain` recomputes it; a million assets would otherwise carry ten labelled entries each).
 pub fn score_asset(r: &mut AssetResult, ctx: &Context<'_>) {
-    let mut score = score_detail(r, ctx);
-    score.earned = Vec::new();
-    r.score = Some(score);
+    r.score = score_detail(r, ctx).map(|mut s| {
+        s.earned = Vec::new();
+        s
+    });
+}
+
+/// The seed of the scoring sample: fixed, so that no score depends on `--seed`.
+pub const SCORING_SEED: u64 = 0x005C_004E;
+
+/// The shared random inputs of a run and of its scoring sample.
+pub struct Samples {
+    /// The run's.
+    pub run: Shared,
+    /// The scoring sample's (fixed seed, `score_draws` draws).
+    pub scoring: Shared,
+}
+
+impl Samples {
+    /// Draws both for the run's assets.
+    pub fn new(assets: &[AssetResult], seed: u64, draws: usize, models: &ModelSet) -> Self {
+        let mc = &models.montecarlo;
+        let each = || assets.iter().map(|a| (&a.asset, &a.resolved));
+        Samples {
+            run: Shared::new(seed, draws, each(), mc),
+            scoring: Shared::new(SCORING_SEED, mc.score_draws, each(), mc),
+        }
+    }
+}
+
+/// How certain the value is, from a summary of draws: fsd, or p50 = 0 with prob_zero.
+pub fn certainty_of(s: &Summary) -> Certainty {
+    match s.fsd {
+        Some(f) if s.p50 > 0.0 => Certainty::Fsd(f),
+        _ => Certainty::ZeroMedian(s.prob_zero),
+    }
 }
 
 /// Draws for one asset into `out` (the benchmarked kernel).
@@ -327,10 +427,13 @@ pub fn simulate_asset(
     ctx: &Context<'_>,
     shared: &Shared,
     seed: u64,
-    out: &mut [f64],
+    out: &mut [Draw],
 ) {
-    if r.point.value_point.is_none() {
-        out.fill(0.0);
+    if r.not_rated() {
+        out.fill(Draw {
+            value: 0.0,
+            if_valid: 0.0,
+        });
         return;
     }
     let vol = ctx
@@ -356,93 +459,97 @@ fn progress_bar(cfg: &RunConfig, len: usize) -> ProgressBar {
     bar
 }
 
-/// Runs the Monte Carlo block by block, folding draws into one running sum per owner and
-/// handing each finished block to `sink`, which works on a thread beside the simulation.
+/// Runs the Monte Carlo block by block, folding draws into one running sum per owner, so that
+/// memory holds one block of draws, not assets × draws.
 fn simulate_all(
     assets: &mut [AssetResult],
     cfg: &RunConfig,
     contexts: Contexts<'_>,
-    sink: &mut dyn AssetSink,
-) -> Result<Vec<PortfolioResult>> {
+) -> Vec<PortfolioResult> {
     let ctx = &contexts.base;
     let d = cfg.draws;
-    let shared = Shared::new(
-        cfg.seed,
-        d,
-        assets.iter().map(|a| (&a.asset, &a.resolved)),
-        &ctx.models.montecarlo,
-    );
+    let samples = Samples::new(assets, cfg.seed, d, ctx.models);
     let bar = progress_bar(cfg, assets.len());
-    let mut buffers = vec![0.0; BLOCK * d];
+    let empty = Draw {
+        value: 0.0,
+        if_valid: 0.0,
+    };
+    let mut buffers = vec![empty; BLOCK * d];
     let mut owners: Vec<PortfolioResult> = vec![];
     let mut running: Option<OwnerSum> = None;
-    std::thread::scope(|scope| {
-        let (done, finished) = std::sync::mpsc::channel::<&[AssetResult]>();
-        let writer = scope.spawn(move || finished.iter().try_for_each(|b| sink.accept(b)));
-        for block in assets.chunks_mut(BLOCK) {
-            let bufs = &mut buffers[..block.len() * d];
-            block
-                .par_iter_mut()
-                .zip(bufs.par_chunks_mut(d))
-                .for_each(|(a, out)| simulate_one(a, &contexts, &shared, cfg.seed, out));
-            let block: &[AssetResult] = block;
-            for (a, out) in block.iter().zip(bufs.chunks(d)) {
-                if running.as_ref().is_some_and(|s| s.owner != a.asset.owner) {
-                    let keep = cfg.plots && owners.len() < PLOTTED_OWNERS;
-                    owners.extend(running.take().map(|o| o.finish(ctx, keep)));
-                }
-                running
-                    .get_or_insert_with(|| OwnerSum::new(&a.asset.owner, d))
-                    .add(a, out);
+    for block in assets.chunks_mut(BLOCK) {
+        let bufs = &mut buffers[..block.len() * d];
+        block
+            .par_iter_mut()
+            .zip(bufs.par_chunks_mut(d))
+            .for_each(|(a, out)| simulate_one(a, &contexts, &samples, cfg.seed, out));
+        for (a, out) in block.iter().zip(bufs.chunks(d)) {
+            if running.as_ref().is_some_and(|s| s.owner != a.asset.owner) {
+                let keep = cfg.plots && owners.len() < PLOTTED_OWNERS;
+                owners.extend(running.take().map(|o| o.finish(ctx, keep)));
             }
-            bar.inc(block.len() as u64);
-            if done.send(block).is_err() {
-                break; // the sink stopped on an error, which the join below returns
-            }
+            running
+                .get_or_insert_with(|| OwnerSum::new(&a.asset.owner, d))
+                .add(a, out, ctx);
         }
-        drop(done);
-        writer
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-    })?;
+        bar.inc(block.len() as u64);
+    }
     let keep = cfg.plots && owners.len() < PLOTTED_OWNERS;
     owners.extend(running.map(|o| o.finish(ctx, keep)));
     bar.finish_and_clear();
-    Ok(owners)
+    owners
 }
 
 /// Simulates, summarises and scores one asset, its draws left in `out`.
 fn simulate_one(
     a: &mut AssetResult,
     contexts: &Contexts<'_>,
-    shared: &Shared,
+    samples: &Samples,
     seed: u64,
-    out: &mut [f64],
+    out: &mut [Draw],
 ) {
     let ctx = &contexts.of(&a.asset.asset_id);
-    simulate_asset(a, ctx, shared, seed, out);
-    let has_value = a.point.value_point.is_some();
-    let bad = out.iter().filter(|v| !v.is_finite()).count();
+    simulate_asset(a, ctx, &samples.run, seed, out);
+    let bad = out
+        .iter()
+        .filter(|v| !(v.value.is_finite() && v.if_valid.is_finite()))
+        .count();
     if bad > 0 {
         // Never let an overflow reach a percentile or an owner's sum.
         a.issues.push(format!(
             "{bad} of {} draws overflowed: no distribution",
             out.len()
         ));
-        out.fill(0.0);
+        out.fill(Draw {
+            value: 0.0,
+            if_valid: 0.0,
+        });
     }
-    let mut sorted = out.to_vec();
-    a.summary = Summary::of(&mut sorted).filter(|_| has_value && bad == 0);
+    let rated = !a.not_rated() && bad == 0;
+    let mut values: Vec<f64> = out.iter().map(|d| d.value).collect();
+    a.summary = Summary::of(&mut values).filter(|_| rated);
+    let mut if_valid: Vec<f64> = out.iter().map(|d| d.if_valid).collect();
+    a.collateral = Summary::of(&mut if_valid)
+        .filter(|_| rated)
+        .map(|s| a.resolved.legal_factor() * s.p10);
+    if rated {
+        let mut scoring = vec![out[0]; ctx.models.montecarlo.score_draws];
+        simulate_asset(a, ctx, &samples.scoring, SCORING_SEED, &mut scoring);
+        let mut values: Vec<f64> = scoring.iter().map(|d| d.value).collect();
+        let summary = Summary::of(&mut values).filter(|_| values.iter().all(|v| v.is_finite()));
+        a.certainty = summary.map_or(Certainty::NotMeasured, |s| certainty_of(&s));
+    }
     score_asset(a, ctx);
 }
 
 struct OwnerSum {
     owner: String,
     sum: Vec<f64>,
-    p50s: Vec<f64>,
+    n_assets: usize,
+    pledgeable_p50s: Vec<f64>,
     scored: Vec<(f64, f64, Option<f64>)>,
     value_point: f64,
-    n_review: usize,
+    n_not_rated: usize,
 }
 
 impl OwnerSum {
@@ -450,73 +557,73 @@ impl OwnerSum {
         OwnerSum {
             owner: owner.to_string(),
             sum: vec![0.0; draws],
-            p50s: vec![],
+            n_assets: 0,
+            pledgeable_p50s: vec![],
             scored: vec![],
             value_point: 0.0,
-            n_review: 0,
+            n_not_rated: 0,
         }
     }
 
-    fn add(&mut self, a: &AssetResult, draws: &[f64]) {
+    fn add(&mut self, a: &AssetResult, draws: &[Draw], ctx: &Context<'_>) {
         for (s, v) in self.sum.iter_mut().zip(draws) {
-            *s += v;
+            *s += v.value;
         }
         let p50 = a.summary.map_or(0.0, |s| s.p50);
-        self.p50s.push(p50);
-        self.scored.push(scored(a, p50));
+        self.n_assets += 1;
+        if ctx.models.scorecard.pledgeable(a.asset.asset_type) {
+            self.pledgeable_p50s.push(p50);
+        }
+        self.scored.extend(scored(a, p50));
         self.value_point += a.point.value_point.unwrap_or(0.0);
-        self.n_review += usize::from(a.review_flag());
+        self.n_not_rated += usize::from(a.not_rated());
     }
 
     fn finish(mut self, ctx: &Context<'_>, keep_draws: bool) -> PortfolioResult {
-        let hhi = herfindahl(&self.p50s);
+        let hhi = herfindahl(&self.pledgeable_p50s);
         let summary = Summary::of(&mut self.sum);
         PortfolioResult {
-            n_assets: self.p50s.len(),
-            score: Some(ctx.models.scorecard.portfolio(&self.scored, hhi)),
+            n_assets: self.n_assets,
+            score: ctx.models.scorecard.portfolio(&self.scored, hhi),
             hhi,
             summary,
             draws: keep_draws.then_some(self.sum),
             owner: self.owner,
             value_point: self.value_point,
-            n_review: self.n_review,
+            n_not_rated: self.n_not_rated,
+            n_review: 0,
         }
     }
 }
 
-/// (weight, score, lendable value) of an asset for the portfolio score.
-fn scored(a: &AssetResult, weight: f64) -> (f64, f64, Option<f64>) {
-    let s = a.score.as_ref();
-    (
-        weight,
-        s.map_or(0.0, |s| s.score),
-        s.and_then(|s| s.lendable_value),
-    )
+/// (weight, score, lendable value) of a rated asset for the portfolio score.
+fn scored(a: &AssetResult, weight: f64) -> Option<(f64, f64, Option<f64>)> {
+    a.score
+        .as_ref()
+        .map(|s| (weight, s.score, s.lendable_value))
 }
 
 fn summarise_points(assets: &[AssetResult], ctx: &Context<'_>) -> Vec<PortfolioResult> {
-    assets
-        .chunk_by(|a, b| a.asset.owner == b.asset.owner)
+    owner_groups(assets)
         .map(|group| {
-            let values: Vec<f64> = group
+            let value = |a: &AssetResult| a.point.value_point.unwrap_or(0.0);
+            let pledgeable: Vec<f64> = group
                 .iter()
-                .map(|a| a.point.value_point.unwrap_or(0.0))
+                .filter(|a| ctx.models.scorecard.pledgeable(a.asset.asset_type))
+                .map(value)
                 .collect();
-            let scored: Vec<_> = group
-                .iter()
-                .zip(&values)
-                .map(|(a, v)| scored(a, *v))
-                .collect();
-            let hhi = herfindahl(&values);
+            let scored: Vec<_> = group.iter().filter_map(|a| scored(a, value(a))).collect();
+            let hhi = herfindahl(&pledgeable);
             PortfolioResult {
-                score: Some(ctx.models.scorecard.portfolio(&scored, hhi)),
+                score: ctx.models.scorecard.portfolio(&scored, hhi),
                 owner: group[0].asset.owner.clone(),
                 n_assets: group.len(),
-                value_point: values.iter().sum(),
+                value_point: group.iter().map(value).sum(),
+                n_not_rated: group.iter().filter(|a| a.not_rated()).count(),
                 summary: None,
                 draws: None,
                 hhi,
-                n_review: group.iter().filter(|a| a.review_flag()).count(),
+                n_review: 0,
             }
         })
         .collect()

@@ -4,7 +4,7 @@
 //! (`models/scorecard.toml`), refitted by `ipval calibrate`.
 
 use crate::error::{Error, Result};
-use crate::types::AssetType;
+use crate::types::{AssetType, Litigation, Status};
 use serde::{Deserialize, Serialize};
 
 /// A numeric or categorical bin and its points.
@@ -17,6 +17,10 @@ pub enum Bin {
         below: f64,
         /// Points scored.
         points: f64,
+        /// Whether falling in this bin tells a lender something bad (default true); a bin
+        /// that is not adverse is never a reason code.
+        #[serde(default = "adverse_by_default")]
+        adverse: bool,
     },
     /// Values equal to one of `values`.
     Categorical {
@@ -24,7 +28,14 @@ pub enum Bin {
         values: Vec<String>,
         /// Points scored.
         points: f64,
+        /// As for numeric bins.
+        #[serde(default = "adverse_by_default")]
+        adverse: bool,
     },
+}
+
+fn adverse_by_default() -> bool {
+    true
 }
 
 impl Bin {
@@ -32,6 +43,13 @@ impl Bin {
     pub fn points(&self) -> f64 {
         match self {
             Bin::Numeric { points, .. } | Bin::Categorical { points, .. } => *points,
+        }
+    }
+
+    /// Whether the bin carries adverse information.
+    pub fn adverse(&self) -> bool {
+        match self {
+            Bin::Numeric { adverse, .. } | Bin::Categorical { adverse, .. } => *adverse,
         }
     }
 }
@@ -80,6 +98,10 @@ pub struct Characteristic {
     /// Reason sentence when the value is unknown (default: `reason` with `unknown`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub missing_reason: Option<String>,
+    /// Value certainty only: the reason when the simulated median is zero (the asset is more
+    /// likely worthless than not); `{value}` is prob_zero. Such an asset takes the worst bin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zero_median_reason: Option<String>,
     /// Points when the characteristic does not apply (default: the best bin).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_applicable: Option<f64>,
@@ -95,7 +117,7 @@ pub struct GradeCut {
     pub grade: String,
     /// Lowest score of the grade.
     pub min_score: f64,
-    /// Share of p10 a lender advances.
+    /// Share of the collateral value a lender advances.
     pub advance_rate: f64,
 }
 
@@ -139,19 +161,35 @@ pub enum Observed {
     Missing,
     /// Does not apply to this asset.
     NotApplicable,
+    /// Value certainty of an asset whose simulated median is zero.
+    ZeroMedian {
+        /// The share of draws that are zero.
+        prob_zero: f64,
+    },
+}
+
+/// How certain an asset's simulated value is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Certainty {
+    /// No simulation (`--draws 0`).
+    NotMeasured,
+    /// The forecast standard deviation.
+    Fsd(f64),
+    /// p50 = 0: more likely worthless than not; the share of zero draws.
+    ZeroMedian(f64),
 }
 
 /// Everything the scorecard reads of one asset.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScoreInputs {
-    /// fsd of the simulated value.
-    pub fsd: Option<f64>,
+    /// Certainty of the simulated value.
+    pub certainty: Certainty,
     /// Remaining life n.
     pub remaining_life: f64,
-    /// Status code.
-    pub status: String,
-    /// Litigation code.
-    pub litigation: String,
+    /// Legal status.
+    pub status: Status,
+    /// Litigation history.
+    pub litigation: Litigation,
     /// Encumbered.
     pub encumbered: bool,
     /// Enforcement index of the jurisdiction.
@@ -170,10 +208,14 @@ impl ScoreInputs {
     /// The observed value of a variable.
     pub fn observe(&self, v: Variable) -> Observed {
         match v {
-            Variable::Fsd => self.fsd.map_or(Observed::Missing, Observed::Num),
+            Variable::Fsd => match self.certainty {
+                Certainty::NotMeasured => Observed::Missing,
+                Certainty::Fsd(x) => Observed::Num(x),
+                Certainty::ZeroMedian(p) => Observed::ZeroMedian { prob_zero: p },
+            },
             Variable::RemainingLife => Observed::Num(self.remaining_life),
-            Variable::Status => Observed::Cat(self.status.clone()),
-            Variable::Litigation => Observed::Cat(self.litigation.clone()),
+            Variable::Status => Observed::Cat(self.status.to_string()),
+            Variable::Litigation => Observed::Cat(self.litigation.to_string()),
             Variable::Encumbered => Observed::Cat(self.encumbered.to_string()),
             Variable::EnforcementIndex => Observed::Num(self.enforcement_index),
             Variable::AssetType => Observed::Cat(self.asset_type.to_string()),
@@ -204,6 +246,8 @@ pub struct Earned {
     pub points: f64,
     /// Points of the best bin.
     pub best: f64,
+    /// Whether the slot carries adverse information (only adverse slots give reasons).
+    pub adverse: bool,
 }
 
 /// An asset's score and lending figures.
@@ -211,11 +255,13 @@ pub struct Earned {
 pub struct AssetScore {
     /// 300–850, rounded to a whole point.
     pub score: f64,
+    /// Implied probability of going bad.
+    pub pd: f64,
     /// Grade label.
     pub grade: String,
     /// Advance rate applied (0 when not pledgeable).
     pub advance_rate: f64,
-    /// `advance_rate × p10`, when p10 is known.
+    /// `advance_rate × collateral_value`, when the collateral value is known (with draws).
     pub lendable_value: Option<f64>,
     /// Up to four reason codes with their sentences, most points lost first.
     pub reasons: Vec<String>,
@@ -224,6 +270,9 @@ pub struct AssetScore {
     /// Why the advance rate is 0 whatever the grade, if so.
     pub not_pledgeable: Option<String>,
 }
+
+/// The grade of an asset that no approach can value and no fee floors (no score, lendable 0).
+pub const NOT_RATED: &str = "NR";
 
 /// How many reason codes an asset reports.
 pub const REASONS: usize = 4;
@@ -276,6 +325,16 @@ impl ScorecardParams {
         Ok(())
     }
 
+    /// Whether an asset type can be assigned or pledged.
+    pub fn pledgeable(&self, t: AssetType) -> bool {
+        !self.not_pledgeable.contains(&t)
+    }
+
+    /// The implied probability of going bad, `1 / (1 + exp((score − offset) / factor))`.
+    pub fn pd(&self, score: f64) -> f64 {
+        1.0 / (1.0 + self.odds(score))
+    }
+
     /// score = offset + factor · ln(odds): the scaling's factor.
     pub fn factor(&self) -> f64 {
         self.pdo / std::f64::consts::LN_2
@@ -304,14 +363,12 @@ impl ScorecardParams {
         s.clamp(self.min_score, self.max_score).round()
     }
 
-    /// Scores one asset. `p10` is the simulated 10th percentile, when there are draws.
-    pub fn score(&self, inp: &ScoreInputs, p10: Option<f64>) -> AssetScore {
+    /// Scores one rated asset. `collateral` is its collateral value, when there are draws.
+    pub fn score(&self, inp: &ScoreInputs, collateral: Option<f64>) -> AssetScore {
         let earned: Vec<Earned> = self.characteristics.iter().map(|c| earn(c, inp)).collect();
         let score = self.clamp(earned.iter().map(|e| e.points).sum());
         let cut = self.grade(score);
-        let not_pledgeable = self
-            .not_pledgeable
-            .contains(&inp.asset_type)
+        let not_pledgeable = (!self.pledgeable(inp.asset_type))
             .then(|| format!("a {} cannot be pledged: advance rate 0", inp.asset_type));
         let advance_rate = if not_pledgeable.is_some() {
             0.0
@@ -320,22 +377,27 @@ impl ScorecardParams {
         };
         AssetScore {
             score,
+            pd: self.pd(score),
             grade: cut.grade.clone(),
             advance_rate,
-            lendable_value: p10.map(|p| advance_rate * p),
+            lendable_value: collateral.map(|c| advance_rate * c),
             reasons: reasons(&earned, &self.characteristics),
             earned,
             not_pledgeable,
         }
     }
 
-    /// Portfolio score and lendable value from the assets' p50 weights, scores and lendable
-    /// values, and the Herfindahl index of p50 shares.
+    /// Portfolio score and lendable value from the rated assets' p50 weights, scores and
+    /// lendable values, and the Herfindahl index of the pledgeable assets' p50 shares; `None`
+    /// when no asset is rated.
     pub fn portfolio(
         &self,
         assets: &[(f64, f64, Option<f64>)],
         hhi: Option<f64>,
-    ) -> PortfolioScore {
+    ) -> Option<PortfolioScore> {
+        if assets.is_empty() {
+            return None;
+        }
         let weight: f64 = assets.iter().map(|a| a.0.max(0.0)).sum();
         let mean = if weight > 0.0 {
             assets.iter().map(|a| a.0.max(0.0) * a.1).sum::<f64>() / weight
@@ -348,13 +410,14 @@ impl ScorecardParams {
         });
         let score = self.clamp(mean - self.concentration_max_penalty * excess);
         let lendable: Option<f64> = assets.iter().map(|a| a.2).sum();
-        PortfolioScore {
+        Some(PortfolioScore {
             score,
+            pd: self.pd(score),
             grade: self.grade(score).grade.clone(),
             concentration_penalty: self.concentration_max_penalty * excess,
             haircut: self.concentration_max_haircut * excess,
             lendable_value: lendable.map(|l| l * (1.0 - self.concentration_max_haircut * excess)),
-        }
+        })
     }
 }
 
@@ -363,6 +426,8 @@ impl ScorecardParams {
 pub struct PortfolioScore {
     /// p50-weighted mean score less the concentration penalty.
     pub score: f64,
+    /// Implied probability of going bad.
+    pub pd: f64,
     /// Grade label.
     pub grade: String,
     /// Points deducted for concentration.
@@ -401,6 +466,8 @@ impl Characteristic {
     /// with the fewest points).
     pub fn slot(&self, observed: &Observed) -> Slot {
         let found = match observed {
+            // A number that is not one (NaN) is no evidence of quality: the worst bin.
+            Observed::Num(x) if x.is_nan() => None,
             Observed::Num(x) => self.bins.iter().position(
                 |b| matches!(b, Bin::Numeric { below, .. } if x < below || *below == f64::INFINITY),
             ),
@@ -409,6 +476,7 @@ impl Characteristic {
             ),
             Observed::Missing => return Slot::Missing,
             Observed::NotApplicable => return Slot::NotApplicable,
+            Observed::ZeroMedian { .. } => None,
         };
         Slot::Bin(found.unwrap_or_else(|| self.worst_bin()))
     }
@@ -430,16 +498,29 @@ impl Characteristic {
     }
 }
 
+impl Characteristic {
+    /// Whether a slot carries adverse information: a bin as marked, an unknown value always,
+    /// a characteristic that does not apply never.
+    pub fn adverse(&self, slot: Slot) -> bool {
+        match slot {
+            Slot::Bin(i) => self.bins.get(i).is_none_or(Bin::adverse),
+            Slot::Missing => true,
+            Slot::NotApplicable => false,
+        }
+    }
+}
+
 fn earn(c: &Characteristic, inp: &ScoreInputs) -> Earned {
     let observed = inp.observe(c.variable);
-    let points = c.points_of(c.slot(&observed));
+    let slot = c.slot(&observed);
     Earned {
         code: c.code.clone(),
         name: c.name.clone(),
         shown: show(&observed, c.variable),
         observed,
-        points,
+        points: c.points_of(slot),
         best: best(c),
+        adverse: c.adverse(slot),
     }
 }
 
@@ -451,15 +532,17 @@ fn show(o: &Observed, v: Variable) -> String {
         (Observed::Cat(s), _) => s.replace('_', " "),
         (Observed::Missing, _) => "unknown".into(),
         (Observed::NotApplicable, _) => "n/a".into(),
+        (Observed::ZeroMedian { prob_zero }, _) => format!("{:.0} %", prob_zero * 100.0),
     }
 }
 
-/// The characteristics where the asset lost most points against the best bin (ties in
+/// The adverse characteristics where the asset lost most points against the best bin (ties in
 /// scorecard order), as `CODE sentence`.
 fn reasons(earned: &[Earned], chars: &[Characteristic]) -> Vec<String> {
     let mut lost: Vec<(usize, f64)> = earned
         .iter()
         .enumerate()
+        .filter(|(_, e)| e.adverse)
         .map(|(i, e)| (i, e.best - e.points))
         .filter(|(_, l)| *l > 0.0)
         .collect();
@@ -469,9 +552,11 @@ fn reasons(earned: &[Earned], chars: &[Characteristic]) -> Vec<String> {
         .map(|(i, _)| {
             let c = &chars[*i];
             let observed = &earned[*i].observed;
-            let text = match (observed, &c.missing_reason) {
-                (Observed::Missing, Some(r)) => r.clone(),
-                _ => c.reason.replace("{value}", &earned[*i].shown),
+            let shown = &earned[*i].shown;
+            let text = match (observed, &c.missing_reason, &c.zero_median_reason) {
+                (Observed::Missing, Some(r), _) => r.clone(),
+                (Observed::ZeroMedian { .. }, _, Some(r)) => r.replace("{value}", shown),
+                _ => c.reason.replace("{value}", shown),
             };
             format!("{} {text}", c.code)
         })

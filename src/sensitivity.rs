@@ -10,7 +10,7 @@ use crate::models::market::Basis;
 use crate::pipeline::{AssetResult, Contexts};
 use crate::simulate;
 use crate::stats::percentile_sorted;
-use crate::valuation::{self, CostBase, Resolved};
+use crate::valuation::{self, CostBase, LifeModel, Resolved};
 use statrs::distribution::{Beta, ContinuousCDF};
 use std::collections::HashMap;
 
@@ -26,9 +26,9 @@ pub enum Input {
     Revenue,
     /// Revenue growth: normal.
     Growth,
-    /// Discount rate: normal, at least growth + 0.01.
+    /// Discount rate: normal (market-wide and asset parts), at least k_min.
     DiscountRate,
-    /// Remaining life: triangular, only shorter.
+    /// Remaining life: the Weibull residual life, capped by the legal life.
     Life,
     /// Development cost: lognormal.
     DevelopmentCost,
@@ -159,47 +159,43 @@ fn shifted_value(
         }
         Input::Growth => {
             r.revenue0?;
-            let growth = r.growth + mc.growth_sigma(&a.asset.sector) * z;
+            let mut growth = r.growth;
+            growth.initial += mc.growth_sigma(&a.asset.sector) * z;
             Resolved {
                 growth,
-                discount: r.discount.max(growth + 0.01),
                 ..r.clone()
             }
         }
         Input::DiscountRate => {
             r.revenue0?;
+            let sigma = mc.discount.sigma.hypot(mc.discount.asset_sigma);
             Resolved {
-                discount: (r.discount + mc.discount.sigma * z).max(r.growth + 0.01),
+                discount: (r.discount_centre + sigma * z).max(r.k_min),
                 ..r.clone()
             }
         }
         Input::Life => {
-            let m = mc.life.min_share;
+            if matches!(r.life_model, LifeModel::Fixed { .. }) {
+                return None;
+            }
+            // The residual life's q quantile is drawn at u = 1 − q.
             Resolved {
-                life: r.life * (m + (1.0 - m) * q.sqrt()),
+                life: r.life_model.at(r.age, 1.0 - q),
                 ..r.clone()
             }
         }
-        Input::DevelopmentCost => match r.cost_base? {
-            CostBase::Replacement {
-                development_cost,
-                index_ratio,
-                markup,
-                rcn,
-            } => {
-                let f = (mc.cost.development_cost_sigma * z).exp();
-                Resolved {
-                    cost_base: Some(CostBase::Replacement {
-                        development_cost: development_cost * f,
-                        index_ratio,
-                        markup,
-                        rcn: rcn * f,
-                    }),
-                    ..r.clone()
-                }
+        Input::DevelopmentCost => {
+            let b = r.cost_base?;
+            let f = (mc.cost.development_cost_sigma * z).exp();
+            Resolved {
+                cost_base: Some(CostBase {
+                    development_cost: b.development_cost * f,
+                    rcn: b.rcn * f,
+                    ..b
+                }),
+                ..r.clone()
             }
-            CostBase::FeeFloor { .. } => return None,
-        },
+        }
         Input::MarketMultiple => {
             let basis = r.market_basis.as_ref()?;
             if !mc.market.bootstrap {
@@ -220,7 +216,7 @@ fn shifted_value(
         }
     };
     s.trail.clear();
-    valuation::point_value(a.asset.asset_type, &s, c.models).value_point
+    valuation::point_value(&a.asset, &s, c.models).value_point
 }
 
 fn with_central(b: &Basis, central: f64) -> Basis {
@@ -231,12 +227,16 @@ fn with_central(b: &Basis, central: f64) -> Basis {
         },
         Basis::PerAsset {
             prices,
-            median_life,
+            reference_life,
+            life_from_comparables,
+            cap,
             ..
         } => Basis::PerAsset {
             prices: prices.clone(),
             price_per_asset_usd: central,
-            median_life: *median_life,
+            reference_life: *reference_life,
+            life_from_comparables: *life_from_comparables,
+            cap: *cap,
         },
     }
 }

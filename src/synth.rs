@@ -77,8 +77,8 @@ const fn jur(
 }
 
 /// Jurisdictions with their weights (asset counts in `sample-data/portfolio.csv`: 115
-/// assets), currencies and rates (`sample-data/market/fx_rates.csv`, 2024-12-19; KHR and MMK
-/// have no rate there, so Cambodian and Myanmar rows are in USD, as in the sample).
+/// assets), currencies and rates (`sample-data/market/fx_rates.csv`; mostly 2024-12-19, KHR
+/// 2026-01-16 and MMK 2023-12-05).
 pub const JURISDICTIONS: [JurisdictionSpec; 13] = [
     jur("MY", 16.0, "MYR", 0.222123, true, 25),
     jur("VN", 15.0, "VND", 0.0000411896, true, 15),
@@ -87,8 +87,8 @@ pub const JURISDICTIONS: [JurisdictionSpec; 13] = [
     jur("TH", 11.0, "THB", 0.02891845, true, 10),
     jur("US", 9.0, "USD", 1.0, false, 15),
     jur("PH", 9.0, "PHP", 0.0169534, true, 15),
-    jur("KH", 6.0, "USD", 1.0, true, 15),
-    jur("MM", 6.0, "USD", 1.0, true, 15),
+    jur("KH", 6.0, "KHR", 0.000248385494, true, 15),
+    jur("MM", 6.0, "MMK", 0.000476190476, true, 15),
     jur("BN", 6.0, "BND", 0.734484, true, 15),
     jur("LA", 5.0, "LAK", 0.000046146747, true, 15),
     jur("CN", 4.0, "CNY", 0.136998, false, 15),
@@ -479,7 +479,8 @@ pub fn generate<W: io::Write>(assets: u64, seed: u64, out: W) -> io::Result<Synt
     let mut wtr = csv::WriterBuilder::new().from_writer(out);
     wtr.write_record(columns())?;
     let mut gen = Generator::new(assets, seed);
-    let mut row: [String; 23] = Default::default();
+    // The 24th column, owner_country, stays blank: every owner is taxed where it files at home.
+    let mut row: [String; 24] = Default::default();
     let mut summary = SynthSummary {
         assets: 0,
         owners: 0,
@@ -676,7 +677,7 @@ impl Generator {
     }
 
     /// Fills `row` with asset number `seq` (1-based) of `owner`.
-    fn asset(&mut self, owner: &Owner, seq: u64, row: &mut [String; 23]) {
+    fn asset(&mut self, owner: &Owner, seq: u64, row: &mut [String; 24]) {
         for f in row.iter_mut() {
             f.clear();
         }

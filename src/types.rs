@@ -102,6 +102,31 @@ text_enum!(
     }
 );
 
+text_enum!(
+    /// The classes royalty surveys report rates for (methods v2).
+    RoyaltyClass {
+        /// Patents, designs, trade secrets.
+        Technology => "technology",
+        /// Trademarks and geographical indications.
+        Brand => "brand",
+        /// Copyright works.
+        Copyright => "copyright",
+    }
+);
+
+impl AssetType {
+    /// The royalty class whose rates apply to this kind of right.
+    pub fn royalty_class(self) -> RoyaltyClass {
+        match self {
+            AssetType::Patent | AssetType::Design | AssetType::TradeSecret => {
+                RoyaltyClass::Technology
+            }
+            AssetType::Trademark | AssetType::Gi => RoyaltyClass::Brand,
+            AssetType::Copyright => RoyaltyClass::Copyright,
+        }
+    }
+}
+
 impl Status {
     /// Expired and lapsed rights are valued at zero.
     pub fn is_dead(self) -> bool {
@@ -161,6 +186,9 @@ pub struct Asset {
     pub encumbered: bool,
     /// Revenue is evidenced by an actual licence.
     pub licensed_out: bool,
+    /// The owner's tax jurisdiction (ISO 3166 alpha-2, in the market data), when it differs
+    /// from the right's jurisdiction.
+    pub owner_country: Option<String>,
     /// Values of unknown input columns, carried through to the outputs in input order.
     pub extra: Vec<String>,
 }

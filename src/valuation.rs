@@ -1,13 +1,14 @@
 //! One asset's valuation: resolve every input (portfolio → market data → model default), then
 //! apply the three approaches and reconcile. Pure Rust; no I/O.
 
-use crate::market_data::MarketData;
+use crate::market_data::{MarketData, RoyaltyBasis};
 use crate::models::cost;
-use crate::models::income::{self, Conventions, RfrInputs};
-use crate::models::market::{self, Basis};
+use crate::models::income::{self, Conventions, Growth, RfrInputs};
+use crate::models::life::EconomicLife;
+use crate::models::market::{self, Basis, PerAssetRule};
 use crate::models::reconcile::ApproachValues;
 use crate::params::{ApproachWeights, ModelSet, WeakDefault};
-use crate::types::{years_between, Asset, AssetType, Status};
+use crate::types::{years_between, Asset, Status};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
@@ -70,34 +71,53 @@ pub struct Context<'a> {
     pub usd_per_reporting: f64,
 }
 
-/// The cost approach's base: replacement cost or the fee floor.
+/// The cost approach's base: replacement cost new from the development cost.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum CostBase {
-    /// RCN from the development cost, obsolescence applies.
-    Replacement {
-        /// Development cost in the reporting currency.
-        development_cost: f64,
-        /// I(as_of year) / I(development_year).
-        index_ratio: f64,
-        /// 1 + developer profit + entrepreneurial incentive.
-        markup: f64,
-        /// Replacement cost new.
-        rcn: f64,
-    },
-    /// Official fees paid to date, no obsolescence.
-    FeeFloor {
-        /// Fees paid, reporting currency.
-        fees: f64,
-    },
+pub struct CostBase {
+    /// Development cost in the reporting currency.
+    pub development_cost: f64,
+    /// I(as_of year) / I(development_year).
+    pub index_ratio: f64,
+    /// 1 + developer profit + entrepreneurial incentive.
+    pub markup: f64,
+    /// Replacement cost new.
+    pub rcn: f64,
 }
 
 impl CostBase {
     /// Cost-approach value for a remaining life and age.
     pub fn value(&self, life: f64, age: f64) -> f64 {
+        cost::value(self.rcn, life, age)
+    }
+}
+
+/// How the remaining useful life n is formed.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LifeModel {
+    /// `useful_life_years` set by the portfolio or an expert: n is fixed, in every draw too.
+    Fixed {
+        /// n.
+        years: f64,
+    },
+    /// The survival model: n = min(legal life, residual economic life).
+    Survival {
+        /// The Weibull economic life.
+        economic: EconomicLife,
+        /// Legal remaining life, when the right has a legal limit.
+        legal: Option<f64>,
+    },
+}
+
+impl LifeModel {
+    /// n for a residual economic life drawn at uniform `u` (u = ½: the median residual life).
+    pub fn at(&self, age: f64, u: f64) -> f64 {
         match *self {
-            CostBase::Replacement { rcn, .. } => cost::value(rcn, life, age),
-            CostBase::FeeFloor { fees } => fees,
+            LifeModel::Fixed { years } => years,
+            LifeModel::Survival { economic, legal } => {
+                let r = economic.residual_at(age, u);
+                legal.map_or(r, |l| r.min(l))
+            }
         }
     }
 }
@@ -105,34 +125,50 @@ impl CostBase {
 /// Every central input of one asset, resolved and traced.
 #[derive(Debug, Clone, Serialize)]
 pub struct Resolved {
-    /// Years since filing.
+    /// Years since filing (for a trade secret, since first use).
     pub age: f64,
-    /// Remaining useful life n.
+    /// How the remaining life is formed.
+    pub life_model: LifeModel,
+    /// Remaining useful life n at central inputs (the median residual life, capped).
     pub life: f64,
     /// R0 in the reporting currency, when the asset has revenue.
     pub revenue0: Option<f64>,
-    /// Growth g.
-    pub growth: f64,
+    /// Growth path: g0 fading to g∞.
+    pub growth: Growth,
     /// Royalty ρ.
     pub royalty: f64,
-    /// (low, high) around ρ for the Monte Carlo: the sector's range, scaled to the asset's own
-    /// rate when it has one.
+    /// (low, high) around ρ for the Monte Carlo: the sector and class range, scaled to the
+    /// asset's own rate when it has one.
     pub royalty_range: (f64, f64),
     /// Tax T.
     pub tax: f64,
-    /// Discount k (after the k ≥ g + 0.01 guard).
+    /// The owner's tax jurisdiction.
+    pub tax_country: String,
+    /// Tax amortisation period P (0: no TAB).
+    pub amortisation_years: f64,
+    /// Discount k at central inputs (the build-up or the row's rate, at least k_min).
     pub discount: f64,
-    /// P(grant).
+    /// The build-up or the row's rate before k_min: the centre of the Monte Carlo's draws.
+    pub discount_centre: f64,
+    /// Lowest k of any draw.
+    pub k_min: f64,
+    /// P(grant): 1 unless pending.
     pub p_grant: f64,
-    /// Cost approach base, when one applies.
+    /// Probability the right is held invalid.
+    pub p_invalid: f64,
+    /// Replacement cost, when a development cost is known.
     pub cost_base: Option<CostBase>,
+    /// Official fees paid to date, the value floor.
+    pub floor: Option<f64>,
     /// Market approach basis, when enough comparables exist.
     pub market_basis: Option<Basis>,
     /// Whether the comparables search widened beyond the sector.
     pub market_widened: bool,
+    /// Approach weights after the indicative market route's reduction.
+    pub weights: ApproachWeights,
     /// USD → reporting currency.
     pub usd_to_reporting: f64,
-    /// Why the asset is worth zero outright (expired, no life left), if so.
+    /// Why the asset is worth zero outright (expired, no legal life left), if so.
     pub zero_reason: Option<String>,
     /// Weak defaults that were used.
     pub weak: Vec<WeakDefault>,
@@ -142,15 +178,25 @@ pub struct Resolved {
     pub trail: Vec<Traced>,
 }
 
+impl Resolved {
+    /// P(grant) · (1 − p_invalid): the chance the right exists and holds.
+    pub fn legal_factor(&self) -> f64 {
+        self.p_grant * (1.0 - self.p_invalid)
+    }
+}
+
 /// Point estimates of one asset.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PointValue {
     /// Each approach's value.
     pub approaches: ApproachValues,
-    /// Reconciled value; `None` when no approach applies.
+    /// The weighted mean of the approaches, before the floor and legal risk.
+    pub central: Option<f64>,
+    /// `max(central, floor) · P(grant) · (1 − p_invalid)`; `None` when neither an approach nor
+    /// a floor applies (not rated).
     pub value_point: Option<f64>,
-    /// Why the asset needs expert review (empty: it does not).
-    pub review_reasons: Vec<String>,
+    /// What would call for expert review, before the materiality test (empty: nothing).
+    pub triggers: Vec<String>,
     /// Observations that do not by themselves call for review (economic obsolescence).
     pub notes: Vec<String>,
 }
@@ -166,6 +212,7 @@ pub fn resolve_with(asset: &Asset, ctx: &Context<'_>, trace: bool) -> Resolved {
     let mut r = Resolver::new(asset, ctx);
     r.tracing = trace;
     r.life();
+    r.legal();
     r.rates();
     r.cost();
     r.market();
@@ -195,17 +242,25 @@ impl<'a> Resolver<'a> {
         let to_reporting = local_usd * usd_to_reporting;
         let out = Resolved {
             age: years_between(a.filing_date, ctx.as_of).max(0.0),
+            life_model: LifeModel::Fixed { years: 0.0 },
             life: 0.0,
             revenue0: a.annual_revenue.map(|r| r * to_reporting),
-            growth: 0.0,
+            growth: Growth::constant(0.0),
             royalty: 0.0,
             royalty_range: (0.0, 0.0),
             tax: 0.0,
+            tax_country: a.owner_country.clone().unwrap_or(a.jurisdiction.clone()),
+            amortisation_years: 0.0,
             discount: 0.0,
+            discount_centre: 0.0,
+            k_min: ctx.models.income.k_min,
             p_grant: 1.0,
+            p_invalid: 0.0,
             cost_base: None,
+            floor: None,
             market_basis: None,
             market_widened: false,
+            weights: ctx.models.reconcile.weights[&a.asset_type],
             usd_to_reporting,
             zero_reason: None,
             weak: vec![],
@@ -239,102 +294,207 @@ impl<'a> Resolver<'a> {
         self.out.notes.push(note);
     }
 
+    /// Legal remaining life and why, when the right has a legal limit.
+    fn legal_life(&self) -> Option<(f64, String)> {
+        let a = self.a;
+        let lp = &self.ctx.models.life;
+        if let Some(exp) = a.expiry_date {
+            return Some((
+                years_between(self.ctx.as_of, exp),
+                "expiry_date".to_string(),
+            ));
+        }
+        let term = lp
+            .statutory_term_by_jurisdiction
+            .get(&a.jurisdiction)
+            .and_then(|m| m.get(&a.asset_type))
+            .or_else(|| lp.statutory_term_years.get(&a.asset_type));
+        term.map(|t| {
+            (
+                t - self.out.age,
+                format!("statutory term {t} years from filing"),
+            )
+        })
+    }
+
     fn life(&mut self) {
         let a = self.a;
         let lp = &self.ctx.models.life;
         let age = self.out.age;
-        let legal = if let Some(exp) = a.expiry_date {
-            Some((
-                years_between(self.ctx.as_of, exp),
-                "expiry_date".to_string(),
-            ))
-        } else {
-            let term = lp
-                .statutory_term_by_jurisdiction
-                .get(&a.jurisdiction)
-                .and_then(|m| m.get(&a.asset_type))
-                .or_else(|| lp.statutory_term_years.get(&a.asset_type));
-            term.map(|t| (t - age, format!("statutory term {t} years from filing")))
-        };
-        let econ_total = lp
+        let legal = self.legal_life();
+        let median = lp
             .economic_life_by_sector
             .get(&a.sector)
             .and_then(|m| m.get(&a.asset_type))
             .or_else(|| lp.economic_life_years.get(&a.asset_type))
             .copied()
             .unwrap_or(f64::INFINITY);
-        let economic = (econ_total - age).max(0.0);
-        let (life, detail, source) = match (a.useful_life_years, &legal) {
-            (Some(n), _) => (
-                n,
-                "useful_life_years from the portfolio".to_string(),
-                Source::Portfolio,
-            ),
-            (None, Some((l, why))) if *l < economic => (
-                *l,
-                format!("legal remaining life ({why}) is shorter than the economic life left"),
-                if a.expiry_date.is_some() {
-                    Source::Portfolio
-                } else {
-                    models_file("life.toml")
-                },
-            ),
-            (None, _) => (
-                economic,
-                format!("economic life {econ_total} years from filing, age {age:.2} years"),
-                models_file("life.toml"),
-            ),
-        };
-        self.out.life = life;
-        self.trace("remaining_life_years", life, source, detail);
+        let shape = lp
+            .economic_life_shape
+            .get(&a.asset_type)
+            .copied()
+            .unwrap_or(1.0);
+        let economic = EconomicLife::new(median, shape);
+        let residual = economic.map_or(f64::INFINITY, |e| e.median_residual(age));
         self.trace(
             "age_years",
             age,
             Source::Derived,
-            "as_of − filing_date".into(),
+            "as_of − filing_date (for a trade secret, the date it was first used)".into(),
         );
+        if let Some((l, why)) = &legal {
+            let src = if a.expiry_date.is_some() {
+                Source::Portfolio
+            } else {
+                models_file("life.toml")
+            };
+            self.trace("legal_life_years", *l, src, why.clone());
+        }
+        let (model, life, source, detail) = match (a.useful_life_years, economic) {
+            (Some(n), _) => {
+                let detail = "useful_life_years from the portfolio".to_string();
+                (LifeModel::Fixed { years: n }, n, Source::Portfolio, detail)
+            }
+            (None, None) => {
+                // Unreachable with validated models (every median is positive).
+                let n = legal.as_ref().map_or(0.0, |(l, _)| *l);
+                let detail = "no economic life in the models: the legal life".to_string();
+                (
+                    LifeModel::Fixed { years: n },
+                    n,
+                    models_file("life.toml"),
+                    detail,
+                )
+            }
+            (None, Some(e)) => {
+                let l = legal.as_ref().map(|(l, _)| *l);
+                let n = l.map_or(residual, |l| l.min(residual));
+                let legal_binds = l.is_some_and(|l| l < residual);
+                let binding = if legal_binds {
+                    "the legal life binds"
+                } else {
+                    "the economic life binds"
+                };
+                let detail = format!(
+                    "min(legal, median residual economic life {residual:.2}): Weibull median {median} \
+                     years, shape {shape}, scale {:.2}, age {age:.2}; {binding}",
+                    e.scale
+                );
+                let model = LifeModel::Survival {
+                    economic: e,
+                    legal: l,
+                };
+                (model, n, models_file("life.toml"), detail)
+            }
+        };
+        if let LifeModel::Survival { legal, .. } = model {
+            if legal.is_none_or(|l| l >= residual) {
+                let note = format!(
+                    "remaining life {life:.2} years from the models' economic life of a {} \
+                     (median {median} years, life.toml)",
+                    a.asset_type
+                );
+                self.weak(WeakDefault::EconomicLife, note);
+            }
+        }
+        self.out.life_model = model;
+        self.out.life = life;
+        self.trace("remaining_life_years", life, source, detail);
+        let legal_over = legal.as_ref().is_some_and(|(l, _)| *l <= 0.0);
         if a.status.is_dead() {
             self.out.zero_reason = Some(format!("status {}: valued at zero", a.status));
-        } else if life <= 0.0 {
-            self.out.zero_reason = Some("no remaining useful life: valued at zero".to_string());
+        } else if legal_over || life <= 0.0 {
+            self.out.zero_reason = Some("no legal life left: valued at zero".to_string());
         }
     }
 
-    fn rates(&mut self) {
+    /// P(grant) and the probability of invalidity.
+    fn legal(&mut self) {
         let a = self.a;
         let m = self.ctx.models;
-        if let (Some(r0), Some(local)) = (self.out.revenue0, a.annual_revenue) {
+        if a.status == Status::Pending {
+            let p = m
+                .legal
+                .grant_probability
+                .get(&a.asset_type)
+                .copied()
+                .unwrap_or(1.0);
+            self.out.p_grant = p;
+            let detail = format!("grant probability of a pending {}", a.asset_type);
+            self.trace("p_grant", p, models_file("legal.toml"), detail);
+        }
+        let p = m.montecarlo.p_invalid(a.asset_type, a.litigation);
+        self.out.p_invalid = p;
+        let detail = format!(
+            "probability a {} with litigation {} is held invalid",
+            a.asset_type, a.litigation
+        );
+        self.trace("p_invalid", p, models_file("montecarlo.toml"), detail);
+    }
+
+    fn rates(&mut self) {
+        if !has_revenue(self.a) {
+            let note = "income approach not applied: no revenue (annual_revenue empty or 0)";
+            self.out.notes.push(note.to_string());
+        }
+        if let (Some(r0), Some(local)) = (self.out.revenue0, self.a.annual_revenue) {
             let detail = format!(
                 "annual_revenue {local} {} converted with fx_rates.csv",
-                a.currency
+                self.a.currency
             );
             self.trace("revenue0", r0, Source::Portfolio, detail);
         }
-        let country = self.ctx.market.countries.get(&a.jurisdiction);
-        let sector = self.ctx.market.sectors.get(&a.sector);
-        let has_revenue = a.annual_revenue.is_some();
+        self.growth();
+        self.royalty();
+        self.tax();
+        self.discount();
+    }
 
-        let (growth, src, detail) = match a.revenue_growth {
+    fn growth(&mut self) {
+        let a = self.a;
+        let i = &self.ctx.models.income;
+        let (g0, src, detail) = match a.revenue_growth {
             Some(g) => (g, Source::Portfolio, "revenue_growth".to_string()),
             None => {
-                if has_revenue {
+                if has_revenue(a) {
                     let note = format!(
                         "revenue growth imputed from the model default {}",
-                        m.income.default_growth
+                        i.default_growth
                     );
                     self.weak(WeakDefault::RevenueGrowth, note);
                 }
-                (
-                    m.income.default_growth,
-                    models_file("income.toml"),
-                    "default_growth".to_string(),
-                )
+                let src = models_file("income.toml");
+                (i.default_growth, src, "default_growth".to_string())
             }
         };
-        self.out.growth = growth;
-        self.trace("revenue_growth", growth, src, detail);
+        self.out.growth = Growth {
+            initial: g0,
+            long_term: i.long_term_growth,
+            fade_years: i.growth_fade_years,
+        };
+        self.trace("revenue_growth", g0, src, detail);
+        let detail = format!(
+            "growth fades linearly from g0 to this over {} years (growth_fade_years)",
+            i.growth_fade_years
+        );
+        let g_inf = i.long_term_growth;
+        self.trace(
+            "long_term_growth",
+            g_inf,
+            models_file("income.toml"),
+            detail,
+        );
+    }
 
-        let median = sector.map_or(f64::NAN, |s| s.royalty_median);
+    fn royalty(&mut self) {
+        let a = self.a;
+        let class = a.asset_type.royalty_class();
+        let found = self.ctx.market.royalty_range(&a.sector, class);
+        let (range, file) = match found {
+            Some((r, f)) => (Some(r), f),
+            None => (None, "sectors.csv"),
+        };
+        let median = range.map_or(f64::NAN, |r| r.median);
         let (royalty, src, detail) = match a.royalty_rate {
             Some(r) => (
                 r,
@@ -342,46 +502,89 @@ impl<'a> Resolver<'a> {
                 "royalty_rate (own licence rate)".to_string(),
             ),
             None => {
-                if has_revenue {
+                if has_revenue(a) {
+                    let basis = range.map_or(RoyaltyBasis::Assumption, |r| r.basis);
+                    let sourced = basis == RoyaltyBasis::Sourced;
+                    let how = match basis {
+                        RoyaltyBasis::Sourced => "",
+                        RoyaltyBasis::CrossIndustry => {
+                            ", a cross-industry range: none for the sector"
+                        }
+                        RoyaltyBasis::Assumption => ", an assumption: no source for the class",
+                    };
                     let note = format!(
-                        "royalty rate imputed from the {} sector median {median}",
+                        "royalty rate imputed from the {} {class} median {median} ({file}{how})",
                         a.sector
                     );
-                    self.weak(WeakDefault::RoyaltyRate, note);
+                    if sourced {
+                        self.out.notes.push(note);
+                    } else {
+                        self.weak(WeakDefault::RoyaltyRate, note);
+                    }
                 }
-                (
-                    median,
-                    market_file("sectors.csv"),
-                    format!("royalty_median of sector {}", a.sector),
-                )
+                let detail = format!("royalty_median of sector {} and class {class}", a.sector);
+                (median, market_file(file), detail)
             }
         };
         self.out.royalty = royalty;
-        self.out.royalty_range = sector.map_or((royalty, royalty), |s| {
-            let scale = if s.royalty_median > 0.0 {
-                royalty / s.royalty_median
+        self.out.royalty_range = range.map_or((royalty, royalty), |s| {
+            let scale = if s.median > 0.0 {
+                royalty / s.median
             } else {
                 1.0
             };
-            (s.royalty_low * scale, s.royalty_high * scale)
+            (s.low * scale, s.high * scale)
         });
         self.trace("royalty_rate", royalty, src, detail);
+    }
 
-        let (tax, src, detail) = match (a.tax_rate, country) {
-            (Some(t), _) => (t, Source::Portfolio, "tax_rate".to_string()),
-            (None, c) => (
-                c.map_or(f64::NAN, |c| c.corporate_tax_rate),
+    fn tax(&mut self) {
+        let a = self.a;
+        let j = self.out.tax_country.clone();
+        let country = self.ctx.market.countries.get(&j);
+        let whose = if a.owner_country.is_some() {
+            "owner_country"
+        } else {
+            "jurisdiction (no owner_country)"
+        };
+        let (tax, src, detail) = match a.tax_rate {
+            Some(t) => (t, Source::Portfolio, "tax_rate".to_string()),
+            None => (
+                country.map_or(f64::NAN, |c| c.corporate_tax_rate),
                 market_file("countries.csv"),
-                format!("corporate_tax_rate of {}", a.jurisdiction),
+                format!("corporate_tax_rate of {j}, the owner's tax jurisdiction ({whose})"),
             ),
         };
         self.out.tax = tax;
         self.trace("tax_rate", tax, src, detail);
+        let i = &self.ctx.models.income;
+        let (p, src, detail) = match country.and_then(|c| c.tax_amortisation_years) {
+            Some(p) => (
+                p,
+                market_file("countries.csv"),
+                format!("tax_amortisation_years of {j} (countries.csv tax_amortisation_source)"),
+            ),
+            None => {
+                let p = i.default_tax_amortisation_years;
+                self.out.notes.push(format!(
+                    "tax amortisation period of {j} unknown: the models' {p} years assumed"
+                ));
+                let detail = "default_tax_amortisation_years (an assumption)".to_string();
+                (p, models_file("income.toml"), detail)
+            }
+        };
+        self.out.amortisation_years = if i.tab { p } else { 0.0 };
+        self.trace("tax_amortisation_years", p, src, detail);
+    }
 
+    fn discount(&mut self) {
+        let a = self.a;
+        let i = &self.ctx.models.income;
         let (k, src, detail) = match a.discount_rate {
             Some(k) => (k, Source::Portfolio, "discount_rate".to_string()),
             None => {
-                let i = &m.income;
+                let country = self.ctx.market.countries.get(&a.jurisdiction);
+                let sector = self.ctx.market.sectors.get(&a.sector);
                 let beta = sector.map_or(f64::NAN, |s| s.levered_beta);
                 let crp = country.map_or(f64::NAN, |c| c.country_risk_premium);
                 let premium = i
@@ -401,29 +604,18 @@ impl<'a> Resolver<'a> {
                 )
             }
         };
-        let floor = growth + 0.01;
-        let k = if k < floor {
+        self.out.discount_centre = k;
+        let k = if k < i.k_min {
             self.out.notes.push(format!(
-                "discount rate {k:.4} raised to growth + 0.01 = {floor:.4}"
+                "discount rate {k:.4} raised to the models' k_min {}",
+                i.k_min
             ));
-            floor
+            i.k_min
         } else {
             k
         };
         self.out.discount = k;
         self.trace("discount_rate", k, src, detail);
-
-        if a.status == Status::Pending {
-            let p = m
-                .legal
-                .grant_probability
-                .get(&a.asset_type)
-                .copied()
-                .unwrap_or(1.0);
-            self.out.p_grant = p;
-            let detail = format!("grant probability of a pending {}", a.asset_type);
-            self.trace("p_grant", p, models_file("legal.toml"), detail);
-        }
     }
 
     fn cost(&mut self) {
@@ -460,7 +652,7 @@ impl<'a> Resolver<'a> {
                 c.developer_profit,
                 c.entrepreneurial_incentive,
             );
-            self.out.cost_base = Some(CostBase::Replacement {
+            self.out.cost_base = Some(CostBase {
                 development_cost,
                 index_ratio,
                 markup,
@@ -469,78 +661,119 @@ impl<'a> Resolver<'a> {
             let detail = format!("development cost × index {index_ratio:.4} × markup {markup}");
             self.trace("replacement_cost_new", rcn, Source::Derived, detail);
         } else {
-            let (fees_usd, n) = cost::fees_paid(
-                &ctx.market.fees,
-                &a.jurisdiction,
-                a.asset_type,
-                a.status,
-                self.out.age,
-            );
-            if n > 0 {
-                let fees = fees_usd * self.out.usd_to_reporting;
-                self.out.cost_base = Some(CostBase::FeeFloor { fees });
-                self.out
-                    .notes
-                    .push(format!("no development cost: cost approach is the official fees paid to date ({n} fee items)"));
-                self.trace(
-                    "fees_paid",
-                    fees,
-                    market_file("fees.csv"),
-                    format!("{n} fee items"),
-                );
-            } else {
-                self.out.notes.push(format!(
-                    "cost approach not applied: no development cost and no {} {} fees in fees.csv",
-                    a.jurisdiction, a.asset_type
-                ));
-            }
+            self.out
+                .notes
+                .push("cost approach not applied: no development cost".to_string());
+        }
+        self.floor();
+    }
+
+    /// The official fees paid to date: a floor under the value, never an approach.
+    fn floor(&mut self) {
+        let a = self.a;
+        let ctx = self.ctx;
+        let (fees_usd, n) = cost::fees_paid(
+            &ctx.market.fees,
+            &a.jurisdiction,
+            a.asset_type,
+            a.status,
+            self.out.age,
+        );
+        if n > 0 {
+            let fees = fees_usd * self.out.usd_to_reporting;
+            self.out.floor = Some(fees);
+            let detail = format!("official fees paid to date ({n} fee items): the value floor");
+            self.trace("value_floor", fees, market_file("fees.csv"), detail);
         }
     }
 
     fn market(&mut self) {
         let a = self.a;
-        let min = self.ctx.models.market.min_comparables;
+        let mp = &self.ctx.models.market;
+        let min = mp.min_comparables;
+        let rule = PerAssetRule {
+            reference_life: mp
+                .reference_life_years
+                .get(&a.asset_type)
+                .copied()
+                .unwrap_or(1.0),
+            cap: mp.life_factor_cap,
+        };
         let comps = market::select(&self.ctx.market.transactions, a.asset_type, &a.sector, min);
-        match comps.and_then(|c| {
-            market::basis(&c, a.annual_revenue.is_some(), min)
-                .map(|b| (b, c.widened, c.deals.len()))
-        }) {
-            Some((basis, widened, count)) => {
-                let scope = if widened {
-                    format!(
-                        "{count} {} transactions of any sector (fewer than {min} in {})",
-                        a.asset_type, a.sector
-                    )
-                } else {
-                    format!("{count} {} transactions in {}", a.asset_type, a.sector)
-                };
-                self.trace(
-                    "market_central",
-                    basis.central(),
-                    market_file("transactions.csv"),
-                    scope,
-                );
-                self.out.market_basis = Some(basis);
-                self.out.market_widened = widened;
-            }
-            None => self.out.notes.push(format!(
+        let found = comps.and_then(|c| {
+            market::basis(&c, has_revenue(a), min, rule).map(|b| (b, c.widened, c.deals.len()))
+        });
+        let Some((basis, widened, count)) = found else {
+            self.out.notes.push(format!(
                 "market approach not applied: fewer than {min} comparable {} transactions",
                 a.asset_type
-            )),
+            ));
+            return;
+        };
+        let scope = if widened {
+            format!(
+                "{count} {} transactions of any sector (fewer than {min} in {})",
+                a.asset_type, a.sector
+            )
+        } else {
+            format!("{count} {} transactions in {}", a.asset_type, a.sector)
+        };
+        self.trace(
+            "market_central",
+            basis.central(),
+            market_file("transactions.csv"),
+            scope,
+        );
+        if let Basis::PerAsset {
+            reference_life,
+            life_from_comparables,
+            ..
+        } = basis
+        {
+            let w = &mut self.out.weights;
+            w.market *= mp.indicative_weight;
+            self.out.notes.push(format!(
+                "market value indicative (price per asset, weight × {}): not in the approaches' \
+                 disagreement test",
+                mp.indicative_weight
+            ));
+            if life_from_comparables {
+                let detail = "median remaining life of the comparables".to_string();
+                let src = market_file("transactions.csv");
+                self.trace("market_reference_life", reference_life, src, detail);
+            } else {
+                let note = format!(
+                    "market reference life {reference_life} years assumed (market.toml): the \
+                     comparables report none"
+                );
+                self.weak(WeakDefault::MarketReferenceLife, note);
+                let detail = format!("reference_life_years of a {}", a.asset_type);
+                let src = models_file("market.toml");
+                self.trace("market_reference_life", reference_life, src, detail);
+            }
         }
+        self.out.market_basis = Some(basis);
+        self.out.market_widened = widened;
     }
 }
 
-/// The relief-from-royalty inputs of a resolved asset, when it has revenue.
+/// Whether the asset earns revenue: `annual_revenue` present and above 0. Revenue 0 is no
+/// revenue to every rule (the income approach, the market route, the scorecard's evidence).
+pub fn has_revenue(a: &Asset) -> bool {
+    a.annual_revenue.is_some_and(|r| r > 0.0)
+}
+
+/// The relief-from-royalty inputs of a resolved asset, when it has revenue (none, or revenue
+/// 0: no income approach).
 pub fn rfr_inputs(r: &Resolved) -> Option<RfrInputs> {
-    r.revenue0.map(|revenue0| RfrInputs {
+    r.revenue0.filter(|r0| *r0 > 0.0).map(|revenue0| RfrInputs {
         revenue0,
         growth: r.growth,
         royalty: r.royalty,
         tax: r.tax,
         discount: r.discount,
         life: r.life,
-        p_grant: r.p_grant,
+        amortisation_years: r.amortisation_years,
     })
 }
 
@@ -552,18 +785,17 @@ pub fn conventions(models: &ModelSet) -> Conventions {
     }
 }
 
-/// Point estimates from the central inputs.
-pub fn point_value(asset_type: AssetType, r: &Resolved, models: &ModelSet) -> PointValue {
-    let weights: ApproachWeights = models.reconcile.weights[&asset_type];
-    if r.zero_reason.is_some() {
-        return PointValue {
-            approaches: ApproachValues::default(),
-            value_point: Some(0.0),
-            review_reasons: vec![],
-            notes: vec![],
-        };
+/// The value of one draw, or of the central inputs: the reconciled approaches, floored.
+/// `None` when neither an approach nor a floor applies. Legal risk is not in it.
+pub fn floored(v: &ApproachValues, weights: &ApproachWeights, floor: Option<f64>) -> Option<f64> {
+    match (v.reconcile(weights), floor) {
+        (None, None) => None,
+        (c, f) => Some(c.unwrap_or(0.0).max(f.unwrap_or(0.0))),
     }
-    let mut notes = vec![];
+}
+
+/// The approaches' values at the resolved central inputs, with a note for any that overflows.
+pub fn approach_values(r: &Resolved, models: &ModelSet, notes: &mut Vec<String>) -> ApproachValues {
     let mut finite = |name: &str, v: Option<f64>| match v {
         Some(x) if !x.is_finite() => {
             notes.push(format!(
@@ -573,7 +805,7 @@ pub fn point_value(asset_type: AssetType, r: &Resolved, models: &ModelSet) -> Po
         }
         v => v,
     };
-    let approaches = ApproachValues {
+    ApproachValues {
         income: finite(
             "income",
             rfr_inputs(r).map(|inp| income::value(&inp, conventions(models))),
@@ -585,49 +817,101 @@ pub fn point_value(asset_type: AssetType, r: &Resolved, models: &ModelSet) -> Po
                 .as_ref()
                 .map(|b| b.value(r.revenue0.unwrap_or(0.0), r.life, r.usd_to_reporting)),
         ),
-    };
-    let value_point = approaches.reconcile(&weights).filter(|v| v.is_finite());
-    let review_reasons = review_reasons(&approaches, &weights, r, models);
+    }
+}
+
+/// Point estimates from the central inputs: the expected value at central inputs,
+/// `max(V_central, floor) · P(grant) · (1 − p_invalid)`.
+pub fn point_value(asset: &Asset, r: &Resolved, models: &ModelSet) -> PointValue {
+    if r.zero_reason.is_some() {
+        let revenue = has_revenue(asset);
+        return PointValue {
+            approaches: ApproachValues::default(),
+            central: Some(0.0),
+            value_point: Some(0.0),
+            triggers: revenue
+                .then(|| "a revenue-earning asset is valued at zero".to_string())
+                .into_iter()
+                .collect(),
+            notes: vec![],
+        };
+    }
+    let mut notes = vec![];
+    let approaches = approach_values(r, models, &mut notes);
+    let central = approaches.reconcile(&r.weights).filter(|v| v.is_finite());
+    let value_point = floored(&approaches, &r.weights, r.floor)
+        .filter(|v| v.is_finite())
+        .map(|v| v * r.legal_factor());
     if let (Some(c), Some(i)) = (approaches.cost, approaches.income) {
         if c > 2.0 * i {
             notes.push("economic obsolescence: cost exceeds twice the income value".to_string());
         }
     }
+    if value_point.is_none() {
+        notes.push(
+            "not rated: no approach applies and no official fees give a floor (add revenue, a \
+             development cost or comparables)"
+                .to_string(),
+        );
+    }
+    let triggers = triggers(asset, &approaches, value_point, r, models);
     PointValue {
         approaches,
+        central,
         value_point,
-        review_reasons,
+        triggers,
         notes,
     }
 }
 
-fn review_reasons(
+/// The review triggers of methods v2, before the materiality test.
+fn triggers(
+    asset: &Asset,
     v: &ApproachValues,
-    w: &ApproachWeights,
+    value_point: Option<f64>,
     r: &Resolved,
     models: &ModelSet,
 ) -> Vec<String> {
-    let mut reasons = vec![];
+    let mut out = vec![];
     let ratio = models.reconcile.disagreement_ratio;
-    match v.count(w) {
-        0 => reasons.push("no approach applies".to_string()),
-        1 => reasons.push("only one approach applies".to_string()),
-        _ if v.disagree(w, ratio) => {
-            reasons.push(format!("approaches differ by more than {ratio}×"))
-        }
-        _ => {}
+    let indicative = r.market_basis.as_ref().is_some_and(Basis::is_indicative);
+    if v.disagree(&r.weights, ratio, !indicative) {
+        out.push(format!("approaches differ by more than {ratio}×"));
     }
-    for w in &r.weak {
-        reasons.push(format!("weak default imputed: {}", weak_name(*w)));
+    // The indicative market value is no cross-check: set aside unless it is all there is, and
+    // then so is its assumed reference life.
+    let real = v.count(&r.weights, false);
+    let set_aside = indicative && real >= 1;
+    let driving: Vec<&str> = r
+        .weak
+        .iter()
+        .filter(|w| !(set_aside && **w == WeakDefault::MarketReferenceLife))
+        .map(|w| weak_name(*w))
+        .collect();
+    if v.count(&r.weights, !set_aside) == 1 && !driving.is_empty() {
+        let aside = if set_aside {
+            " (the indicative market value aside)"
+        } else {
+            ""
+        };
+        out.push(format!(
+            "one approach only{aside}, driven by a weak default ({})",
+            driving.join(", ")
+        ));
     }
-    reasons
+    if has_revenue(asset) && value_point == Some(0.0) {
+        out.push("a revenue-earning asset is valued at zero".to_string());
+    }
+    out
 }
 
-fn weak_name(w: WeakDefault) -> &'static str {
+/// The name of a weak default as the notes print it.
+pub fn weak_name(w: WeakDefault) -> &'static str {
     match w {
         WeakDefault::RoyaltyRate => "royalty_rate",
         WeakDefault::RevenueGrowth => "revenue_growth",
         WeakDefault::EconomicLife => "economic_life",
         WeakDefault::DevelopmentYear => "development_year",
+        WeakDefault::MarketReferenceLife => "market_reference_life",
     }
 }

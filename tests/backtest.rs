@@ -531,9 +531,11 @@ fn calibrate_recovers_a_known_logistic_model() {
         as_of,
         usd_per_reporting: 1.0,
     };
+    // Only rated assets carry a score (methods v2: an asset no approach values is `NR`).
     let assets: Vec<(String, ScoreInputs)> = result
         .assets
         .iter()
+        .filter(|a| !a.not_rated())
         .map(|a| (a.asset.asset_id.clone(), pipeline::score_inputs(a, &ctx)))
         .collect();
 

@@ -2,20 +2,21 @@
 //! reconciliation.
 //!
 //! Every expected number was computed independently in python3 from the formulas of
-//! `/work/shared/spec/methods.md` (the normative source), step by step; the intermediate values
+//! `docs/methods.md` (methods v2, the normative source), step by step; the intermediate values
 //! are pasted in the comment above each assertion. Money is compared to the cent
-//! (`ipval::prec::CENT`).
+//! (`ipval::prec::CENT`), factors to 1e-6 relative.
 
 use chrono::NaiveDate;
 use ipval::market_data::{Country, Fee, FeeStage, MarketData, Sector, Transaction};
 use ipval::models::cost;
-use ipval::models::income::{self, Conventions, RfrInputs};
-use ipval::models::market::{self, Basis};
+use ipval::models::income::{self, Conventions, Growth, RfrInputs};
+use ipval::models::life::EconomicLife;
+use ipval::models::market::{self, Basis, PerAssetRule};
 use ipval::models::reconcile::ApproachValues;
 use ipval::params::ModelSet;
 use ipval::prec::{close_abs, close_rel, CENT, DAYS_PER_YEAR, FACTOR_REL};
 use ipval::types::{Asset, AssetType, Litigation, Status};
-use ipval::valuation::{self, Context, CostBase, PointValue, Resolved};
+use ipval::valuation::{self, Context, PointValue, Resolved};
 use std::collections::BTreeMap;
 
 const ON: Conventions = Conventions {
@@ -84,17 +85,19 @@ fn asset(id: &str, jurisdiction: &str, sector: &str, currency: &str, filed: Naiv
         litigation: Litigation::None,
         encumbered: false,
         licensed_out: false,
+        owner_country: None,
         extra: vec![],
     }
 }
 
-fn country(j: &str, currency: &str, crp: f64, tax: f64) -> Country {
+fn country(j: &str, currency: &str, crp: f64, tax: f64, amortisation: Option<f64>) -> Country {
     Country {
         jurisdiction: j.to_string(),
         currency: currency.to_string(),
         country_risk_premium: crp,
         corporate_tax_rate: tax,
         enforcement_index: 0.5,
+        tax_amortisation_years: amortisation,
     }
 }
 
@@ -109,16 +112,17 @@ fn sector(s: &str, beta: f64, median: f64) -> Sector {
     }
 }
 
-/// Hand-built market data: six countries, four sectors, the FX rates of the sample data
-/// (USD per unit), no transactions, fees or cost indices.
+/// Hand-built market data: five countries (tax amortisation periods SG 5, TH 10, MY 5, VN
+/// unknown, US 15 years), four sectors, the FX rates of the sample data (USD per unit), no
+/// transactions, fees or cost indices.
 fn market_base() -> MarketData {
     let mut m = MarketData::default();
     for c in [
-        country("SG", "SGD", 0.0, 0.17),
-        country("TH", "THB", 0.0234, 0.20),
-        country("MY", "MYR", 0.0175, 0.24),
-        country("VN", "VND", 0.0440, 0.20),
-        country("US", "USD", 0.0, 0.25),
+        country("SG", "SGD", 0.0, 0.17, Some(5.0)),
+        country("TH", "THB", 0.0234, 0.20, Some(10.0)),
+        country("MY", "MYR", 0.0175, 0.24, Some(5.0)),
+        country("VN", "VND", 0.0440, 0.20, None),
+        country("US", "USD", 0.0, 0.25, Some(15.0)),
     ] {
         m.countries.insert(c.jurisdiction.clone(), c);
     }
@@ -153,7 +157,7 @@ fn ctx<'a>(market: &'a MarketData, models: &'a ModelSet, reporting: &str) -> Con
 
 fn value_of(a: &Asset, ctx: &Context<'_>) -> (Resolved, PointValue) {
     let r = valuation::resolve(a, ctx);
-    let p = valuation::point_value(a.asset_type, &r, ctx.models);
+    let p = valuation::point_value(a, &r, ctx.models);
     (r, p)
 }
 
@@ -180,7 +184,8 @@ fn deal(
 // 1. methods.md's relief-from-royalty example
 // ---------------------------------------------------------------------------------------------
 
-/// methods.md "Known answer": R_1…R_5 = 1.0 … 1.4 M, ρ 5 %, k 12 %, T 25 %, n 5.
+/// methods "Known answer", v1 case: R_1…R_5 = 1.0 … 1.4 M, ρ 5 %, k 12 %, T 25 %, n 5; TAB
+/// over P = 5, then the same PV with P = 15 (v2: TAB over the tax amortisation period).
 #[test]
 fn case01_methods_rfr_example() {
     // python3, methods.md PV / TAB formulas:
@@ -191,17 +196,111 @@ fn case01_methods_rfr_example() {
     //   t=5 R=1,400,000 cf=52,500            df=0.567426856           pv=29,789.909925
     //   PV = 159,167.917705; A(0.12, 5) = 3.604776202; TAB = 1/(1 − 0.25/5·A) = 1.219867459
     //   value = PV · TAB = 194,163.763386
-    let years =
-        income::present_value_of_path(|t| 1.0e6 + 0.1e6 * f64::from(t - 1), 0.05, 0.25, 0.12, 5.0);
+    //   P = 15: A(0.12, 15) = 6.810864489; TAB = 1/(1 − 0.25/15·A) = 1.128049919;
+    //   value = 179,549.356662
+    let path = |t: u32| (0.0, 1.0e6 + 0.1e6 * f64::from(t - 1));
+    let years = income::present_value_of_path(path, 0.05, 0.25, 0.12, 5.0);
     assert_eq!(years.len(), 5);
     assert_cent(years[0].present_value, 33_482.142857, "pv year 1");
     assert_cent(years[4].present_value, 29_789.909925, "pv year 5");
-    let b = income::breakdown_from_years(years, 0.12, 0.25, 5.0, 1.0, ON);
+    let b = income::breakdown_from_years(years.clone(), 0.12, 0.25, 5.0, ON);
     assert_cent(b.present_value, 159_167.92, "PV");
-    assert_factor(b.tab_factor, 1.219867, "TAB (methods.md, 6 decimals)");
+    assert_factor(b.tab_factor, 1.219867, "TAB (methods, 6 decimals)");
     assert_factor(b.tab_factor, 1.219867459, "TAB");
     assert_cent(b.value, 194_163.76, "value");
     assert_factor(income::annuity_factor(0.12, 5.0), 3.604776202, "A(k, n)");
+    let p15 = income::breakdown_from_years(years, 0.12, 0.25, 15.0, ON);
+    assert_cent(p15.present_value, 159_167.92, "same PV");
+    assert_factor(p15.tab_factor, 1.128050, "TAB P 15 (methods, 6 decimals)");
+    assert_cent(p15.value, 179_549.36, "value P 15");
+}
+
+/// methods v2 known answer, growth that fades: R0 1,000,000, g0 20 %, g∞ 2.5 %, H 5, ρ 5 %,
+/// T 25 %, k 12 %, P 15.
+#[test]
+fn case01_growth_fades_to_the_long_run() {
+    // python3, g_t = g∞ + (g0 − g∞)·max(0, 1 − (t − 1)/H):
+    //   t=1 g=0.2000 R=1,200,000.000000 cf=45,000.000000 df=0.892857143 pv=40,178.571429
+    //   t=2 g=0.1650 R=1,398,000.000000 cf=52,425.000000 df=0.797193878 pv=41,792.889031
+    //   t=3 g=0.1300 R=1,579,740.000000 cf=59,240.250000 df=0.711780248 pv=42,166.039826
+    //   t=4 g=0.0950 R=1,729,815.300000 cf=64,868.073750 df=0.635518078 pv=41,224.833579
+    //   t=5 g=0.0600 R=1,833,604.218000 cf=68,760.158175 df=0.567426856 pv=39,016.360352
+    //   t=6 g=0.0250 R=1,879,444.323450 cf=70,479.162129 df=0.506631121 pv=35,706.936929
+    //   t=7 g=0.0250 R=1,926,430.431536 cf=72,241.141183 df=0.452349215 pv=32,678.223529
+    //   t=8 g=0.0250 R=1,974,591.192325 cf=74,047.169712 df=0.403883228 pv=29,906.409926
+    //   n 8: PV 302,670.264600; TAB(P 15) 1.128049919; value 341,427.167442
+    //   n 6.5: year 7 at w 0.5 → pv 16,339.111764; PV 256,424.742910; value 289,259.910448
+    let inp = |n: f64| RfrInputs {
+        revenue0: 1.0e6,
+        growth: Growth {
+            initial: 0.20,
+            long_term: 0.025,
+            fade_years: 5.0,
+        },
+        royalty: 0.05,
+        tax: 0.25,
+        discount: 0.12,
+        life: n,
+        amortisation_years: 15.0,
+    };
+    let b = income::breakdown(&inp(8.0), ON);
+    let growth: Vec<f64> = b.years.iter().map(|y| y.growth).collect();
+    let expected = [0.20, 0.165, 0.13, 0.095, 0.06, 0.025, 0.025, 0.025];
+    for (g, e) in growth.iter().zip(expected) {
+        assert!(close_abs(*g, e, 1e-12), "growth path {growth:?}");
+    }
+    assert_cent(b.years[4].revenue, 1_833_604.218, "R_5");
+    assert_cent(b.present_value, 302_670.26, "PV n 8");
+    assert_factor(b.tab_factor, 1.128049919, "TAB P 15");
+    assert_cent(b.value, 341_427.17, "value n 8");
+    assert_cent(
+        income::value(&inp(8.0), ON),
+        341_427.167442,
+        "closed form n 8",
+    );
+    let b = income::breakdown(&inp(6.5), ON);
+    assert_cent(b.present_value, 256_424.74, "PV n 6.5");
+    assert_cent(b.value, 289_259.91, "value n 6.5");
+    assert_cent(
+        income::value(&inp(6.5), ON),
+        289_259.910448,
+        "closed form n 6.5",
+    );
+}
+
+/// methods v2 known answers, the median residual life of the Weibull survival model.
+#[test]
+fn case01_median_residual_life() {
+    // python3, λ = m / (ln 2)^(1/κ), r(a) = λ·((a/λ)^κ + ln 2)^(1/κ) − a; (ln 2)^(1/1.3) = 0.754324:
+    //   m 15, κ 1.3: λ 19.885349; a 0 → 15.000000;
+    //     a 15.3: (15.3/λ)^1.3 = 0.711223, + ln 2 = 1.404370, ^(1/1.3) = 1.298516, × λ = 25.821446
+    //     → 10.521446
+    //   m 10, κ 1.3: λ 13.256899; a 17: (17/λ)^1.3 = 1.381685, + ln 2 = 2.074832,
+    //     ^(1/1.3) = 1.753206, × λ = 23.242081 → 6.242081
+    let l15 = EconomicLife::new(15.0, 1.3).unwrap();
+    assert_factor(l15.scale, 19.885349, "λ");
+    assert_factor(l15.median_residual(0.0), 15.0, "a 0");
+    assert_factor(l15.median_residual(15.3), 10.521446, "a 15.3");
+    let l10 = EconomicLife::new(10.0, 1.3).unwrap();
+    assert_factor(l10.median_residual(17.0), 6.242081, "m 10, a 17");
+    // End to end: a patent with no expiry date and an economic life that binds gets
+    // n = min(legal, r(age)) — never zero while the right is in force.
+    let models = models();
+    let m = market_base();
+    // A trade secret (no legal limit) first used in 2006, in a sector with no life of its own.
+    let mut a = asset("L1", "US", "chemicals", "USD", date(2006, 1, 1));
+    a.asset_type = AssetType::TradeSecret;
+    a.annual_revenue = Some(1e6);
+    let r = valuation::resolve(&a, &ctx(&m, &models, "USD"));
+    let median = models.life.economic_life_years[&AssetType::TradeSecret];
+    let shape = models.life.economic_life_shape[&AssetType::TradeSecret];
+    let e = EconomicLife::new(median, shape).unwrap();
+    assert_factor(
+        r.life,
+        e.median_residual(r.age),
+        "trade secret residual life",
+    );
+    assert!(r.life > 0.0 && r.age > 20.0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -219,14 +318,15 @@ fn case02_fractional_final_year() {
     //   t=5 w=0.5 R=2,433,305.8048 cf=33,214.624236 df=0.497176735 pv=16,513.538442
     //   PV = 187,448.643754; A(0.15, 4.5) = 3.112248996; TAB = 1.179460027
     //   value = 221,088.182477
+    // TAB over P = 4.5 = n, so the v1 figures hold.
     let inp = RfrInputs {
         revenue0: 2.0e6,
-        growth: 0.04,
+        growth: Growth::constant(0.04),
         royalty: 0.035,
         tax: 0.22,
         discount: 0.15,
         life: 4.5,
-        p_grant: 1.0,
+        amortisation_years: 4.5,
     };
     let b = income::breakdown(&inp, ON);
     assert_eq!(b.years.len(), 5);
@@ -255,12 +355,12 @@ fn case03_tab_off() {
     //   (with TAB it would be × 1/(1 − 0.2/3·2.486851991))
     let inp = RfrInputs {
         revenue0: 800_000.0,
-        growth: 0.0,
+        growth: Growth::constant(0.0),
         royalty: 0.06,
         tax: 0.20,
         discount: 0.10,
         life: 3.0,
-        p_grant: 1.0,
+        amortisation_years: 3.0,
     };
     let off = Conventions {
         mid_year: false,
@@ -282,7 +382,8 @@ fn case03_tab_off() {
 
 #[test]
 fn case04_mid_year() {
-    // R0 1,500,000, g 3 %, ρ 4 %, T 25 %, k 13 %, n 6, mid_year, TAB on.
+    // R0 1,500,000, g 3 %, ρ 4 %, T 25 %, k 13 %, n 6, P 6, mid_year, TAB on (v2: the TAB's
+    // annuity at mid-year too).
     // python3:
     //   t=1 R=1,545,000.0000 cf=46,350.000000 df=0.884955752 pv=41,017.699115
     //   t=2 R=1,591,350.0000 cf=47,740.500000 df=0.783146683 pv=37,387.814238
@@ -291,15 +392,16 @@ fn case04_mid_year() {
     //   t=5 R=1,738,911.1115 cf=52,167.333344 df=0.542759936 pv=28,314.338507
     //   t=6 R=1,791,078.4448 cf=53,732.353344 df=0.480318527 pv=25,808.644834
     //   Σ = 197,670.958214; × (1.13)^0.5 = 1.063014581 → PV 210,127.110876
-    //   A(0.13, 6) = 3.997549789; TAB = 1.199853005; value = 252,121.645489
+    //   A(0.13, 6) = 3.997549789; × 1.063014581 = 4.249451587;
+    //   TAB = 1/(1 − 0.25/6 · 4.249451587) = 1.215156262; value = 255,337.274638
     let inp = RfrInputs {
         revenue0: 1.5e6,
-        growth: 0.03,
+        growth: Growth::constant(0.03),
         royalty: 0.04,
         tax: 0.25,
         discount: 0.13,
         life: 6.0,
-        p_grant: 1.0,
+        amortisation_years: 6.0,
     };
     let mid = Conventions {
         mid_year: true,
@@ -309,11 +411,11 @@ fn case04_mid_year() {
     let table_sum: f64 = b.years.iter().map(|y| y.present_value).sum();
     assert_cent(table_sum, 197_670.958214, "Σ year PVs (end of year)");
     assert_cent(b.present_value, 210_127.110876, "PV × (1+k)^0.5");
-    assert_factor(b.tab_factor, 1.199853005, "TAB");
-    assert_cent(b.value, 252_121.645489, "breakdown value");
+    assert_factor(b.tab_factor, 1.215156262, "TAB");
+    assert_cent(b.value, 255_337.274638, "breakdown value");
     assert_cent(
         income::value(&inp, mid),
-        252_121.645489,
+        255_337.274638,
         "closed-form value",
     );
 }
@@ -324,22 +426,25 @@ fn case04_mid_year() {
 
 #[test]
 fn case05_pending_right_and_fx_to_eur() {
-    // Asset: SG patent, revenue 3,000,000 SGD, g 3 %, own ρ 4 %, k 18 % (portfolio), n 7.25
-    // (useful_life_years), tax from the hand-built SG row 17 %. Reporting currency EUR.
+    // Asset: SG patent, revenue 3,000,000 SGD, g0 3 % fading to g∞ 2.5 % over H 5 (income.toml),
+    // own ρ 4 %, k 18 % (portfolio), n 7.25 (useful_life_years), tax from the hand-built SG row
+    // 17 %, TAB over SG's P = 5 years. Reporting currency EUR.
     // python3:
     //   R0 = 3e6 · 0.734484 (USD/SGD) / 1.0395 (USD/EUR) = 2,119,722.943723 EUR
-    //   t=1 R=2,183,314.6320 cf=72,486.045784 df=0.847457627 pv=61,428.852359
-    //   t=2 R=2,248,814.0710 cf=74,660.627157 df=0.718184430 pv=53,620.099940
-    //   t=3 R=2,316,278.4931 cf=76,900.445972 df=0.608630873 pv=46,803.985541
-    //   t=4 R=2,385,766.8479 cf=79,207.459351 df=0.515788875 pv=40,854.326362
-    //   t=5 R=2,457,339.8534 cf=81,583.683131 df=0.437109216 pv=35,660.979791
-    //   t=6 R=2,531,060.0490 cf=84,031.193625 df=0.370431539 pv=31,127.804394
-    //   t=7 R=2,606,991.8504 cf=86,552.129434 df=0.313925033 pv=27,170.880106
-    //   t=8 w=0.25 R=2,685,201.6059 cf=22,287.173329 df=0.266038164 pv=5,929.238667
-    //   PV = 302,596.167161; A(0.18, 7.25) = 3.882220375; TAB = 1.100147983
-    //   value (granted) = 332,900.562909 EUR
-    //   pending: × P(grant) of a patent from legal.toml (0.60 today → 199,740.337745)
-    const GRANTED: f64 = 332_900.562909;
+    //   t=1 g=0.0300 R=2,183,314.632035 cf=72,486.045784 df=0.847457627 pv=61,428.852359
+    //   t=2 g=0.0290 R=2,246,630.756364 cf=74,588.141111 df=0.718184430 pv=53,568.041591
+    //   t=3 g=0.0280 R=2,309,536.417542 cf=76,676.609062 df=0.608630873 pv=46,667.751488
+    //   t=4 g=0.0270 R=2,371,893.900815 cf=78,746.877507 df=0.515788875 pv=40,616.763371
+    //   t=5 g=0.0260 R=2,433,563.142237 cf=80,794.296322 df=0.437109216 pv=35,315.931541
+    //   t=6 g=0.0250 R=2,494,402.220793 cf=82,814.153730 df=0.370431539 pv=30,676.974432
+    //   t=7 g=0.0250 R=2,556,762.276312 cf=84,884.507574 df=0.313925033 pv=26,647.371858
+    //   t=8 w=0.25 R=2,620,681.333220 cf=21,751.655066 df=0.266038164 pv=5,786.770372
+    //   PV = 300,708.457012; A(0.18, 5) = 3.127171021; TAB = 1.118973535
+    //   value_income = 336,484.805081 EUR (legal risk is not in it)
+    //   value_point = value_income · P(grant) · (1 − p_invalid): granted, litigation none,
+    //   p_invalid 0.07 (montecarlo.toml) → 312,930.868725; pending, P(grant) 0.55 (legal.toml)
+    //   → 172,111.977799
+    const INCOME: f64 = 336_484.805081;
     let m = market_base();
     let models = models();
     let ctx = ctx(&m, &models, "EUR");
@@ -353,16 +458,27 @@ fn case05_pending_right_and_fx_to_eur() {
     let (r, p) = value_of(&a, &ctx);
     assert_cent(r.revenue0.unwrap(), 2_119_722.943723, "R0 in EUR");
     assert_eq!(r.tax, 0.17);
+    assert_eq!(r.amortisation_years, 5.0);
     assert_eq!(r.p_grant, 1.0);
-    assert_cent(
-        p.approaches.income.unwrap(),
-        GRANTED,
-        "granted income value",
-    );
+    assert_cent(p.approaches.income.unwrap(), INCOME, "income value");
     // Income is the only approach (no development cost, no fees, no comparables).
     assert_eq!(p.approaches.cost, None);
     assert_eq!(p.approaches.market, None);
-    assert_cent(p.value_point.unwrap(), GRANTED, "value_point = income");
+    let p_invalid = models
+        .montecarlo
+        .p_invalid(AssetType::Patent, Litigation::None);
+    assert_cent(
+        p.value_point.unwrap(),
+        INCOME * (1.0 - p_invalid),
+        "value_point = income · (1 − p_invalid)",
+    );
+    if p_invalid == 0.07 {
+        assert_cent(
+            p.value_point.unwrap(),
+            312_930.868725,
+            "granted, p_invalid 0.07",
+        );
+    }
 
     a.status = Status::Pending;
     let p_grant = models.legal.grant_probability[&AssetType::Patent];
@@ -370,23 +486,17 @@ fn case05_pending_right_and_fx_to_eur() {
     assert_eq!(r.p_grant, p_grant);
     assert_cent(
         p.approaches.income.unwrap(),
-        GRANTED * p_grant,
-        "pending income value",
+        INCOME,
+        "pending: same income value",
     );
-    if p_grant == 0.60 {
-        assert_cent(
-            p.approaches.income.unwrap(),
-            199_740.337745,
-            "pending at 0.60",
-        );
+    assert_cent(
+        p.value_point.unwrap(),
+        INCOME * p_grant * (1.0 - p_invalid),
+        "pending value_point",
+    );
+    if (p_grant, p_invalid) == (0.55, 0.07) {
+        assert_cent(p.value_point.unwrap(), 172_111.977799, "pending at 0.55");
     }
-    // The model function alone agrees: P(grant) is a plain multiplier.
-    let inp = valuation::rfr_inputs(&r).unwrap();
-    let half = RfrInputs {
-        p_grant: 0.5,
-        ..inp
-    };
-    assert_cent(income::value(&half, ON), GRANTED * 0.5, "P(grant) 0.5");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -438,20 +548,11 @@ fn case06_cost_end_to_end_thb() {
     let (r, p) = value_of(&a, &ctx(&m, &models, "USD"));
     assert_factor(r.age, 7.687885010, "age");
     assert_eq!(r.life, 9.0);
-    match r.cost_base {
-        Some(CostBase::Replacement {
-            development_cost,
-            index_ratio,
-            markup: mk,
-            rcn,
-        }) => {
-            assert_cent(development_cost, 144_592.25, "development cost in USD");
-            assert_factor(index_ratio, 1.184, "index ratio");
-            assert_factor(mk, markup, "markup");
-            assert_cent(rcn, 144_592.25 * 1.184 * markup, "RCN");
-        }
-        other => panic!("expected a replacement cost, got {other:?}"),
-    }
+    let base = r.cost_base.expect("a replacement cost");
+    assert_cent(base.development_cost, 144_592.25, "development cost in USD");
+    assert_factor(base.index_ratio, 1.184, "index ratio");
+    assert_factor(base.markup, markup, "markup");
+    assert_cent(base.rcn, 144_592.25 * 1.184 * markup, "RCN");
     assert_cent(p.approaches.cost.unwrap(), expected_usd, "value_cost USD");
     if markup == 1.25 {
         assert_cent(
@@ -460,9 +561,14 @@ fn case06_cost_end_to_end_thb() {
             "value_cost at markup 1.25",
         );
     }
-    // Cost is the only approach: value_point = value_cost, flagged "only one approach".
-    assert_cent(p.value_point.unwrap(), expected_usd, "value_point");
-    assert!(p.review_reasons.iter().any(|s| s.contains("only one")));
+    // Cost is the only approach: value_point = value_cost · (1 − p_invalid of a patent). With
+    // its life and development year given, no weak default drives it: no review trigger.
+    let legal = 1.0
+        - models
+            .montecarlo
+            .p_invalid(AssetType::Patent, Litigation::None);
+    assert_cent(p.value_point.unwrap(), expected_usd * legal, "value_point");
+    assert!(p.triggers.is_empty(), "{:?}", p.triggers);
 
     // Reporting currency EUR: every amount ÷ 1.0395.
     let (_, p) = value_of(&a, &ctx(&m, &models, "EUR"));
@@ -516,6 +622,9 @@ fn case07_fee_floor() {
     //   2…5 every 1 → 4 payments (400.00); 10… → 0; 1, 3, 5 → 3 payments (30.00)
     //   granted: 64.42 + 244.34 + 300.00 + 400.00 + 30.00 = 1,038.76 USD (= 999.288119 EUR)
     //   pending: application fees only = 308.76 USD
+    // methods v2: the fees are a floor (value_floor), never an approach. With no approach,
+    // value_point = floor · P(grant) · (1 − p_invalid): granted 1,038.76 · 0.93 = 966.0468;
+    // pending 308.76 · 0.55 · 0.93 = 157.93074.
     let models = models();
     let mut m = market_base();
     use FeeStage::*;
@@ -553,31 +662,60 @@ fn case07_fee_floor() {
 
     let (r, p) = value_of(&a, &ctx(&m, &models, "USD"));
     assert_factor(r.age, 6.863791923, "age");
-    match r.cost_base {
-        Some(CostBase::FeeFloor { fees }) => assert_cent(fees, 1_038.76, "fee floor"),
-        other => panic!("expected the fee floor, got {other:?}"),
-    }
-    assert_cent(p.approaches.cost.unwrap(), 1_038.76, "fees paid, granted");
-    // The floor is not depreciated: it does not depend on n or age.
-    assert_cent(
-        r.cost_base.unwrap().value(1.0, 30.0),
-        1_038.76,
-        "no obsolescence",
+    assert_cent(r.floor.unwrap(), 1_038.76, "fee floor");
+    assert_eq!(r.cost_base, None);
+    assert_eq!(
+        p.approaches,
+        ApproachValues::default(),
+        "no approach applies"
     );
-    assert_cent(p.value_point.unwrap(), 1_038.76, "value_point");
+    let legal = 1.0
+        - models
+            .montecarlo
+            .p_invalid(AssetType::Patent, Litigation::None);
+    assert_cent(
+        p.value_point.unwrap(),
+        1_038.76 * legal,
+        "value_point = floor",
+    );
+    if legal == 0.93 {
+        assert_cent(
+            p.value_point.unwrap(),
+            966.0468,
+            "value_point, p_invalid 0.07",
+        );
+    }
 
-    let (_, p) = value_of(&a, &ctx(&m, &models, "EUR"));
-    assert_cent(p.approaches.cost.unwrap(), 999.288119, "fees paid in EUR");
+    let (r, _) = value_of(&a, &ctx(&m, &models, "EUR"));
+    assert_cent(r.floor.unwrap(), 999.288119, "fees paid in EUR");
 
     a.status = Status::Pending;
-    let (_, p) = value_of(&a, &ctx(&m, &models, "USD"));
-    assert_cent(p.approaches.cost.unwrap(), 308.76, "fees paid, pending");
+    let (r, p) = value_of(&a, &ctx(&m, &models, "USD"));
+    assert_cent(r.floor.unwrap(), 308.76, "fees paid, pending");
+    let p_grant = models.legal.grant_probability[&AssetType::Patent];
+    assert_cent(
+        p.value_point.unwrap(),
+        308.76 * p_grant * legal,
+        "pending: floor · P(grant) · (1 − p_invalid)",
+    );
 
-    // Neither development cost nor fees → no cost approach.
+    // A floor under an approach: an income value below the fees is lifted to them.
+    a.status = Status::Granted;
+    a.annual_revenue = Some(100.0);
+    a.royalty_rate = Some(0.01);
+    let (_, p) = value_of(&a, &ctx(&m, &models, "USD"));
+    let income = p.approaches.income.unwrap();
+    assert!(income < 1_038.76, "{income}");
+    assert_cent(p.central.unwrap(), income, "central = the only approach");
+    assert_cent(p.value_point.unwrap(), 1_038.76 * legal, "floored");
+
+    // Neither an approach nor fees → not rated (value_point None).
     let b = asset("F7b", "TH", "electronics", "THB", date(2020, 1, 10));
     let (r, p) = value_of(&b, &ctx(&m, &models, "USD"));
     assert_eq!(r.cost_base, None);
-    assert_eq!(p.approaches.cost, None);
+    assert_eq!(r.floor, None);
+    assert_eq!(p.value_point, None);
+    assert!(p.notes.iter().any(|n| n.contains("not rated")));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -611,7 +749,15 @@ fn case08_market_revenue_multiple() {
     let comps = market::select(&deals, AssetType::Patent, "electronics", 5).unwrap();
     assert!(!comps.widened);
     assert_eq!(comps.deals.len(), 7);
-    let basis = market::basis(&comps, true, 5).unwrap();
+    let rule = PerAssetRule {
+        reference_life: 10.0,
+        cap: 1.5,
+    };
+    let basis = market::basis(&comps, true, 5, rule).unwrap();
+    assert!(
+        !basis.is_indicative(),
+        "a revenue multiple is not indicative"
+    );
     match &basis {
         Basis::RevenueMultiple {
             multiples,
@@ -665,7 +811,8 @@ fn case09_market_per_asset_widened() {
     // python3: price per asset = 500,000; 300,000; 400,000; 600,000; 180,000; 250,000
     //   sorted → median (300,000 + 400,000)/2 = 350,000
     //   lives reported 8, 12, 6, 10, 9 → median 9
-    //   asset n = 7.5 → 350,000 · 7.5 / 9 = 291,666.666667 USD = 397,104.180168 SGD (÷ 0.734484)
+    //   asset n = 7.5 → 350,000 · min(7.5 / 9, 1.5) = 291,666.666667 USD
+    //   = 397,104.180168 SGD (÷ 0.734484); n 20 → factor capped at 1.5 → 525,000
     let models = models();
     let min = models.market.min_comparables;
     assert_eq!(min, 5, "this case is built for min_comparables = 5");
@@ -673,23 +820,35 @@ fn case09_market_per_asset_widened() {
     let comps = market::select(&deals, AssetType::Patent, "software", min).unwrap();
     assert!(comps.widened);
     assert_eq!(comps.deals.len(), 6);
-    let basis = market::basis(&comps, false, min).unwrap();
+    let rule = PerAssetRule {
+        reference_life: models.market.reference_life_years[&AssetType::Patent],
+        cap: models.market.life_factor_cap,
+    };
+    let basis = market::basis(&comps, false, min, rule).unwrap();
     match &basis {
         Basis::PerAsset {
             price_per_asset_usd,
-            median_life,
+            reference_life,
+            life_from_comparables,
             ..
         } => {
             assert_cent(*price_per_asset_usd, 350_000.0, "median price per asset");
-            assert_eq!(*median_life, Some(9.0));
+            assert_eq!(*reference_life, 9.0);
+            assert!(*life_from_comparables);
         }
         other => panic!("expected price per asset, got {other:?}"),
     }
+    assert!(basis.is_indicative());
     assert_cent(
         basis.value(0.0, 7.5, 1.0),
         291_666.666667,
         "value_market USD",
     );
+    if models.market.life_factor_cap == 1.5 {
+        assert_cent(basis.value(0.0, 20.0, 1.0), 525_000.0, "life factor capped");
+    }
+    // Two patents that differ only in remaining life never get the same market value.
+    assert!(basis.value(0.0, 3.0, 1.0) < basis.value(0.0, 6.0, 1.0));
 
     let mut m = market_base();
     m.transactions = deals;
@@ -722,18 +881,33 @@ fn case09_market_per_asset_widened() {
 
 #[test]
 fn case09_market_per_asset_lives_unknown() {
-    // Same deals, no remaining lives reported → life factor 1: value = median price 350,000.
+    // Same deals, no remaining lives reported → n_ref = the models' reference life of a patent
+    // (market.toml, 10 years, a weak default): 350,000 · min(7.5 / 10, 1.5) = 262,500.
     let models = models();
+    let n_ref = models.market.reference_life_years[&AssetType::Patent];
     let mut m = market_base();
     m.transactions = per_asset_deals(false);
     let mut a = asset("M9b", "SG", "software", "USD", date(2021, 5, 1));
     a.useful_life_years = Some(7.5);
-    let (_, p) = value_of(&a, &ctx(&m, &models, "USD"));
+    let (r, p) = value_of(&a, &ctx(&m, &models, "USD"));
     assert_cent(
         p.approaches.market.unwrap(),
-        350_000.0,
-        "lives unknown: factor 1",
+        350_000.0 * (7.5 / n_ref).min(models.market.life_factor_cap),
+        "lives unknown: the models' reference life",
     );
+    if n_ref == 10.0 {
+        assert_cent(p.approaches.market.unwrap(), 262_500.0, "n_ref 10");
+    }
+    assert!(r
+        .weak
+        .contains(&ipval::params::WeakDefault::MarketReferenceLife));
+    // The indicative route's weight is the market weight times indicative_weight.
+    let w = models.reconcile.weights[&AssetType::Patent];
+    assert!(close_abs(
+        r.weights.market,
+        w.market * models.market.indicative_weight,
+        1e-12
+    ));
 }
 
 #[test]
@@ -814,21 +988,23 @@ fn case10_discount_build_up() {
         assert_eq!(inp.discount, r.discount);
     }
 
-    // Guard k ≥ g + 0.01: growth 0.25 lifts the build-up rate (≈ 0.20) to 0.26.
+    // v2: no floor ties k to growth. Growth 0.25 leaves the build-up rate as it is.
     a.asset_type = AssetType::Patent;
+    let before = valuation::resolve(&a, &ctx).discount;
     a.revenue_growth = Some(0.25);
     let r = valuation::resolve(&a, &ctx);
-    assert!(close_abs(r.discount, 0.26, 1e-12), "{}", r.discount);
-    assert!(r.notes.iter().any(|n| n.contains("raised")));
-    // The guard also applies to a portfolio rate: k 0.05, g 0.08 → 0.09.
+    assert_eq!(r.discount, before);
+    assert!(!r.notes.iter().any(|n| n.contains("raised")));
+    // The only guard is k_min (income.toml): a portfolio rate of 0.01 is raised to it, noted.
+    a.discount_rate = Some(0.01);
+    let r = valuation::resolve(&a, &ctx);
+    assert_eq!(r.discount, i.k_min);
+    assert!(r.notes.iter().any(|n| n.contains("k_min")));
+    // A portfolio rate above k_min is kept as is, whatever the growth.
     a.discount_rate = Some(0.05);
     a.revenue_growth = Some(0.08);
     let r = valuation::resolve(&a, &ctx);
-    assert!(close_abs(r.discount, 0.09, 1e-12), "{}", r.discount);
-    // A portfolio rate above the floor is kept as is.
-    a.discount_rate = Some(0.14);
-    let r = valuation::resolve(&a, &ctx);
-    assert_eq!(r.discount, 0.14);
+    assert_eq!(r.discount, 0.05);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -854,18 +1030,25 @@ fn case11_reconciliation_weights_and_flag() {
         assert_cent(v.reconcile(&w).unwrap(), 85_000.0, "patent weights 0.6/0.2");
     }
     assert_eq!(ratio, 3.0, "methods.md: flag when max > 3 × min");
-    assert!(!v.disagree(&w, ratio));
+    assert!(!v.disagree(&w, ratio, true));
     let far = ApproachValues {
         cost: Some(30_000.0),
         ..v
     };
-    assert!(far.disagree(&w, ratio));
+    assert!(far.disagree(&w, ratio, true));
     // Exactly 3× is not "exceeds".
     let edge = ApproachValues {
         cost: Some(100_000.0 / 3.0),
         ..v
     };
-    assert!(!edge.disagree(&w, 3.0 * (1.0 + 1e-12)));
+    assert!(!edge.disagree(&w, 3.0 * (1.0 + 1e-12), true));
+    // An indicative market value is left out of the disagreement test.
+    let indicative = ApproachValues {
+        market: Some(1e9),
+        ..v
+    };
+    assert!(indicative.disagree(&w, ratio, true));
+    assert!(!indicative.disagree(&w, ratio, false));
 
     // Trade secret: market weight 0 in reconcile.toml → a market value does not count.
     let ts = models.reconcile.weights[&AssetType::TradeSecret];
@@ -877,24 +1060,27 @@ fn case11_reconciliation_weights_and_flag() {
     };
     let expected = (ts.income * 50_000.0 + ts.cost * 20_000.0) / (ts.income + ts.cost);
     assert_cent(v.reconcile(&ts).unwrap(), expected, "trade secret");
-    assert_eq!(v.count(&ts), 2);
-    assert!(!v.disagree(&ts, ratio));
+    assert_eq!(v.count(&ts, true), 2);
+    assert!(!v.disagree(&ts, ratio, true));
 }
 
 #[test]
 fn case11_reconciliation_end_to_end() {
-    // MY patent (electronics) filed 2018-06-01: revenue 1,200,000 MYR, g 2 %, own ρ 3 %,
-    // k 16 % (portfolio), T 24 % (MY row), n 6 (useful_life_years), development cost 900,000 MYR
-    // in 2018, cost index MY 2018 = 95.0, 2026 = 112.1; comparables = case 8 (multiple 3.25).
+    // MY patent (electronics) filed 2018-06-01: revenue 1,200,000 MYR, g0 2 % fading to 2.5 %
+    // over 5 years, own ρ 3 %, k 16 % (portfolio), T 24 % (MY row), TAB over MY's P 5, n 6
+    // (useful_life_years), development cost 900,000 MYR in 2018, cost index MY 2018 = 95.0,
+    // 2026 = 112.1; comparables = case 8 (multiple 3.25).
     // python3:
     //   R0 = 1.2e6 · 0.222123 = 266,547.60 USD; age = 3095 / 365.25 = 8.473648186
-    //   income: pv_t = 5,343.819815; 4,698.876044; 4,131.770315; 3,633.108380; 3,194.629783;
-    //           2,809.071016 → PV 23,811.275353; A = 3.684735908; TAB 1.172868415
-    //           V_income = 27,927.492771
+    //   income: g_t 0.020, 0.021, 0.022, 0.023, 0.024, 0.025;
+    //           pv_t = 5,343.819815; 4,703.482786; 4,143.930523; 3,654.518039; 3,226.057303;
+    //           2,850.610979 → PV 23,922.419446; A(0.16, 5) = 3.274293654; TAB 1.186473390
+    //           V_income = 28,383.314096
     //   cost:   900,000 · 0.222123 = 199,910.70 USD; ratio 112.1/95 = 1.18;
     //           RCN (markup 1.25) = 294,868.2825; n/(age+n) = 0.414546486 → V_cost 122,236.610441
-    //   market: 3.25 · 266,547.60 = 866,279.70
-    //   value_point (0.6, 0.2, 0.2) = 214,459.757751; max/min = 31.02 > 3 → review flag
+    //   market: 3.25 · 266,547.60 = 866,279.70 (a revenue multiple: full weight)
+    //   central (0.6, 0.2, 0.2) = 214,733.250546; × (1 − 0.07) = 199,701.923008;
+    //   max/min = 30.5 > 3 → review trigger
     let models = models();
     let markup = 1.0 + models.cost.developer_profit + models.cost.entrepreneurial_incentive;
     let age = 3095.0 / DAYS_PER_YEAR;
@@ -918,26 +1104,36 @@ fn case11_reconciliation_end_to_end() {
     let vi = p.approaches.income.unwrap();
     let vc = p.approaches.cost.unwrap();
     let vm = p.approaches.market.unwrap();
-    assert_cent(vi, 27_927.492771, "V_income");
+    assert_cent(vi, 28_383.314096, "V_income");
     assert_cent(vc, 199_910.70 * 1.18 * markup * 6.0 / (age + 6.0), "V_cost");
     if markup == 1.25 {
         assert_cent(vc, 122_236.610441, "V_cost at markup 1.25");
     }
     assert_cent(vm, 866_279.70, "V_market");
     let w = models.reconcile.weights[&AssetType::Patent];
+    let legal = 1.0
+        - models
+            .montecarlo
+            .p_invalid(AssetType::Patent, Litigation::None);
     let expected = (w.income * vi + w.cost * vc + w.market * vm) / (w.income + w.cost + w.market);
-    assert_cent(p.value_point.unwrap(), expected, "value_point");
-    if (w.income, w.cost, w.market) == (0.6, 0.2, 0.2) && markup == 1.25 {
+    assert_cent(p.central.unwrap(), expected, "central value");
+    assert_cent(p.value_point.unwrap(), expected * legal, "value_point");
+    if (w.income, w.cost, w.market) == (0.6, 0.2, 0.2) && markup == 1.25 && legal == 0.93 {
+        assert_cent(
+            p.central.unwrap(),
+            214_733.250546,
+            "central, shipped models",
+        );
         assert_cent(
             p.value_point.unwrap(),
-            214_459.757751,
+            199_701.923008,
             "value_point, shipped models",
         );
     }
     assert!(
-        p.review_reasons.iter().any(|s| s.contains("differ")),
+        p.triggers.iter().any(|s| s.contains("differ")),
         "{:?}",
-        p.review_reasons
+        p.triggers
     );
 
     // Without comparables: income and cost only, renormalised over their weights.
@@ -947,16 +1143,15 @@ fn case11_reconciliation_end_to_end() {
     let expected = (w.income * vi + w.cost * vc) / (w.income + w.cost);
     assert_cent(
         p.value_point.unwrap(),
-        expected,
+        expected * legal,
         "value_point, two approaches",
     );
 }
 
-/// methods.md, Reconciliation: `review_flag` is set when the largest approach exceeds 3× the
-/// smallest, when fewer than two approaches apply, or when a weak default was imputed; cost above
-/// twice income is a *note* ("note economic obsolescence"), not one of the flag's conditions:
-/// an asset with cost = 2.5 × income (two approaches, no weak default) carries the note and is
-/// not flagged.
+/// methods v2, review triggers: approaches that differ by more than 3×, one approach driven by
+/// a weak default, a revenue-earning asset at zero, an override. Cost above twice income is a
+/// *note* ("note economic obsolescence"), not a trigger: an asset with cost = 2.5 × income (two
+/// approaches, no weak default) carries the note and has no trigger.
 #[test]
 fn case11_obsolescence_is_a_note_not_a_flag() {
     let models = models();
@@ -979,40 +1174,43 @@ fn case11_obsolescence_is_a_note_not_a_flag() {
     let vc = res.point.approaches.cost.unwrap();
     assert!(close_rel(vc, 2.5 * vi, 1e-9));
     assert!(res.notes().iter().any(|n| n.contains("obsolescence")));
-    assert!(
-        !res.review_flag(),
-        "review reasons: {:?}",
-        res.point.review_reasons
-    );
+    assert!(res.triggers().is_empty(), "triggers: {:?}", res.triggers());
+    assert!(!res.review_flag());
 }
 
 // ---------------------------------------------------------------------------------------------
-// 12. TAB over n makes value_income fall with life at long lives
+// 12. TAB over the tax amortisation period: value rises with life
 // ---------------------------------------------------------------------------------------------
 
 #[test]
-fn case12_tab_decreases_with_life() {
-    // Not a bug: with TAB = 1/(1 − (T/n)·A(k, n)), TAB falls towards 1 as n grows while PV
-    // converges, so value_income can fall with n (methods.md formulas).
-    // python3: R0 1,000,000, g 0, ρ 5 %, T 30 %, k 30 %:
-    //   n=15: PV = 35,000 · (1 − 1.3^−15)/0.3 = 114,387.392832, A 3.268211224, TAB 1.069935504,
-    //         value 122,387.132857
-    //   n=20: PV = 116,052.791955, A 3.315794056, TAB 1.052340148, value 122,127.012275
+fn case12_tab_over_p_does_not_fall_with_life() {
+    // v1 amortised the TAB over n, so the factor fell as n grew and value_income fell from
+    // n 15 to n 20 (122,387.13 → 122,127.01). v2 amortises over P (here 15 years), fixed:
+    // python3: R0 1,000,000, g 0, ρ 5 %, T 30 %, k 30 %, P 15:
+    //   A(0.3, 15) = 3.268211224; TAB = 1/(1 − 0.3/15 · A) = 1.069935504 for every n
+    //   n=15: PV = 35,000 · (1 − 1.3^−15)/0.3 = 114,387.392832 → value 122,387.132857
+    //   n=20: PV = 116,052.791955 → value 124,169.002508
     let inp = |n: f64| RfrInputs {
         revenue0: 1e6,
-        growth: 0.0,
+        growth: Growth::constant(0.0),
         royalty: 0.05,
         tax: 0.30,
         discount: 0.30,
         life: n,
-        p_grant: 1.0,
+        amortisation_years: 15.0,
     };
     let b15 = income::breakdown(&inp(15.0), ON);
     let b20 = income::breakdown(&inp(20.0), ON);
     assert_cent(b15.present_value, 114_387.392832, "PV n 15");
     assert_cent(b20.present_value, 116_052.791955, "PV n 20");
-    assert_factor(b15.tab_factor, 1.069935504, "TAB n 15");
-    assert_factor(b20.tab_factor, 1.052340148, "TAB n 20");
+    assert_factor(b15.tab_factor, 1.069935504, "TAB P 15");
+    assert_factor(b20.tab_factor, 1.069935504, "TAB P 15, n 20");
     assert_cent(income::value(&inp(15.0), ON), 122_387.132857, "value n 15");
-    assert_cent(income::value(&inp(20.0), ON), 122_127.012275, "value n 20");
+    assert_cent(income::value(&inp(20.0), ON), 124_169.002508, "value n 20");
+    // P = 0 (acquired IP not amortisable for tax) → TAB 1.
+    let none = RfrInputs {
+        amortisation_years: 0.0,
+        ..inp(15.0)
+    };
+    assert_eq!(income::breakdown(&none, ON).tab_factor, 1.0);
 }

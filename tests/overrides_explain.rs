@@ -90,9 +90,9 @@ fn explain_reproduces_value_income_from_its_year_table() {
         // The shipped models use end-of-year discounting (no mid-year factor), so PV = Σ.
         let pv = income["present_value"].as_f64().unwrap();
         assert!(close_abs(sum, pv, CENT), "{id}: Σ {sum} vs PV {pv}");
+        // v2: legal risk is applied to the reconciled value, not to value_income.
         let tab = income["tab_factor"].as_f64().unwrap();
-        let p_grant = income["p_grant"].as_f64().unwrap();
-        let reproduced = sum * tab * p_grant;
+        let reproduced = sum * tab;
         let csv = num(assets.get(assets.row_where("asset_id", &id), "value_income"));
         assert!(
             close_abs(reproduced, csv, CENT),
@@ -155,9 +155,20 @@ fn explain_text_shows_each_section() {
         );
     }
     assert!(
-        run.stdout.contains("market data sectors.csv"),
+        run.stdout.contains("market data royalty_rates.csv"),
         "sources are named"
     );
+    for v2 in [
+        "REMAINING LIFE",
+        "median residual life",
+        "TAB over the tax amortisation period P",
+        "floor (official fees paid)",
+        "legal risk: P(grant)",
+        "COLLATERAL",
+        "collateral_value = legal factor",
+    ] {
+        assert!(run.stdout.contains(v2), "missing {v2}:\n{}", run.stdout);
+    }
     let unknown = case.run(&[
         "explain",
         "--asset",
@@ -214,7 +225,8 @@ fn an_override_changes_exactly_what_it_names() {
             assert_eq!(o.get(o.row_where("asset_id", id), "overrides"), "");
         }
     }
-    // Pending patent: value_income scales with P(grant) exactly (0.55 → 0.9).
+    // Pending patent: value_point scales with P(grant) exactly (0.55 → 0.9); value_income
+    // carries no legal risk (methods v2) and does not move.
     let revenue_only = case.write(
         "revenue.csv",
         "asset_id,field,value,reviewer,reason\nSG-PAT-2024-8872,annual_revenue,1000000,A. Lim,contract\n",
@@ -229,8 +241,9 @@ fn an_override_changes_exactly_what_it_names() {
         r.row_where("asset_id", "SG-PAT-2024-8872"),
         o.row_where("asset_id", "SG-PAT-2024-8872"),
     );
-    let ratio = num(o.get(j, "value_income")) / num(r.get(i, "value_income"));
+    let ratio = num(o.get(j, "value_point")) / num(r.get(i, "value_point"));
     assert!((ratio - 0.9 / 0.55).abs() < 1e-4, "ratio {ratio}");
+    assert_eq!(o.get(j, "value_income"), r.get(i, "value_income"));
     // Recorded in the manifest…
     let m = over.manifest();
     let applied = m["overrides"].as_array().unwrap();

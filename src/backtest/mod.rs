@@ -50,6 +50,8 @@ pub struct Valuation {
     pub p95: Option<f64>,
     /// Forecast standard deviation.
     pub fsd: Option<f64>,
+    /// Share of draws exactly zero.
+    pub prob_zero: Option<f64>,
     /// Collateral score.
     pub score: Option<f64>,
     /// Grade.
@@ -82,6 +84,7 @@ const VALUATION_COLUMNS: &[&str] = &[
     "p90",
     "p95",
     "fsd",
+    "prob_zero",
     "score",
     "grade",
 ];
@@ -114,6 +117,7 @@ impl Valuations {
                 p90: num("p90")?,
                 p95: num("p95")?,
                 fsd: num("fsd")?,
+                prob_zero: num("prob_zero")?,
                 score: num("score")?,
                 grade: cols.text(&t, i, "grade"),
                 asset_id,

@@ -18,6 +18,7 @@ use crate::output::atomic::write_atomic;
 use crate::output::table::Format;
 use crate::params::ModelSet;
 use crate::pipeline;
+use crate::score::Certainty;
 use crate::valuation::Context;
 use clap::Args;
 use std::collections::{BTreeMap, HashMap};
@@ -198,6 +199,10 @@ pub fn run(args: &CalibrateArgs, command_line: Vec<String>) -> Result<ExitCode> 
             miss("not in the portfolio, or rejected when it was valued again");
             continue;
         };
+        if r.not_rated() {
+            miss("not rated: no approach and no fee floor value it");
+            continue;
+        }
         let same = match (v.value_point, r.point.value_point) {
             (Some(a), Some(b)) => (a - b).abs() <= 0.01 + 1e-6 * a.abs().max(b.abs()),
             (None, None) => true,
@@ -205,7 +210,11 @@ pub fn run(args: &CalibrateArgs, command_line: Vec<String>) -> Result<ExitCode> 
         };
         differs += usize::from(!same);
         let mut inputs = pipeline::score_inputs(r, &ctx);
-        inputs.fsd = v.fsd;
+        inputs.certainty = match (v.fsd, v.p50, v.prob_zero) {
+            (Some(f), _, _) => Certainty::Fsd(f),
+            (None, Some(0.0), Some(z)) => Certainty::ZeroMedian(z),
+            _ => Certainty::NotMeasured,
+        };
         samples.push(Sample { inputs, bad: o.bad });
     }
     println!(

@@ -25,8 +25,8 @@ pub struct ExplainArgs {
     pub value: ValueArgs,
 }
 
-/// Values the one asset exactly as `ipval value` would (its random stream depends only on the
-/// seed and its id) and prints its full trail.
+/// Values the asset exactly as `ipval value` would (its random stream depends only on the seed
+/// and its id; its review flag on its owner's other assets) and prints its full trail.
 pub fn run(args: &ExplainArgs) -> Result<ExitCode> {
     let cfg = args.value.config(vec![])?;
     let input = &args.value.input;
@@ -61,14 +61,26 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode> {
                 input.portfolio.display()
             ))
         })?;
-    let one = Portfolio {
-        assets: vec![asset],
+    // The owner's assets, not the asset alone: the review flag weighs the asset's money at
+    // stake against its owner's total. Each asset's draws depend only on the seed and its id.
+    let owned: Vec<_> = portfolio
+        .assets
+        .iter()
+        .filter(|a| a.owner == asset.owner)
+        .cloned()
+        .collect();
+    let owner = Portfolio {
+        input_rows: owned.len(),
+        assets: owned,
         rejected: vec![],
         extra_columns: vec![],
-        input_rows: 1,
     };
-    let result = pipeline::run_with(&cfg, &one, &market, &models, &ov)?;
-    let mut r = result.assets[0].clone();
+    let result = pipeline::run_with(&cfg, &owner, &market, &models, &ov)?;
+    let mut r = result
+        .assets
+        .into_iter()
+        .find(|r| r.asset.asset_id == asset.asset_id)
+        .ok_or_else(|| Error::Usage(format!("asset `{}` was not valued", args.asset)))?;
     let base = Context {
         market: &market,
         models: &models,
@@ -84,7 +96,7 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode> {
     // (resolution and scoring are deterministic, so the numbers are the run's).
     r.resolved = valuation::resolve(&r.asset, &ctx);
     r.record_overrides(&ov);
-    r.score = Some(pipeline::score_detail(&r, &ctx));
+    r.score = pipeline::score_detail(&r, &ctx);
     let e = explain(&r, &ctx, &cfg.currency);
     if args.json {
         let text = serde_json::to_string_pretty(&e).map_err(|err| Error::Usage(err.to_string()))?;

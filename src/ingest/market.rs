@@ -4,9 +4,11 @@
 use super::cell::{self, CellError};
 use super::table::Table;
 use crate::error::{Error, Result};
-use crate::market_data::{Country, Fee, FeeStage, InputFile, MarketData, Sector, Transaction};
+use crate::market_data::{
+    Country, Fee, FeeStage, InputFile, MarketData, RoyaltyBasis, RoyaltyRange, Sector, Transaction,
+};
 use crate::params::sha256_hex;
-use crate::types::AssetType;
+use crate::types::{AssetType, RoyaltyClass};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -25,6 +27,9 @@ pub fn read(dir: &Path) -> Result<MarketData> {
                 country_risk_premium: r.num("country_risk_premium", 0.0, 1.0)?,
                 corporate_tax_rate: r.num("corporate_tax_rate", 0.0, 0.99)?,
                 enforcement_index: r.num("enforcement_index", 0.0, 1.0)?,
+                tax_amortisation_years: r.opt("tax_amortisation_years", |s| {
+                    cell::number_in(s, 0.0, false, 100.0, false)
+                })?,
             };
             r.unique(
                 m.countries.contains_key(&c.jurisdiction),
@@ -55,6 +60,9 @@ pub fn read(dir: &Path) -> Result<MarketData> {
             m.sectors.insert(s.sector.clone(), s);
             Ok(())
         })?;
+    }
+    if let Some(t) = load(dir, "royalty_rates.csv", ROYALTIES, false, &mut m.files)? {
+        for_rows(&t, ROYALTIES, |r| royalty_row(r, &mut m))?;
     }
     if let Some(t) = load(dir, "fx_rates.csv", FX, true, &mut m.files)? {
         for_rows(&t, FX, |r| {
@@ -116,6 +124,7 @@ const COUNTRIES: &[&str] = &[
     "country_risk_premium",
     "corporate_tax_rate",
     "enforcement_index",
+    "tax_amortisation_years",
 ];
 const SECTORS: &[&str] = &[
     "sector",
@@ -126,6 +135,14 @@ const SECTORS: &[&str] = &[
     "revenue_volatility",
 ];
 const FX: &[&str] = &["currency", "usd_per_unit"];
+const ROYALTIES: &[&str] = &[
+    "sector",
+    "asset_class",
+    "royalty_low",
+    "royalty_median",
+    "royalty_high",
+    "basis",
+];
 const TRANSACTIONS: &[&str] = &[
     "date",
     "asset_type",
@@ -149,12 +166,53 @@ const COST_INDEX: &[&str] = &["jurisdiction", "year", "index"];
 
 /// Columns that may be absent from a file (the others are required).
 const OPTIONAL_COLUMNS: &[&str] = &[
+    "tax_amortisation_years",
     "revenue_usd",
     "remaining_life_years",
     "from_year",
     "to_year",
     "every_years",
 ];
+
+/// One row of royalty_rates.csv: a known sector, a class, an ordered range and its basis.
+fn royalty_row(r: &Row<'_>, m: &mut MarketData) -> Result<()> {
+    let sector = r.text("sector")?;
+    if !m.sectors.contains_key(&sector) {
+        return Err(r.err("sector", format!("`{sector}` is not in sectors.csv")));
+    }
+    let class: RoyaltyClass = r.parse("asset_class", cell::code)?;
+    let range = RoyaltyRange {
+        low: r.num("royalty_low", 0.0, 0.99)?,
+        median: r.num("royalty_median", 0.0, 0.99)?,
+        high: r.num("royalty_high", 0.0, 0.99)?,
+        basis: r.parse("basis", basis)?,
+    };
+    if !(range.low <= range.median && range.median <= range.high) {
+        return Err(r.err(
+            "royalty_median",
+            "royalty_low ≤ royalty_median ≤ royalty_high does not hold",
+        ));
+    }
+    let key = (sector, class);
+    let shown = format!("{} {}", key.0, key.1);
+    r.unique(m.royalties.contains_key(&key), &shown, "asset_class")?;
+    m.royalties.insert(key, range);
+    Ok(())
+}
+
+fn basis(s: &str) -> Result<RoyaltyBasis, CellError> {
+    let all = [
+        RoyaltyBasis::Sourced,
+        RoyaltyBasis::CrossIndustry,
+        RoyaltyBasis::Assumption,
+    ];
+    let t = s.trim().to_ascii_lowercase();
+    all.into_iter().find(|b| b.as_str() == t).ok_or_else(|| {
+        CellError::Value(format!(
+            "`{s}` must be sourced, cross_industry or assumption"
+        ))
+    })
+}
 
 fn stage(s: &str) -> Result<FeeStage, CellError> {
     match s.to_ascii_lowercase().as_str() {

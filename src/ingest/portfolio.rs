@@ -40,6 +40,7 @@ pub const OPTIONAL: &[&str] = &[
     "litigation",
     "encumbered",
     "licensed_out",
+    "owner_country",
 ];
 
 /// Longest identifier or owner name accepted.
@@ -316,6 +317,7 @@ impl<'a> RowParser<'a> {
             .unwrap_or(Litigation::None);
         let encumbered = self.opt("encumbered", cell::boolean).unwrap_or(false);
         let licensed_out = self.opt("licensed_out", cell::boolean).unwrap_or(false);
+        let owner_country = self.opt("owner_country", |s| rules::jurisdiction(s, m));
 
         if let Some(f) = filing_date {
             for (column, value, reason) in rules::dates(f, expiry_date, as_of) {
@@ -377,6 +379,7 @@ impl<'a> RowParser<'a> {
                 litigation,
                 encumbered,
                 licensed_out,
+                owner_country,
                 extra,
             }),
             _ => Err(self.rejection(row)),
@@ -613,6 +616,7 @@ pub mod rules {
             "litigation" => a.litigation.to_string(),
             "encumbered" => a.encumbered.to_string(),
             "licensed_out" => a.licensed_out.to_string(),
+            "owner_country" => a.owner_country.clone().unwrap_or_default(),
             _ => return None,
         })
     }
@@ -671,6 +675,11 @@ pub mod rules {
             "litigation" => cell::code(s).map(|v| a.litigation = v),
             "encumbered" => cell::boolean(s).map(|v| a.encumbered = v),
             "licensed_out" => cell::boolean(s).map(|v| a.licensed_out = v),
+            "owner_country" if s.is_empty() => {
+                a.owner_country = None;
+                Ok(())
+            }
+            "owner_country" => jurisdiction(s, m).map(|v| a.owner_country = Some(v)),
             _ => return None,
         };
         Some(r.and_then(

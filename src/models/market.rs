@@ -1,8 +1,9 @@
 //! Market approach: comparable transactions (methods.md, "Market approach").
 //!
 //! - With revenue and comparables that report revenue: `median(price / revenue) · R0`.
-//! - Otherwise: `median(price_usd / n_assets) · n / median(remaining_life_years)`, the last
-//!   factor 1 when no comparable reports a life.
+//! - Otherwise, *indicative*: `median(price_usd / n_assets) · min(n / n_ref, cap)`, with `n_ref`
+//!   the comparables' median remaining life where they report it, else the models' reference
+//!   life for the asset type.
 
 use crate::market_data::Transaction;
 use crate::stats::median;
@@ -58,20 +59,38 @@ pub enum Basis {
         /// Their median.
         multiple: f64,
     },
-    /// `value = price_per_asset · n / life`.
+    /// `value = price_per_asset · min(n / reference_life, cap)`: indicative.
     PerAsset {
         /// Price per asset of each comparable, USD.
         prices: Vec<f64>,
         /// Their median.
         price_per_asset_usd: f64,
-        /// Median remaining life of the comparables, when any reports one.
-        median_life: Option<f64>,
+        /// n_ref: the comparables' median remaining life, else the models' reference life.
+        reference_life: f64,
+        /// True when n_ref comes from the comparables, false for the models' assumption.
+        life_from_comparables: bool,
+        /// Largest life factor.
+        cap: f64,
     },
+}
+
+/// The models' settings of the price-per-asset route.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PerAssetRule {
+    /// n_ref when no comparable reports a remaining life.
+    pub reference_life: f64,
+    /// Largest n / n_ref.
+    pub cap: f64,
 }
 
 /// Derives the basis: the revenue multiple when the asset has revenue and at least `min`
 /// comparables report revenue, else price per asset.
-pub fn basis(comps: &Comparables<'_>, asset_has_revenue: bool, min: usize) -> Option<Basis> {
+pub fn basis(
+    comps: &Comparables<'_>,
+    asset_has_revenue: bool,
+    min: usize,
+    rule: PerAssetRule,
+) -> Option<Basis> {
     let multiples: Vec<f64> = comps
         .deals
         .iter()
@@ -94,7 +113,9 @@ pub fn basis(comps: &Comparables<'_>, asset_has_revenue: bool, min: usize) -> Op
     Some(Basis::PerAsset {
         prices,
         price_per_asset_usd,
-        median_life,
+        reference_life: median_life.unwrap_or(rule.reference_life),
+        life_from_comparables: median_life.is_some(),
+        cap: rule.cap,
     })
 }
 
@@ -109,17 +130,28 @@ pub fn value_from(
 ) -> f64 {
     match basis {
         Basis::RevenueMultiple { .. } => multiple_or_price * revenue0,
-        Basis::PerAsset { median_life, .. } => {
-            let life_factor = match median_life {
-                Some(l) if *l > 0.0 => life.max(0.0) / l,
-                _ => 1.0,
-            };
-            multiple_or_price * usd_to_reporting * life_factor
-        }
+        Basis::PerAsset { .. } => multiple_or_price * usd_to_reporting * basis.life_factor(life),
     }
 }
 
 impl Basis {
+    /// The price-per-asset route's life adjustment min(n / n_ref, cap); 1 for a revenue multiple.
+    pub fn life_factor(&self, life: f64) -> f64 {
+        match self {
+            Basis::RevenueMultiple { .. } => 1.0,
+            Basis::PerAsset {
+                reference_life,
+                cap,
+                ..
+            } => (life.max(0.0) / reference_life).min(*cap),
+        }
+    }
+
+    /// The price-per-asset route is indicative: reduced weight, outside the disagreement test.
+    pub fn is_indicative(&self) -> bool {
+        matches!(self, Basis::PerAsset { .. })
+    }
+
     /// The central statistic: the median multiple or the median price per asset.
     pub fn central(&self) -> f64 {
         match self {

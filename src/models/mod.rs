@@ -3,5 +3,6 @@
 
 pub mod cost;
 pub mod income;
+pub mod life;
 pub mod market;
 pub mod reconcile;

@@ -32,25 +32,43 @@ impl ApproachValues {
         (weight > 0.0).then(|| sum / weight)
     }
 
-    /// How many approaches apply and carry weight.
-    pub fn count(&self, w: &ApproachWeights) -> usize {
+    /// The values of the approaches that apply and carry weight; `with_market` false leaves
+    /// an indicative market value out.
+    fn applying(&self, w: &ApproachWeights, with_market: bool) -> Vec<f64> {
         self.weighted(w)
             .iter()
-            .filter(|(v, w)| v.is_some() && *w > 0.0)
-            .count()
+            .enumerate()
+            .filter(|(i, _)| with_market || *i != 2)
+            .filter_map(|(_, (v, w))| v.filter(|_| *w > 0.0))
+            .collect()
     }
 
-    /// Largest / smallest applying value exceeds `ratio` (an infinite ratio when the smallest
-    /// is zero and the largest is not).
-    pub fn disagree(&self, w: &ApproachWeights, ratio: f64) -> bool {
-        let vals: Vec<f64> = self
-            .weighted(w)
-            .iter()
-            .filter_map(|(v, w)| v.filter(|_| *w > 0.0))
-            .collect();
+    /// How many approaches apply and carry weight (`with_market` as for [`Self::spread`]).
+    pub fn count(&self, w: &ApproachWeights, with_market: bool) -> usize {
+        self.applying(w, with_market).len()
+    }
+
+    /// Largest / smallest applying value, when at least two apply (infinite when the smallest
+    /// is zero and the largest is not). `with_market` false leaves an indicative market value
+    /// out.
+    pub fn spread(&self, w: &ApproachWeights, with_market: bool) -> Option<f64> {
+        let vals = self.applying(w, with_market);
         let max = vals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let min = vals.iter().copied().fold(f64::INFINITY, f64::min);
-        vals.len() >= 2 && max > ratio * min
+        (vals.len() >= 2).then(|| {
+            if min > 0.0 {
+                max / min
+            } else if max > 0.0 {
+                f64::INFINITY
+            } else {
+                1.0
+            }
+        })
+    }
+
+    /// The spread of [`Self::spread`] exceeds `ratio`.
+    pub fn disagree(&self, w: &ApproachWeights, ratio: f64, with_market: bool) -> bool {
+        self.spread(w, with_market).is_some_and(|s| s > ratio)
     }
 }
 
@@ -73,13 +91,15 @@ mod tests {
         };
         // (0.6·100 + 0.2·200) / 0.8 = 125
         assert_eq!(v.reconcile(&W), Some(125.0));
-        assert_eq!(v.count(&W), 2);
-        assert!(!v.disagree(&W, 3.0));
+        assert_eq!(v.count(&W, true), 2);
+        assert_eq!(v.count(&W, false), 1);
+        assert!(!v.disagree(&W, 3.0, true));
         let far = ApproachValues {
             market: Some(301.0),
             ..v
         };
-        assert!(far.disagree(&W, 3.0));
+        assert!(far.disagree(&W, 3.0, true));
+        assert!(!far.disagree(&W, 3.0, false));
         assert_eq!(ApproachValues::default().reconcile(&W), None);
     }
 }

@@ -74,6 +74,11 @@ pub fn table(
     r.add("income", "risk_free_rate", i.risk_free_rate, &src);
     r.add("income", "mature_erp", i.mature_erp, &src);
     r.add("income", "default_growth", i.default_growth, &src);
+    r.add("income", "long_term_growth", i.long_term_growth, &src);
+    r.add("income", "growth_fade_years", i.growth_fade_years, &src);
+    r.add("income", "k_min", i.k_min, &src);
+    let p = i.default_tax_amortisation_years;
+    r.add("income", "default_tax_amortisation_years", p, &src);
     r.add("income", "mid_year", i.mid_year, &src);
     r.add("income", "tax amortisation benefit", i.tab, &src);
     for (t, p) in &i.asset_type_premium {
@@ -99,6 +104,23 @@ pub fn table(
         models.market.min_comparables,
         &src,
     );
+    let mk = &models.market;
+    r.add("market", "indicative_weight", mk.indicative_weight, &src);
+    r.add("market", "life_factor_cap", mk.life_factor_cap, &src);
+    for (t, y) in &mk.reference_life_years {
+        r.add("market", format!("reference_life_years.{t}"), y, &src);
+    }
+    let src = origin(models, "life.toml");
+    for (t, m) in &models.life.economic_life_years {
+        let k = models
+            .life
+            .economic_life_shape
+            .get(t)
+            .copied()
+            .unwrap_or(1.0);
+        let v = format!("median {m} years, shape {k}");
+        r.add("life", format!("economic life of a {t}"), v, &src);
+    }
     let src = origin(models, "legal.toml");
     for (t, p) in &models.legal.grant_probability {
         r.add("legal", format!("grant_probability.{t}"), p, &src);
@@ -111,6 +133,7 @@ pub fn table(
         rc.disagreement_ratio,
         &src,
     );
+    r.add("reconcile", "materiality_share", rc.materiality_share, &src);
     for (t, w) in &rc.weights {
         let v = format!(
             "income {} / cost {} / market {}",
@@ -144,7 +167,12 @@ pub fn table(
         r.add("monte carlo", format!("growth_sigma.{s}"), v, &src);
     }
     r.add("monte carlo", "discount.sigma", mc.discount.sigma, &src);
-    r.add("monte carlo", "life.min_share", mc.life.min_share, &src);
+    r.add(
+        "monte carlo",
+        "discount.asset_sigma",
+        mc.discount.asset_sigma,
+        &src,
+    );
     r.add(
         "monte carlo",
         "cost.development_cost_sigma",
@@ -154,6 +182,11 @@ pub fn table(
     r.add("monte carlo", "market.bootstrap", mc.market.bootstrap, &src);
     let src = origin(models, "scorecard.toml");
     let sc = &models.scorecard;
+    let v = format!(
+        "{} at odds {}:1, {} points to double the odds",
+        sc.base_score, sc.base_odds, sc.pdo
+    );
+    r.add("scorecard", "scaling", v, &src);
     for g in &sc.grades {
         let v = format!("score ≥ {}, advance rate {}", g.min_score, g.advance_rate);
         r.add("scorecard", format!("grade {}", g.grade), v, &src);

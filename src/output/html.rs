@@ -5,7 +5,7 @@
 //! image. Every piece of text that comes from the input is HTML-escaped.
 
 use super::atomic::write_atomic;
-use super::report::Manifest;
+use super::report::{grade_label, Manifest};
 use super::table::{OutTable, Values};
 use crate::error::Result;
 use crate::format::{grouped, thousands};
@@ -210,7 +210,7 @@ fn caption(kind: Kind) -> &'static str {
         Kind::Value => {
             "Simulated portfolio value: each draw sums the assets' simulated values. \
              p10 is the value 90 % of draws exceed; the lendable value is each asset's advance \
-             rate × its p10, summed, less the concentration haircut."
+             rate × its collateral value (legal risk × the 10th percentile of its value if the right survives), summed, less the concentration haircut."
         }
         Kind::Ranges => {
             "Each asset's simulated range, largest median first: whiskers p05–p95, box \
@@ -437,22 +437,18 @@ fn asset_row(out: &mut String, a: &AssetResult) {
     });
     num_cell(out, s.map(|s| s.p10), range);
     let sc = a.score.as_ref();
-    let grade = sc.map(|x| x.grade.as_str());
     score_cells(
         out,
         sc.map(|x| x.score),
-        grade,
+        Some(grade_label(a)),
         sc.and_then(|x| x.lendable_value),
     );
-    let _ = write!(
-        out,
-        "<td>{}</td>",
-        if review {
-            "<span class=\"flag\">review</span>"
-        } else {
-            ""
+    match a.review_priority {
+        Some(p) => {
+            let _ = write!(out, "<td><span class=\"flag\">review #{p}</span></td>");
         }
-    );
+        None => out.push_str("<td></td>"),
+    }
     let reasons: Vec<String> = sc.map_or(vec![], |x| x.reasons.iter().map(|r| escape(r)).collect());
     let _ = write!(out, "<td class=\"small\">{}</td>", reasons.join("<br>"));
     let v = &a.point.approaches;
@@ -473,6 +469,57 @@ fn asset_row(out: &mut String, a: &AssetResult) {
         }
     }
     out.push_str("</tr>");
+}
+
+/// The flagged assets in review-priority order: what an expert should look at first.
+fn review_list(out: &mut String, r: &Report<'_>) {
+    let mut flagged: Vec<&AssetResult> =
+        r.result.assets.iter().filter(|a| a.review_flag()).collect();
+    flagged.sort_by_key(|a| a.review_priority);
+    let total: f64 = r
+        .result
+        .assets
+        .iter()
+        .map(AssetResult::money_at_stake)
+        .sum();
+    let at_stake: f64 = flagged.iter().map(|a| a.money_at_stake()).sum();
+    let share = if total > 0.0 { at_stake / total } else { 0.0 };
+    let _ = write!(
+        out,
+        "<section id=\"review\"><h2>Review list</h2><p class=\"note\">{} of {} assets are \
+         flagged, holding {:.0} % of the money at stake (p90 − p10). An asset is flagged when a \
+         review trigger fires and its money at stake is material to its owner; the list is in \
+         order of money at stake. Triggers below materiality are in each asset's notes.</p>",
+        thousands(flagged.len() as f64),
+        thousands(r.result.assets.len() as f64),
+        share * 100.0
+    );
+    head(
+        out,
+        "",
+        &[
+            "priority",
+            "asset_id",
+            "owner",
+            "money at stake",
+            "grade",
+            "triggers",
+        ],
+    );
+    for a in flagged.iter().take(ASSET_ROWS) {
+        out.push_str("<tr>");
+        let p = a.review_priority.map(f64::from);
+        num_cell(out, p, thousands(p.unwrap_or(0.0)));
+        let _ = write!(out, "<td class=\"id\">{}</td>", escape(&a.asset.asset_id));
+        let _ = write!(out, "<td class=\"owner\">{}</td>", escape(&a.asset.owner));
+        let stake = Some(a.money_at_stake());
+        num_cell(out, stake, money(stake));
+        text_cell(out, grade_label(a));
+        let triggers: Vec<String> = a.triggers().iter().map(|t| escape(t)).collect();
+        let _ = write!(out, "<td class=\"small\">{}</td>", triggers.join("<br>"));
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table></div></section>");
 }
 
 fn asset_table(out: &mut String, r: &Report<'_>) {
@@ -678,7 +725,7 @@ pub fn render(r: &Report<'_>) -> String {
          <style>{STYLE}</style></head><body><header><h1>IP valuation report</h1><p>ipval {} · \
          as of {} · {} draws · seed {} · money in {}</p></header><nav><a href=\"#summary\">\
          Summary</a><a href=\"#portfolios\">Portfolios</a><a href=\"#scores\">Scores</a>\
-         <a href=\"#assets\">Assets</a><a href=\"#assumptions\">Assumptions</a>\
+         <a href=\"#review\">Review list</a><a href=\"#assets\">Assets</a><a href=\"#assumptions\">Assumptions</a>\
          <a href=\"#overrides\">Overrides</a><a href=\"#rejected\">Rejected</a>\
          <a href=\"#manifest\">Manifest</a></nav><main>",
         escape(&m.as_of),
@@ -702,6 +749,7 @@ pub fn render(r: &Report<'_>) -> String {
         let _ = write!(out, "<p class=\"note\">{}</p>", escape(n));
     }
     out.push_str("</section>");
+    review_list(&mut out, r);
     asset_table(&mut out, r);
     assumptions(&mut out, r);
     overrides(&mut out, r);

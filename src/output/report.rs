@@ -11,6 +11,7 @@ use crate::market_data::{InputFile, MarketData};
 use crate::overrides::{Applied, Overrides};
 use crate::params::ModelSet;
 use crate::pipeline::{AssetResult, AssetSink, PortfolioResult, RunResult};
+use crate::score::NOT_RATED;
 use crate::simulate::Summary;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -26,6 +27,7 @@ pub const ASSET_COLUMNS: &[&str] = &[
     "value_income",
     "value_cost",
     "value_market",
+    "value_floor",
     "value_point",
     "p05",
     "p10",
@@ -39,13 +41,16 @@ pub const ASSET_COLUMNS: &[&str] = &[
     "prob_zero",
     "score",
     "grade",
+    "pd",
     "advance_rate",
+    "collateral_value",
     "lendable_value",
     "reason_1",
     "reason_2",
     "reason_3",
     "reason_4",
     "review_flag",
+    "review_priority",
     "notes",
 ];
 
@@ -63,6 +68,11 @@ fn num<T>(rows: &[T], decimals: usize, f: impl Fn(&T) -> Option<f64>) -> Values 
 /// Reads one statistic of a distribution summary.
 type SummaryField = fn(&Summary) -> f64;
 
+/// An asset's grade, `NR` when no approach values it.
+pub fn grade_label(r: &AssetResult) -> &str {
+    r.score.as_ref().map_or(NOT_RATED, |s| s.grade.as_str())
+}
+
 /// The asset table in contract order, money in the reporting currency.
 pub fn assets_table(assets: &[AssetResult], currency: &str, extra_columns: &[String]) -> OutTable {
     let mut t = OutTable::default();
@@ -76,6 +86,7 @@ pub fn assets_table(assets: &[AssetResult], currency: &str, extra_columns: &[Str
     t.push("value_income", num(a, 2, |r| r.point.approaches.income));
     t.push("value_cost", num(a, 2, |r| r.point.approaches.cost));
     t.push("value_market", num(a, 2, |r| r.point.approaches.market));
+    t.push("value_floor", num(a, 2, |r| r.resolved.floor));
     t.push("value_point", num(a, 2, |r| r.point.value_point));
     let pick: [(&str, SummaryField); 8] = [
         ("p05", |s| s.p05),
@@ -90,25 +101,25 @@ pub fn assets_table(assets: &[AssetResult], currency: &str, extra_columns: &[Str
     for (name, f) in pick {
         t.push(name, num(a, 2, |r| r.summary.as_ref().map(f)));
     }
-    t.push("fsd", num(a, 4, |r| r.summary.and_then(|s| s.fsd)));
+    // The fsd the scorecard read (the fixed-seed scoring sample), so that the file shows the
+    // figure behind the grade and `calibrate` reads it back.
+    t.push("fsd", num(a, 4, |r| r.summary.and(r.scored_fsd())));
     t.push("prob_zero", num(a, 4, |r| r.summary.map(|s| s.prob_zero)));
     t.push("score", num(a, 0, |r| r.score.as_ref().map(|s| s.score)));
-    t.push(
-        "grade",
-        text(a, |r| {
-            r.score
-                .as_ref()
-                .map(|s| s.grade.clone())
-                .unwrap_or_default()
-        }),
-    );
+    t.push("grade", text(a, |r| grade_label(r).to_string()));
+    t.push("pd", num(a, 6, |r| r.score.as_ref().map(|s| s.pd)));
+    // A not-rated asset lends nothing: advance rate and lendable value 0, not unknown.
+    let nr = |r: &AssetResult, v: Option<f64>| if r.not_rated() { Some(0.0) } else { v };
     t.push(
         "advance_rate",
-        num(a, 4, |r| r.score.as_ref().map(|s| s.advance_rate)),
+        num(a, 4, |r| nr(r, r.score.as_ref().map(|s| s.advance_rate))),
     );
+    t.push("collateral_value", num(a, 2, |r| nr(r, r.collateral)));
     t.push(
         "lendable_value",
-        num(a, 2, |r| r.score.as_ref().and_then(|s| s.lendable_value)),
+        num(a, 2, |r| {
+            nr(r, r.score.as_ref().and_then(|s| s.lendable_value))
+        }),
     );
     for (i, name) in ["reason_1", "reason_2", "reason_3", "reason_4"]
         .into_iter()
@@ -127,6 +138,10 @@ pub fn assets_table(assets: &[AssetResult], currency: &str, extra_columns: &[Str
     t.push(
         "review_flag",
         Values::Bool(a.iter().map(AssetResult::review_flag).collect()),
+    );
+    t.push(
+        "review_priority",
+        num(a, 0, |r| r.review_priority.map(f64::from)),
     );
     t.push("notes", text(a, |r| r.notes().join("; ")));
     for (i, name) in extra_columns.iter().enumerate() {
@@ -157,11 +172,13 @@ pub fn portfolios_table(p: &[PortfolioResult]) -> OutTable {
                 .unwrap_or_default()
         }),
     );
+    t.push("pd", num(p, 6, |r| r.score.as_ref().map(|s| s.pd)));
     t.push(
         "lendable_value",
         num(p, 2, |r| r.score.as_ref().and_then(|s| s.lendable_value)),
     );
     t.push("hhi", num(p, 4, |r| r.hhi));
+    t.push("n_not_rated", num(p, 0, |r| Some(r.n_not_rated as f64)));
     t.push("value_point", num(p, 2, |r| Some(r.value_point)));
     t.push("n_review", num(p, 0, |r| Some(r.n_review as f64)));
     t.push(
