@@ -351,7 +351,9 @@ impl Explanation {
             .inputs
             .iter()
             .find(|t| t.name == "tax_amortisation_years")
-            .map_or(String::new(), |t| format!(" ({}: {})", t.source, t.detail));
+            .map_or(String::new(), |t| {
+                format!("\n    source: {}: {}", t.source, t.detail)
+            });
         writeln!(
             o,
             "  TAB over the tax amortisation period P = {} years{source}",

@@ -21,6 +21,8 @@ pub struct Country {
     pub enforcement_index: f64,
     /// Years over which acquired IP is amortised for tax (0: not amortisable); `None` unknown.
     pub tax_amortisation_years: Option<f64>,
+    /// Where that period comes from (law, tax summary, or an assumption with its reasoning).
+    pub tax_amortisation_source: Option<String>,
 }
 
 /// Arm's-length royalty rates of one sector and royalty class (royalty_rates.csv).

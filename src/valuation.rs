@@ -559,11 +559,13 @@ impl<'a> Resolver<'a> {
         self.trace("tax_rate", tax, src, detail);
         let i = &self.ctx.models.income;
         let (p, src, detail) = match country.and_then(|c| c.tax_amortisation_years) {
-            Some(p) => (
-                p,
-                market_file("countries.csv"),
-                format!("tax_amortisation_years of {j} (countries.csv tax_amortisation_source)"),
-            ),
+            Some(p) => {
+                let whence = country
+                    .and_then(|c| c.tax_amortisation_source.as_deref())
+                    .unwrap_or("no source given");
+                let detail = format!("tax_amortisation_years of {j}: {whence}");
+                (p, market_file("countries.csv"), detail)
+            }
             None => {
                 let p = i.default_tax_amortisation_years;
                 self.out.notes.push(format!(

@@ -98,6 +98,7 @@ fn country(j: &str, currency: &str, crp: f64, tax: f64, amortisation: Option<f64
         corporate_tax_rate: tax,
         enforcement_index: 0.5,
         tax_amortisation_years: amortisation,
+        tax_amortisation_source: amortisation.map(|_| "hand-built".to_string()),
     }
 }
 

@@ -30,6 +30,7 @@ pub fn read(dir: &Path) -> Result<MarketData> {
                 tax_amortisation_years: r.opt("tax_amortisation_years", |s| {
                     cell::number_in(s, 0.0, false, 100.0, false)
                 })?,
+                tax_amortisation_source: r.opt("tax_amortisation_source", |s| Ok(s.to_string()))?,
             };
             r.unique(
                 m.countries.contains_key(&c.jurisdiction),
@@ -125,6 +126,7 @@ const COUNTRIES: &[&str] = &[
     "corporate_tax_rate",
     "enforcement_index",
     "tax_amortisation_years",
+    "tax_amortisation_source",
 ];
 const SECTORS: &[&str] = &[
     "sector",
@@ -167,6 +169,7 @@ const COST_INDEX: &[&str] = &["jurisdiction", "year", "index"];
 /// Columns that may be absent from a file (the others are required).
 const OPTIONAL_COLUMNS: &[&str] = &[
     "tax_amortisation_years",
+    "tax_amortisation_source",
     "revenue_usd",
     "remaining_life_years",
     "from_year",
