@@ -55,11 +55,7 @@ fn bench_kernel(c: &mut Criterion) {
                 && r.resolved.zero_reason.is_none()
         })
         .expect("an asset with all three approaches");
-    let empty = Draw {
-        value: 0.0,
-        if_valid: 0.0,
-    };
-    let mut out = vec![empty; DRAWS];
+    let mut out = vec![Draw::ZERO; DRAWS];
     let mut group = c.benchmark_group("simulate_asset");
     group.throughput(Throughput::Elements(DRAWS as u64));
     group.bench_with_input(

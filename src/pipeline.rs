@@ -204,9 +204,9 @@ pub fn run_with(
     run_owned(cfg, portfolio.assets.clone(), market, models, overrides)
 }
 
-/// Takes the valued assets a block at a time, in the results' order: with draws, on a thread
-/// of its own while later blocks are still being simulated, so that the outputs are written as
-/// the run goes; without, on the caller's thread once every asset is scored.
+/// Takes the valued assets a block at a time, in the results' order, once every asset is
+/// scored and triaged: the review priority ranks the whole run, so no row is final before the
+/// last draw.
 pub trait AssetSink: Send {
     /// Takes the next finished assets; an error stops the run.
     fn accept(&mut self, assets: &[AssetResult]) -> Result<()>;
@@ -430,10 +430,7 @@ pub fn simulate_asset(
     out: &mut [Draw],
 ) {
     if r.not_rated() {
-        out.fill(Draw {
-            value: 0.0,
-            if_valid: 0.0,
-        });
+        out.fill(Draw::ZERO);
         return;
     }
     let vol = ctx
@@ -470,11 +467,7 @@ fn simulate_all(
     let d = cfg.draws;
     let samples = Samples::new(assets, cfg.seed, d, ctx.models);
     let bar = progress_bar(cfg, assets.len());
-    let empty = Draw {
-        value: 0.0,
-        if_valid: 0.0,
-    };
-    let mut buffers = vec![empty; BLOCK * d];
+    let mut buffers = vec![Draw::ZERO; BLOCK * d];
     let mut owners: Vec<PortfolioResult> = vec![];
     let mut running: Option<OwnerSum> = None;
     for block in assets.chunks_mut(BLOCK) {
@@ -520,10 +513,7 @@ fn simulate_one(
             "{bad} of {} draws overflowed: no distribution",
             out.len()
         ));
-        out.fill(Draw {
-            value: 0.0,
-            if_valid: 0.0,
-        });
+        out.fill(Draw::ZERO);
     }
     let rated = !a.not_rated() && bad == 0;
     let mut values: Vec<f64> = out.iter().map(|d| d.value).collect();
@@ -533,7 +523,7 @@ fn simulate_one(
         .filter(|_| rated)
         .map(|s| a.resolved.legal_factor() * s.p10);
     if rated {
-        let mut scoring = vec![out[0]; ctx.models.montecarlo.score_draws];
+        let mut scoring = vec![Draw::ZERO; ctx.models.montecarlo.score_draws];
         simulate_asset(a, ctx, &samples.scoring, SCORING_SEED, &mut scoring);
         let mut values: Vec<f64> = scoring.iter().map(|d| d.value).collect();
         let summary = Summary::of(&mut values).filter(|_| values.iter().all(|v| v.is_finite()));

@@ -295,6 +295,14 @@ pub struct Draw {
     pub if_valid: f64,
 }
 
+impl Draw {
+    /// A draw worth nothing either way.
+    pub const ZERO: Draw = Draw {
+        value: 0.0,
+        if_valid: 0.0,
+    };
+}
+
 impl<'a> AssetSim<'a> {
     /// Prepares an asset's simulation from its resolved central inputs.
     pub fn new(
@@ -366,10 +374,7 @@ impl<'a> AssetSim<'a> {
 
     fn draw(&self, d: usize, u: impl Fn(Dim) -> f64) -> Draw {
         if self.zero {
-            return Draw {
-                value: 0.0,
-                if_valid: 0.0,
-            };
+            return Draw::ZERO;
         }
         let life = self.life.at(self.age, u(Dim::Life));
         let mut revenue0 = 0.0;

@@ -268,8 +268,9 @@ pub struct RunOutputs<'a> {
     pub extra_inputs: Vec<InputFile>,
 }
 
-/// The asset outputs, written while the run goes on: the asset table (`assets.<format>`) and
-/// the workbook, whose Assets sheet takes the first [`super::xlsx::MAX_ROWS`] rows. Dropped before
+/// The asset outputs, written block by block once the run is scored: the asset table
+/// (`assets.<format>`) and the workbook, whose Assets sheet takes the first
+/// [`super::xlsx::MAX_ROWS`] rows. Dropped before
 /// [`write_all`] (a failed run), it leaves neither file behind.
 pub struct AssetWriter<'a> {
     currency: &'a str,

@@ -47,12 +47,25 @@ impl Values {
     fn json_cell(&self, row: usize) -> serde_json::Value {
         match self {
             Values::Text(v) => serde_json::Value::String(v[row].clone()),
+            Values::Number {
+                values,
+                decimals: 0,
+            } => values[row]
+                .and_then(whole)
+                .map_or(serde_json::Value::Null, serde_json::Value::from),
             Values::Number { values, .. } => values[row]
                 .and_then(serde_json::Number::from_f64)
                 .map_or(serde_json::Value::Null, serde_json::Value::Number),
             Values::Bool(v) => serde_json::Value::Bool(v[row]),
         }
     }
+}
+
+/// A column of no decimals holds counts and scores (contract: integers in JSON and Parquet):
+/// the whole number, or `None` for a value that is not one.
+pub fn whole(x: f64) -> Option<i64> {
+    // 2^53: beyond it not every integer is an f64, so the cast could not be exact.
+    (x.is_finite() && x.fract() == 0.0 && x.abs() <= 9_007_199_254_740_992.0).then_some(x as i64)
 }
 
 /// Named columns of equal length.

@@ -33,7 +33,7 @@ const MAX_TEXT: usize = 32_767;
 const FLUSH_BYTES: usize = 1 << 16;
 
 /// Columns shown as percentages.
-const RATES: &[&str] = &["advance_rate", "prob_zero", "haircut"];
+const RATES: &[&str] = &["advance_rate", "prob_zero", "haircut", "pd"];
 
 /// The number formats, by decimals 0–6, then percent. Cell style `FIRST_NUMBER_STYLE + i`
 /// shows format i.
