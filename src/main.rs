@@ -4,7 +4,10 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let command_line: Vec<String> = std::env::args().collect();
+    // args_os: a path that is not UTF-8 must not panic here; the manifest records it lossily.
+    let command_line: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     let cli = match ipval::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
