@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Discount-rate build-up and relief-from-royalty conventions (`income.toml`).
 #[derive(Debug, Clone, Deserialize)]
@@ -308,11 +308,6 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("montecarlo.toml", include_str!("../models/montecarlo.toml")),
     ("scorecard.toml", include_str!("../models/scorecard.toml")),
 ];
-
-/// The crate's own `models/` folder, used when `--models` is not given and it still exists.
-pub fn default_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models")
-}
 
 /// Hex SHA-256 of bytes.
 pub fn sha256_hex(bytes: &[u8]) -> String {

@@ -136,11 +136,7 @@ pub fn run(args: &CalibrateArgs, command_line: Vec<String>) -> Result<ExitCode> 
         "--as-of",
         &args.valuations,
     )?)?;
-    let models_dir = args
-        .models
-        .clone()
-        .or_else(|| Some(crate::params::default_dir()).filter(|d| d.is_dir()));
-    let models = ModelSet::load(models_dir.as_deref())?;
+    let models = ModelSet::load(args.models.as_deref())?;
     let market = ingest::market::read(&market_dir)?;
     let currency = valuations
         .rows

@@ -56,10 +56,12 @@ pub struct InputArgs {
     /// Sheet of an .xlsx portfolio (default: the first sheet).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
-    /// Market data folder (countries.csv, sectors.csv, fx_rates.csv, …).
+    /// Market data folder (countries.csv, sectors.csv, fx_rates.csv, …); defaults to the
+    /// shipped market data embedded in the binary (sample-data/market, with its sources).
     #[arg(long, value_name = "DIR")]
-    pub market: PathBuf,
-    /// Model parameter folder; defaults to the crate's models/ (embedded in the binary).
+    pub market: Option<PathBuf>,
+    /// Model parameter folder, holding only the files it changes; defaults to the model files
+    /// embedded in the binary.
     #[arg(long, value_name = "DIR")]
     pub models: Option<PathBuf>,
     /// Valuation date, YYYY-MM-DD; defaults to today.
@@ -111,12 +113,15 @@ impl InputArgs {
         }
     }
 
-    /// The models folder: --models, else the crate's own folder when it exists (the embedded
-    /// copies are used otherwise).
+    /// The models folder: --models, else none (the embedded model files; never a source
+    /// folder found at run time).
     pub fn models_dir(&self) -> Option<PathBuf> {
-        self.models
-            .clone()
-            .or_else(|| Some(crate::params::default_dir()).filter(|d| d.is_dir()))
+        self.models.clone()
+    }
+
+    /// The market folder: --market, else the market data embedded in the binary.
+    pub fn market_dir(&self) -> PathBuf {
+        crate::ingest::market::dir_or_embedded(self.market.as_deref())
     }
 }
 

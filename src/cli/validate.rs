@@ -12,7 +12,7 @@ const SHOW_REJECTIONS: usize = 20;
 /// Reads and checks every input; prints a summary. Structural problems are errors (exit 1).
 pub fn run(args: &InputArgs) -> Result<ExitCode> {
     let models = ModelSet::load(args.models_dir().as_deref())?;
-    let market = ingest::market::read(&args.market)?;
+    let market = ingest::market::read(&args.market_dir())?;
     let as_of = args.as_of()?;
     let portfolio =
         ingest::portfolio::read_sheet(&args.portfolio, args.sheet.as_deref(), &market, as_of)?;

@@ -10,11 +10,54 @@ use crate::market_data::{
 use crate::params::sha256_hex;
 use crate::types::{AssetType, RoyaltyClass};
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// Reads every market file in `dir`; the optional ones may be absent.
+/// The name under which the market data embedded in the binary is read and recorded (the
+/// manifest lists its files as `<embedded market data>/countries.csv`, …).
+pub const EMBEDDED: &str = "<embedded market data>";
+
+/// The shipped market data (`sample-data/market`, every figure with its source), embedded so
+/// that `ipval` values a portfolio from any directory without `--market`.
+const EMBEDDED_FILES: &[(&str, &str)] = &[
+    (
+        "countries.csv",
+        include_str!("../../sample-data/market/countries.csv"),
+    ),
+    (
+        "sectors.csv",
+        include_str!("../../sample-data/market/sectors.csv"),
+    ),
+    (
+        "royalty_rates.csv",
+        include_str!("../../sample-data/market/royalty_rates.csv"),
+    ),
+    (
+        "fx_rates.csv",
+        include_str!("../../sample-data/market/fx_rates.csv"),
+    ),
+    (
+        "transactions.csv",
+        include_str!("../../sample-data/market/transactions.csv"),
+    ),
+    (
+        "fees.csv",
+        include_str!("../../sample-data/market/fees.csv"),
+    ),
+];
+
+/// The market folder to read: `--market DIR`, else the embedded data.
+pub fn dir_or_embedded(dir: Option<&Path>) -> PathBuf {
+    dir.map_or_else(|| PathBuf::from(EMBEDDED), Path::to_path_buf)
+}
+
+fn is_embedded(dir: &Path) -> bool {
+    dir == Path::new(EMBEDDED)
+}
+
+/// Reads every market file in `dir` (or the embedded data when `dir` is [`EMBEDDED`]); the
+/// optional ones may be absent.
 pub fn read(dir: &Path) -> Result<MarketData> {
-    if !dir.is_dir() {
+    if !is_embedded(dir) && !dir.is_dir() {
         return Err(Error::structure(dir, "market data folder not found"));
     }
     let mut m = MarketData::default();
@@ -236,7 +279,11 @@ fn load(
     files: &mut Vec<InputFile>,
 ) -> Result<Option<Table>> {
     let path = dir.join(name);
-    if !path.exists() {
+    let embedded = is_embedded(dir)
+        .then(|| EMBEDDED_FILES.iter().find(|(n, _)| *n == name))
+        .flatten();
+    let present = embedded.is_some() || (!is_embedded(dir) && path.exists());
+    if !present {
         return if required {
             Err(Error::structure(
                 &path,
@@ -246,8 +293,20 @@ fn load(
             Ok(None)
         };
     }
-    files.push(input_file(&path)?);
-    let table = Table::read(&path, Some(columns))?;
+    let table = match embedded {
+        Some((_, text)) => {
+            files.push(InputFile {
+                path: path.display().to_string(),
+                sha256: sha256_hex(text.as_bytes()),
+                bytes: text.len() as u64,
+            });
+            Table::from_rows(&path, csv_rows(&path, text)?, Some(columns))
+        }
+        None => {
+            files.push(input_file(&path)?);
+            Table::read(&path, Some(columns))?
+        }
+    };
     let missing: Vec<&str> = columns
         .iter()
         .copied()
@@ -258,6 +317,19 @@ fn load(
         return Err(Error::structure(&path, msg));
     }
     Ok(Some(table))
+}
+
+/// The rows of an embedded CSV text, header first.
+fn csv_rows(path: &Path, text: &str) -> Result<Vec<Vec<String>>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| {
+            r.map(|r| r.iter().map(str::to_string).collect())
+                .map_err(|e| Error::structure(path, e.to_string()))
+        })
+        .collect()
 }
 
 /// Hashes a file for the manifest.
