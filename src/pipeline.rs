@@ -397,7 +397,7 @@ pub const SCORING_SEED: u64 = 0x005C_004E;
 pub struct Samples {
     /// The run's.
     pub run: Shared,
-    /// The scoring sample's (fixed seed, `score_draws` draws).
+    /// The scoring sample's (fixed seed, [`scoring_draws`] draws).
     pub scoring: Shared,
 }
 
@@ -408,9 +408,16 @@ impl Samples {
         let each = || assets.iter().map(|a| (&a.asset, &a.resolved));
         Samples {
             run: Shared::new(seed, draws, each(), mc),
-            scoring: Shared::new(SCORING_SEED, mc.score_draws, each(), mc),
+            scoring: Shared::new(SCORING_SEED, scoring_draws(draws, models), each(), mc),
         }
     }
+}
+
+/// Draws of the scoring sample: the models' `score_draws`, or the run's draws when fewer (a run
+/// asked for few draws for speed; the sample still has a fixed seed, so no grade depends on
+/// `--seed`).
+pub fn scoring_draws(draws: usize, models: &ModelSet) -> usize {
+    models.montecarlo.score_draws.min(draws)
 }
 
 /// How certain the value is, from a summary of draws: fsd, or p50 = 0 with prob_zero.
@@ -519,11 +526,11 @@ fn simulate_one(
     let mut values: Vec<f64> = out.iter().map(|d| d.value).collect();
     a.summary = Summary::of(&mut values).filter(|_| rated);
     let mut if_valid: Vec<f64> = out.iter().map(|d| d.if_valid).collect();
-    a.collateral = Summary::of(&mut if_valid)
+    a.collateral = crate::stats::percentile_select(&mut if_valid, 10.0)
         .filter(|_| rated)
-        .map(|s| a.resolved.legal_factor() * s.p10);
+        .map(|q10| a.resolved.legal_factor() * q10);
     if rated {
-        let mut scoring = vec![Draw::ZERO; ctx.models.montecarlo.score_draws];
+        let mut scoring = vec![Draw::ZERO; scoring_draws(out.len(), ctx.models)];
         simulate_asset(a, ctx, &samples.scoring, SCORING_SEED, &mut scoring);
         let mut values: Vec<f64> = scoring.iter().map(|d| d.value).collect();
         let summary = Summary::of(&mut values).filter(|_| values.iter().all(|v| v.is_finite()));

@@ -14,13 +14,12 @@ use crate::models::reconcile::ApproachValues;
 use crate::params::{ApproachWeights, ModelSet, MonteCarloParams};
 use crate::stats::percentile_sorted;
 use crate::types::Asset;
-use crate::valuation::{self, CostBase, LifeModel, Resolved};
-use rand::{Rng, SeedableRng};
+use crate::valuation::{self, CostBase, LifeDraw, Resolved};
+use rand::{Rng, RngCore, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use statrs::distribution::{Beta, ContinuousCDF};
-use statrs::function::erf::erfc_inv;
 use std::collections::HashMap;
 
 /// The named generator: Xoshiro256++ is specified by its algorithm, so its output does not
@@ -153,15 +152,64 @@ fn fill_strata(rng: &mut Stream, out: &mut [f64]) {
     for (i, x) in out.iter_mut().enumerate() {
         *x = (i as f64 + rng.random::<f64>()) / n as f64;
     }
+    // Fisher–Yates with Lemire's multiply-shift index: one word a swap, no division or
+    // rejection (the bias, below n / 2^64, is far beneath anything a draw can show).
     for i in (1..n).rev() {
-        out.swap(i, rng.random_range(0..=i));
+        let j = ((u128::from(rng.next_u64()) * (i as u128 + 1)) >> 64) as usize;
+        out.swap(i, j);
     }
 }
 
-/// The standard normal quantile of `u` in (0, 1).
+/// The standard normal quantile of `u` in (0, 1): Acklam's rational approximation (relative
+/// error below 1.2e-9), about ten times faster than `erfc_inv`, which every stratified normal
+/// input of every draw goes through.
 fn normal_quantile(u: f64) -> f64 {
+    const A: [f64; 6] = [
+        -3.969_683_028_665_376e1,
+        2.209_460_984_245_205e2,
+        -2.759_285_104_469_687e2,
+        1.383_577_518_672_69e2,
+        -3.066_479_806_614_716e1,
+        2.506_628_277_459_239,
+    ];
+    const B: [f64; 5] = [
+        -5.447_609_879_822_406e1,
+        1.615_858_368_580_409e2,
+        -1.556_989_798_598_866e2,
+        6.680_131_188_771_972e1,
+        -1.328_068_155_288_572e1,
+    ];
+    const C: [f64; 6] = [
+        -7.784_894_002_430_293e-3,
+        -3.223_964_580_411_365e-1,
+        -2.400_758_277_161_838,
+        -2.549_732_539_343_734,
+        4.374_664_141_464_968,
+        2.938_163_982_698_783,
+    ];
+    const D: [f64; 4] = [
+        7.784_695_709_041_462e-3,
+        3.224_671_290_700_398e-1,
+        2.445_134_137_142_996,
+        3.754_408_661_907_416,
+    ];
+    const LOW: f64 = 0.024_25;
     let u = u.clamp(1e-300, 1.0 - 1e-16);
-    -std::f64::consts::SQRT_2 * erfc_inv(2.0 * u)
+    let tail = |p: f64| {
+        let q = (-2.0 * p.ln()).sqrt();
+        (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
+            / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
+    };
+    if u < LOW {
+        tail(u)
+    } else if u > 1.0 - LOW {
+        -tail(1.0 - u)
+    } else {
+        let q = u - 0.5;
+        let r = q * q;
+        (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
+            / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
+    }
 }
 
 impl Shared {
@@ -195,9 +243,9 @@ impl Shared {
                 });
             }
             if let Some(p) = pert_params(r.royalty, r.royalty_range, mc) {
-                s.pert
-                    .entry(p.key())
-                    .or_insert_with(|| pert_quantiles(p.alpha, p.beta));
+                s.pert.entry(p.key()).or_insert_with_key(|&(a, b)| {
+                    pert_quantiles(a as f64 / SHAPE_STEPS, b as f64 / SHAPE_STEPS)
+                });
             }
         }
         s
@@ -261,7 +309,7 @@ const DIMS: usize = 9;
 pub struct AssetSim<'a> {
     zero: bool,
     age: f64,
-    life: LifeModel,
+    life: LifeDraw,
     income: Option<RfrInputs>,
     conv: Conventions,
     royalty: Option<(&'a [f64], f64, f64)>,
@@ -329,7 +377,7 @@ impl<'a> AssetSim<'a> {
         AssetSim {
             zero: r.zero_reason.is_some(),
             age: r.age,
-            life: r.life_model,
+            life: r.life_model.drawn_at(r.age),
             income,
             conv: valuation::conventions(models),
             royalty,
@@ -363,8 +411,15 @@ impl<'a> AssetSim<'a> {
     pub fn run(&self, rng: &mut Stream, out: &mut [Draw]) {
         let n = out.len();
         let mut strata = vec![0.0; DIMS * n];
-        for column in strata.chunks_mut(n.max(1)) {
-            fill_strata(rng, column);
+        let used = self.used();
+        for (dim, column) in strata.chunks_mut(n.max(1)).enumerate() {
+            // Every dimension takes its own seed from the asset's stream whether it is used or
+            // not, so that an input that starts or stops applying (an expert adds a development
+            // cost) leaves the other inputs' draws as they were.
+            let seed: <Stream as SeedableRng>::Seed = rng.random();
+            if used[dim] {
+                fill_strata(&mut Stream::from_seed(seed), column);
+            }
         }
         for (d, slot) in out.iter_mut().enumerate() {
             let u = |dim: Dim| strata[dim as usize * n + d];
@@ -372,11 +427,31 @@ impl<'a> AssetSim<'a> {
         }
     }
 
+    /// Which stratified dimensions this asset's draws read.
+    fn used(&self) -> [bool; DIMS] {
+        let income = self.income.is_some();
+        let mut used = [false; DIMS];
+        for (dim, on) in [
+            (Dim::Revenue, income),
+            (Dim::Growth, income),
+            (Dim::Discount, income && self.asset_discount_sigma > 0.0),
+            (Dim::Cost, self.cost_base.is_some()),
+            (Dim::Life, matches!(self.life, LifeDraw::Survival { .. })),
+            (Dim::Valid, self.p_invalid > 0.0),
+            (Dim::Grant, self.p_grant < 1.0),
+            (Dim::Royalty, income && self.royalty.is_some()),
+            (Dim::Market, self.market.is_some_and(|(_, t)| !t.is_empty())),
+        ] {
+            used[dim as usize] = on;
+        }
+        used
+    }
+
     fn draw(&self, d: usize, u: impl Fn(Dim) -> f64) -> Draw {
         if self.zero {
             return Draw::ZERO;
         }
-        let life = self.life.at(self.age, u(Dim::Life));
+        let life = self.life.at(u(Dim::Life));
         let mut revenue0 = 0.0;
         let income = self.income.map(|base| {
             let factor = self.sector_factor.get(d).copied().unwrap_or(0.0);
@@ -388,7 +463,11 @@ impl<'a> AssetSim<'a> {
                 None => base.royalty,
             };
             let zm = self.market_factor.get(d).copied().unwrap_or(0.0);
-            let za = normal_quantile(u(Dim::Discount));
+            let za = if self.asset_discount_sigma > 0.0 {
+                normal_quantile(u(Dim::Discount))
+            } else {
+                0.0
+            };
             // Centred on the build-up (or the row's) rate, never on one raised to k_min.
             let k = self.k_centre + self.discount_sigma * zm + self.asset_discount_sigma * za;
             let inp = RfrInputs {
@@ -448,10 +527,16 @@ pub struct PertParams {
     pub high: f64,
 }
 
+/// Steps per unit of a PERT shape in the key of its tabulated quantile function.
+const SHAPE_STEPS: f64 = (1u64 << 32) as f64;
+
 impl PertParams {
-    /// The shapes, as a key of the tabulated quantile functions.
+    /// The shapes rounded to 2^-32, as the key of the tabulated quantile functions: an asset's
+    /// own rate scales its sector's range, which leaves the shapes unchanged but for the last
+    /// bits, and one table per sector and class is computed instead of one per asset.
     fn key(&self) -> (u64, u64) {
-        (self.alpha.to_bits(), self.beta.to_bits())
+        let q = |x: f64| (x * SHAPE_STEPS).round() as u64;
+        (q(self.alpha), q(self.beta))
     }
 }
 
@@ -545,6 +630,25 @@ mod pert_tests {
                 })
                 .fold(0.0, f64::max);
             assert!(ks < 0.002, "Beta({alpha}, {beta}): KS distance {ks}");
+        }
+    }
+
+    /// Acklam's approximation agrees with the exact quantile (statrs' erfc_inv) to 1e-8
+    /// relative over the whole range a stratified uniform takes, tails included.
+    #[test]
+    fn normal_quantile_matches_the_exact_one() {
+        let exact = |u: f64| -std::f64::consts::SQRT_2 * statrs::function::erf::erfc_inv(2.0 * u);
+        for i in 1..100_000 {
+            let u = i as f64 / 100_000.0;
+            let (a, b) = (normal_quantile(u), exact(u));
+            assert!(
+                (a - b).abs() <= 1e-8 * b.abs().max(1.0),
+                "u {u}: {a} vs {b}"
+            );
+        }
+        for u in [1e-12, 1e-8, 1e-5, 1.0 - 1e-5, 1.0 - 1e-9] {
+            let (a, b) = (normal_quantile(u), exact(u));
+            assert!((a - b).abs() <= 1e-8 * b.abs(), "u {u}: {a} vs {b}");
         }
     }
 

@@ -112,12 +112,41 @@ pub enum LifeModel {
 impl LifeModel {
     /// n for a residual economic life drawn at uniform `u` (u = ½: the median residual life).
     pub fn at(&self, age: f64, u: f64) -> f64 {
+        self.drawn_at(age).at(u)
+    }
+
+    /// The life of an asset of age `age`, prepared for many draws.
+    pub fn drawn_at(&self, age: f64) -> LifeDraw {
         match *self {
-            LifeModel::Fixed { years } => years,
-            LifeModel::Survival { economic, legal } => {
-                let r = economic.residual_at(age, u);
-                legal.map_or(r, |l| r.min(l))
-            }
+            LifeModel::Fixed { years } => LifeDraw::Fixed(years),
+            LifeModel::Survival { economic, legal } => LifeDraw::Survival {
+                residual: economic.at_age(age),
+                legal: legal.unwrap_or(f64::INFINITY),
+            },
+        }
+    }
+}
+
+/// A [`LifeModel`] prepared for the draws of one asset.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LifeDraw {
+    /// n fixed.
+    Fixed(f64),
+    /// min(legal, residual economic life).
+    Survival {
+        /// The residual economic life at the asset's age.
+        residual: crate::models::life::Residual,
+        /// Legal remaining life (infinite without a legal limit).
+        legal: f64,
+    },
+}
+
+impl LifeDraw {
+    /// n at uniform `u`.
+    pub fn at(&self, u: f64) -> f64 {
+        match *self {
+            LifeDraw::Fixed(n) => n,
+            LifeDraw::Survival { residual, legal } => residual.residual(u).min(legal),
         }
     }
 }

@@ -115,10 +115,16 @@ pub struct Breakdown {
 /// Annuity factor A(k, n) = (1 − (1 + k)^(−n)) / k; n when k is zero.
 pub fn annuity_factor(k: f64, n: f64) -> f64 {
     if k.abs() < RATE_ZERO {
-        n
-    } else {
-        (1.0 - (1.0 + k).powf(-n)) / k
+        return n;
     }
+    // Tax amortisation periods are whole years: an integer power is several times cheaper,
+    // and the Monte Carlo takes one per draw.
+    let discount = if n.fract() == 0.0 && n.abs() <= 1000.0 {
+        (1.0 + k).powi(-(n as i32))
+    } else {
+        (1.0 + k).powf(-n)
+    };
+    (1.0 - discount) / k
 }
 
 /// Tax amortisation benefit factor TAB = 1 / (1 − (T / P) · A(k, P)), the annuity at mid-year
