@@ -78,7 +78,7 @@ pub fn portfolio_file(data: &[u8], ext: &str) {
 
 /// Puts back Rust's default panic hook, undoing the one libfuzzer-sys installs at start-up, which
 /// aborts the process before any unwinding. `ingest::table::Table::read` catches a panic inside
-/// polars (which polars raises on some malformed files, see `tests/fuzz_regressions.rs`) and
+/// polars (which polars raises on some malformed files, see `tests/it/fuzz_regressions.rs`) and
 /// returns `Error::Polars`; with libfuzzer-sys' hook that `catch_unwind` could never run. Only
 /// the targets that read through `Table` call this. A panic anywhere else still reaches the
 /// `catch_unwind` that libfuzzer-sys puts around every input, which aborts: it is still a crash.

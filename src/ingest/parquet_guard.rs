@@ -4,7 +4,7 @@
 //! `usize`, so a negative count makes the validity decoder reserve ~2^61 bytes and the process
 //! aborts; and the footer decoder reserves room for as many entries as a list's length claims
 //! (see [`super::parquet_footer`]). None of these is a panic that `catch_unwind` could stop
-//! (all found by fuzzing, see tests/fuzz_regressions.rs), so the file is refused here, with a
+//! (all found by fuzzing, see tests/it/fuzz_regressions.rs), so the file is refused here, with a
 //! message, first.
 
 use crate::error::{Error, Result};

@@ -109,7 +109,7 @@ impl Table {
             )));
         }
         // Polars may panic on a malformed file (seen on corrupt Parquet pages, see
-        // tests/fuzz_regressions.rs), also inside its worker threads, whose panics it re-raises
+        // tests/it/fuzz_regressions.rs), also inside its worker threads, whose panics it re-raises
         // here: the input is at fault, so the user gets an error naming the file, not a crash.
         match std::panic::catch_unwind(AssertUnwindSafe(|| {
             Table::read_polars(path, format, wanted)

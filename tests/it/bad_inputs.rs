@@ -2,9 +2,7 @@
 //! rejected row, and (whenever the run gets as far as valuing) the conservation invariant
 //! "every input row is in exactly one of assets.csv and rejected.csv".
 
-mod common;
-
-use common::{csv_safe, Case, CsvTable, Sheet, ASSET_COLUMNS, MARKET};
+use crate::common::{csv_safe, Case, CsvTable, Sheet, ASSET_COLUMNS, MARKET};
 
 /// Asserts that rejected.csv has exactly one row for `asset_id`, with this first column and a
 /// reason containing every `needles`; returns the reason.

@@ -1,6 +1,5 @@
 //! Shared helpers for the integration tests: run the real `ipval` binary on files written into
 //! a temporary folder, and read back its CSV outputs.
-#![allow(dead_code)] // each test binary uses a different subset
 
 pub mod sample;
 

@@ -2,9 +2,7 @@
 //! on small planted files (the arithmetic is in the comments), unmatched rows listed with
 //! their reasons, currency conversion, and a calibration that recovers a known logistic model.
 
-mod common;
-
-use common::{Case, CsvTable, AS_OF, MARKET};
+use crate::common::{self, Case, CsvTable, AS_OF, MARKET};
 use ipval::backtest::discrimination::auc;
 use ipval::config::RunConfig;
 use ipval::ingest;

@@ -1,9 +1,7 @@
 //! Faults: a run killed at any moment leaves no partial output file; an unwritable or full
 //! output folder gives a clear error; a read-only input is never modified.
 
-mod common;
-
-use common::{Case, MARKET};
+use crate::common::{Case, MARKET};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;

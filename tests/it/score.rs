@@ -5,9 +5,7 @@
 //! median, adverse and non-adverse bins, the implied probability of going bad (pd) and its
 //! calibration to the KTRS grade anchors, and assets that are not rated.
 
-mod common;
-
-use common::sample::{as_of, config, market, portfolio, with_assets};
+use crate::common::sample::{as_of, config, market, portfolio, with_assets};
 use ipval::params::ModelSet;
 use ipval::pipeline::{self, AssetResult, RunResult};
 use ipval::prec::close_rel;
@@ -386,30 +384,31 @@ fn an_unknown_category_falls_in_the_worst_bin() {
         assert_eq!(c.points_of(slot), worst, "{}", c.code);
     }
     // The codes the enums print are the ones the bins list.
-    let status = card
-        .characteristics
-        .iter()
-        .find(|c| c.code == "R03")
-        .unwrap();
+    let every_code_has_a_bin = |code: &str, codes: Vec<String>| {
+        let c = card
+            .characteristics
+            .iter()
+            .find(|c| c.code == code)
+            .unwrap();
+        for v in codes {
+            let listed = c
+                .bins
+                .iter()
+                .any(|b| matches!(b, Bin::Categorical { values, .. } if values.contains(&v)));
+            assert!(listed, "{code}: {v} has no bin");
+        }
+    };
     for s in Status::ALL {
         assert_eq!(s.to_string().parse::<Status>(), Ok(*s));
-        let listed = status.bins.iter().any(
-            |b| matches!(b, Bin::Categorical { values, .. } if values.contains(&s.to_string())),
-        );
-        assert!(listed, "status {s} has no bin");
     }
-    let litigation = card
-        .characteristics
-        .iter()
-        .find(|c| c.code == "R04")
-        .unwrap();
     for l in Litigation::ALL {
         assert_eq!(l.to_string().parse::<Litigation>(), Ok(*l));
-        let listed = litigation.bins.iter().any(
-            |b| matches!(b, Bin::Categorical { values, .. } if values.contains(&l.to_string())),
-        );
-        assert!(listed, "litigation {l} has no bin");
     }
+    every_code_has_a_bin("R03", Status::ALL.iter().map(|s| s.to_string()).collect());
+    every_code_has_a_bin(
+        "R04",
+        Litigation::ALL.iter().map(|l| l.to_string()).collect(),
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,9 +1,7 @@
 //! Monte Carlo acceptance tests (issue: value distributions): determinism across threads, row
 //! order and files; degenerate spreads; an analytic median; ordered percentiles; invalidity.
 
-mod common;
-
-use common::sample::{config, market, portfolio, with_assets};
+use crate::common::sample::{config, market, portfolio, with_assets};
 use ipval::params::ModelSet;
 use ipval::pipeline::{self, RunResult};
 use ipval::prec::close_rel;

@@ -2,9 +2,7 @@
 //! centuries, thousands of assets in one owner and one asset per owner. No overflow, NaN or
 //! infinity may reach an output; where a result cannot be computed the asset says why.
 
-mod common;
-
-use common::{Case, CsvTable, MARKET};
+use crate::common::{Case, CsvTable, MARKET};
 
 const HEADER: &str = "asset_id,owner,asset_type,jurisdiction,sector,status,filing_date,currency,annual_revenue,revenue_growth,royalty_rate,discount_rate,tax_rate,useful_life_years,development_cost,development_year";
 

@@ -1,8 +1,6 @@
 //! Expert overrides and `ipval explain`, through the real binary on the sample portfolio.
 
-mod common;
-
-use common::{Case, CsvTable, AS_OF, MARKET};
+use crate::common::{self, Case, CsvTable, AS_OF, MARKET};
 use ipval::prec::{close_abs, CENT};
 
 const PORTFOLIO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-data/portfolio.csv");

@@ -1,7 +1,7 @@
 //! Inputs the fuzzers (`fuzz/`) found to crash a reader, replayed through the same reader the
-//! fuzz target calls. Each file `tests/fuzz_regressions/<target>-<hash>` is the raw fuzz input
-//! (for `market` and `models_toml` the first byte picks the file, as in the targets); each must
-//! now give the expected `Ok` or `Err` without panicking.
+//! fuzz target calls. Each file `tests/it/fuzz_regressions/<target>-<hash>` is the raw fuzz
+//! input (for `market` and `models_toml` the first byte picks the file, as in the targets); each
+//! must now give the expected `Ok` or `Err` without panicking.
 
 use chrono::NaiveDate;
 use ipval::ingest::market;
@@ -9,7 +9,7 @@ use ipval::ingest::portfolio;
 use ipval::params::{ModelSet, EMBEDDED};
 use std::path::{Path, PathBuf};
 
-const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fuzz_regressions");
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/fuzz_regressions");
 const MARKET: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-data/market");
 const PORTFOLIO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-data/portfolio.csv");
 const MARKET_FILES: [&str; 6] = [
@@ -117,7 +117,7 @@ fn every_saved_input_has_a_case() {
     files.sort();
     let mut listed: Vec<String> = CASES.iter().map(|c| c.0.to_string()).collect();
     listed.sort();
-    assert_eq!(files, listed, "tests/fuzz_regressions/ and CASES differ");
+    assert_eq!(files, listed, "tests/it/fuzz_regressions/ and CASES differ");
 }
 
 #[test]

@@ -1,10 +1,8 @@
 //! The reviewer's outputs through the real binary on the sample data: plots (PNG and SVG),
 //! report.html, results.xlsx, and Excel and Parquet input giving the same results as CSV.
 
-mod common;
-
+use crate::common::{csv_safe, Case, CsvTable, Run, Sheet, AS_OF, MARKET};
 use calamine::{open_workbook, Data, Reader, Xlsx};
-use common::{csv_safe, Case, CsvTable, Run, Sheet, AS_OF, MARKET};
 use ipval::plot::{file_stem, Kind};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -644,4 +642,46 @@ fn outputs_are_byte_identical_across_thread_counts() {
             "{file} differs between --threads 1 and 2"
         );
     }
+}
+
+/// Without `--market` and `--models`, from a folder that is not the repository, the binary
+/// values with the market data and models embedded in it: the same assets as with the shipped
+/// folder given explicitly, and the manifest says the market data were the embedded ones.
+#[test]
+fn the_embedded_market_data_and_models_are_the_defaults() {
+    let case = Case::new();
+    let base = [
+        "value",
+        "--portfolio",
+        SAMPLE,
+        "--as-of",
+        AS_OF,
+        "--draws",
+        "200",
+    ];
+    let bare = case.run(&[&base[..], &["--no-plots", "--out", "bare"]].concat());
+    bare.assert_code(0);
+    let given = case.run(
+        &[
+            &base[..],
+            &["--no-plots", "--out", "given", "--market", MARKET],
+        ]
+        .concat(),
+    );
+    given.assert_code(0);
+    let read = |dir: &str| std::fs::read_to_string(case.path(dir).join("assets.csv")).unwrap();
+    assert_eq!(read("bare"), read("given"));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(case.path("bare/manifest.json")).unwrap())
+            .unwrap();
+    let inputs: Vec<&str> = manifest["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["path"].as_str())
+        .collect();
+    assert!(
+        inputs.contains(&"<embedded market data>/countries.csv"),
+        "{inputs:?}"
+    );
 }

@@ -1,0 +1,18 @@
+//! The integration tests, as one test binary: each `tests/*.rs` used to be its own binary,
+//! and each linked polars; as modules of one crate they link it once. `cargo test --test it
+//! score::` runs one former file's tests.
+
+mod common;
+
+mod backtest;
+mod bad_inputs;
+mod edge_numbers;
+mod faults;
+mod fuzz_regressions;
+mod known_answers;
+mod monte_carlo;
+mod overrides_explain;
+mod properties;
+mod report;
+mod score;
+mod synth;
