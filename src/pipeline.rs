@@ -52,12 +52,9 @@ impl AssetResult {
     pub fn record_overrides(&mut self, overrides: &Overrides) {
         self.overrides = overrides.of(&self.asset.asset_id).cloned().collect();
         for o in &self.overrides {
-            let name = match o.field.as_str() {
-                "useful_life_years" => "remaining_life_years",
-                "grant_probability" => "p_grant",
-                f => f,
-            };
-            for t in self.resolved.trail.iter_mut().filter(|t| t.name == name) {
+            let set =
+                |t: &&mut valuation::Traced| valuation::set_by(t.name).contains(&o.field.as_str());
+            for t in self.resolved.trail.iter_mut().filter(set) {
                 t.source = Source::Override {
                     reviewer: o.reviewer.clone(),
                     reason: o.reason.clone(),

@@ -58,6 +58,38 @@ pub struct Traced {
     pub detail: String,
 }
 
+/// The portfolio columns and model parameters that set an input of the trail: an expert
+/// override of any of them makes the override the input's source in `explain`. The one place
+/// that ties override fields to trail names.
+pub fn set_by(input: &str) -> &'static [&'static str] {
+    match input {
+        "age_years" => &["filing_date"],
+        "legal_life_years" => &["expiry_date", "filing_date", "statutory_term_years"],
+        "remaining_life_years" => &[
+            "useful_life_years",
+            "expiry_date",
+            "filing_date",
+            "statutory_term_years",
+            "economic_life_years",
+        ],
+        "p_grant" => &["grant_probability", "status"],
+        "p_invalid" => &["p_invalid", "litigation"],
+        "revenue0" => &["annual_revenue", "currency"],
+        "revenue_growth" => &["revenue_growth"],
+        "royalty_rate" => &["royalty_rate"],
+        "tax_rate" => &["tax_rate", "owner_country"],
+        "tax_amortisation_years" => &["owner_country"],
+        "discount_rate" => &["discount_rate", "asset_type_premium"],
+        "replacement_cost_new" => &[
+            "development_cost",
+            "development_year",
+            "developer_profit",
+            "entrepreneurial_incentive",
+        ],
+        _ => &[],
+    }
+}
+
 /// What the valuation needs besides the asset.
 #[derive(Debug, Clone, Copy)]
 pub struct Context<'a> {

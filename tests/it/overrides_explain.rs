@@ -337,3 +337,39 @@ fn a_bad_override_is_an_error_not_ignored() {
         run.stderr
     );
 }
+
+/// Every override field names the inputs it sets: after an `annual_revenue` override, explain
+/// cites the override (with its reviewer and reason) as the source of revenue0, not the
+/// portfolio; an override of `useful_life_years` or `grant_probability` likewise.
+#[test]
+fn explain_cites_the_override_as_the_source_of_what_it_set() {
+    let case = Case::new();
+    let ov = case.write(
+        "ov.csv",
+        "asset_id,field,value,reviewer,reason\n\
+         SG-TS-2015-3426,annual_revenue,3000000,A. Lim,audited 2026 accounts\n\
+         SG-TS-2015-3426,useful_life_years,6,A. Lim,licence ends in 2032\n",
+    );
+    let e = explain_json(
+        &case,
+        "SG-TS-2015-3426",
+        &["--overrides", ov.to_str().unwrap()],
+    );
+    let source = |name: &str| {
+        e["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == name)
+            .unwrap_or_else(|| panic!("no {name} in the trail"))["source"]
+            .clone()
+    };
+    for name in ["revenue0", "remaining_life_years"] {
+        let s = source(name);
+        assert_eq!(s["override"]["reviewer"], "A. Lim", "{name}: {s}");
+    }
+    assert_eq!(
+        source("royalty_rate"),
+        serde_json::json!({"market_data": "royalty_rates.csv"})
+    );
+}
