@@ -157,11 +157,7 @@ pub fn explain(r: &AssetResult, ctx: &Context<'_>, currency: &str) -> Explanatio
         base,
         remaining_life: res.life,
         age: res.age,
-        obsolescence_factor: if res.life > 0.0 {
-            res.life / (res.age + res.life)
-        } else {
-            0.0
-        },
+        obsolescence_factor: crate::models::cost::obsolescence_factor(res.life, res.age),
         value: base.value(res.life, res.age),
     });
     let market = res

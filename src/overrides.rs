@@ -9,7 +9,7 @@ use crate::ingest::portfolio::rules;
 use crate::ingest::table::Table;
 use crate::ingest::Portfolio;
 use crate::market_data::MarketData;
-use crate::params::ModelSet;
+use crate::params::{Bounds, ModelSet, LIFE_YEARS, MARKUP, PREMIUM, PROBABILITY, WEIGHT};
 use crate::types::Asset;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -210,8 +210,8 @@ fn unknown_field(field: &str) -> String {
     )
 }
 
-fn number(s: &str, lo: f64, hi: f64) -> std::result::Result<f64, String> {
-    crate::ingest::cell::number_in(s, lo, false, hi, false).map_err(|e| e.message().to_string())
+fn number(s: &str, b: Bounds) -> std::result::Result<f64, String> {
+    crate::ingest::cell::number_in(s, b.lo, false, b.hi, false).map_err(|e| e.message().to_string())
 }
 
 /// Sets a per-asset model parameter; returns the previous value as text.
@@ -228,16 +228,15 @@ fn set_model(
         .weights
         .get_mut(&t)
         .ok_or("no weights for the asset type")?;
-    let (slot, lo, hi): (&mut f64, f64, f64) = match field {
-        "weight_income" => (&mut w.income, 0.0, 1e6),
-        "weight_cost" => (&mut w.cost, 0.0, 1e6),
-        "weight_market" => (&mut w.market, 0.0, 1e6),
-        "grant_probability" => (m.legal.grant_probability.entry(t).or_insert(1.0), 0.0, 1.0),
-        "asset_type_premium" => (
-            m.income.asset_type_premium.entry(t).or_insert(0.0),
-            0.0,
-            0.5,
+    let (slot, bounds): (&mut f64, Bounds) = match field {
+        "weight_income" => (&mut w.income, WEIGHT),
+        "weight_cost" => (&mut w.cost, WEIGHT),
+        "weight_market" => (&mut w.market, WEIGHT),
+        "grant_probability" => (
+            m.legal.grant_probability.entry(t).or_insert(1.0),
+            PROBABILITY,
         ),
+        "asset_type_premium" => (m.income.asset_type_premium.entry(t).or_insert(0.0), PREMIUM),
         "p_invalid" => (
             m.montecarlo
                 .p_invalid
@@ -245,11 +244,10 @@ fn set_model(
                 .or_default()
                 .entry(a.litigation)
                 .or_insert(0.0),
-            0.0,
-            1.0,
+            PROBABILITY,
         ),
-        "developer_profit" => (&mut m.cost.developer_profit, 0.0, 5.0),
-        "entrepreneurial_incentive" => (&mut m.cost.entrepreneurial_incentive, 0.0, 5.0),
+        "developer_profit" => (&mut m.cost.developer_profit, MARKUP),
+        "entrepreneurial_incentive" => (&mut m.cost.entrepreneurial_incentive, MARKUP),
         "economic_life_years" => {
             let before = m
                 .life
@@ -258,7 +256,7 @@ fn set_model(
                 .and_then(|x| x.get(&t))
                 .or_else(|| m.life.economic_life_years.get(&t))
                 .copied();
-            let v = number(s, 0.0, 1000.0)?;
+            let v = number(s, LIFE_YEARS)?;
             m.life
                 .economic_life_by_sector
                 .entry(a.sector.clone())
@@ -274,7 +272,7 @@ fn set_model(
                 .and_then(|x| x.get(&t))
                 .or_else(|| m.life.statutory_term_years.get(&t))
                 .copied();
-            let v = number(s, 0.0, 1000.0)?;
+            let v = number(s, LIFE_YEARS)?;
             m.life
                 .statutory_term_by_jurisdiction
                 .entry(a.jurisdiction.clone())
@@ -285,6 +283,6 @@ fn set_model(
         _ => return Err(format!("`{field}` is not a model parameter")),
     };
     let before = slot.to_string();
-    *slot = number(s, lo, hi)?;
+    *slot = number(s, bounds)?;
     Ok(before)
 }

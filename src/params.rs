@@ -256,12 +256,36 @@ impl MonteCarloParams {
                     .get(l)
                     .copied()
                     .ok_or_else(|| model_err(f, &format!("p_invalid.{t} lacks {l}")))?;
-                rate(f, &format!("p_invalid.{t}.{l}"), p, 0.0, 1.0)?;
+                within(f, &format!("p_invalid.{t}.{l}"), p, PROBABILITY)?;
             }
         }
         Ok(())
     }
 }
+
+/// The range a model parameter must lie in, inclusive. One owner for each bound that both the
+/// model files and an expert's per-asset override are checked against.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bounds {
+    /// Lowest value accepted.
+    pub lo: f64,
+    /// Highest value accepted.
+    pub hi: f64,
+}
+
+/// Probabilities (grant, invalidity).
+pub const PROBABILITY: Bounds = Bounds { lo: 0.0, hi: 1.0 };
+/// The asset-type premium on the discount rate.
+pub const PREMIUM: Bounds = Bounds { lo: 0.0, hi: 0.5 };
+/// Developer's profit and entrepreneurial incentive, as shares of cost.
+pub const MARKUP: Bounds = Bounds { lo: 0.0, hi: 5.0 };
+/// Economic-life medians and statutory terms, in years.
+pub const LIFE_YEARS: Bounds = Bounds {
+    lo: 0.01,
+    hi: 1000.0,
+};
+/// An approach's reconciliation weight.
+pub const WEIGHT: Bounds = Bounds { lo: 0.0, hi: 1e6 };
 
 /// Where a model file came from, for the manifest.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -381,13 +405,8 @@ impl ModelSet {
         )?;
         complete("income.toml", "asset_type_premium", &i.asset_type_premium)?;
         for (t, p) in &i.asset_type_premium {
-            rate(
-                "income.toml",
-                &format!("asset_type_premium.{t}"),
-                *p,
-                0.0,
-                0.5,
-            )?;
+            let name = format!("asset_type_premium.{t}");
+            within("income.toml", &name, *p, PREMIUM)?;
         }
         complete(
             "life.toml",
@@ -414,17 +433,12 @@ impl ModelSet {
             .chain(self.life.statutory_term_by_jurisdiction.values());
         for map in lives {
             for (t, y) in map {
-                rate("life.toml", &format!("life of {t}"), *y, 0.01, 1000.0)?;
+                within("life.toml", &format!("life of {t}"), *y, LIFE_YEARS)?;
             }
         }
         for (t, p) in &self.legal.grant_probability {
-            rate(
-                "legal.toml",
-                &format!("grant_probability.{t}"),
-                *p,
-                0.0,
-                1.0,
-            )?;
+            let name = format!("grant_probability.{t}");
+            within("legal.toml", &name, *p, PROBABILITY)?;
         }
         complete(
             "legal.toml",
@@ -432,21 +446,9 @@ impl ModelSet {
             &self.legal.grant_probability,
         )?;
         let c = &self.cost;
-        rate(
-            "cost.toml",
-            "developer_profit",
-            c.developer_profit,
-            0.0,
-            5.0,
-        )?;
+        within("cost.toml", "developer_profit", c.developer_profit, MARKUP)?;
         let incentive = c.entrepreneurial_incentive;
-        rate(
-            "cost.toml",
-            "entrepreneurial_incentive",
-            incentive,
-            0.0,
-            5.0,
-        )?;
+        within("cost.toml", "entrepreneurial_incentive", incentive, MARKUP)?;
         let mk = &self.market;
         rate(
             "market.toml",
@@ -496,8 +498,12 @@ impl ModelSet {
         self.scorecard.validate()?;
         for (t, w) in &r.weights {
             let all = [w.income, w.cost, w.market];
-            if all.iter().any(|x| !x.is_finite() || *x < 0.0) || all.iter().sum::<f64>() <= 0.0 {
-                let msg = format!("weights.{t}: weights must be ≥ 0 and not all 0");
+            let outside = |x: &f64| !(WEIGHT.lo..=WEIGHT.hi).contains(x);
+            if all.iter().any(outside) || all.iter().sum::<f64>() <= 0.0 {
+                let msg = format!(
+                    "weights.{t}: weights must lie in [{}, {}] and not all be 0",
+                    WEIGHT.lo, WEIGHT.hi
+                );
                 return Err(model_err("reconcile.toml", &msg));
             }
         }
@@ -545,6 +551,10 @@ fn model_err(file: &str, message: &str) -> Error {
         file: file.to_string(),
         message: message.to_string(),
     }
+}
+
+fn within(file: &str, name: &str, v: f64, b: Bounds) -> Result<()> {
+    rate(file, name, v, b.lo, b.hi)
 }
 
 fn rate(file: &str, name: &str, v: f64, lo: f64, hi: f64) -> Result<()> {

@@ -20,12 +20,18 @@ pub fn replacement_cost(
     development_cost * index_ratio * (1.0 + profit + incentive)
 }
 
-/// Straight-line obsolescence over the asset's whole life (age + remaining n).
-pub fn value(rcn: f64, life: f64, age: f64) -> f64 {
+/// Straight-line obsolescence over the asset's whole life: the share n / (age + n) of the
+/// replacement cost that remains; 0 without remaining life.
+pub fn obsolescence_factor(life: f64, age: f64) -> f64 {
     if life <= 0.0 {
         return 0.0;
     }
-    rcn * life / (age.max(0.0) + life)
+    life / (age.max(0.0) + life)
+}
+
+/// value_cost = RCN · n / (age + n).
+pub fn value(rcn: f64, life: f64, age: f64) -> f64 {
+    rcn * obsolescence_factor(life, age)
 }
 
 /// The cost index ratio I(as_of year) / I(development_year), 1 when the jurisdiction has no
