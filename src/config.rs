@@ -3,7 +3,6 @@
 
 use crate::error::{Error, Result};
 use crate::market_data::MarketData;
-use crate::output::table::Format;
 use chrono::NaiveDate;
 use std::path::PathBuf;
 
@@ -55,5 +54,28 @@ impl RunConfig {
                 market.fx.keys().cloned().collect::<Vec<_>>().join(", ")
             ))
         })
+    }
+}
+
+/// Output file formats for the asset table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// Comma-separated values.
+    Csv,
+    /// Apache Parquet.
+    Parquet,
+    /// JSON array of objects.
+    Json,
+}
+
+impl Format {
+    /// File extension.
+    pub fn ext(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Parquet => "parquet",
+            Format::Json => "json",
+        }
     }
 }

@@ -7,7 +7,7 @@ use crate::format::{grouped, money};
 use crate::models::income::{self, Breakdown};
 use crate::models::market::Basis;
 use crate::overrides::Applied;
-use crate::pipeline::AssetResult;
+use crate::results::AssetResult;
 use crate::score::{AssetScore, Certainty};
 use crate::simulate::Summary;
 use crate::valuation::{self, Context, CostBase, LifeModel, Traced};

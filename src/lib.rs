@@ -4,13 +4,16 @@
 //! market approaches of IVS 210 and turns them into credit-score-style estimates for
 //! IP-backed lending. The `ipval` binary is a thin shell over [`cli::run`].
 //!
-//! Flow: [`ingest`] (polars → validated [`types::Asset`]s and [`market_data::MarketData`]) →
-//! [`valuation`] (resolve inputs, call [`models`]) → [`pipeline`] (all assets, per owner) →
-//! [`output`] (tables, manifest).
+//! Flow, one way: [`ingest`] (polars → validated [`types::Asset`]s and
+//! [`market_data::MarketData`]) → [`valuation`] (resolve inputs, call [`models`]) →
+//! [`simulate`] → [`score`] → [`output`] and [`plot`] (tables, workbook, report, manifest),
+//! which read the run's [`results`]. [`pipeline`] runs it all and only the CLI depends on it;
+//! `scripts/module_cycles.py` (in CI) checks that no module depends on one downstream of it.
 
 // User data must never panic the library: errors are typed and name file, row and column.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod atomic;
 pub mod backtest;
 pub mod calibrate;
 pub mod cli;
@@ -27,6 +30,7 @@ pub mod params;
 pub mod pipeline;
 pub mod plot;
 pub mod prec;
+pub mod results;
 pub mod score;
 pub mod sensitivity;
 pub mod simulate;

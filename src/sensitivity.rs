@@ -7,7 +7,7 @@
 //! Point valuations keep this cheap (14 per asset) and free of sampling noise.
 
 use crate::models::market::Basis;
-use crate::pipeline::{AssetResult, Contexts};
+use crate::results::{AssetResult, Contexts};
 use crate::simulate;
 use crate::stats::percentile_sorted;
 use crate::valuation::{self, CostBase, LifeModel, Resolved};

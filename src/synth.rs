@@ -21,8 +21,8 @@
 //! - Every weight is derived from `sample-data/portfolio.csv`, every key is a key of
 //!   `sample-data/market`, every FX rate is `sample-data/market/fx_rates.csv`'s.
 
+use crate::atomic::write_atomic;
 use crate::error::{Error, Result};
-use crate::output::atomic::write_atomic;
 use crate::simulate::{stream, Stream};
 use crate::types::{AssetType, Litigation, Status};
 use rand::Rng;

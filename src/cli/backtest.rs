@@ -1,13 +1,13 @@
 //! `ipval backtest`: the valuations of an `ipval value` run against realized prices
 //! (`--realized`) and/or good/bad outcomes (`--outcomes`).
 
+use crate::atomic::write_atomic;
 use crate::backtest::accuracy::{self, Accuracy, Pair, RANGES};
 use crate::backtest::discrimination::{self, Validation};
 use crate::backtest::{svg, unmatched_table, Unmatched, Valuations};
+use crate::config::Format;
 use crate::error::{Error, Result};
 use crate::ingest;
-use crate::output::atomic::write_atomic;
-use crate::output::table::Format;
 use clap::{ArgGroup, Args};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

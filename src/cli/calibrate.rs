@@ -8,14 +8,14 @@
 //! the value certainty (fsd) is taken from the valuations file itself. Expert overrides of the
 //! valuation are not re-applied: the characteristics are those of the automated valuation.
 
+use crate::atomic::write_atomic;
 use crate::backtest::discrimination::read_outcomes;
 use crate::backtest::Valuations;
 use crate::calibrate::{self, Calibration, Sample};
+use crate::config::Format;
 use crate::config::{self, RunConfig};
 use crate::error::{Error, Result};
 use crate::ingest;
-use crate::output::atomic::write_atomic;
-use crate::output::table::Format;
 use crate::params::ModelSet;
 use crate::pipeline;
 use crate::score::Certainty;

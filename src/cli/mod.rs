@@ -12,9 +12,9 @@ pub use backtest::BacktestArgs;
 pub use calibrate::CalibrateArgs;
 pub use synth::SynthArgs;
 
+use crate::config::Format;
 use crate::config::{self, RunConfig};
 use crate::error::Result;
-use crate::output::table::Format;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;

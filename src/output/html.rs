@@ -4,19 +4,19 @@
 //! rejected rows. Nothing is loaded from the network: no external script, style, font or
 //! image. Every piece of text that comes from the input is HTML-escaped.
 
-use super::atomic::write_atomic;
 use super::report::{grade_label, Manifest};
 use super::table::{OutTable, Values};
+use crate::atomic::write_atomic;
 use crate::error::Result;
 use crate::format::{grouped, thousands};
 use crate::ingest::Portfolio;
-use crate::pipeline::{AssetResult, PortfolioResult, RunResult};
 use crate::plot::{Kind, Plots};
+use crate::results::{AssetResult, PortfolioResult, RunResult};
 use std::fmt::Write as _;
 use std::path::Path;
 
 /// Portfolios that get a section with figures and plots (all are in the summary table).
-pub const SECTIONS: usize = crate::pipeline::PLOTTED_OWNERS;
+pub const SECTIONS: usize = crate::results::PLOTTED_OWNERS;
 
 /// Rows of the asset table (all are in assets.csv and results.xlsx).
 pub const ASSET_ROWS: usize = 5_000;

@@ -2,7 +2,6 @@
 //! Excel workbook and the HTML report.
 
 pub mod assumptions;
-pub mod atomic;
 pub mod html;
 pub mod number;
 pub mod parquet;

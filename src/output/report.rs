@@ -1,16 +1,16 @@
 //! The run's files: assets, portfolios, rejected rows and the manifest.
 
-use super::atomic::{write_atomic, AtomicFile};
 use super::review;
 use super::table::{Format, OutTable, TableWriter, Values};
 use super::xlsx::Workbook;
+use crate::atomic::{write_atomic, AtomicFile};
 use crate::config::RunConfig;
 use crate::error::Result;
 use crate::ingest::Portfolio;
 use crate::market_data::{InputFile, MarketData};
 use crate::overrides::{Applied, Overrides};
 use crate::params::ModelSet;
-use crate::pipeline::{AssetResult, AssetSink, PortfolioResult, RunResult};
+use crate::results::{AssetResult, AssetSink, PortfolioResult, RunResult};
 use crate::score::NOT_RATED;
 use crate::simulate::Summary;
 use serde::Serialize;

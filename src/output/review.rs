@@ -2,16 +2,16 @@
 //! `--no-plots`) and `report.html` (always; without plots it shows the figures and tables).
 
 use super::assumptions;
-use super::atomic::AtomicFile;
 use super::html::{self, Report};
 use super::report::{Manifest, RunOutputs};
 use super::table::OutTable;
 use super::xlsx::{self, Workbook};
+use crate::atomic::AtomicFile;
 use crate::error::{Error, Result};
 use crate::format::thousands;
 use crate::overrides::Overrides;
-use crate::pipeline::Contexts;
 use crate::plot::{self, PlotInputs, Plots};
+use crate::results::Contexts;
 use crate::valuation::Context;
 
 /// The workbook's file name.

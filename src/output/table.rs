@@ -1,7 +1,8 @@
 //! A column-oriented output table written as CSV, JSON or Parquet from the same columns.
 
-use super::atomic::{write_atomic, AtomicFile};
 use super::number::push_fixed;
+use crate::atomic::{write_atomic, AtomicFile};
+pub use crate::config::Format;
 use crate::error::{Error, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -75,29 +76,6 @@ pub struct OutTable {
     pub names: Vec<String>,
     /// Column values.
     pub columns: Vec<Values>,
-}
-
-/// Output file formats for the asset table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Format {
-    /// Comma-separated values.
-    Csv,
-    /// Apache Parquet.
-    Parquet,
-    /// JSON array of objects.
-    Json,
-}
-
-impl Format {
-    /// File extension.
-    pub fn ext(self) -> &'static str {
-        match self {
-            Format::Csv => "csv",
-            Format::Parquet => "parquet",
-            Format::Json => "json",
-        }
-    }
 }
 
 /// A spreadsheet runs a cell that starts with one of these as a formula.

@@ -6,11 +6,11 @@
 
 pub mod charts;
 
+use crate::atomic::write_atomic;
 use crate::config::RunConfig;
 use crate::error::{Error, Result};
 use crate::format::thousands;
-use crate::output::atomic::write_atomic;
-use crate::pipeline::{AssetResult, Contexts, PortfolioResult, RunResult, PLOTTED_OWNERS};
+use crate::results::{AssetResult, Contexts, PortfolioResult, RunResult, PLOTTED_OWNERS};
 use crate::sensitivity;
 use charts::{ApproachRow, Approaches, Chart, RangeRow, Ranges, Scores, TornadoChart, ValueDist};
 use plotters::prelude::*;

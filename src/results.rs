@@ -1,0 +1,184 @@
+//! The results of a valuation run, as the writers, plots, explain and the sensitivity read them:
+//! one leaf of types (and the rules that read only them), so that nothing downstream of the run
+//! depends on the module that runs it.
+
+use crate::error::Result;
+use crate::overrides::{Applied, Overrides};
+use crate::score::{AssetScore, Certainty, PortfolioScore};
+use crate::simulate::Summary;
+use crate::types::Asset;
+use crate::valuation::{self, Context, PointValue, Resolved, Source};
+
+/// Everything computed for one asset.
+#[derive(Debug, Clone)]
+pub struct AssetResult {
+    /// The validated input row.
+    pub asset: Asset,
+    /// Resolved inputs with their provenance.
+    pub resolved: Resolved,
+    /// Point estimates and review reasons.
+    pub point: PointValue,
+    /// Monte Carlo summary (`None` with `--draws 0` or when the asset is not rated).
+    pub summary: Option<Summary>,
+    /// `P(grant) · (1 − p_invalid) · q10(value | granted and valid)`, with draws.
+    pub collateral: Option<f64>,
+    /// Value certainty as the scorecard reads it, from the fixed-seed scoring sample.
+    pub certainty: Certainty,
+    /// Rank among the run's flagged assets by money at stake (1 = first); `None`: not flagged.
+    pub review_priority: Option<u32>,
+    /// Score, grade and lending figures.
+    pub score: Option<AssetScore>,
+    /// Expert overrides applied to this asset.
+    pub overrides: Vec<Applied>,
+    /// Problems met while simulating (e.g. draws that overflowed).
+    pub issues: Vec<String>,
+}
+
+impl AssetResult {
+    /// Attaches the asset's overrides and marks the inputs they changed in the trail.
+    pub fn record_overrides(&mut self, overrides: &Overrides) {
+        self.overrides = overrides.of(&self.asset.asset_id).cloned().collect();
+        for o in &self.overrides {
+            let set =
+                |t: &&mut valuation::Traced| valuation::set_by(t.name).contains(&o.field.as_str());
+            for t in self.resolved.trail.iter_mut().filter(set) {
+                t.source = Source::Override {
+                    reviewer: o.reviewer.clone(),
+                    reason: o.reason.clone(),
+                };
+            }
+        }
+    }
+
+    /// Needs expert review: a trigger fired and the asset is material to its owner.
+    pub fn review_flag(&self) -> bool {
+        self.review_priority.is_some()
+    }
+
+    /// Not rated: no approach and no floor value it.
+    pub fn not_rated(&self) -> bool {
+        self.point.value_point.is_none()
+    }
+
+    /// Every review trigger, material or not: the valuation's and an expert override's.
+    pub fn triggers(&self) -> Vec<String> {
+        let over = (!self.overrides.is_empty())
+            .then(|| "an expert override changed the value".to_string());
+        self.point.triggers.iter().cloned().chain(over).collect()
+    }
+
+    /// The fsd the scorecard read: measured on the fixed-seed scoring sample; `None` without
+    /// draws or when its median is zero.
+    pub fn scored_fsd(&self) -> Option<f64> {
+        match self.certainty {
+            Certainty::Fsd(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// Money at stake: p90 − p10, or value_point without draws.
+    pub fn money_at_stake(&self) -> f64 {
+        match self.summary {
+            Some(s) => s.p90 - s.p10,
+            None => self.point.value_point.unwrap_or(0.0),
+        }
+    }
+
+    /// Notes for the reviewer: the zero reason, review triggers, then resolution notes.
+    pub fn notes(&self) -> Vec<String> {
+        let r = &self.resolved;
+        let label = if self.review_flag() {
+            "review"
+        } else {
+            "review trigger below materiality"
+        };
+        r.zero_reason
+            .iter()
+            .cloned()
+            .chain(self.triggers().iter().map(|s| format!("{label}: {s}")))
+            .chain(self.point.notes.iter().cloned())
+            .chain(self.issues.iter().cloned())
+            .chain(self.overrides.iter().map(Applied::describe))
+            .chain(self.score.as_ref().and_then(|s| s.not_pledgeable.clone()))
+            .chain(r.notes.iter().cloned())
+            .collect()
+    }
+}
+
+/// One owner's portfolio.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PortfolioResult {
+    /// Owner name.
+    pub owner: String,
+    /// Number of valued assets.
+    pub n_assets: usize,
+    /// Σ value_point (assets with no value count 0).
+    pub value_point: f64,
+    /// Assets not rated (no approach and no floor).
+    pub n_not_rated: usize,
+    /// Summary of the draw-by-draw sums of the assets' values.
+    pub summary: Option<Summary>,
+    /// Herfindahl index of the pledgeable assets' shares of p50 (of value_point without draws).
+    pub hhi: Option<f64>,
+    /// Assets flagged for review.
+    pub n_review: usize,
+    /// Portfolio score and lending.
+    pub score: Option<PortfolioScore>,
+    /// The draw-by-draw sums, sorted, kept for the value-distribution plot: only when plots
+    /// are requested and for the first [`PLOTTED_OWNERS`] owners (memory: owners × draws).
+    pub draws: Option<Vec<f64>>,
+}
+
+/// Owners whose summed draws are kept, and whose portfolios are plotted: the first 100 by
+/// name (each costs draws × 8 bytes and about 0.1 s of drawing).
+pub const PLOTTED_OWNERS: usize = 100;
+
+/// The whole run's results, sorted by owner then asset_id so that the outputs do not depend
+/// on the input's row order.
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    /// Per asset.
+    pub assets: Vec<AssetResult>,
+    /// Per owner.
+    pub portfolios: Vec<PortfolioResult>,
+}
+
+/// The contexts of a run: the base one, and one per asset whose model parameters an expert
+/// overrode.
+#[derive(Clone, Copy)]
+pub struct Contexts<'a> {
+    /// The run's context.
+    pub base: Context<'a>,
+    /// Expert overrides.
+    pub overrides: &'a Overrides,
+}
+
+impl<'a> Contexts<'a> {
+    /// The context valuing `asset_id`.
+    pub fn of(&self, asset_id: &str) -> Context<'a> {
+        match self.overrides.models.get(asset_id) {
+            Some(models) => Context {
+                models,
+                ..self.base
+            },
+            None => self.base,
+        }
+    }
+}
+
+/// Takes the valued assets a block at a time, in the results' order, once every asset is
+/// scored and triaged: the review priority ranks the whole run, so no row is final before the
+/// last draw.
+pub trait AssetSink: Send {
+    /// Takes the next finished assets; an error stops the run.
+    fn accept(&mut self, assets: &[AssetResult]) -> Result<()>;
+}
+
+/// A sink that keeps nothing (the results are returned whole anyway).
+pub struct Discard;
+
+impl AssetSink for Discard {
+    fn accept(&mut self, _: &[AssetResult]) -> Result<()> {
+        Ok(())
+    }
+}
