@@ -3,7 +3,7 @@
 //! unchecked (undefined behaviour), and a page header's `num_values` is cast from `i32` to
 //! `usize`, so a negative count makes the validity decoder reserve ~2^61 bytes and the process
 //! aborts; and the footer decoder reserves room for as many entries as a list's length claims
-//! (see [`super::parquet_footer`]). None of these is a panic that `catch_unwind` could stop
+//! (see `parquet_footer`). None of these is a panic that `catch_unwind` could stop
 //! (all found by fuzzing, see tests/it/fuzz_regressions.rs), so the file is refused here, with a
 //! message, first.
 
