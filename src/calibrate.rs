@@ -706,7 +706,9 @@ mod tests {
                 encumbered: rng.random_bool(0.2),
                 enforcement_index: rng.random_range(0.0..1.0),
                 asset_type: AssetType::ALL[rng.random_range(0..AssetType::ALL.len())],
-                revenue_evidence: pick(&mut rng, &["licensed", "revenue", "none"]),
+                revenue_evidence: pick(&mut rng, &["licensed", "revenue", "none"])
+                    .parse()
+                    .unwrap(),
                 approach_spread: rng.random_bool(0.8).then(|| rng.random_range(1.0..5.0)),
                 patent_quality: Some(rng.random_range(0.0..1.0)),
             })

@@ -17,7 +17,7 @@ pub use crate::results::{
 };
 use crate::score::{self, AssetScore, Certainty, ScoreInputs};
 use crate::simulate::{self, AssetSim, Draw, Shared, Summary};
-use crate::types::Asset;
+use crate::types::{Asset, RevenueEvidence};
 use crate::valuation::{self, Context};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -171,9 +171,9 @@ pub fn score_inputs(r: &AssetResult, ctx: &Context<'_>) -> ScoreInputs {
     let res = &r.resolved;
     let indicative = res.market_basis.as_ref().is_some_and(|b| b.is_indicative());
     let revenue_evidence = match (valuation::has_revenue(a), a.licensed_out) {
-        (true, true) => "licensed",
-        (true, false) => "revenue",
-        (false, _) => "none",
+        (true, true) => RevenueEvidence::Licensed,
+        (true, false) => RevenueEvidence::Revenue,
+        (false, _) => RevenueEvidence::None,
     };
     ScoreInputs {
         certainty: r.certainty,

@@ -4,7 +4,7 @@
 //! (`models/scorecard.toml`), refitted by `ipval calibrate`.
 
 use crate::error::{Error, Result};
-use crate::types::{AssetType, Litigation, Status};
+use crate::types::{AssetType, Litigation, RevenueEvidence, Status};
 use serde::{Deserialize, Serialize};
 
 /// A numeric or categorical bin and its points.
@@ -197,7 +197,7 @@ pub struct ScoreInputs {
     /// Asset type.
     pub asset_type: AssetType,
     /// `licensed`, `revenue` or `none`.
-    pub revenue_evidence: &'static str,
+    pub revenue_evidence: RevenueEvidence,
     /// Largest / smallest approach (`None` when fewer than two apply).
     pub approach_spread: Option<f64>,
     /// Patent quality index (`None` for a patent without data; ignored for other types).

@@ -114,6 +114,18 @@ text_enum!(
     }
 );
 
+text_enum!(
+    /// How well an asset's revenue is evidenced, as the scorecard reads it.
+    RevenueEvidence {
+        /// Revenue backed by an actual licence (`licensed_out`).
+        Licensed => "licensed",
+        /// Revenue reported, no licence.
+        Revenue => "revenue",
+        /// No revenue.
+        None => "none",
+    }
+);
+
 impl AssetType {
     /// The royalty class whose rates apply to this kind of right.
     pub fn royalty_class(self) -> RoyaltyClass {

@@ -13,7 +13,7 @@ use ipval::score::{
     AssetScore, Bin, Certainty, Observed, ScoreInputs, ScorecardParams, Slot, NOT_RATED,
 };
 use ipval::simulate::Summary;
-use ipval::types::{Asset, AssetType, Litigation, Status};
+use ipval::types::{Asset, AssetType, Litigation, RevenueEvidence, Status};
 use ipval::valuation::Context;
 use proptest::prelude::*;
 use std::sync::OnceLock;
@@ -27,7 +27,11 @@ fn card() -> &'static ScorecardParams {
     CARD.get_or_init(|| ModelSet::embedded().unwrap().scorecard)
 }
 
-const REVENUE: [&str; 3] = ["none", "revenue", "licensed"];
+const REVENUE: [RevenueEvidence; 3] = [
+    RevenueEvidence::None,
+    RevenueEvidence::Revenue,
+    RevenueEvidence::Licensed,
+];
 
 /// Random inputs, in and out of the ranges the bins expect. Status and litigation are enums
 /// since methods v2: a code the scorecard does not know can no longer reach it (it is rejected
@@ -84,7 +88,7 @@ fn best_inputs() -> ScoreInputs {
         encumbered: false,
         enforcement_index: 0.95,
         asset_type: AssetType::Trademark,
-        revenue_evidence: "licensed",
+        revenue_evidence: RevenueEvidence::Licensed,
         approach_spread: Some(1.1),
         patent_quality: None,
     }
@@ -240,7 +244,7 @@ fn the_best_and_worst_assets_hit_the_ends_of_the_range() {
         encumbered: true,
         enforcement_index: 0.1,
         asset_type: AssetType::Patent,
-        revenue_evidence: "none",
+        revenue_evidence: RevenueEvidence::None,
         approach_spread: Some(f64::INFINITY),
         patent_quality: Some(0.1),
     };
@@ -299,7 +303,7 @@ fn named_improvements_raise_the_score_by_the_bin_difference() {
         encumbered: true,
         enforcement_index: 0.4,
         asset_type: AssetType::Copyright,
-        revenue_evidence: "none",
+        revenue_evidence: RevenueEvidence::None,
         approach_spread: Some(2.0),
         patent_quality: None,
     };
@@ -350,14 +354,14 @@ fn named_improvements_raise_the_score_by_the_bin_difference() {
         // revenue none → revenue: 30 → 65; → licensed: 30 → 90.
         (
             ScoreInputs {
-                revenue_evidence: "revenue",
+                revenue_evidence: RevenueEvidence::Revenue,
                 ..base.clone()
             },
             35.0,
         ),
         (
             ScoreInputs {
-                revenue_evidence: "licensed",
+                revenue_evidence: RevenueEvidence::Licensed,
                 ..base.clone()
             },
             60.0,
@@ -660,7 +664,7 @@ fn reason_codes_name_the_largest_losses_in_order() {
         encumbered: true,               // 20 of 70, lost 50
         enforcement_index: 0.9,         // ≥ 0.7: 90 of 90, lost 0
         asset_type: AssetType::Patent,  // 70 of 80, lost 10
-        revenue_evidence: "licensed",   // 90 of 90, lost 0
+        revenue_evidence: RevenueEvidence::Licensed, // 90 of 90, lost 0
         approach_spread: Some(1.2),     // < 1.5: 70 of 70, lost 0
         patent_quality: Some(0.5),      // [0.4, 0.6): 65 of 70, lost 5
     };
@@ -694,7 +698,7 @@ fn reason_ties_follow_scorecard_order_and_missing_values_have_their_own_sentence
         encumbered: false,                 // 70 of 70, lost 0
         enforcement_index: 0.42,           // [0.3, 0.5): 45 of 90, lost 45
         asset_type: AssetType::Copyright,  // 55 of 80, lost 25
-        revenue_evidence: "none",          // 30 of 90, lost 60
+        revenue_evidence: RevenueEvidence::None, // 30 of 90, lost 60
         approach_spread: Some(4.37),       // ≥ 3: 30 of 70, lost 40
         patent_quality: Some(0.1),         // not a patent: n/a = 70 of 70, lost 0
     };
@@ -811,7 +815,7 @@ proptest! {
         if !inp.encumbered {
             prop_assert!(!listed.contains(&"R05"), "{:?}", s.reasons);
         }
-        if inp.revenue_evidence == "licensed" {
+        if inp.revenue_evidence == RevenueEvidence::Licensed {
             prop_assert!(!listed.contains(&"R08"), "{:?}", s.reasons);
         }
         // Not applicable is never adverse; a missing value always is.
@@ -949,7 +953,7 @@ fn a_zero_median_scores_the_worst_certainty_bin_and_says_so() {
         encumbered: true,
         enforcement_index: 0.1,
         asset_type: AssetType::Patent,
-        revenue_evidence: "none",
+        revenue_evidence: RevenueEvidence::None,
         approach_spread: Some(f64::INFINITY),
         patent_quality: Some(0.1),
     };
