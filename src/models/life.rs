@@ -33,18 +33,9 @@ impl EconomicLife {
         })
     }
 
-    /// Residual life at age `a` for a cumulative hazard increment `h` beyond the hazard at `a`:
-    /// `λ · ((a/λ)^κ + h)^(1/κ) − a`.
-    fn residual(&self, age: f64, h: f64) -> f64 {
-        let a = age.max(0.0);
-        let lam = self.scale;
-        let r = lam * ((a / lam).powf(self.shape) + h).powf(1.0 / self.shape) - a;
-        r.max(0.0)
-    }
-
     /// The median residual life of an asset of age `a` that is still in force.
     pub fn median_residual(&self, age: f64) -> f64 {
-        self.residual(age, std::f64::consts::LN_2)
+        self.at_age(age).after_hazard(std::f64::consts::LN_2)
     }
 
     /// A residual life drawn conditional on survival to `a`, from a uniform `u` in (0, 1):
@@ -81,7 +72,12 @@ impl Residual {
     /// The residual life at uniform `u` in (0, 1) (`u` = ½: the median residual life).
     pub fn residual(&self, u: f64) -> f64 {
         // u is in (0, 1) by construction; the clamp guards the logarithm against an exact 0.
-        let h = -(u.max(f64::MIN_POSITIVE)).ln();
+        self.after_hazard(-(u.max(f64::MIN_POSITIVE)).ln())
+    }
+
+    /// The residual life for a cumulative hazard increment `h` beyond the hazard at the
+    /// asset's age: `λ · ((a/λ)^κ + h)^(1/κ) − a`, `λ · h` for κ = 1.
+    fn after_hazard(&self, h: f64) -> f64 {
         let r = if self.exponential {
             self.scale * h
         } else {
@@ -119,14 +115,20 @@ mod tests {
     #[test]
     fn draws_match_the_median_and_stay_positive() {
         let e = EconomicLife::new(10.0, 1.0).unwrap();
+        let formula = |e: &EconomicLife, a: f64, u: f64| {
+            let lam = e.scale;
+            lam * ((a / lam).powf(e.shape) - u.ln()).powf(1.0 / e.shape) - a
+        };
         for (a, u) in [(0.0, 0.3), (7.0, 0.5), (40.0, 0.9)] {
-            let formula = e.residual(a, -f64::ln(u));
-            assert!(close_rel(e.residual_at(a, u), formula, 1e-12));
+            assert!(close_rel(e.residual_at(a, u), formula(&e, a, u), 1e-12));
         }
         let p = EconomicLife::new(12.0, 1.3).unwrap();
         for a in [0.0, 3.0, 25.0, 80.0] {
-            let formula = p.residual(a, -f64::ln(0.37));
-            assert!(close_rel(p.residual_at(a, 0.37), formula, 1e-12));
+            assert!(close_rel(
+                p.residual_at(a, 0.37),
+                formula(&p, a, 0.37),
+                1e-12
+            ));
             assert!(close_rel(
                 p.residual_at(a, 0.5),
                 p.median_residual(a),
