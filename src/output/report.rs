@@ -146,11 +146,38 @@ pub fn assets_table(assets: &[AssetResult], currency: &str, extra_columns: &[Str
     t.push("notes", text(a, |r| r.notes().join("; ")));
     for (i, name) in extra_columns.iter().enumerate() {
         t.push(
-            name,
+            &carried_name(name),
             text(a, |r| r.asset.extra.get(i).cloned().unwrap_or_default()),
         );
     }
     t
+}
+
+/// Columns the asset table writes after the carried-through ones when experts overrode assets.
+const AUTOMATED_COLUMNS: &[&str] = &[
+    "automated_value_point",
+    "automated_p50",
+    "automated_score",
+    "automated_grade",
+    "overrides",
+];
+
+/// The name a carried-through input column is written under: its own, or `input_` before it
+/// when it would take the name of a column ipval writes (a portfolio column `score` must not
+/// give the asset table two `score` columns, which a reader would take for the other). A name
+/// that already starts with `input_` gets the prefix too, so two input columns never end up
+/// under one name (`score` → `input_score`, `input_score` → `input_input_score`).
+pub fn carried_name(name: &str) -> String {
+    let key = crate::ingest::table::normalise(name);
+    let ours = ASSET_COLUMNS
+        .iter()
+        .chain(AUTOMATED_COLUMNS)
+        .any(|c| *c == key);
+    if ours || key.starts_with("input_") {
+        format!("input_{name}")
+    } else {
+        name.to_string()
+    }
 }
 
 /// One row per owner.

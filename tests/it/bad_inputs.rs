@@ -705,3 +705,30 @@ fn base_portfolio_is_fully_valued() {
     assert!(std::path::Path::new(MARKET).join("countries.csv").is_file());
     run.assert_conserved(&p);
 }
+
+/// A carried-through column named like an output column is written as `input_<name>` (and one
+/// already starting with `input_` gets the prefix too), so the asset table never has two
+/// columns of one name; the values are carried unchanged.
+#[test]
+fn carried_columns_never_take_an_output_columns_name() {
+    let case = Case::new();
+    let mut sheet = Sheet::base();
+    sheet.add_column("score", &["AAA+", "n/a", "7"]);
+    sheet.add_column("input_score", &["x", "y", "z"]);
+    sheet.add_column("Notes", &["kept", "", "also"]);
+    let p = case.portfolio(&sheet);
+    let run = case.value(&p, &[]);
+    run.assert_code(0);
+    let assets = run.assets();
+    let tail: Vec<&str> = assets.headers[ASSET_COLUMNS.len()..]
+        .iter()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(tail, ["input_score", "input_input_score", "input_Notes"]);
+    let mut names = assets.headers.clone();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), assets.headers.len(), "{:?}", assets.headers);
+    assert_eq!(assets.column("input_score")[0], "AAA+");
+    assert_eq!(assets.column("input_input_score")[0], "x");
+}
