@@ -137,9 +137,21 @@ fn money(v: Option<f64>) -> String {
         .map_or_else(|| "–".to_string(), thousands)
 }
 
-/// The score, grade and lendable-value cells of a portfolio row and of an asset row.
-fn score_cells(out: &mut String, score: Option<f64>, grade: Option<&str>, lendable: Option<f64>) {
-    num_cell(out, score, money(score));
+/// The score, implied probability of going bad, grade and lendable-value cells of a portfolio
+/// row and of an asset row.
+fn score_cells(
+    out: &mut String,
+    score: Option<(f64, f64)>,
+    grade: Option<&str>,
+    lendable: Option<f64>,
+) {
+    let (points, pd) = (score.map(|s| s.0), score.map(|s| s.1));
+    num_cell(out, points, money(points));
+    num_cell(
+        out,
+        pd,
+        pd.map_or("–".into(), |p| format!("{:.2} %", p * 100.0)),
+    );
     let _ = write!(
         out,
         "<td class=\"grade\">{}</td>",
@@ -322,6 +334,7 @@ fn portfolio_table(out: &mut String, r: &Report<'_>) {
             "p90",
             "point value",
             "score",
+            "pd",
             "grade",
             "lendable",
             "HHI",
@@ -348,7 +361,7 @@ fn portfolio_table(out: &mut String, r: &Report<'_>) {
         let grade = sc.map(|x| x.grade.as_str());
         score_cells(
             out,
-            sc.map(|x| x.score),
+            sc.map(|x| (x.score, x.pd)),
             grade,
             sc.and_then(|x| x.lendable_value),
         );
@@ -387,6 +400,7 @@ fn portfolio_section(out: &mut String, r: &Report<'_>, i: usize, p: &PortfolioRe
     );
     if let Some(sc) = &p.score {
         figure(out, "score", &format!("{:.0}", sc.score));
+        figure(out, "implied pd", &format!("{:.2} %", sc.pd * 100.0));
         figure(out, "grade", &sc.grade);
         figure(
             out,
@@ -439,7 +453,7 @@ fn asset_row(out: &mut String, a: &AssetResult) {
     let sc = a.score.as_ref();
     score_cells(
         out,
-        sc.map(|x| x.score),
+        sc.map(|x| (x.score, x.pd)),
         Some(grade_label(a)),
         sc.and_then(|x| x.lendable_value),
     );
@@ -542,6 +556,7 @@ fn asset_table(out: &mut String, r: &Report<'_>) {
             "p50",
             "range p10 – p90",
             "score",
+            "pd",
             "grade",
             "lendable",
             "review",
