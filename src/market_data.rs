@@ -1,7 +1,7 @@
 //! Market data, validated: countries, sectors, FX rates, transactions, fees and cost indices.
 //! Read by [`crate::ingest::market`]; used by the valuation as plain Rust values.
 
-use crate::types::{AssetType, RoyaltyClass};
+use crate::types::{AssetType, CurrencyCode, Jurisdiction, RoyaltyClass, SectorCode};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -10,9 +10,9 @@ use std::collections::{BTreeMap, HashMap};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Country {
     /// ISO 3166 alpha-2.
-    pub jurisdiction: String,
+    pub jurisdiction: Jurisdiction,
     /// Local currency (ISO 4217).
-    pub currency: String,
+    pub currency: CurrencyCode,
     /// Country risk premium (Damodaran).
     pub country_risk_premium: f64,
     /// Corporate tax rate.
@@ -66,7 +66,7 @@ impl RoyaltyBasis {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Sector {
     /// Sector key used in the portfolio.
-    pub sector: String,
+    pub sector: SectorCode,
     /// Levered equity beta.
     pub levered_beta: f64,
     /// Low end of arm's-length royalty rates.
@@ -87,7 +87,7 @@ pub struct Transaction {
     /// Kind of right sold.
     pub asset_type: AssetType,
     /// Sector key.
-    pub sector: String,
+    pub sector: SectorCode,
     /// Total price in USD.
     pub price_usd: f64,
     /// Number of assets in the deal (≥ 1).
@@ -114,7 +114,7 @@ pub enum FeeStage {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Fee {
     /// ISO 3166 alpha-2.
-    pub jurisdiction: String,
+    pub jurisdiction: Jurisdiction,
     /// Kind of right.
     pub asset_type: AssetType,
     /// What the fee is for.
@@ -146,20 +146,20 @@ pub struct InputFile {
 #[derive(Debug, Clone, Default)]
 pub struct MarketData {
     /// By jurisdiction code.
-    pub countries: HashMap<String, Country>,
+    pub countries: HashMap<Jurisdiction, Country>,
     /// By sector key.
-    pub sectors: HashMap<String, Sector>,
+    pub sectors: HashMap<SectorCode, Sector>,
     /// Royalty ranges by sector and class; a (sector, class) absent here falls back to the
     /// sector's own range in sectors.csv.
-    pub royalties: HashMap<(String, RoyaltyClass), RoyaltyRange>,
+    pub royalties: HashMap<(SectorCode, RoyaltyClass), RoyaltyRange>,
     /// USD per unit, by currency code.
-    pub fx: BTreeMap<String, f64>,
+    pub fx: BTreeMap<CurrencyCode, f64>,
     /// Comparable transactions.
     pub transactions: Vec<Transaction>,
     /// Official fees.
     pub fees: Vec<Fee>,
     /// Cost index by jurisdiction, then year.
-    pub cost_index: HashMap<String, BTreeMap<i32, f64>>,
+    pub cost_index: HashMap<Jurisdiction, BTreeMap<i32, f64>>,
     /// The files read.
     pub files: Vec<InputFile>,
 }
@@ -173,7 +173,7 @@ impl MarketData {
         sector: &str,
         class: RoyaltyClass,
     ) -> Option<(RoyaltyRange, &'static str)> {
-        if let Some(r) = self.royalties.get(&(sector.to_string(), class)) {
+        if let Some(r) = self.royalties.get(&(SectorCode::new(sector), class)) {
             return Some((*r, "royalty_rates.csv"));
         }
         self.sectors.get(sector).map(|s| {

@@ -252,14 +252,14 @@ fn set_model(
             let before = m
                 .life
                 .economic_life_by_sector
-                .get(&a.sector)
+                .get(a.sector.as_str())
                 .and_then(|x| x.get(&t))
                 .or_else(|| m.life.economic_life_years.get(&t))
                 .copied();
             let v = number(s, LIFE_YEARS)?;
             m.life
                 .economic_life_by_sector
-                .entry(a.sector.clone())
+                .entry(a.sector.to_string())
                 .or_default()
                 .insert(t, v);
             return Ok(old(before));
@@ -268,14 +268,14 @@ fn set_model(
             let before = m
                 .life
                 .statutory_term_by_jurisdiction
-                .get(&a.jurisdiction)
+                .get(a.jurisdiction.as_str())
                 .and_then(|x| x.get(&t))
                 .or_else(|| m.life.statutory_term_years.get(&t))
                 .copied();
             let v = number(s, LIFE_YEARS)?;
             m.life
                 .statutory_term_by_jurisdiction
-                .entry(a.jurisdiction.clone())
+                .entry(a.jurisdiction.to_string())
                 .or_default()
                 .insert(t, v);
             return Ok(old(before));

@@ -202,7 +202,11 @@ fn shifted_value(
                 return None;
             }
             let kind = u8::from(matches!(basis, Basis::PerAsset { .. }));
-            let key = (a.asset.asset_type.to_string(), a.asset.sector.clone(), kind);
+            let key = (
+                a.asset.asset_type.to_string(),
+                a.asset.sector.to_string(),
+                kind,
+            );
             let table = tables.entry(key).or_insert_with(|| {
                 let mut t = simulate::bootstrap_table(seed, &a.asset, basis);
                 t.sort_unstable_by(f64::total_cmp);

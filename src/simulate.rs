@@ -228,10 +228,10 @@ impl Shared {
             pert: HashMap::new(),
         };
         for (a, r) in assets {
-            if !s.sector_factor.contains_key(&a.sector) {
+            if !s.sector_factor.contains_key(a.sector.as_str()) {
                 let mut rng = stream(seed, &["sector", &a.sector]);
                 let f = stratified_normals(&mut rng, draws);
-                s.sector_factor.insert(a.sector.clone(), f);
+                s.sector_factor.insert(a.sector.to_string(), f);
             }
             if let (Some(basis), true) = (&r.market_basis, mc.market.bootstrap) {
                 let key = bootstrap_key(a, basis);
@@ -386,7 +386,7 @@ impl<'a> AssetSim<'a> {
             idio: (1.0 - rho).sqrt(),
             sector_factor: shared
                 .sector_factor
-                .get(&a.sector)
+                .get(a.sector.as_str())
                 .map_or(&[][..], |v| v.as_slice()),
             market_factor: &shared.market_factor,
             growth_sigma: mc.growth_sigma(&a.sector),

@@ -2,8 +2,91 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::borrow::Borrow;
 use std::fmt;
+use std::ops::Deref;
 use std::str::FromStr;
+
+/// Declares a code newtype over a `String`: a key the input validated against the market data
+/// (a jurisdiction of countries.csv, a sector of sectors.csv, a currency of fx_rates.csv), so
+/// that a function taking one cannot be handed another. It reads as a `&str` and is looked up
+/// in maps by `&str`.
+macro_rules! code_newtype {
+    ($(#[$m:meta])* $name:ident) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// The code as given (callers validate it at the edge).
+            pub fn new(code: impl Into<String>) -> Self {
+                $name(code.into())
+            }
+
+            /// The code.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl Deref for $name {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(s: &str) -> Self {
+                $name(s.to_string())
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(s: String) -> Self {
+                $name(s)
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+    };
+}
+
+code_newtype!(
+    /// An ISO 3166 alpha-2 jurisdiction of the market data's countries.csv, upper case.
+    Jurisdiction
+);
+code_newtype!(
+    /// A sector key of the market data's sectors.csv.
+    SectorCode
+);
+code_newtype!(
+    /// An ISO 4217 currency with a rate in the market data's fx_rates.csv, upper case.
+    CurrencyCode
+);
 
 /// Implements `as_str`, `Display`, `FromStr` and `ALL` for a plain enum of text codes, so the
 /// code written in files, TOML keys and messages is declared once.
@@ -159,9 +242,9 @@ pub struct Asset {
     /// Kind of right.
     pub asset_type: AssetType,
     /// ISO 3166 alpha-2, upper case; present in the market data.
-    pub jurisdiction: String,
+    pub jurisdiction: Jurisdiction,
     /// Sector key, present in the market data.
-    pub sector: String,
+    pub sector: SectorCode,
     /// Legal status.
     pub status: Status,
     /// Filing (application) date.
@@ -169,7 +252,7 @@ pub struct Asset {
     /// Expiry date, when known.
     pub expiry_date: Option<NaiveDate>,
     /// ISO 4217 code of the row's money, present in the FX table.
-    pub currency: String,
+    pub currency: CurrencyCode,
     /// Last full year's revenue of products using the asset (row currency).
     pub annual_revenue: Option<f64>,
     /// Expected yearly revenue growth (> −1).
@@ -200,7 +283,7 @@ pub struct Asset {
     pub licensed_out: bool,
     /// The owner's tax jurisdiction (ISO 3166 alpha-2, in the market data), when it differs
     /// from the right's jurisdiction.
-    pub owner_country: Option<String>,
+    pub owner_country: Option<Jurisdiction>,
     /// Values of unknown input columns, carried through to the outputs in input order.
     pub extra: Vec<String>,
 }

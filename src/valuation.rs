@@ -8,7 +8,7 @@ use crate::models::life::EconomicLife;
 use crate::models::market::{self, Basis, PerAssetRule};
 use crate::models::reconcile::ApproachValues;
 use crate::params::{ApproachWeights, ModelSet, WeakDefault};
-use crate::types::{years_between, Asset, Status};
+use crate::types::{years_between, Asset, Jurisdiction, Status};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
@@ -204,7 +204,7 @@ pub struct Resolved {
     /// Tax T.
     pub tax: f64,
     /// The owner's tax jurisdiction.
-    pub tax_country: String,
+    pub tax_country: Jurisdiction,
     /// Tax amortisation period P (0: no TAB).
     pub amortisation_years: f64,
     /// Discount k at central inputs (the build-up or the row's rate, at least k_min).
@@ -310,7 +310,10 @@ impl<'a> Resolver<'a> {
             royalty: 0.0,
             royalty_range: (0.0, 0.0),
             tax: 0.0,
-            tax_country: a.owner_country.clone().unwrap_or(a.jurisdiction.clone()),
+            tax_country: a
+                .owner_country
+                .clone()
+                .unwrap_or_else(|| a.jurisdiction.clone()),
             amortisation_years: 0.0,
             discount: 0.0,
             discount_centre: 0.0,
@@ -367,7 +370,7 @@ impl<'a> Resolver<'a> {
         }
         let term = lp
             .statutory_term_by_jurisdiction
-            .get(&a.jurisdiction)
+            .get(a.jurisdiction.as_str())
             .and_then(|m| m.get(&a.asset_type))
             .or_else(|| lp.statutory_term_years.get(&a.asset_type));
         term.map(|t| {
@@ -385,7 +388,7 @@ impl<'a> Resolver<'a> {
         let legal = self.legal_life();
         let median = lp
             .economic_life_by_sector
-            .get(&a.sector)
+            .get(a.sector.as_str())
             .and_then(|m| m.get(&a.asset_type))
             .or_else(|| lp.economic_life_years.get(&a.asset_type))
             .copied()
@@ -602,7 +605,7 @@ impl<'a> Resolver<'a> {
     fn tax(&mut self) {
         let a = self.a;
         let j = self.out.tax_country.clone();
-        let country = self.ctx.market.countries.get(&j);
+        let country = self.ctx.market.countries.get(j.as_str());
         let whose = if a.owner_country.is_some() {
             "owner_country"
         } else {
@@ -646,8 +649,8 @@ impl<'a> Resolver<'a> {
         let (k, src, detail) = match a.discount_rate {
             Some(k) => (k, Source::Portfolio, "discount_rate".to_string()),
             None => {
-                let country = self.ctx.market.countries.get(&a.jurisdiction);
-                let sector = self.ctx.market.sectors.get(&a.sector);
+                let country = self.ctx.market.countries.get(a.jurisdiction.as_str());
+                let sector = self.ctx.market.sectors.get(a.sector.as_str());
                 let beta = sector.map_or(f64::NAN, |s| s.levered_beta);
                 let crp = country.map_or(f64::NAN, |c| c.country_risk_premium);
                 let premium = i
@@ -695,7 +698,7 @@ impl<'a> Resolver<'a> {
                     y
                 }
             };
-            let index = ctx.market.cost_index.get(&a.jurisdiction);
+            let index = ctx.market.cost_index.get(a.jurisdiction.as_str());
             let index_ratio =
                 cost::index_ratio(index, ctx.as_of.year(), dev_year).unwrap_or_else(|| {
                     let note = format!(

@@ -8,7 +8,7 @@ use crate::market_data::{
     Country, Fee, FeeStage, InputFile, MarketData, RoyaltyBasis, RoyaltyRange, Sector, Transaction,
 };
 use crate::params::sha256_hex;
-use crate::types::{AssetType, RoyaltyClass};
+use crate::types::{AssetType, CurrencyCode, Jurisdiction, RoyaltyClass, SectorCode};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -65,8 +65,8 @@ pub fn read(dir: &Path) -> Result<MarketData> {
     if let Some(t) = t {
         for_rows(&t, COUNTRIES, |r| {
             let c = Country {
-                jurisdiction: r.text("jurisdiction")?.to_ascii_uppercase(),
-                currency: r.text("currency")?.to_ascii_uppercase(),
+                jurisdiction: r.text("jurisdiction")?.to_ascii_uppercase().into(),
+                currency: r.text("currency")?.to_ascii_uppercase().into(),
                 country_risk_premium: r.num("country_risk_premium", 0.0, 1.0)?,
                 corporate_tax_rate: r.num("corporate_tax_rate", 0.0, 0.99)?,
                 enforcement_index: r.num("enforcement_index", 0.0, 1.0)?,
@@ -87,7 +87,7 @@ pub fn read(dir: &Path) -> Result<MarketData> {
     if let Some(t) = load(dir, "sectors.csv", SECTORS, true, &mut m.files)? {
         for_rows(&t, SECTORS, |r| {
             let s = Sector {
-                sector: r.text("sector")?,
+                sector: r.text("sector")?.into(),
                 levered_beta: r.num("levered_beta", 0.0, 10.0)?,
                 royalty_low: r.num("royalty_low", 0.0, 0.99)?,
                 royalty_median: r.num("royalty_median", 0.0, 0.99)?,
@@ -110,9 +110,9 @@ pub fn read(dir: &Path) -> Result<MarketData> {
     }
     if let Some(t) = load(dir, "fx_rates.csv", FX, true, &mut m.files)? {
         for_rows(&t, FX, |r| {
-            let c = r.text("currency")?.to_ascii_uppercase();
+            let c = CurrencyCode::new(r.text("currency")?.to_ascii_uppercase());
             let v = r.positive("usd_per_unit")?;
-            r.unique(m.fx.contains_key(&c), &c, "currency")?;
+            r.unique(m.fx.contains_key(c.as_str()), &c, "currency")?;
             m.fx.insert(c, v);
             Ok(())
         })?;
@@ -122,7 +122,7 @@ pub fn read(dir: &Path) -> Result<MarketData> {
             m.transactions.push(Transaction {
                 date: r.parse("date", cell::date)?,
                 asset_type: r.parse("asset_type", cell::code)?,
-                sector: r.text("sector")?,
+                sector: r.text("sector")?.into(),
                 price_usd: r.positive("price_usd")?,
                 n_assets: r.num("n_assets", 1.0, 1e9)?,
                 revenue_usd: r.opt_positive("revenue_usd")?,
@@ -134,7 +134,7 @@ pub fn read(dir: &Path) -> Result<MarketData> {
     if let Some(t) = load(dir, "fees.csv", FEES, false, &mut m.files)? {
         for_rows(&t, FEES, |r| {
             m.fees.push(Fee {
-                jurisdiction: r.text("jurisdiction")?.to_ascii_uppercase(),
+                jurisdiction: r.text("jurisdiction")?.to_ascii_uppercase().into(),
                 asset_type: r.parse("asset_type", cell::code::<AssetType>)?,
                 fee_item: r.text("fee_item")?,
                 stage: r.parse("stage", stage)?,
@@ -148,7 +148,7 @@ pub fn read(dir: &Path) -> Result<MarketData> {
     }
     if let Some(t) = load(dir, "cost_index.csv", COST_INDEX, false, &mut m.files)? {
         for_rows(&t, COST_INDEX, |r| {
-            let j = r.text("jurisdiction")?.to_ascii_uppercase();
+            let j = Jurisdiction::new(r.text("jurisdiction")?.to_ascii_uppercase());
             let year = r.parse("year", |s| cell::integer(s, 1800, 2200))? as i32;
             let index = r.positive("index")?;
             m.cost_index
@@ -222,8 +222,8 @@ const OPTIONAL_COLUMNS: &[&str] = &[
 
 /// One row of royalty_rates.csv: a known sector, a class, an ordered range and its basis.
 fn royalty_row(r: &Row<'_>, m: &mut MarketData) -> Result<()> {
-    let sector = r.text("sector")?;
-    if !m.sectors.contains_key(&sector) {
+    let sector = SectorCode::new(r.text("sector")?);
+    if !m.sectors.contains_key(sector.as_str()) {
         return Err(r.err("sector", format!("`{sector}` is not in sectors.csv")));
     }
     let class: RoyaltyClass = r.parse("asset_class", cell::code)?;

@@ -5,7 +5,7 @@ use super::cell::{self, CellError};
 use super::table::{normalise, Table};
 use crate::error::{Error, Result};
 use crate::market_data::MarketData;
-use crate::types::{Asset, AssetType, Litigation, Status};
+use crate::types::{Asset, AssetType, CurrencyCode, Litigation, Status};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -298,7 +298,7 @@ impl<'a> RowParser<'a> {
         let filing_date = self.req("filing_date", cell::date);
         let expiry_date = self.opt("expiry_date", cell::date);
         let currency = match self.raw("currency") {
-            None => Some("USD".to_string()),
+            None => Some(CurrencyCode::new("USD")),
             Some(_) => self.opt("currency", |s| rules::currency(s, m)),
         };
         let annual_revenue = self.money("annual_revenue");
@@ -476,7 +476,7 @@ pub mod rules {
     use super::{MAX_LIFE_YEARS, MAX_MONEY, MAX_TEXT};
     use crate::ingest::cell::{self, CellError};
     use crate::market_data::MarketData;
-    use crate::types::Asset;
+    use crate::types::{Asset, CurrencyCode, Jurisdiction, SectorCode};
     use chrono::{Datelike, NaiveDate};
 
     type Rule<T> = Result<T, CellError>;
@@ -505,21 +505,21 @@ pub mod rules {
     }
 
     /// A jurisdiction of countries.csv (upper-cased).
-    pub fn jurisdiction(s: &str, m: &MarketData) -> Rule<String> {
+    pub fn jurisdiction(s: &str, m: &MarketData) -> Rule<Jurisdiction> {
         let j = s.to_ascii_uppercase();
-        key(s, m.countries.contains_key(&j), "countries.csv").map(|_| j)
+        key(s, m.countries.contains_key(j.as_str()), "countries.csv").map(|_| j.into())
     }
 
     /// A sector of sectors.csv.
-    pub fn sector(s: &str, m: &MarketData) -> Rule<String> {
-        key(s, m.sectors.contains_key(s), "sectors.csv")
+    pub fn sector(s: &str, m: &MarketData) -> Rule<SectorCode> {
+        key(s, m.sectors.contains_key(s), "sectors.csv").map(SectorCode::new)
     }
 
     /// A currency with an FX rate (upper-cased).
-    pub fn currency(s: &str, m: &MarketData) -> Rule<String> {
+    pub fn currency(s: &str, m: &MarketData) -> Rule<CurrencyCode> {
         let c = s.to_ascii_uppercase();
-        if m.fx.contains_key(&c) {
-            Ok(c)
+        if m.fx.contains_key(c.as_str()) {
+            Ok(c.into())
         } else {
             Err(CellError::Value(format!(
                 "`{s}` has no rate in the market data's fx_rates.csv"
@@ -593,12 +593,12 @@ pub mod rules {
         Some(match column {
             "owner" => a.owner.clone(),
             "asset_type" => a.asset_type.to_string(),
-            "jurisdiction" => a.jurisdiction.clone(),
-            "sector" => a.sector.clone(),
+            "jurisdiction" => a.jurisdiction.to_string(),
+            "sector" => a.sector.to_string(),
             "status" => a.status.to_string(),
             "filing_date" => a.filing_date.to_string(),
             "expiry_date" => a.expiry_date.map(|d| d.to_string()).unwrap_or_default(),
-            "currency" => a.currency.clone(),
+            "currency" => a.currency.to_string(),
             "annual_revenue" => o(a.annual_revenue),
             "revenue_growth" => o(a.revenue_growth),
             "royalty_rate" => o(a.royalty_rate),
@@ -616,7 +616,11 @@ pub mod rules {
             "litigation" => a.litigation.to_string(),
             "encumbered" => a.encumbered.to_string(),
             "licensed_out" => a.licensed_out.to_string(),
-            "owner_country" => a.owner_country.clone().unwrap_or_default(),
+            "owner_country" => a
+                .owner_country
+                .as_ref()
+                .map(|j| j.to_string())
+                .unwrap_or_default(),
             _ => return None,
         })
     }

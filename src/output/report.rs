@@ -80,8 +80,11 @@ pub fn assets_table(assets: &[AssetResult], currency: &str, extra_columns: &[Str
     t.push("asset_id", text(a, |r| r.asset.asset_id.clone()));
     t.push("owner", text(a, |r| r.asset.owner.clone()));
     t.push("asset_type", text(a, |r| r.asset.asset_type.to_string()));
-    t.push("jurisdiction", text(a, |r| r.asset.jurisdiction.clone()));
-    t.push("sector", text(a, |r| r.asset.sector.clone()));
+    t.push(
+        "jurisdiction",
+        text(a, |r| r.asset.jurisdiction.to_string()),
+    );
+    t.push("sector", text(a, |r| r.asset.sector.to_string()));
     t.push("currency", text(a, |_| currency.to_string()));
     t.push("value_income", num(a, 2, |r| r.point.approaches.income));
     t.push("value_cost", num(a, 2, |r| r.point.approaches.cost));

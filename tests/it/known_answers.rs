@@ -65,12 +65,12 @@ fn asset(id: &str, jurisdiction: &str, sector: &str, currency: &str, filed: Naiv
         asset_id: id.to_string(),
         owner: "Owner".to_string(),
         asset_type: AssetType::Patent,
-        jurisdiction: jurisdiction.to_string(),
-        sector: sector.to_string(),
+        jurisdiction: jurisdiction.into(),
+        sector: sector.into(),
         status: Status::Granted,
         filing_date: filed,
         expiry_date: None,
-        currency: currency.to_string(),
+        currency: currency.into(),
         annual_revenue: None,
         revenue_growth: None,
         royalty_rate: None,
@@ -92,8 +92,8 @@ fn asset(id: &str, jurisdiction: &str, sector: &str, currency: &str, filed: Naiv
 
 fn country(j: &str, currency: &str, crp: f64, tax: f64, amortisation: Option<f64>) -> Country {
     Country {
-        jurisdiction: j.to_string(),
-        currency: currency.to_string(),
+        jurisdiction: j.into(),
+        currency: currency.into(),
         country_risk_premium: crp,
         corporate_tax_rate: tax,
         enforcement_index: 0.5,
@@ -104,7 +104,7 @@ fn country(j: &str, currency: &str, crp: f64, tax: f64, amortisation: Option<f64
 
 fn sector(s: &str, beta: f64, median: f64) -> Sector {
     Sector {
-        sector: s.to_string(),
+        sector: s.into(),
         levered_beta: beta,
         royalty_low: median / 2.0,
         royalty_median: median,
@@ -142,7 +142,7 @@ fn market_base() -> MarketData {
         ("MYR", 0.222123),
         ("EUR", 1.0395),
     ] {
-        m.fx.insert(c.to_string(), usd);
+        m.fx.insert(c.into(), usd);
     }
     m
 }
@@ -173,7 +173,7 @@ fn deal(
     Transaction {
         date: date(2020, 1, 1),
         asset_type: t,
-        sector: s.to_string(),
+        sector: s.into(),
         price_usd: price,
         n_assets: n,
         revenue_usd: rev,
@@ -540,7 +540,7 @@ fn case06_cost_end_to_end_thb() {
     let mut index = BTreeMap::new();
     index.insert(2019, 100.0);
     index.insert(2026, 118.4);
-    m.cost_index.insert("TH".to_string(), index);
+    m.cost_index.insert("TH".into(), index);
     let mut a = asset("C6", "TH", "electronics", "THB", date(2019, 3, 15));
     a.development_cost = Some(5.0e6);
     a.development_year = Some(2019);
@@ -602,7 +602,7 @@ fn fee(
     sched: (Option<u32>, Option<u32>, Option<u32>),
 ) -> Fee {
     Fee {
-        jurisdiction: j.to_string(),
+        jurisdiction: j.into(),
         asset_type: t,
         fee_item: "item".to_string(),
         stage,
@@ -1090,7 +1090,7 @@ fn case11_reconciliation_end_to_end() {
     let mut index = BTreeMap::new();
     index.insert(2018, 95.0);
     index.insert(2026, 112.1);
-    m.cost_index.insert("MY".to_string(), index);
+    m.cost_index.insert("MY".into(), index);
     let mut a = asset("R11", "MY", "electronics", "MYR", date(2018, 6, 1));
     a.annual_revenue = Some(1.2e6);
     a.revenue_growth = Some(0.02);

@@ -175,8 +175,8 @@ proptest! {
 // Random portfolios against the sample market data
 // ---------------------------------------------------------------------------------------------
 
-fn keys<V>(m: &std::collections::HashMap<String, V>) -> Vec<String> {
-    let mut k: Vec<String> = m.keys().cloned().collect();
+fn keys<K: Clone + Ord, V>(m: &std::collections::HashMap<K, V>) -> Vec<K> {
+    let mut k: Vec<K> = m.keys().cloned().collect();
     k.sort();
     k
 }
@@ -185,7 +185,7 @@ fn keys<V>(m: &std::collections::HashMap<String, V>) -> Vec<String> {
 fn asset() -> impl Strategy<Value = Asset> {
     let jurisdictions = keys(&MARKET.countries);
     let sectors = keys(&MARKET.sectors);
-    let currencies: Vec<String> = MARKET.fx.keys().cloned().collect();
+    let currencies: Vec<_> = MARKET.fx.keys().cloned().collect();
     let money = || proptest::option::of(0.0..5e7f64);
     (
         (
@@ -439,7 +439,7 @@ proptest! {
         let life = &MODELS.life;
         let statutory = life
             .statutory_term_by_jurisdiction
-            .get(&a.jurisdiction)
+            .get(a.jurisdiction.as_str())
             .and_then(|m| m.get(&a.asset_type))
             .or_else(|| life.statutory_term_years.get(&a.asset_type))
             .copied();
