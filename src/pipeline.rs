@@ -248,9 +248,10 @@ pub fn scoring_draws(draws: usize, models: &ModelSet) -> usize {
 
 /// How certain the value is, from a summary of draws: fsd, or p50 = 0 with prob_zero.
 pub fn certainty_of(s: &Summary) -> Certainty {
+    // Summary::of gives an fsd exactly when p50 > 0.
     match s.fsd {
-        Some(f) if s.p50 > 0.0 => Certainty::Fsd(f),
-        _ => Certainty::ZeroMedian(s.prob_zero),
+        Some(f) => Certainty::Fsd(f),
+        None => Certainty::ZeroMedian(s.prob_zero),
     }
 }
 
@@ -349,10 +350,13 @@ fn simulate_one(
         out.fill(Draw::ZERO);
     }
     let rated = !a.not_rated() && bad == 0;
+    // One buffer for both statistics: the values, then the values if the right survives.
     let mut values: Vec<f64> = out.iter().map(|d| d.value).collect();
     a.summary = Summary::of(&mut values).filter(|_| rated);
-    let mut if_valid: Vec<f64> = out.iter().map(|d| d.if_valid).collect();
-    a.collateral = crate::stats::percentile_select(&mut if_valid, 10.0)
+    for (v, d) in values.iter_mut().zip(out.iter()) {
+        *v = d.if_valid;
+    }
+    a.collateral = crate::stats::percentile_select(&mut values, 10.0)
         .filter(|_| rated)
         .map(|q10| a.resolved.legal_factor() * q10);
     if rated {

@@ -502,7 +502,7 @@ impl<'a> AssetSim<'a> {
             cost,
             market,
         };
-        let if_valid = valuation::floored(&v, &self.weights, self.floor).unwrap_or(0.0);
+        let if_valid = valuation::floored(v.reconcile(&self.weights), self.floor).unwrap_or(0.0);
         let survives = u(Dim::Valid) >= self.p_invalid && u(Dim::Grant) < self.p_grant;
         Draw {
             value: if survives { if_valid } else { 0.0 },

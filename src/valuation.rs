@@ -851,10 +851,10 @@ pub fn conventions(models: &ModelSet) -> Conventions {
     }
 }
 
-/// The value of one draw, or of the central inputs: the reconciled approaches, floored.
-/// `None` when neither an approach nor a floor applies. Legal risk is not in it.
-pub fn floored(v: &ApproachValues, weights: &ApproachWeights, floor: Option<f64>) -> Option<f64> {
-    match (v.reconcile(weights), floor) {
+/// The value of one draw, or of the central inputs: the reconciled approaches (`central`),
+/// floored. `None` when neither an approach nor a floor applies. Legal risk is not in it.
+pub fn floored(central: Option<f64>, floor: Option<f64>) -> Option<f64> {
+    match (central, floor) {
         (None, None) => None,
         (c, f) => Some(c.unwrap_or(0.0).max(f.unwrap_or(0.0))),
     }
@@ -890,22 +890,20 @@ pub fn approach_values(r: &Resolved, models: &ModelSet, notes: &mut Vec<String>)
 /// `max(V_central, floor) · P(grant) · (1 − p_invalid)`.
 pub fn point_value(asset: &Asset, r: &Resolved, models: &ModelSet) -> PointValue {
     if r.zero_reason.is_some() {
-        let revenue = has_revenue(asset);
+        let approaches = ApproachValues::default();
         return PointValue {
-            approaches: ApproachValues::default(),
+            triggers: triggers(asset, &approaches, Some(0.0), r, models),
+            approaches,
             central: Some(0.0),
             value_point: Some(0.0),
-            triggers: revenue
-                .then(|| "a revenue-earning asset is valued at zero".to_string())
-                .into_iter()
-                .collect(),
             notes: vec![],
         };
     }
     let mut notes = vec![];
     let approaches = approach_values(r, models, &mut notes);
-    let central = approaches.reconcile(&r.weights).filter(|v| v.is_finite());
-    let value_point = floored(&approaches, &r.weights, r.floor)
+    let reconciled = approaches.reconcile(&r.weights);
+    let central = reconciled.filter(|v| v.is_finite());
+    let value_point = floored(reconciled, r.floor)
         .filter(|v| v.is_finite())
         .map(|v| v * r.legal_factor());
     if let (Some(c), Some(i)) = (approaches.cost, approaches.income) {
