@@ -5,8 +5,8 @@
 //! its row and column: an expert's correction must never be silently ignored.
 
 use crate::error::{Error, Result};
+use crate::ingest::frame::Table;
 use crate::ingest::portfolio::rules;
-use crate::ingest::table::Table;
 use crate::ingest::Portfolio;
 use crate::market_data::MarketData;
 use crate::params::{Bounds, ModelSet, LIFE_YEARS, MARKUP, PREMIUM, PROBABILITY, WEIGHT};
@@ -122,7 +122,7 @@ pub fn apply(
         };
         let err = |column: &str, message: String| Error::Cell {
             path: path.to_path_buf(),
-            row: row + 2,
+            row: t.row(row),
             column: column.to_string(),
             message,
         };

@@ -105,6 +105,12 @@ macro_rules! text_enum {
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$var => $text),+ }
             }
+
+            /// What a text that is not a code is told.
+            pub fn must_be() -> String {
+                let all: Vec<&str> = vec![$($text),+];
+                format!("must be one of {}", all.join(", "))
+            }
         }
 
         impl fmt::Display for $name {
@@ -118,8 +124,7 @@ macro_rules! text_enum {
             fn from_str(s: &str) -> Result<Self, String> {
                 let t = s.trim().to_ascii_lowercase();
                 $(if t == $text { return Ok($name::$var); })+
-                let all: Vec<&str> = vec![$($text),+];
-                Err(format!("must be one of {}", all.join(", ")))
+                Err($name::must_be())
             }
         }
     };

@@ -11,7 +11,7 @@
 use super::{Columns, TypeCheck, Unmatched, Valuations};
 use crate::error::{Error, Result};
 use crate::ingest::cell;
-use crate::ingest::table::Table;
+use crate::ingest::frame::Table;
 use crate::market_data::MarketData;
 use crate::output::table::{OutTable, Values};
 use crate::prec::SHARE_EDGE;
@@ -47,7 +47,7 @@ pub fn read_realized(path: &Path) -> Result<(Vec<Realized>, Vec<Unmatched>)> {
     let mut first_row: HashMap<String, usize> = HashMap::new();
     let (mut value_check, mut date_check) = (TypeCheck::default(), TypeCheck::default());
     for i in 0..t.height() {
-        let row = i + 2;
+        let row = t.row(i);
         let asset_id = cols.text(&t, i, "asset_id").unwrap_or_default();
         let reject = |reason: String| Unmatched {
             asset_id: asset_id.clone(),

@@ -10,7 +10,7 @@
 use super::{Columns, TypeCheck, Unmatched, Valuations};
 use crate::error::{Error, Result};
 use crate::ingest::cell;
-use crate::ingest::table::Table;
+use crate::ingest::frame::Table;
 use crate::output::table::{OutTable, Values};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -39,7 +39,7 @@ pub fn read_outcomes(path: &Path) -> Result<(Vec<Outcome>, Vec<Unmatched>)> {
     let mut first_row: HashMap<String, usize> = HashMap::new();
     let mut check = TypeCheck::default();
     for i in 0..t.height() {
-        let row = i + 2;
+        let row = t.row(i);
         let asset_id = cols.text(&t, i, "asset_id").unwrap_or_default();
         let reject = |reason: String| Unmatched {
             asset_id: asset_id.clone(),

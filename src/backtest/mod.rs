@@ -16,7 +16,7 @@ pub mod svg;
 
 use crate::error::{Error, Result};
 use crate::ingest::cell::{self, CellError};
-use crate::ingest::table::Table;
+use crate::ingest::frame::Table;
 use crate::output::table::{OutTable, Values};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -100,7 +100,7 @@ impl Valuations {
         let mut rows = Vec::with_capacity(t.height());
         let mut by_id = HashMap::with_capacity(t.height());
         for i in 0..t.height() {
-            let row = i + 2;
+            let row = t.row(i);
             let asset_id = unescape(&cols.required_text(&t, i, "asset_id")?);
             let currency = cols.required_text(&t, i, "currency")?.to_ascii_uppercase();
             let num = |name: &str| cols.number(&t, i, name);
@@ -145,7 +145,7 @@ impl Valuations {
             columns: t
                 .headers()
                 .iter()
-                .map(|h| crate::ingest::table::normalise(h))
+                .map(|h| crate::ingest::frame::normalise(h))
                 .collect(),
             rows,
             by_id,
@@ -248,7 +248,7 @@ impl Columns {
     pub(crate) fn new(t: &Table, required: &[&str]) -> Result<Columns> {
         let mut index = HashMap::new();
         for (i, h) in t.headers().iter().enumerate() {
-            let name = crate::ingest::table::normalise(h);
+            let name = crate::ingest::frame::normalise(h);
             if index.insert(name, i).is_some() {
                 return Err(Error::structure(
                     t.path(),
@@ -287,7 +287,7 @@ impl Columns {
     /// The text of a cell that must not be empty.
     fn required_text(&self, t: &Table, row: usize, name: &str) -> Result<String> {
         self.text(t, row, name)
-            .ok_or_else(|| cell_error(&self.path, row + 2, name, "is empty"))
+            .ok_or_else(|| cell_error(&self.path, t.row(row), name, "is empty"))
     }
 
     /// A number cell, `None` when empty; an unreadable number is an error naming the cell.
@@ -296,7 +296,7 @@ impl Columns {
             None => Ok(None),
             Some(s) => cell::number(&s)
                 .map(Some)
-                .map_err(|e| cell_error(&self.path, row + 2, name, e.message())),
+                .map_err(|e| cell_error(&self.path, t.row(row), name, e.message())),
         }
     }
 }

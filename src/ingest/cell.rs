@@ -22,18 +22,91 @@ impl CellError {
     }
 }
 
+/// What follows `` `text` `` in each message, so that the row-by-row rules here and the
+/// portfolio's column expressions ([`super::portfolio`]) say the same thing.
+pub mod says {
+    /// Parsed as a number, but NaN or infinite.
+    pub const NOT_FINITE: &str = "is not a finite number";
+    /// A percentage.
+    pub const PERCENT: &str = ": write rates as decimals (5 % is 0.05)";
+    /// A thousands separator or decimal comma.
+    pub const COMMA: &str = "is not a number (no thousands separators or decimal commas)";
+    /// Not a number.
+    pub const NOT_NUMBER: &str = "is not a number";
+    /// Not a whole number.
+    pub const NOT_WHOLE: &str = "is not a whole number";
+    /// Shaped like a date, but no such day.
+    pub const NOT_CALENDAR: &str = "is not a calendar date";
+    /// Not a date.
+    pub const NOT_DATE: &str = "is not a date (use YYYY-MM-DD)";
+    /// Not a boolean.
+    pub const NOT_BOOL: &str = "is not true/false";
+}
+
+/// `` `s` `` followed by `what` (a [`says`] text; one starting with `:` follows at once).
+pub fn quoted(s: &str, what: &str) -> String {
+    if what.starts_with(':') {
+        format!("`{s}`{what}")
+    } else {
+        format!("`{s}` {what}")
+    }
+}
+
 /// A finite number. NaN and infinity parse as numbers but are invalid values.
 pub fn number(s: &str) -> Result<f64, CellError> {
     match s.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(v),
-        Ok(_) => Err(CellError::Value(format!("`{s}` is not a finite number"))),
-        Err(_) if s.ends_with('%') => Err(CellError::Type(format!(
-            "`{s}`: write rates as decimals (5 % is 0.05)"
-        ))),
-        Err(_) if s.contains(',') => Err(CellError::Type(format!(
-            "`{s}` is not a number (no thousands separators or decimal commas)"
-        ))),
-        Err(_) => Err(CellError::Type(format!("`{s}` is not a number"))),
+        Ok(_) => Err(CellError::Value(quoted(s, says::NOT_FINITE))),
+        Err(_) if s.ends_with('%') => Err(CellError::Type(quoted(s, says::PERCENT))),
+        Err(_) if s.contains(',') => Err(CellError::Type(quoted(s, says::COMMA))),
+        Err(_) => Err(CellError::Type(quoted(s, says::NOT_NUMBER))),
+    }
+}
+
+/// An interval of allowed numbers; each end open or closed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Range {
+    /// Lower bound.
+    pub lo: f64,
+    /// Whether `lo` itself is excluded.
+    pub lo_open: bool,
+    /// Upper bound.
+    pub hi: f64,
+    /// Whether `hi` itself is excluded.
+    pub hi_open: bool,
+}
+
+impl Range {
+    /// Whether `v` lies in the interval.
+    pub fn contains(&self, v: f64) -> bool {
+        let above = if self.lo_open {
+            v > self.lo
+        } else {
+            v >= self.lo
+        };
+        let below = if self.hi_open {
+            v < self.hi
+        } else {
+            v <= self.hi
+        };
+        above && below
+    }
+
+    /// `[lo, hi)` and the like, as messages print it.
+    pub fn describe(&self) -> String {
+        let l = if self.lo_open { "(" } else { "[" };
+        let h = if self.hi_open { ")" } else { "]" };
+        format!("{l}{}, {}{h}", fmt_bound(self.lo), fmt_bound(self.hi))
+    }
+
+    /// The message for a value outside the interval, `v` as the user wrote it.
+    pub fn outside(&self, v: &str) -> String {
+        format!("{v} {}", self.outside_suffix())
+    }
+
+    /// What follows the value in [`Range::outside`].
+    pub fn outside_suffix(&self) -> String {
+        format!("is outside {}", self.describe())
     }
 }
 
@@ -45,16 +118,24 @@ pub fn number_in(
     hi: f64,
     hi_open: bool,
 ) -> Result<f64, CellError> {
+    number_within(
+        s,
+        Range {
+            lo,
+            lo_open,
+            hi,
+            hi_open,
+        },
+    )
+}
+
+/// A number within `range`.
+pub fn number_within(s: &str, range: Range) -> Result<f64, CellError> {
     let v = number(s)?;
-    let above = if lo_open { v > lo } else { v >= lo };
-    let below = if hi_open { v < hi } else { v <= hi };
-    if above && below {
+    if range.contains(v) {
         Ok(v)
     } else {
-        let l = if lo_open { "(" } else { "[" };
-        let h = if hi_open { ")" } else { "]" };
-        let range = format!("{l}{}, {}{h}", fmt_bound(lo), fmt_bound(hi));
-        Err(CellError::Value(format!("{v} is outside {range}")))
+        Err(CellError::Value(range.outside(&v.to_string())))
     }
 }
 
@@ -73,16 +154,27 @@ fn fmt_bound(v: f64) -> String {
 /// A whole number ≥ `lo`, written as an integer (a trailing `.0` is accepted, as spreadsheets
 /// export whole numbers that way).
 pub fn integer(s: &str, lo: i64, hi: i64) -> Result<i64, CellError> {
-    let t = s.strip_suffix(".0").unwrap_or(s);
+    let t = s.strip_suffix(WHOLE_SUFFIX).unwrap_or(s);
     let v: i64 = t
         .parse()
-        .map_err(|_| CellError::Type(format!("`{s}` is not a whole number")))?;
+        .map_err(|_| CellError::Type(quoted(s, says::NOT_WHOLE)))?;
     if (lo..=hi).contains(&v) {
         Ok(v)
     } else {
-        Err(CellError::Value(format!("{v} is outside [{lo}, {hi}]")))
+        Err(CellError::Value(format!("{v} {}", int_outside(lo, hi))))
     }
 }
+
+/// The decimal tail a spreadsheet adds to a whole number.
+pub const WHOLE_SUFFIX: &str = ".0";
+
+/// What follows a whole number outside `[lo, hi]`.
+pub fn int_outside(lo: i64, hi: i64) -> String {
+    format!("is outside [{lo}, {hi}]")
+}
+
+/// How dates are written in every input.
+pub const DATE_FORMAT: &str = "%Y-%m-%d";
 
 /// A calendar date `YYYY-MM-DD` (a midnight time part, as Parquet datetimes export, is accepted).
 pub fn date(s: &str) -> Result<NaiveDate, CellError> {
@@ -90,22 +182,30 @@ pub fn date(s: &str) -> Result<NaiveDate, CellError> {
         Some(" ") | Some("T") => &s[..10],
         _ => s,
     };
-    NaiveDate::parse_from_str(day, "%Y-%m-%d").map_err(|_| {
+    NaiveDate::parse_from_str(day, DATE_FORMAT).map_err(|_| {
         let looks_like_date = day.len() == 10 && day.as_bytes().get(4) == Some(&b'-');
         if looks_like_date {
-            CellError::Value(format!("`{s}` is not a calendar date"))
+            CellError::Value(quoted(s, says::NOT_CALENDAR))
         } else {
-            CellError::Type(format!("`{s}` is not a date (use YYYY-MM-DD)"))
+            CellError::Type(quoted(s, says::NOT_DATE))
         }
     })
 }
 
+/// The texts read as true (lower-cased).
+pub const TRUE: &[&str] = &["true", "yes", "y", "1"];
+/// The texts read as false (lower-cased).
+pub const FALSE: &[&str] = &["false", "no", "n", "0"];
+
 /// A boolean: true/false, yes/no, y/n, 1/0.
 pub fn boolean(s: &str) -> Result<bool, CellError> {
-    match s.to_ascii_lowercase().as_str() {
-        "true" | "yes" | "y" | "1" => Ok(true),
-        "false" | "no" | "n" | "0" => Ok(false),
-        _ => Err(CellError::Type(format!("`{s}` is not true/false"))),
+    let l = s.to_ascii_lowercase();
+    if TRUE.contains(&l.as_str()) {
+        Ok(true)
+    } else if FALSE.contains(&l.as_str()) {
+        Ok(false)
+    } else {
+        Err(CellError::Type(quoted(s, says::NOT_BOOL)))
     }
 }
 

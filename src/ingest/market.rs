@@ -2,7 +2,7 @@
 //! its file, row and column, because valuing against half a sector table would mislead.
 
 use super::cell::{self, CellError};
-use super::table::Table;
+use super::frame::Table;
 use crate::error::{Error, Result};
 use crate::market_data::{
     Country, Fee, FeeStage, InputFile, MarketData, RoyaltyBasis, RoyaltyRange, Sector, Transaction,
@@ -300,7 +300,7 @@ fn load(
                 sha256: sha256_hex(text.as_bytes()),
                 bytes: text.len() as u64,
             });
-            Table::from_rows(&path, csv_rows(&path, text)?, Some(columns))
+            Table::from_rows(&path, csv_rows(&path, text)?, Some(columns))?
         }
         None => {
             files.push(input_file(&path)?);
@@ -364,7 +364,7 @@ impl Row<'_> {
     fn err(&self, column: &str, message: impl Into<String>) -> Error {
         Error::Cell {
             path: self.table.path().to_path_buf(),
-            row: self.row + 2,
+            row: self.table.row(self.row),
             column: column.to_string(),
             message: message.into(),
         }

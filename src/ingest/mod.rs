@@ -2,11 +2,12 @@
 //! in output) only.
 
 pub mod cell;
+pub mod frame;
 pub mod market;
 mod parquet_footer;
 pub mod parquet_guard;
 pub mod portfolio;
-pub mod table;
+pub mod validate;
 pub mod xlsx;
 
 pub use portfolio::{Portfolio, Rejection};

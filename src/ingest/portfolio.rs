@@ -1,15 +1,16 @@
-//! The portfolio file: one row per asset, validated row by row. A bad row becomes a
-//! [`Rejection`] naming its row, column, value and reason; the rest are valued.
+//! The portfolio file: one row per asset, validated by a polars query ([`Plan`], its rules in
+//! [`super::validate`]). A bad row becomes a [`Rejection`] naming its row, column, value and
+//! every reason; the rest are valued.
 
-use super::cell::{self, CellError};
-use super::table::{normalise, Table};
+use super::frame::{guarded, normalise, polars_err, Scan};
+use super::validate;
 use crate::error::{Error, Result};
 use crate::market_data::MarketData;
-use crate::types::{Asset, AssetType, CurrencyCode, Litigation, Status};
+use crate::types::Asset;
 use chrono::NaiveDate;
+use polars::prelude::LazyFrame;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Columns every portfolio must have.
 pub const REQUIRED: &[&str] = &[
@@ -92,48 +93,93 @@ pub fn read_sheet(
     market: &MarketData,
     as_of: NaiveDate,
 ) -> Result<Portfolio> {
-    let table = Table::read_sheet(path, None, sheet)?;
-    check_header(&table)?;
-    if table.height() == 0 {
-        return Err(Error::structure(path, "has a header but no asset rows"));
-    }
-    let cols = Columns::new(&table);
-    let mut stats = TypeStats::default();
-    let mut parsed: Vec<std::result::Result<Asset, Rejection>> = (0..table.height())
-        .map(|i| RowParser::new(&table, &cols, i, market, as_of, &mut stats).parse())
-        .collect();
-    stats.check(path)?;
-    reject_duplicates(&mut parsed);
-    let (assets, rejected) = split(parsed);
-    Ok(Portfolio {
-        assets,
-        rejected,
-        extra_columns: cols
-            .extra
-            .iter()
-            .map(|&i| table.headers()[i].clone())
-            .collect(),
-        input_rows: table.height(),
-    })
+    let plan = Plan::new(path, sheet, market, as_of)?;
+    plan.collect()
 }
 
-fn check_header(table: &Table) -> Result<()> {
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for (i, h) in table.headers().iter().enumerate() {
-        if let Some(first) = seen.insert(normalise(h), i) {
-            let msg = format!(
-                "column `{h}` appears twice (columns {} and {})",
-                first + 1,
-                i + 1
-            );
-            return Err(Error::structure(table.path(), msg));
-        }
+/// Every column the valuation reads, required first, in the order a row's problems are listed.
+fn known_columns() -> Vec<&'static str> {
+    REQUIRED.iter().chain(OPTIONAL).copied().collect()
+}
+
+/// The validation of a portfolio as a polars query: the scan, one expression per column rule
+/// (its typed value and, when the cell breaks the rule, the reason), joins with the market
+/// data's keys, and the duplicate `asset_id`s found by a group-by joined back.
+pub struct Plan {
+    path: PathBuf,
+    extra: Vec<String>,
+    /// The query; [`Plan::describe`] prints it optimised.
+    pub frame: LazyFrame,
+}
+
+impl Plan {
+    /// Scans `path` and builds the validation query (nothing is read yet but the header).
+    pub fn new(
+        path: &Path,
+        sheet: Option<&str>,
+        market: &MarketData,
+        as_of: NaiveDate,
+    ) -> Result<Plan> {
+        let known = known_columns();
+        let scan = Scan::open(path, sheet, &known)?;
+        check_header(&scan)?;
+        let extra: Vec<String> = scan
+            .headers()
+            .iter()
+            .filter(|h| !known.contains(&normalise(h).as_str()))
+            .cloned()
+            .collect();
+        let absent = scan_missing(&scan);
+        let frame = validate::plan(scan.frame, &absent, &extra, market, as_of);
+        Ok(Plan {
+            path: path.to_path_buf(),
+            extra,
+            frame,
+        })
     }
-    let missing: Vec<&str> = REQUIRED
-        .iter()
-        .copied()
-        .filter(|c| table.find(c).is_none())
-        .collect();
+
+    /// The optimised query plan, as polars prints it.
+    pub fn describe(&self) -> Result<String> {
+        guarded(&self.path, || self.frame.describe_optimized_plan())
+    }
+
+    /// Runs the query: the valid rows become assets, the others rejections.
+    pub fn collect(self) -> Result<Portfolio> {
+        let path = self.path;
+        let frame = self.frame;
+        let df = guarded(&path, || {
+            frame.collect().map(|mut d| {
+                d.rechunk_mut();
+                d
+            })
+        })?;
+        if df.height() == 0 {
+            return Err(Error::structure(&path, "has a header but no asset rows"));
+        }
+        validate::check_types(&path, &df)?;
+        let rows = validate::Rows::new(&df, &self.extra).map_err(|e| polars_err(&path, e))?;
+        let parsed: Vec<std::result::Result<Asset, Rejection>> =
+            (0..df.height()).map(|i| rows.asset(i)).collect();
+        let (assets, rejected) = split(parsed);
+        Ok(Portfolio {
+            assets,
+            rejected,
+            extra_columns: self.extra,
+            input_rows: df.height(),
+        })
+    }
+}
+
+/// The known columns the file lacks (read as all-missing).
+fn scan_missing(scan: &Scan) -> Vec<&'static str> {
+    known_columns()
+        .into_iter()
+        .filter(|c| !scan.has(c))
+        .collect()
+}
+
+fn check_header(scan: &Scan) -> Result<()> {
+    let missing: Vec<&str> = REQUIRED.iter().copied().filter(|c| !scan.has(c)).collect();
     if missing.is_empty() {
         Ok(())
     } else {
@@ -141,320 +187,9 @@ fn check_header(table: &Table) -> Result<()> {
             "missing required column{} `{}` (found: {})",
             if missing.len() > 1 { "s" } else { "" },
             missing.join("`, `"),
-            table.headers().join(", ")
+            scan.headers().join(", ")
         );
-        Err(Error::structure(table.path(), msg))
-    }
-}
-
-struct Columns {
-    index: HashMap<&'static str, usize>,
-    extra: Vec<usize>,
-}
-
-impl Columns {
-    fn new(table: &Table) -> Self {
-        let known = REQUIRED.iter().chain(OPTIONAL);
-        let index = known
-            .filter_map(|&c| table.find(c).map(|i| (c, i)))
-            .collect();
-        let extra = (0..table.headers().len())
-            .filter(|&i| {
-                let n = normalise(&table.headers()[i]);
-                !REQUIRED.contains(&n.as_str()) && !OPTIONAL.contains(&n.as_str())
-            })
-            .collect();
-        Columns { index, extra }
-    }
-}
-
-/// Counts, per typed column, how many non-empty cells failed to parse as the type at all.
-#[derive(Default)]
-struct TypeStats {
-    columns: BTreeMap<&'static str, (usize, usize, String)>,
-}
-
-impl TypeStats {
-    fn record(&mut self, column: &'static str, value: &str, type_error: bool) {
-        let e = self.columns.entry(column).or_insert((0, 0, String::new()));
-        e.0 += 1;
-        if type_error {
-            e.1 += 1;
-            if e.2.is_empty() {
-                e.2 = value.chars().take(40).collect();
-            }
-        }
-    }
-
-    /// A column with at least two values, none of which is of the column's type, is a wrong
-    /// column (e.g. shifted headers), not a set of bad rows.
-    fn check(&self, path: &Path) -> Result<()> {
-        for (column, (filled, failed, example)) in &self.columns {
-            if *filled >= 2 && failed == filled {
-                let msg = format!("column `{column}` has the wrong type: none of its {filled} values parses (first: `{example}`)");
-                return Err(Error::structure(path, msg));
-            }
-        }
-        Ok(())
-    }
-}
-
-struct RowParser<'a> {
-    table: &'a Table,
-    cols: &'a Columns,
-    row: usize,
-    market: &'a MarketData,
-    as_of: NaiveDate,
-    stats: &'a mut TypeStats,
-    issues: Vec<(String, String, String)>,
-}
-
-impl<'a> RowParser<'a> {
-    fn new(
-        table: &'a Table,
-        cols: &'a Columns,
-        row: usize,
-        market: &'a MarketData,
-        as_of: NaiveDate,
-        stats: &'a mut TypeStats,
-    ) -> Self {
-        RowParser {
-            table,
-            cols,
-            row,
-            market,
-            as_of,
-            stats,
-            issues: vec![],
-        }
-    }
-
-    fn raw(&self, column: &str) -> Option<&'a str> {
-        let i = *self.cols.index.get(column)?;
-        self.table.cell(i, self.row)
-    }
-
-    fn issue(&mut self, column: &str, value: &str, reason: impl Into<String>) {
-        let value: String = value.chars().take(80).collect();
-        self.issues.push((column.to_string(), value, reason.into()));
-    }
-
-    /// Parses an optional cell; a parse failure is recorded and gives `None`.
-    fn opt<T>(
-        &mut self,
-        column: &'static str,
-        parse: impl Fn(&str) -> Result<T, CellError>,
-    ) -> Option<T> {
-        let s = self.raw(column)?;
-        if s.contains('\u{fffd}') {
-            self.issue(column, s, "contains bytes that are not valid UTF-8");
-            return None;
-        }
-        let result = parse(s);
-        self.stats
-            .record(column, s, matches!(result, Err(CellError::Type(_))));
-        match result {
-            Ok(v) => Some(v),
-            Err(e) => {
-                self.issue(column, s, e.message());
-                None
-            }
-        }
-    }
-
-    fn req<T>(
-        &mut self,
-        column: &'static str,
-        parse: impl Fn(&str) -> Result<T, CellError>,
-    ) -> Option<T> {
-        if self.raw(column).is_none() {
-            self.issue(column, "", "required value is missing");
-            return None;
-        }
-        self.opt(column, parse)
-    }
-
-    fn text(&mut self, column: &'static str) -> Option<String> {
-        self.req(column, rules::text)
-    }
-
-    fn money(&mut self, column: &'static str) -> Option<f64> {
-        self.opt(column, rules::money)
-    }
-
-    fn count(&mut self, column: &'static str) -> Option<u32> {
-        self.opt(column, rules::count)
-    }
-
-    fn parse(mut self) -> std::result::Result<Asset, Rejection> {
-        let m = self.market;
-        let as_of = self.as_of;
-        let asset_id = self.text("asset_id");
-        let owner = self.text("owner");
-        let asset_type: Option<AssetType> = self.req("asset_type", cell::code);
-        let jurisdiction = self.req("jurisdiction", |s| rules::jurisdiction(s, m));
-        let sector = self.req("sector", |s| rules::sector(s, m));
-        let status: Option<Status> = self.req("status", cell::code);
-        let filing_date = self.req("filing_date", cell::date);
-        let expiry_date = self.opt("expiry_date", cell::date);
-        let currency = match self.raw("currency") {
-            None => Some(CurrencyCode::new("USD")),
-            Some(_) => self.opt("currency", |s| rules::currency(s, m)),
-        };
-        let annual_revenue = self.money("annual_revenue");
-        let revenue_growth = self.opt("revenue_growth", rules::growth);
-        let royalty_rate = self.opt("royalty_rate", rules::unit_rate);
-        let discount_rate = self.opt("discount_rate", rules::discount);
-        let tax_rate = self.opt("tax_rate", rules::unit_rate);
-        let useful_life_years = self.opt("useful_life_years", rules::life);
-        let development_cost = self.money("development_cost");
-        let development_year = self.opt("development_year", |s| rules::year(s, as_of));
-        let forward_citations = self.count("forward_citations");
-        let family_size = self.count("family_size");
-        let claims = self.count("claims");
-        let litigation = self
-            .opt("litigation", cell::code)
-            .unwrap_or(Litigation::None);
-        let encumbered = self.opt("encumbered", cell::boolean).unwrap_or(false);
-        let licensed_out = self.opt("licensed_out", cell::boolean).unwrap_or(false);
-        let owner_country = self.opt("owner_country", |s| rules::jurisdiction(s, m));
-
-        if let Some(f) = filing_date {
-            for (column, value, reason) in rules::dates(f, expiry_date, as_of) {
-                self.issue(column, &value, reason);
-            }
-        }
-        let mut extra = Vec::with_capacity(self.cols.extra.len());
-        for &i in &self.cols.extra {
-            let v = self.table.cell(i, self.row).unwrap_or("");
-            // Carried through "unchanged": a lossy-decoded cell would not be.
-            if v.contains('\u{fffd}') {
-                let column = self.table.headers()[i].clone();
-                self.issue(&column, v, "contains bytes that are not valid UTF-8");
-            }
-            extra.push(v.to_string());
-        }
-        let row = self.row + 2;
-        match (
-            asset_id,
-            owner,
-            asset_type,
-            jurisdiction,
-            sector,
-            status,
-            filing_date,
-            currency,
-        ) {
-            (
-                Some(asset_id),
-                Some(owner),
-                Some(asset_type),
-                Some(jurisdiction),
-                Some(sector),
-                Some(status),
-                Some(filing_date),
-                Some(currency),
-            ) if self.issues.is_empty() => Ok(Asset {
-                row,
-                asset_id,
-                owner,
-                asset_type,
-                jurisdiction,
-                sector,
-                status,
-                filing_date,
-                expiry_date,
-                currency,
-                annual_revenue,
-                revenue_growth,
-                royalty_rate,
-                discount_rate,
-                tax_rate,
-                useful_life_years,
-                development_cost,
-                development_year,
-                forward_citations,
-                family_size,
-                claims,
-                litigation,
-                encumbered,
-                licensed_out,
-                owner_country,
-                extra,
-            }),
-            _ => Err(self.rejection(row)),
-        }
-    }
-
-    fn rejection(&self, row: usize) -> Rejection {
-        let (column, value, _) = self.issues.first().cloned().unwrap_or_default();
-        let reason = self
-            .issues
-            .iter()
-            .map(|(c, _, r)| format!("{c}: {r}"))
-            .collect::<Vec<_>>()
-            .join("; ");
-        Rejection {
-            row,
-            asset_id: self
-                .raw("asset_id")
-                .unwrap_or("")
-                .chars()
-                .take(MAX_TEXT)
-                .collect(),
-            column,
-            value,
-            reason,
-        }
-    }
-}
-
-/// Rejects every row whose asset_id appears more than once, so the result does not depend on
-/// which copy comes first.
-fn reject_duplicates(parsed: &mut [std::result::Result<Asset, Rejection>]) {
-    let mut rows: HashMap<String, Vec<usize>> = HashMap::new();
-    for r in parsed.iter() {
-        let (id, row) = match r {
-            Ok(a) => (a.asset_id.clone(), a.row),
-            Err(rej) if !rej.asset_id.is_empty() => (rej.asset_id.clone(), rej.row),
-            Err(_) => continue,
-        };
-        rows.entry(id).or_default().push(row);
-    }
-    for r in parsed.iter_mut() {
-        let (id, row) = match r {
-            Ok(a) => (a.asset_id.clone(), a.row),
-            Err(rej) => (rej.asset_id.clone(), rej.row),
-        };
-        let Some(all) = rows.get(&id).filter(|v| v.len() > 1) else {
-            continue;
-        };
-        let others: Vec<String> = all
-            .iter()
-            .filter(|&&x| x != row)
-            .map(|x| x.to_string())
-            .collect();
-        let reason = format!(
-            "asset_id: duplicate asset_id (also on row {})",
-            others.join(", ")
-        );
-        match r {
-            Ok(_) => {
-                *r = Err(Rejection {
-                    row,
-                    asset_id: id.clone(),
-                    column: "asset_id".into(),
-                    value: id,
-                    reason,
-                })
-            }
-            // A copy already rejected for another reason still names the other copies, so
-            // fixing that reason alone does not lead to a second surprise.
-            Err(rej) => {
-                rej.reason.push_str("; ");
-                rej.reason.push_str(&reason);
-            }
-        }
+        Err(Error::structure(scan.path(), msg))
     }
 }
 
@@ -474,21 +209,88 @@ fn split(parsed: Vec<std::result::Result<Asset, Rejection>>) -> (Vec<Asset>, Vec
 /// override is held to exactly the checks of an input row.
 pub mod rules {
     use super::{MAX_LIFE_YEARS, MAX_MONEY, MAX_TEXT};
-    use crate::ingest::cell::{self, CellError};
+    use crate::ingest::cell::{self, CellError, Range};
     use crate::market_data::MarketData;
     use crate::types::{Asset, CurrencyCode, Jurisdiction, SectorCode};
     use chrono::{Datelike, NaiveDate};
 
     type Rule<T> = Result<T, CellError>;
 
+    /// A required cell left empty.
+    pub const MISSING: &str = "required value is missing";
+    /// A cell the file's bytes could not decode.
+    pub const NOT_UTF8: &str = "contains bytes that are not valid UTF-8";
+    /// Text with control characters.
+    pub const CONTROL: &str = "contains control characters";
+    /// A currency without an exchange rate.
+    pub const NO_RATE: &str = "has no rate in the market data's fx_rates.csv";
+    /// An expiry date before the filing date (followed by the filing date).
+    pub const BEFORE_FILING: &str = "before the filing date";
+    /// Money: 0 ≤ x ≤ MAX_MONEY.
+    pub const MONEY: Range = closed(0.0, MAX_MONEY);
+    /// Growth: −1 < g ≤ 10.
+    pub const GROWTH: Range = Range {
+        lo: -1.0,
+        lo_open: true,
+        hi: 10.0,
+        hi_open: false,
+    };
+    /// Royalty and tax rates: 0 ≤ r < 1.
+    pub const UNIT_RATE: Range = Range {
+        lo: 0.0,
+        lo_open: false,
+        hi: 1.0,
+        hi_open: true,
+    };
+    /// Discount rate: 0 < k ≤ 10.
+    pub const DISCOUNT: Range = Range {
+        lo: 0.0,
+        lo_open: true,
+        hi: 10.0,
+        hi_open: false,
+    };
+    /// Useful life: 0 < n ≤ MAX_LIFE_YEARS.
+    pub const LIFE: Range = Range {
+        lo: 0.0,
+        lo_open: true,
+        hi: MAX_LIFE_YEARS,
+        hi_open: false,
+    };
+    /// The earliest development year.
+    pub const FIRST_YEAR: i64 = 1800;
+    /// The largest count.
+    pub const MAX_COUNT: i64 = 10_000_000;
+
+    const fn closed(lo: f64, hi: f64) -> Range {
+        Range {
+            lo,
+            lo_open: false,
+            hi,
+            hi_open: false,
+        }
+    }
+
+    /// Text longer than [`MAX_TEXT`].
+    pub fn too_long() -> String {
+        format!("longer than {MAX_TEXT} characters")
+    }
+
+    /// A key missing from the market data's `file`.
+    pub fn not_in(file: &str) -> String {
+        format!("is not in the market data's {file}")
+    }
+
+    /// A filing date after the valuation date.
+    pub fn after_as_of(as_of: NaiveDate) -> String {
+        format!("after the valuation date {as_of}")
+    }
+
     /// Identifiers and names: bounded length, no control characters.
     pub fn text(s: &str) -> Rule<String> {
         if s.chars().count() > MAX_TEXT {
-            Err(CellError::Value(format!(
-                "longer than {MAX_TEXT} characters"
-            )))
+            Err(CellError::Value(too_long()))
         } else if s.chars().any(char::is_control) {
-            Err(CellError::Value("contains control characters".into()))
+            Err(CellError::Value(CONTROL.into()))
         } else {
             Ok(s.to_string())
         }
@@ -498,9 +300,7 @@ pub mod rules {
         if known {
             Ok(s.to_string())
         } else {
-            Err(CellError::Value(format!(
-                "`{s}` is not in the market data's {file}"
-            )))
+            Err(CellError::Value(cell::quoted(s, &not_in(file))))
         }
     }
 
@@ -521,45 +321,43 @@ pub mod rules {
         if m.fx.contains_key(c.as_str()) {
             Ok(c.into())
         } else {
-            Err(CellError::Value(format!(
-                "`{s}` has no rate in the market data's fx_rates.csv"
-            )))
+            Err(CellError::Value(cell::quoted(s, NO_RATE)))
         }
     }
 
-    /// Money: 0 ≤ x ≤ MAX_MONEY.
+    /// Money, in [`MONEY`].
     pub fn money(s: &str) -> Rule<f64> {
-        cell::number_in(s, 0.0, false, MAX_MONEY, false)
+        cell::number_within(s, MONEY)
     }
 
-    /// Growth: −1 < g ≤ 10.
+    /// Growth, in [`GROWTH`].
     pub fn growth(s: &str) -> Rule<f64> {
-        cell::number_in(s, -1.0, true, 10.0, false)
+        cell::number_within(s, GROWTH)
     }
 
-    /// Royalty and tax rates: 0 ≤ r < 1.
+    /// Royalty and tax rates, in [`UNIT_RATE`].
     pub fn unit_rate(s: &str) -> Rule<f64> {
-        cell::number_in(s, 0.0, false, 1.0, true)
+        cell::number_within(s, UNIT_RATE)
     }
 
-    /// Discount rate: 0 < k ≤ 10.
+    /// Discount rate, in [`DISCOUNT`].
     pub fn discount(s: &str) -> Rule<f64> {
-        cell::number_in(s, 0.0, true, 10.0, false)
+        cell::number_within(s, DISCOUNT)
     }
 
-    /// Useful life: 0 < n ≤ MAX_LIFE_YEARS.
+    /// Useful life, in [`LIFE`].
     pub fn life(s: &str) -> Rule<f64> {
-        cell::number_in(s, 0.0, true, MAX_LIFE_YEARS, false)
+        cell::number_within(s, LIFE)
     }
 
-    /// A year from 1800 to the valuation year.
+    /// A year from [`FIRST_YEAR`] to the valuation year.
     pub fn year(s: &str, as_of: NaiveDate) -> Rule<i32> {
-        cell::integer(s, 1800, i64::from(as_of.year())).map(|y| y as i32)
+        cell::integer(s, FIRST_YEAR, i64::from(as_of.year())).map(|y| y as i32)
     }
 
-    /// A count: 0 … 10,000,000.
+    /// A count: 0 … [`MAX_COUNT`].
     pub fn count(s: &str) -> Rule<u32> {
-        cell::integer(s, 0, 10_000_000).map(|v| v as u32)
+        cell::integer(s, 0, MAX_COUNT).map(|v| v as u32)
     }
 
     /// Checks across dates: (column, value, reason) for each problem.
@@ -570,17 +368,13 @@ pub mod rules {
     ) -> Vec<(&'static str, String, String)> {
         let mut out = vec![];
         if filing > as_of {
-            out.push((
-                "filing_date",
-                filing.to_string(),
-                format!("after the valuation date {as_of}"),
-            ));
+            out.push(("filing_date", filing.to_string(), after_as_of(as_of)));
         }
         if let Some(e) = expiry.filter(|e| *e < filing) {
             out.push((
                 "expiry_date",
                 e.to_string(),
-                format!("before the filing date {filing}"),
+                format!("{BEFORE_FILING} {filing}"),
             ));
         }
         out

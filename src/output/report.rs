@@ -171,7 +171,7 @@ const AUTOMATED_COLUMNS: &[&str] = &[
 /// that already starts with `input_` gets the prefix too, so two input columns never end up
 /// under one name (`score` → `input_score`, `input_score` → `input_input_score`).
 pub fn carried_name(name: &str) -> String {
-    let key = crate::ingest::table::normalise(name);
+    let key = crate::ingest::frame::normalise(name);
     let ours = ASSET_COLUMNS
         .iter()
         .chain(AUTOMATED_COLUMNS)

@@ -143,7 +143,7 @@ fn a_header_like_a_wildcard_or_regex_is_just_a_name() {
     let tmp = tempfile::tempdir().unwrap();
     let p = tmp.path().join("t.csv");
     std::fs::write(&p, "a,*,^a$\n1,2,3\n").unwrap();
-    let t = ipval::ingest::table::Table::read(&p, None).unwrap();
+    let t = ipval::ingest::frame::Table::read(&p, None).unwrap();
     assert_eq!(t.headers(), ["a", "*", "^a$"]);
     assert_eq!((t.cell(1, 0), t.cell(2, 0)), (Some("2"), Some("3")));
 }

@@ -1,0 +1,361 @@
+//! Every input table enters here, and only here: a CSV, Parquet or Excel `.xlsx` file becomes a
+//! polars [`LazyFrame`] ([`Scan`]) with one schema for all three formats — every column text
+//! (so identifiers keep their leading zeros and each rule can say why a cell is wrong), trimmed,
+//! an empty cell missing, known columns under their normalised names — plus [`ROW`], the row as a
+//! spreadsheet numbers it. The portfolio is validated on the lazy frame itself
+//! ([`super::portfolio`]); the small tables (market data, overrides, backtest files) collect it
+//! into a [`Table`].
+
+use crate::error::{Error, Result};
+use polars::prelude::*;
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+
+/// The column holding each row's number as a spreadsheet shows it (the header is row 1).
+pub const ROW: &str = "__row";
+
+/// The spreadsheet row of the first data row: the one place the header's offset is written.
+const FIRST_ROW: IdxSize = 2;
+
+/// Input formats, chosen by file extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Csv,
+    Parquet,
+    Xlsx,
+}
+
+fn format_of(path: &Path) -> Result<Format> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("csv") | Some("txt") => Ok(Format::Csv),
+        Some("parquet") | Some("pq") => Ok(Format::Parquet),
+        Some("xlsx") => Ok(Format::Xlsx),
+        _ => Err(Error::structure(
+            path,
+            "unsupported file type: use .csv, .parquet or .xlsx",
+        )),
+    }
+}
+
+/// A polars error about `path` as the user's error.
+pub fn polars_err(path: &Path, e: PolarsError) -> Error {
+    // Polars reports a row longer than the header without its number and with a hint about
+    // its own reader options, which a user cannot act on: name the row instead.
+    if e.to_string().contains("more fields than defined") {
+        let message = match ragged_row(path) {
+            Some((row, fields, width)) => format!(
+                "row {row} has {fields} fields but the header has {width} columns \
+                 (a comma inside a value must be enclosed in double quotes)"
+            ),
+            None => "a row has more fields than the header has columns".to_string(),
+        };
+        return Error::structure(path, message);
+    }
+    Error::Polars {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+/// The first data row of a CSV file with more fields than its header, as a spreadsheet numbers
+/// it, with its field count and the header's.
+fn ragged_row(path: &Path) -> Option<(usize, usize, usize)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .ok()?;
+    let width = reader.byte_headers().ok()?.len();
+    let mut record = csv::ByteRecord::new();
+    let mut row = FIRST_ROW as usize;
+    while reader.read_byte_record(&mut record).ok()? {
+        if record.len() > width {
+            return Some((row, record.len(), width));
+        }
+        row += 1;
+    }
+    None
+}
+
+/// Header matching ignores case and surrounding whitespace.
+pub fn normalise(header: &str) -> String {
+    header
+        .trim_start_matches('\u{feff}')
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// Runs polars on a user's file. Polars may panic on a malformed file (seen on corrupt Parquet
+/// pages, see tests/it/fuzz_regressions.rs), also inside its worker threads, whose panics it
+/// re-raises here: the input is at fault, so the user gets an error naming the file, not a crash.
+pub fn guarded<T>(path: &Path, f: impl FnOnce() -> PolarsResult<T>) -> Result<T> {
+    match std::panic::catch_unwind(AssertUnwindSafe(f)) {
+        Ok(result) => result.map_err(|e| polars_err(path, e)),
+        Err(payload) => {
+            let why = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown error".to_string());
+            Err(Error::Polars {
+                path: path.to_path_buf(),
+                message: format!("the reader failed on malformed input: {why}"),
+            })
+        }
+    }
+}
+
+/// A file as a lazy frame of trimmed text columns plus [`ROW`].
+pub struct Scan {
+    path: PathBuf,
+    /// Column names as in the file (a byte-order mark removed), in file order.
+    headers: Vec<String>,
+    /// The columns, each named by [`Scan::name`] of its header.
+    pub frame: LazyFrame,
+}
+
+impl Scan {
+    /// Scans `path`; an `.xlsx` file from `sheet` (default: its first sheet). A sheet name for
+    /// any other format is a usage error. `known` are the column names a reader looks for: a
+    /// header matching one (by [`normalise`]) is renamed to it, any other keeps its own name.
+    pub fn open(path: &Path, sheet: Option<&str>, known: &[&str]) -> Result<Scan> {
+        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+        if meta.is_dir() {
+            return Err(Error::structure(path, "is a folder, not a file"));
+        }
+        if meta.len() == 0 {
+            return Err(Error::structure(
+                path,
+                "the file is empty: expected a header row",
+            ));
+        }
+        let format = format_of(path)?;
+        if sheet.is_some() && format != Format::Xlsx {
+            return Err(Error::Usage(format!(
+                "--sheet {}: {} is not an .xlsx workbook",
+                sheet.unwrap_or_default(),
+                path.display()
+            )));
+        }
+        let raw = match format {
+            Format::Xlsx => sheet_frame(path, sheet)?,
+            Format::Parquet => {
+                super::parquet_guard::check(path)?;
+                guarded(path, || file_frame(path, format))?
+            }
+            Format::Csv => guarded(path, || file_frame(path, format))?,
+        };
+        Scan::from_frame(path, raw, known)
+    }
+
+    /// A scan of a frame already read from `path` by other means.
+    fn from_frame(path: &Path, mut raw: LazyFrame, known: &[&str]) -> Result<Scan> {
+        let schema = guarded(path, || raw.collect_schema())?;
+        let names: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
+        check_unique(path, &names)?;
+        let columns: Vec<Expr> = names
+            .iter()
+            // By exact name: `col` would read a header `*` or `^…$` as a wildcard or regex.
+            .map(|n| clean(Expr::Column(n.as_str().into())).alias(name_for(n, known)))
+            .collect();
+        let frame = raw.select(columns).with_row_index(ROW, Some(FIRST_ROW));
+        Ok(Scan {
+            path: path.to_path_buf(),
+            headers: names
+                .iter()
+                .map(|n| n.trim_start_matches('\u{feff}').to_string())
+                .collect(),
+            frame,
+        })
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Column names as in the file (a byte-order mark removed).
+    pub fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    /// Whether the file has the column `name` (normalised).
+    pub fn has(&self, name: &str) -> bool {
+        self.headers.iter().any(|h| normalise(h) == name)
+    }
+}
+
+/// The name a column goes by in the frame: the known name it matches, else its own.
+pub fn name_for(header: &str, known: &[&str]) -> String {
+    let n = normalise(header);
+    match known.iter().find(|k| **k == n) {
+        Some(k) => k.to_string(),
+        None => header.trim_start_matches('\u{feff}').to_string(),
+    }
+}
+
+/// Two headers that mean the same column make every row ambiguous.
+fn check_unique(path: &Path, names: &[String]) -> Result<()> {
+    for (i, h) in names.iter().enumerate() {
+        if let Some(first) = names[..i].iter().position(|o| normalise(o) == normalise(h)) {
+            let h = h.trim_start_matches('\u{feff}');
+            let msg = format!(
+                "column `{h}` appears twice (columns {} and {})",
+                first + 1,
+                i + 1
+            );
+            return Err(Error::structure(path, msg));
+        }
+    }
+    Ok(())
+}
+
+/// A cell as text, whitespace trimmed, an empty cell missing.
+fn clean(c: Expr) -> Expr {
+    let t = c.cast(DataType::String).str().strip_chars(lit(NULL));
+    when(t.clone().str().len_bytes().eq(lit(0)))
+        .then(lit(NULL).cast(DataType::String))
+        .otherwise(t)
+}
+
+/// A CSV or Parquet file as a lazy frame, every CSV column read as text.
+fn file_frame(path: &Path, format: Format) -> PolarsResult<LazyFrame> {
+    let pl_path = PlRefPath::try_from_path(path)?;
+    match format {
+        Format::Csv => LazyCsvReader::new(pl_path)
+            .with_has_header(true)
+            .with_infer_schema_length(Some(0))
+            .with_encoding(CsvEncoding::LossyUtf8)
+            .with_glob(false)
+            .with_raise_if_empty(true)
+            .finish(),
+        Format::Parquet | Format::Xlsx => {
+            let args = ScanArgsParquet {
+                glob: false,
+                ..Default::default()
+            };
+            LazyFrame::scan_parquet(pl_path, args)
+        }
+    }
+}
+
+/// A workbook sheet (read by [`super::xlsx`]) as a lazy frame of text columns.
+fn sheet_frame(path: &Path, sheet: Option<&str>) -> Result<LazyFrame> {
+    let rows = super::xlsx::read_rows(path, sheet)?;
+    Ok(frame_from_rows(rows).lazy())
+}
+
+/// A frame from rows of text, the first row the header. Short rows are padded with missing
+/// cells.
+pub fn frame_from_rows(rows: Vec<Vec<String>>) -> DataFrame {
+    let mut rows = rows.into_iter();
+    let header = rows.next().unwrap_or_default();
+    let data: Vec<Vec<String>> = rows.collect();
+    let columns: Vec<Column> = header
+        .iter()
+        .enumerate()
+        .map(|(c, name)| {
+            let cells = data.iter().map(|r| r.get(c).map(String::as_str));
+            StringChunked::from_iter_options(name.as_str().into(), cells).into_column()
+        })
+        .collect();
+    DataFrame::new(data.len(), columns).unwrap_or_default()
+}
+
+/// A small input table, collected: text cells by column and row.
+pub struct Table {
+    path: PathBuf,
+    headers: Vec<String>,
+    columns: Vec<StringChunked>,
+    height: usize,
+}
+
+impl Table {
+    /// Reads `path` whole (the first sheet of a workbook). `wanted` limits the columns loaded
+    /// (by normalised name; polars then reads only those); `None` loads every column.
+    pub fn read(path: &Path, wanted: Option<&[&str]>) -> Result<Table> {
+        Table::collect(Scan::open(path, None, wanted.unwrap_or(&[]))?, wanted)
+    }
+
+    /// A table from rows of text, the first row the header (data embedded in the binary).
+    pub fn from_rows(
+        path: &Path,
+        rows: Vec<Vec<String>>,
+        wanted: Option<&[&str]>,
+    ) -> Result<Table> {
+        let frame = frame_from_rows(rows).lazy();
+        Table::collect(
+            Scan::from_frame(path, frame, wanted.unwrap_or(&[]))?,
+            wanted,
+        )
+    }
+
+    fn collect(scan: Scan, wanted: Option<&[&str]>) -> Result<Table> {
+        let keep: Vec<String> = scan
+            .headers
+            .iter()
+            .filter(|h| wanted.is_none_or(|w| w.contains(&normalise(h).as_str())))
+            .cloned()
+            .collect();
+        let names: Vec<String> = keep
+            .iter()
+            .map(|h| name_for(h, wanted.unwrap_or(&[])))
+            .collect();
+        let exprs: Vec<Expr> = names
+            .iter()
+            .map(|n| Expr::Column(n.as_str().into()))
+            .collect();
+        let path = scan.path;
+        let frame = scan.frame.select(exprs);
+        let df = guarded(&path, || frame.collect())?;
+        let mut columns = Vec::with_capacity(names.len());
+        for n in &names {
+            let c = df.column(n.as_str()).map_err(|e| polars_err(&path, e))?;
+            columns.push(
+                c.str()
+                    .map_err(|e| polars_err(&path, e))?
+                    .rechunk()
+                    .into_owned(),
+            );
+        }
+        Ok(Table {
+            path,
+            headers: keep,
+            columns,
+            height: df.height(),
+        })
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Column names as in the file (a byte-order mark removed).
+    pub fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    /// Number of data rows.
+    pub fn height(&self) -> usize {
+        self.height
+    }
+
+    /// Index of a column by its normalised name.
+    pub fn find(&self, name: &str) -> Option<usize> {
+        self.headers.iter().position(|h| normalise(h) == name)
+    }
+
+    /// The text of a cell, trimmed; `None` when missing or empty.
+    pub fn cell(&self, column: usize, row: usize) -> Option<&str> {
+        self.columns.get(column)?.get(row)
+    }
+
+    /// The spreadsheet row number of data row `row` (0-based).
+    pub fn row(&self, row: usize) -> usize {
+        row + FIRST_ROW as usize
+    }
+}

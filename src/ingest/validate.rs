@@ -1,0 +1,689 @@
+//! The portfolio's column rules as polars expressions. Each rule yields the cell's typed value
+//! and, when the cell breaks it, the reason; the market data's keys are checked by joins; the
+//! duplicate `asset_id`s are found by a group-by joined back. A row's reasons are joined into
+//! one text in column order, so a rejected row lists every problem at once.
+//!
+//! The words of each message and every bound come from [`super::cell`] and
+//! [`super::portfolio::rules`], which also check overrides and market data cell by cell.
+
+use super::cell::{self, says, Range};
+use super::frame::ROW;
+use super::portfolio::{rules, Rejection, MAX_TEXT};
+use crate::error::{Error, Result};
+use crate::market_data::MarketData;
+use crate::types::{Asset, AssetType, CurrencyCode, Litigation, Status};
+use chrono::{Datelike, NaiveDate};
+use polars::prelude::*;
+use std::path::Path;
+
+/// The default currency of a row that gives none.
+const DEFAULT_CURRENCY: &str = "USD";
+
+/// Longest excerpt of a cell a rejection quotes.
+const QUOTE_CHARS: i64 = 80;
+
+/// Longest example a wrong-type column error quotes.
+const EXAMPLE_CHARS: usize = 40;
+
+/// A market-data table whose keys a column must match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keys {
+    Countries,
+    Sectors,
+    Fx,
+}
+
+/// How a column is read.
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    /// An identifier or name.
+    Text,
+    /// One of an enum's codes.
+    Code(fn() -> String, fn() -> Vec<&'static str>),
+    /// A key of a market-data table.
+    Key(Keys),
+    /// A number in a range.
+    Number(Range),
+    /// A whole number from 1800 to the valuation year.
+    Year,
+    /// A count.
+    Count,
+    /// A date.
+    Date,
+    /// A boolean.
+    Bool,
+}
+
+/// A portfolio column and its rule.
+struct Rule {
+    name: &'static str,
+    required: bool,
+    kind: Kind,
+}
+
+/// Every rule, in the order a row's problems are listed.
+fn rules_in_order() -> Vec<Rule> {
+    use Kind::*;
+    let r = |name, required, kind| Rule {
+        name,
+        required,
+        kind,
+    };
+    vec![
+        r("asset_id", true, Text),
+        r("owner", true, Text),
+        r(
+            "asset_type",
+            true,
+            Code(AssetType::must_be, || {
+                AssetType::ALL.iter().map(|v| v.as_str()).collect()
+            }),
+        ),
+        r("jurisdiction", true, Key(Keys::Countries)),
+        r("sector", true, Key(Keys::Sectors)),
+        r(
+            "status",
+            true,
+            Code(Status::must_be, || {
+                Status::ALL.iter().map(|v| v.as_str()).collect()
+            }),
+        ),
+        r("filing_date", true, Date),
+        r("expiry_date", false, Date),
+        r("currency", false, Key(Keys::Fx)),
+        r("annual_revenue", false, Number(rules::MONEY)),
+        r("revenue_growth", false, Number(rules::GROWTH)),
+        r("royalty_rate", false, Number(rules::UNIT_RATE)),
+        r("discount_rate", false, Number(rules::DISCOUNT)),
+        r("tax_rate", false, Number(rules::UNIT_RATE)),
+        r("useful_life_years", false, Number(rules::LIFE)),
+        r("development_cost", false, Number(rules::MONEY)),
+        r("development_year", false, Year),
+        r("forward_citations", false, Count),
+        r("family_size", false, Count),
+        r("claims", false, Count),
+        r(
+            "litigation",
+            false,
+            Code(Litigation::must_be, || {
+                Litigation::ALL.iter().map(|v| v.as_str()).collect()
+            }),
+        ),
+        r("encumbered", false, Bool),
+        r("licensed_out", false, Bool),
+        r("owner_country", false, Key(Keys::Countries)),
+    ]
+}
+
+fn value_col(name: &str) -> String {
+    format!("__v_{name}")
+}
+fn reason_col(name: &str) -> String {
+    format!("__r_{name}")
+}
+fn type_col(name: &str) -> String {
+    format!("__t_{name}")
+}
+fn key_col(name: &str) -> String {
+    format!("__k_{name}")
+}
+fn known_col(name: &str) -> String {
+    format!("__in_{name}")
+}
+
+const REASON: &str = "__reason";
+const COLUMN: &str = "__column";
+const VALUE: &str = "__value";
+const DUP_ROWS: &str = "__dup_rows";
+const DUP_N: &str = "__dup_n";
+
+fn text(s: &str) -> Expr {
+    lit(s.to_string())
+}
+
+fn null_text() -> Expr {
+    lit(NULL).cast(DataType::String)
+}
+
+/// `` `raw` `` followed by `what`, as [`cell::quoted`] writes it.
+fn quoted(raw: Expr, what: &str) -> Expr {
+    let (close, rest) = match what.strip_prefix(':') {
+        Some(_) => ("`", what.to_string()),
+        None => ("` ", what.to_string()),
+    };
+    concat_str([text("`"), raw, text(close), text(&rest)], "", false)
+}
+
+fn in_range(v: Expr, r: Range) -> Expr {
+    let above = if r.lo_open {
+        v.clone().gt(lit(r.lo))
+    } else {
+        v.clone().gt_eq(lit(r.lo))
+    };
+    let below = if r.hi_open {
+        v.lt(lit(r.hi))
+    } else {
+        v.lt_eq(lit(r.hi))
+    };
+    above.and(below)
+}
+
+fn one_of(e: Expr, set: &[&str]) -> Expr {
+    let s = Series::new("set".into(), set);
+    e.is_in(lit(s).implode(false), false)
+}
+
+/// What a rule makes of a present, valid-UTF-8 cell: (value, reason or null, type failure).
+fn read_cell(rule: &Rule, as_of: NaiveDate) -> (Expr, Expr, Option<Expr>) {
+    let raw = col(rule.name);
+    match rule.kind {
+        Kind::Text => {
+            let reason = when(raw.clone().str().len_chars().gt(lit(MAX_TEXT as u32)))
+                .then(text(&rules::too_long()))
+                .when(raw.clone().str().contains(lit(r"\p{Cc}"), true))
+                .then(text(rules::CONTROL))
+                .otherwise(null_text());
+            (raw, reason, None)
+        }
+        Kind::Code(must_be, codes) => {
+            let l = raw.clone().str().to_lowercase();
+            let reason = when(one_of(l.clone(), &codes()).not())
+                .then(quoted(raw, &must_be()))
+                .otherwise(null_text());
+            (l, reason, None)
+        }
+        Kind::Key(keys) => {
+            let what = match keys {
+                Keys::Countries => rules::not_in("countries.csv"),
+                Keys::Sectors => rules::not_in("sectors.csv"),
+                Keys::Fx => rules::NO_RATE.to_string(),
+            };
+            let reason = when(col(known_col(rule.name)).is_null())
+                .then(quoted(raw, &what))
+                .otherwise(null_text());
+            (col(key_col(rule.name)), reason, None)
+        }
+        Kind::Number(range) => {
+            let v = raw.clone().cast(DataType::Float64);
+            let not_number = when(raw.clone().str().ends_with(text("%")))
+                .then(quoted(raw.clone(), says::PERCENT))
+                .when(raw.clone().str().contains_literal(text(",")))
+                .then(quoted(raw.clone(), says::COMMA))
+                .otherwise(quoted(raw.clone(), says::NOT_NUMBER));
+            let outside = concat_str(
+                [raw.clone(), text(&format!(" {}", range.outside_suffix()))],
+                "",
+                false,
+            );
+            let reason = when(v.clone().is_null())
+                .then(not_number)
+                .when(v.clone().is_finite().not())
+                .then(quoted(raw, says::NOT_FINITE))
+                .when(in_range(v.clone(), range).not())
+                .then(outside)
+                .otherwise(null_text());
+            (v.clone(), reason, Some(v.is_null()))
+        }
+        Kind::Year => integer(raw, rules::FIRST_YEAR, i64::from(as_of.year())),
+        Kind::Count => integer(raw, 0, rules::MAX_COUNT),
+        Kind::Date => {
+            let has_time = raw.clone().str().slice(lit(10), lit(1));
+            let day = when(has_time.clone().eq(text(" ")).or(has_time.eq(text("T"))))
+                .then(raw.clone().str().slice(lit(0), lit(10)))
+                .otherwise(raw.clone());
+            let v = day.clone().str().to_date(StrptimeOptions {
+                format: Some(cell::DATE_FORMAT.into()),
+                strict: false,
+                exact: true,
+                cache: false,
+            });
+            let looks = day
+                .clone()
+                .str()
+                .len_chars()
+                .eq(lit(10u32))
+                .and(day.str().slice(lit(4), lit(1)).eq(text("-")));
+            let reason = when(v.clone().is_null().and(looks.clone()))
+                .then(quoted(raw.clone(), says::NOT_CALENDAR))
+                .when(v.clone().is_null())
+                .then(quoted(raw, says::NOT_DATE))
+                .otherwise(null_text());
+            (v.clone(), reason, Some(v.is_null().and(looks.not())))
+        }
+        Kind::Bool => {
+            let l = raw.clone().str().to_lowercase();
+            let v = when(one_of(l.clone(), cell::TRUE))
+                .then(lit(true))
+                .when(one_of(l, cell::FALSE))
+                .then(lit(false))
+                .otherwise(lit(NULL).cast(DataType::Boolean));
+            let reason = when(v.clone().is_null())
+                .then(quoted(raw, says::NOT_BOOL))
+                .otherwise(null_text());
+            (v.clone(), reason, Some(v.is_null()))
+        }
+    }
+}
+
+/// A whole number in `[lo, hi]` (a spreadsheet's `.0` accepted), as [`cell::integer`] reads it.
+fn integer(raw: Expr, lo: i64, hi: i64) -> (Expr, Expr, Option<Expr>) {
+    let v = raw
+        .clone()
+        .str()
+        .strip_suffix(text(cell::WHOLE_SUFFIX))
+        .cast(DataType::Int64);
+    let outside = concat_str(
+        [
+            v.clone().cast(DataType::String),
+            text(&format!(" {}", cell::int_outside(lo, hi))),
+        ],
+        "",
+        false,
+    );
+    let reason = when(v.clone().is_null())
+        .then(quoted(raw, says::NOT_WHOLE))
+        .when(v.clone().lt(lit(lo)).or(v.clone().gt(lit(hi))))
+        .then(outside)
+        .otherwise(null_text());
+    (v.clone(), reason, Some(v.is_null()))
+}
+
+/// The whole rule of a column: missing, not UTF-8, else what [`read_cell`] says.
+fn column_exprs(rule: &Rule, as_of: NaiveDate) -> Vec<Expr> {
+    let raw = col(rule.name);
+    let (value, reason, type_failed) = read_cell(rule, as_of);
+    let bad_bytes = raw.clone().str().contains_literal(text("\u{fffd}"));
+    let missing = if rule.required {
+        text(rules::MISSING)
+    } else {
+        null_text()
+    };
+    let value = match (rule.name, rule.kind) {
+        ("currency", _) => value.fill_null(text(DEFAULT_CURRENCY)),
+        _ => value,
+    };
+    let mut out = vec![
+        value.alias(value_col(rule.name)),
+        when(raw.clone().is_null())
+            .then(missing)
+            .when(bad_bytes.clone())
+            .then(text(rules::NOT_UTF8))
+            .otherwise(reason)
+            .alias(reason_col(rule.name)),
+    ];
+    if let Some(t) = type_failed {
+        let t = raw.is_not_null().and(bad_bytes.not()).and(t);
+        out.push(t.alias(type_col(rule.name)));
+    }
+    out
+}
+
+/// A market table's keys as a frame to join: the key and a marker that it matched.
+fn keys_frame(keys: Keys, column: &str, market: &MarketData) -> LazyFrame {
+    let values: Vec<&str> = match keys {
+        Keys::Countries => market.countries.keys().map(|k| k.as_str()).collect(),
+        Keys::Sectors => market.sectors.keys().map(|k| k.as_str()).collect(),
+        Keys::Fx => market.fx.keys().map(|k| k.as_str()).collect(),
+    };
+    let n = values.len();
+    let key = Column::new(key_col(column).into(), values);
+    let known = Column::new(known_col(column).into(), vec![true; n]);
+    DataFrame::new(n, vec![key, known])
+        .unwrap_or_default()
+        .lazy()
+}
+
+fn left_join(frame: LazyFrame, other: LazyFrame, on: &str, other_on: &str) -> LazyFrame {
+    let mut args = JoinArgs::new(JoinType::Left);
+    args.maintain_order = MaintainOrderJoin::Left;
+    frame.join(other, [col(on)], [col(other_on)], args)
+}
+
+/// The validation query over a scan: typed values, reasons, market-key joins, duplicates.
+/// `absent` are the known columns the file lacks; `extra` the carried-through columns.
+pub fn plan(
+    scan: LazyFrame,
+    absent: &[&str],
+    extra: &[String],
+    market: &MarketData,
+    as_of: NaiveDate,
+) -> LazyFrame {
+    let rules = rules_in_order();
+    let mut frame = scan.with_columns(
+        absent
+            .iter()
+            .map(|c| null_text().alias(*c))
+            .collect::<Vec<_>>(),
+    );
+    // The key each row looks up, normalised as the market data writes it, then the join.
+    for rule in &rules {
+        if let Kind::Key(keys) = rule.kind {
+            let raw = col(rule.name);
+            let key = if keys == Keys::Sectors {
+                raw
+            } else {
+                raw.str().to_uppercase()
+            };
+            let k = key_col(rule.name);
+            frame = frame.with_column(key.alias(k.as_str()));
+            let probe = format!("{k}_probe");
+            let table =
+                keys_frame(keys, rule.name, market).rename([k.as_str()], [probe.as_str()], true);
+            frame = left_join(frame, table, &k, &probe);
+        }
+    }
+    let cells: Vec<Expr> = rules.iter().flat_map(|r| column_exprs(r, as_of)).collect();
+    frame = frame.with_columns(cells);
+    frame = frame.with_columns(row_summary(&rules, extra, as_of));
+    duplicates(frame)
+}
+
+/// The problems of the rules, the date checks across columns and the carried-through
+/// columns, in order: every reason, the first column and its value.
+fn row_summary(rules: &[Rule], extra: &[String], as_of: NaiveDate) -> Vec<Expr> {
+    let quote = |e: Expr| e.str().slice(lit(0), lit(QUOTE_CHARS));
+    let mut issues: Vec<(String, Expr, Expr)> = rules
+        .iter()
+        .map(|r| {
+            let value = col(r.name).fill_null(text(""));
+            (r.name.to_string(), col(reason_col(r.name)), quote(value))
+        })
+        .collect();
+    let filing = col(value_col("filing_date"));
+    let expiry = col(value_col("expiry_date"));
+    issues.push((
+        "filing_date".into(),
+        when(filing.clone().gt(lit(as_of)))
+            .then(text(&rules::after_as_of(as_of)))
+            .otherwise(null_text()),
+        filing.clone().cast(DataType::String),
+    ));
+    issues.push((
+        "expiry_date".into(),
+        when(expiry.clone().lt(filing.clone()))
+            .then(concat_str(
+                [text(rules::BEFORE_FILING), filing.cast(DataType::String)],
+                " ",
+                false,
+            ))
+            .otherwise(null_text()),
+        expiry.cast(DataType::String),
+    ));
+    for e in extra {
+        let raw = col(e.as_str());
+        issues.push((
+            e.clone(),
+            when(raw.clone().str().contains_literal(text("\u{fffd}")))
+                .then(text(rules::NOT_UTF8))
+                .otherwise(null_text()),
+            quote(raw.fill_null(text(""))),
+        ));
+    }
+    let labelled: Vec<Expr> = issues
+        .iter()
+        .map(|(c, r, _)| concat_str([text(&format!("{c}: ")), r.clone()], "", false))
+        .collect();
+    let firsts = |pick: &dyn Fn(&(String, Expr, Expr)) -> Expr| -> Vec<Expr> {
+        issues
+            .iter()
+            .map(|i| {
+                when(i.1.clone().is_not_null())
+                    .then(pick(i))
+                    .otherwise(null_text())
+            })
+            .collect()
+    };
+    vec![
+        concat_str(labelled, "; ", true).alias(REASON),
+        coalesce(&firsts(&|i| text(&i.0))).alias(COLUMN),
+        coalesce(&firsts(&|i| i.2.clone())).alias(VALUE),
+    ]
+}
+
+/// Every row whose asset_id appears more than once learns the other rows (a group-by joined
+/// back), so the result does not depend on which copy comes first.
+fn duplicates(frame: LazyFrame) -> LazyFrame {
+    let copies = frame
+        .clone()
+        .filter(col("asset_id").is_not_null())
+        .group_by([col("asset_id").alias("__dup_id")])
+        .agg([col(ROW).alias(DUP_ROWS), len().alias(DUP_N)])
+        .filter(col(DUP_N).gt(lit(1)));
+    left_join(frame, copies, "asset_id", "__dup_id")
+}
+
+/// A column with at least two values, none of which is of the column's type, is a wrong
+/// column (e.g. shifted headers), not a set of bad rows.
+pub fn check_types(path: &Path, df: &DataFrame) -> Result<()> {
+    let mut names: Vec<&str> = rules_in_order()
+        .iter()
+        .map(|r| r.name)
+        .filter(|n| df.column(&type_col(n)).is_ok())
+        .collect();
+    names.sort_unstable();
+    for name in names {
+        let failed = df
+            .column(&type_col(name))
+            .and_then(|c| c.bool().cloned())
+            .map_err(|e| Error::Polars {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            })?;
+        let filled = df
+            .column(name)
+            .map(|c| c.len() - c.null_count())
+            .unwrap_or(0);
+        let n_failed = failed.sum().unwrap_or(0) as usize;
+        if filled >= 2 && n_failed == filled {
+            let first = (0..failed.len()).position(|k| failed.get(k) == Some(true));
+            let example: String = first
+                .and_then(|i| df.column(name).ok()?.str().ok()?.get(i).map(str::to_string))
+                .unwrap_or_default()
+                .chars()
+                .take(EXAMPLE_CHARS)
+                .collect();
+            let msg = format!("column `{name}` has the wrong type: none of its {filled} values parses (first: `{example}`)");
+            return Err(Error::structure(path, msg));
+        }
+    }
+    Ok(())
+}
+
+/// The collected query's columns, typed, for turning rows into assets or rejections.
+pub struct Rows<'a> {
+    extra: Vec<&'a StringChunked>,
+    row: &'a IdxCa,
+    reason: &'a StringChunked,
+    column: &'a StringChunked,
+    value: &'a StringChunked,
+    dup_rows: &'a ListChunked,
+    raw_id: &'a StringChunked,
+    text: [&'a StringChunked; 9],
+    dates: [&'a DateChunked; 2],
+    numbers: [&'a Float64Chunked; 7],
+    ints: [&'a Int64Chunked; 4],
+    flags: [&'a BooleanChunked; 2],
+}
+
+/// The text values [`Rows`] reads, in its `text` order.
+const TEXT: [&str; 9] = [
+    "asset_id",
+    "owner",
+    "asset_type",
+    "jurisdiction",
+    "sector",
+    "status",
+    "currency",
+    "owner_country",
+    "litigation",
+];
+/// …its `numbers` order.
+const NUMBERS: [&str; 7] = [
+    "annual_revenue",
+    "revenue_growth",
+    "royalty_rate",
+    "discount_rate",
+    "tax_rate",
+    "useful_life_years",
+    "development_cost",
+];
+/// …its `ints` order.
+const INTS: [&str; 4] = [
+    "development_year",
+    "forward_citations",
+    "family_size",
+    "claims",
+];
+
+impl<'a> Rows<'a> {
+    /// Looks up the columns of `df` (the collected [`plan`]).
+    pub fn new(df: &'a DataFrame, extra: &[String]) -> PolarsResult<Self> {
+        let v = |n: &str| df.column(&value_col(n));
+        let strs = |names: [&str; 9]| -> PolarsResult<[&'a StringChunked; 9]> {
+            let mut out = Vec::with_capacity(9);
+            for n in names {
+                out.push(df.column(&value_col(n))?.str()?);
+            }
+            out.try_into()
+                .map_err(|_| PolarsError::ComputeError("text columns".into()))
+        };
+        let mut numbers = Vec::with_capacity(7);
+        for n in NUMBERS {
+            numbers.push(v(n)?.f64()?);
+        }
+        let mut ints = Vec::with_capacity(4);
+        for n in INTS {
+            ints.push(v(n)?.i64()?);
+        }
+        Ok(Rows {
+            extra: extra
+                .iter()
+                .map(|e| df.column(e.as_str())?.str())
+                .collect::<PolarsResult<_>>()?,
+            row: df.column(ROW)?.idx()?,
+            reason: df.column(REASON)?.str()?,
+            column: df.column(COLUMN)?.str()?,
+            value: df.column(VALUE)?.str()?,
+            dup_rows: df.column(DUP_ROWS)?.list()?,
+            raw_id: df.column("asset_id")?.str()?,
+            text: strs(TEXT)?,
+            dates: [v("filing_date")?.date()?, v("expiry_date")?.date()?],
+            numbers: numbers
+                .try_into()
+                .map_err(|_| PolarsError::ComputeError("number columns".into()))?,
+            ints: ints
+                .try_into()
+                .map_err(|_| PolarsError::ComputeError("integer columns".into()))?,
+            flags: [v("encumbered")?.bool()?, v("licensed_out")?.bool()?],
+        })
+    }
+
+    fn date(&self, k: usize, i: usize) -> Option<NaiveDate> {
+        let days = self.dates[k].physical().get(i)?;
+        // Polars counts days from 1970-01-01, chrono from 0001-01-01 (day 1).
+        NaiveDate::from_num_days_from_ce_opt(days + 719_163)
+    }
+
+    fn count(&self, k: usize, i: usize) -> Option<u32> {
+        self.ints[k].get(i).and_then(|v| u32::try_from(v).ok())
+    }
+
+    /// Row `i` as a valid asset, or the rejection that lists every problem of the row.
+    pub fn asset(&self, i: usize) -> std::result::Result<Asset, Rejection> {
+        let row = self.row.get(i).unwrap_or(0) as usize;
+        let reason = self.reason.get(i).unwrap_or("");
+        let dup = self.duplicate_reason(i, row);
+        if reason.is_empty() && dup.is_none() {
+            if let Some(a) = self.valid(i, row) {
+                return Ok(a);
+            }
+        }
+        let asset_id: String = self
+            .raw_id
+            .get(i)
+            .unwrap_or("")
+            .chars()
+            .take(MAX_TEXT)
+            .collect();
+        let (column, value, mut reason) = if reason.is_empty() {
+            ("asset_id".to_string(), asset_id.clone(), String::new())
+        } else {
+            (
+                self.column.get(i).unwrap_or_default().to_string(),
+                self.value.get(i).unwrap_or_default().to_string(),
+                reason.to_string(),
+            )
+        };
+        if let Some(d) = dup {
+            if !reason.is_empty() {
+                reason.push_str("; ");
+            }
+            reason.push_str(&d);
+        }
+        Err(Rejection {
+            row,
+            asset_id,
+            column,
+            value,
+            reason,
+        })
+    }
+
+    /// `asset_id: duplicate asset_id (also on row …)` when other rows share the asset_id.
+    fn duplicate_reason(&self, i: usize, row: usize) -> Option<String> {
+        let rows = self.dup_rows.get_as_series(i)?;
+        let rows = rows.idx().ok()?;
+        let others: Vec<String> = (0..rows.len())
+            .filter_map(|k| rows.get(k))
+            .map(|r| r as usize)
+            .filter(|&r| r != row)
+            .map(|r| r.to_string())
+            .collect();
+        Some(format!(
+            "asset_id: duplicate asset_id (also on row {})",
+            others.join(", ")
+        ))
+    }
+
+    /// A row without problems as an asset (`None` only if a required value is missing, which
+    /// its reason would have said).
+    fn valid(&self, i: usize, row: usize) -> Option<Asset> {
+        let t = |k: usize| self.text[k].get(i);
+        let n = |k: usize| self.numbers[k].get(i);
+        Some(Asset {
+            row,
+            asset_id: t(0)?.to_string(),
+            owner: t(1)?.to_string(),
+            asset_type: t(2)?.parse().ok()?,
+            jurisdiction: t(3)?.into(),
+            sector: crate::types::SectorCode::new(t(4)?),
+            status: t(5)?.parse().ok()?,
+            filing_date: self.date(0, i)?,
+            expiry_date: self.date(1, i),
+            currency: CurrencyCode::new(t(6)?),
+            annual_revenue: n(0),
+            revenue_growth: n(1),
+            royalty_rate: n(2),
+            discount_rate: n(3),
+            tax_rate: n(4),
+            useful_life_years: n(5),
+            development_cost: n(6),
+            development_year: self.ints[0].get(i).map(|y| y as i32),
+            forward_citations: self.count(1, i),
+            family_size: self.count(2, i),
+            claims: self.count(3, i),
+            litigation: match t(8) {
+                Some(l) => l.parse().ok()?,
+                None => Litigation::None,
+            },
+            encumbered: self.flags[0].get(i).unwrap_or(false),
+            licensed_out: self.flags[1].get(i).unwrap_or(false),
+            owner_country: t(7).map(Into::into),
+            extra: self
+                .extra
+                .iter()
+                .map(|c| c.get(i).unwrap_or("").to_string())
+                .collect(),
+        })
+    }
+}
