@@ -31,24 +31,6 @@ pub const ASSET_ROWS: usize = 5_000;
 /// Rows of the rejected table.
 pub const REJECTED_ROWS: usize = 500;
 
-/// Escapes text for HTML element content and quoted attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // Control characters are invalid in XML (the inline SVGs) and parse errors in HTML.
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// Everything the report shows.
 pub struct Report<'a> {
     /// The run's manifest.

@@ -156,7 +156,8 @@ fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
         .draw()
 }
 
-fn font(size: u32) -> TextStyle<'static> {
+/// The charts' font at `size` pixels.
+pub fn font(size: u32) -> TextStyle<'static> {
     TextStyle::from((FONT, size))
 }
 

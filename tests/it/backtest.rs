@@ -180,14 +180,83 @@ fn realized_prices_hand_computed() {
 
     assert!(run.stdout.contains("5 matched"), "{}", run.stdout);
     assert!(run.stdout.contains("value_point"), "the fallback is said");
-    let scatter = std::fs::read_to_string(run.out.join("plots/backtest_scatter.svg")).unwrap();
-    assert!(scatter.starts_with("<svg") && scatter.contains("log axes"));
+    check_plots(&run.out.join("plots"));
+}
+
+/// The two plots of the planted backtest carry its data: one dot per matched asset, the types
+/// with their counts, the largest misses named with their errors, one coverage dot per group
+/// and range with the overall figures written beside them; each as SVG and as a PNG of the
+/// plots' size.
+fn check_plots(plots: &Path) {
+    let svg = |stem: &str| std::fs::read_to_string(plots.join(format!("{stem}.svg"))).unwrap();
+    // The text of every `<text …>…</text>` element, trimmed.
+    let texts = |svg: &str| -> Vec<String> {
+        svg.split("<text")
+            .skip(1)
+            .map(|t| {
+                let body = &t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()];
+                body.trim().to_string()
+            })
+            .collect()
+    };
+    let scatter = svg("backtest_scatter");
+    assert!(scatter.starts_with("<svg") && scatter.contains("(log axes), n = 5"));
+    let shown = texts(&scatter);
     assert_eq!(
-        scatter.matches("</title></circle>").count(),
+        scatter.matches("<circle").count(),
         5,
         "one dot per matched asset"
     );
-    assert!(run.out.join("plots/backtest_coverage.svg").exists());
+    for label in [
+        "realized price",
+        "estimate (p50, else value_point)",
+        "copyright (n = 1)",
+        "patent (n = 2)",
+        "trademark (n = 2)",
+        // The five largest misses, here every asset: A3 +50 %, A2 −20 %, A1 +10 %, A4 and A5 0.
+        "A3 +50 %",
+        "A2 -20 %",
+        "A1 +10 %",
+        "A4 +0 %",
+        "A5 +0 %",
+        // Log ticks of the 10 … 1k decades (A5: 1,000 SGD in USD).
+        "10",
+        "100",
+        "1k",
+    ] {
+        assert!(
+            shown.iter().any(|t| t == label),
+            "scatter lacks `{label}`: {shown:?}"
+        );
+    }
+    let coverage = svg("backtest_coverage");
+    // Overall, copyright (A5), patent (A1, A2), trademark (A3; A4 has no range): three ranges
+    // each.
+    assert_eq!(coverage.matches("<circle").count(), 4 * 3);
+    let shown = texts(&coverage);
+    for label in [
+        "nominal coverage",
+        "realized prices inside the range",
+        "all (n = 5)",
+        "trademark (n = 2)",
+        "p25–p75 50 % of 4",
+        "p10–p90 75 % of 4",
+        "p05–p95 75 % of 4",
+        "80 %",
+    ] {
+        assert!(
+            shown.iter().any(|t| t == label),
+            "coverage lacks `{label}`: {shown:?}"
+        );
+    }
+    for stem in ["backtest_scatter", "backtest_coverage"] {
+        let file = std::fs::File::open(plots.join(format!("{stem}.png"))).unwrap();
+        let info = png::Decoder::new(std::io::BufReader::new(file))
+            .read_info()
+            .unwrap();
+        let (w, h) = (info.info().width, info.info().height);
+        assert_eq!((w, h), ipval::plot::SIZE, "{stem}.png");
+    }
 }
 
 #[test]
