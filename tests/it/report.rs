@@ -520,6 +520,7 @@ fn results_xlsx_holds_the_csv_numbers() {
     }
 }
 
+#[cfg(feature = "synth")]
 #[test]
 fn plots_are_capped_and_the_report_says_so() {
     let case = Case::new();
