@@ -5,7 +5,7 @@
 
 use super::accuracy::{Accuracy, Pair, RANGES};
 use crate::error::Result;
-use crate::plot::charts::{font, DrawResult};
+use crate::plot::charts::{font, legend_at, DrawResult, GRID};
 use crate::plot::{clip, write_chart, Drawing};
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
@@ -32,7 +32,6 @@ const PALETTE: [RGBColor; 7] = [
     RGBColor(0xD5, 0x5E, 0x00),
     RGBColor(0x55, 0x55, 0x55),
 ];
-const GRID: RGBColor = RGBColor(225, 225, 225);
 const LINE: RGBColor = RGBColor(85, 85, 85);
 const BAND: RGBColor = RGBColor(150, 150, 150);
 
@@ -136,19 +135,6 @@ impl Scatter {
     }
 }
 
-/// The legend: upper left, on a white box.
-fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
-    chart: &mut ChartContext<'a, DB, CT>,
-) -> DrawResult<DB> {
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .label_font(font(17))
-        .draw()
-}
-
 /// A legend swatch (a square: circles on the plots are data, one per point).
 fn swatch(colour: RGBColor) -> impl Fn((i32, i32)) -> Rectangle<(i32, i32)> {
     move |(x, y)| Rectangle::new([(x, y - 6), (x + 12, y + 6)], colour.filled())
@@ -213,7 +199,8 @@ impl Drawing for Scatter {
                 EmptyElement::at((d.realized, d.estimate)) + Text::new(text, (9, 0), style),
             ))?;
         }
-        legend(&mut chart)
+        // Upper left: the dots run along the diagonal.
+        legend_at(&mut chart, SeriesLabelPosition::UpperLeft)
     }
 }
 
@@ -307,7 +294,7 @@ impl Drawing for Coverage {
                 }))?;
             }
         }
-        legend(&mut chart)
+        legend_at(&mut chart, SeriesLabelPosition::UpperLeft)
     }
 }
 
