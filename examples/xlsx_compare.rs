@@ -3,7 +3,7 @@
 //! slower or larger at 100k assets"). Both write the same cells with the same number formats.
 //!
 //! ```sh
-//! ipval synth --assets 100000 --seed 1 --out /tmp/p100k.csv
+//! cargo run --release --features synth -- synth --assets 100000 --seed 1 --out /tmp/p100k.csv
 //! cargo run --release --example xlsx_compare -- /tmp/p100k.csv
 //! ```
 

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ipval-target}"
 dir="${SCALE_DIR:-/tmp}/ipval-scale"
 mkdir -p "$dir"
-cargo build --release --quiet
+cargo build --release --quiet --features synth
 bin="$CARGO_TARGET_DIR/release/ipval"
 runs=("$@")
 [ ${#runs[@]} -gt 0 ] || runs=(10000:1000 100000:1000 1000000:100)

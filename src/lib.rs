@@ -35,6 +35,8 @@ pub mod score;
 pub mod sensitivity;
 pub mod simulate;
 pub mod stats;
+// A test-data generator (1,200 lines) that no valuation needs: only with `--features synth`.
+#[cfg(feature = "synth")]
 pub mod synth;
 pub mod types;
 pub mod valuation;

@@ -4,7 +4,7 @@
 //! - [`accuracy`]: realized prices → percentage errors (MdAPE, bias, PPE10/20) and the
 //!   coverage of the simulated ranges, overall and by asset type.
 //! - [`discrimination`]: good/bad outcomes → AUC, Gini, KS and bad rates by grade.
-//! - [`svg`]: the scatter and range-calibration plots, as self-contained SVG text.
+//! - [`plots`]: the scatter and range-calibration plots (PNG and SVG, drawn with plotters).
 //!
 //! Nothing is dropped silently: every valuation without a counterpart, every realized price or
 //! outcome without a valuation and every row that cannot be used becomes an [`Unmatched`] row
@@ -12,7 +12,7 @@
 
 pub mod accuracy;
 pub mod discrimination;
-pub mod svg;
+pub mod plots;
 
 use crate::error::{Error, Result};
 use crate::ingest::cell::{self, CellError};

@@ -1,10 +1,9 @@
 //! `ipval backtest`: the valuations of an `ipval value` run against realized prices
 //! (`--realized`) and/or good/bad outcomes (`--outcomes`).
 
-use crate::atomic::write_atomic;
 use crate::backtest::accuracy::{self, Accuracy, Pair, RANGES};
 use crate::backtest::discrimination::{self, Validation};
-use crate::backtest::{svg, unmatched_table, Unmatched, Valuations};
+use crate::backtest::{plots, unmatched_table, Unmatched, Valuations};
 use crate::config::Format;
 use crate::error::{Error, Result};
 use crate::ingest;
@@ -79,7 +78,7 @@ pub fn run(args: &BacktestArgs) -> Result<ExitCode> {
         unmatched_table(unmatched).write(&out, Format::Csv)?;
         written.push(out);
         if !args.no_plots {
-            written.extend(plots(dir, pairs, &rows)?);
+            written.extend(plots::write(dir, pairs, &rows)?);
         }
         print_accuracy(&valuations, path, *n_realized, pairs, unmatched, &rows);
     }
@@ -105,22 +104,6 @@ pub fn run(args: &BacktestArgs) -> Result<ExitCode> {
 
 fn unmatched_in(rows: &[Unmatched], file: &str) -> usize {
     rows.iter().filter(|u| u.file == file).count()
-}
-
-fn plots(dir: &Path, pairs: &[Pair], rows: &[Accuracy]) -> Result<Vec<PathBuf>> {
-    let plots = dir.join("plots");
-    std::fs::create_dir_all(&plots).map_err(|e| Error::io(&plots, e))?;
-    let files = [
-        ("backtest_scatter.svg", svg::scatter(pairs)),
-        ("backtest_coverage.svg", svg::coverage(rows)),
-    ];
-    let mut out = vec![];
-    for (name, text) in files {
-        let path = plots.join(name);
-        write_atomic(&path, |w| w.write_all(text.as_bytes()))?;
-        out.push(path);
-    }
-    Ok(out)
 }
 
 fn pct(v: Option<f64>) -> String {

@@ -4,12 +4,14 @@
 mod backtest;
 mod calibrate;
 mod explain;
+#[cfg(feature = "synth")]
 mod synth;
 mod validate;
 mod value;
 
 pub use backtest::BacktestArgs;
 pub use calibrate::CalibrateArgs;
+#[cfg(feature = "synth")]
 pub use synth::SynthArgs;
 
 use crate::config::Format;
@@ -38,7 +40,9 @@ pub enum Command {
     /// Print the full audit trail of one asset: inputs and sources, each approach's
     /// intermediate numbers, the reconciliation, the distribution and the scorecard.
     Explain(explain::ExplainArgs),
-    /// Write a realistic synthetic portfolio (.csv) for demos and benchmarks.
+    /// Write a realistic synthetic portfolio (.csv) for demos and benchmarks (built with
+    /// `--features synth`).
+    #[cfg(feature = "synth")]
     Synth(SynthArgs),
     /// Audit valuations against realized prices (accuracy, range coverage) and/or outcomes
     /// (AUC, Gini, KS, bad rate by grade).
@@ -153,6 +157,7 @@ pub fn run(cli: Cli, command_line: Vec<String>) -> Result<ExitCode> {
         Command::Value(args) => value::run(&args, command_line),
         Command::Validate(args) => validate::run(&args),
         Command::Explain(args) => explain::run(&args),
+        #[cfg(feature = "synth")]
         Command::Synth(args) => synth::run(&args),
         Command::Backtest(args) => backtest::run(&args),
         Command::Calibrate(args) => calibrate::run(&args, command_line),

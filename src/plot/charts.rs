@@ -18,7 +18,8 @@ const P10: RGBColor = RGBColor(200, 110, 0);
 const P50: RGBColor = RGBColor(20, 20, 20);
 const P90: RGBColor = RGBColor(0, 130, 90);
 const LEND: RGBColor = RGBColor(190, 30, 45);
-const GRID: RGBColor = RGBColor(225, 225, 225);
+/// Grid lines of every chart.
+pub const GRID: RGBColor = RGBColor(225, 225, 225);
 const BOX: RGBColor = RGBColor(170, 195, 230);
 /// Income, cost, market, reconciled.
 const APPROACH: [RGBColor; 4] = [
@@ -147,16 +148,25 @@ pub fn draw<DB: DrawingBackend>(
 fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
     chart: &mut ChartContext<'a, DB, CT>,
 ) -> DrawResult<DB> {
+    legend_at(chart, SeriesLabelPosition::LowerRight)
+}
+
+/// The legend of a chart with labelled series at `position`, on a white box.
+pub fn legend_at<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+) -> DrawResult<DB> {
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
+        .position(position)
         .background_style(WHITE.mix(0.9))
         .border_style(BLACK)
         .label_font(font(17))
         .draw()
 }
 
-fn font(size: u32) -> TextStyle<'static> {
+/// The charts' font at `size` pixels.
+pub fn font(size: u32) -> TextStyle<'static> {
     TextStyle::from((FONT, size))
 }
 

@@ -13,6 +13,7 @@ use crate::format::thousands;
 use crate::results::{AssetResult, Contexts, PortfolioResult, RunResult, PLOTTED_OWNERS};
 use crate::sensitivity;
 use charts::{ApproachRow, Approaches, Chart, RangeRow, Ranges, Scores, TornadoChart, ValueDist};
+use plotters::coord::Shift;
 use plotters::prelude::*;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -135,26 +136,38 @@ pub fn clip(s: &str, max: usize) -> String {
     }
 }
 
+/// A chart drawn by backend-generic code, so that one function draws its PNG and its SVG.
+pub trait Drawing {
+    /// Draws the chart on `root` (its whole area, background included).
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> charts::DrawResult<DB>;
+}
+
+impl Drawing for Chart<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> charts::DrawResult<DB> {
+        charts::draw(self, root)
+    }
+}
+
 /// The chart as SVG text.
-pub fn svg(chart: &Chart<'_>) -> std::result::Result<String, String> {
+pub fn svg(chart: &impl Drawing) -> std::result::Result<String, String> {
     register_font()?;
     let mut s = String::new();
     {
         let root = SVGBackend::with_string(&mut s, SIZE).into_drawing_area();
-        charts::draw(chart, &root).map_err(|e| e.to_string())?;
+        chart.draw(&root).map_err(|e| e.to_string())?;
         root.present().map_err(|e| e.to_string())?;
     }
     Ok(s)
 }
 
 /// The chart as 8-bit RGB pixels, row by row.
-pub fn rgb(chart: &Chart<'_>) -> std::result::Result<Vec<u8>, String> {
+pub fn rgb(chart: &impl Drawing) -> std::result::Result<Vec<u8>, String> {
     register_font()?;
     let (w, h) = SIZE;
     let mut buf = vec![255u8; w as usize * h as usize * 3];
     {
         let root = BitMapBackend::with_buffer(&mut buf, SIZE).into_drawing_area();
-        charts::draw(chart, &root).map_err(|e| e.to_string())?;
+        chart.draw(&root).map_err(|e| e.to_string())?;
         root.present().map_err(|e| e.to_string())?;
     }
     Ok(buf)
@@ -172,7 +185,7 @@ fn encode_png(w: &mut dyn Write, rgb: &[u8]) -> std::io::Result<()> {
 }
 
 /// Writes `<dir>/<stem>.png` and `<dir>/<stem>.svg`, each atomically.
-pub fn write_chart(dir: &Path, stem: &str, chart: &Chart<'_>) -> Result<()> {
+pub fn write_chart(dir: &Path, stem: &str, chart: &impl Drawing) -> Result<()> {
     let png_path = dir.join(format!("{stem}.png"));
     let svg_path = dir.join(format!("{stem}.svg"));
     let fail = |path: &PathBuf, e: String| Error::io(path, std::io::Error::other(e));

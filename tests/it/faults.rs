@@ -3,11 +3,14 @@
 
 use crate::common::{Case, MARKET};
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::Instant;
+use std::process::Command;
+// The kill test runs on a synthetic portfolio (`--features synth`).
+#[cfg(feature = "synth")]
+use std::{process::Stdio, time::Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_ipval");
 
+#[cfg(feature = "synth")]
 fn synth(case: &Case, n: usize) -> std::path::PathBuf {
     let path = case.path("synth.csv");
     let n = n.to_string();
@@ -44,6 +47,7 @@ fn value_args<'a>(portfolio: &'a Path, out: &'a Path) -> Vec<&'a str> {
 }
 
 /// Every output file present is whole: CSVs parse with the expected rows, the report ends.
+#[cfg(feature = "synth")]
 fn assert_whole(out: &Path, n_assets: usize) {
     let assets = out.join("assets.csv");
     if assets.exists() {
@@ -82,6 +86,7 @@ fn assert_whole(out: &Path, n_assets: usize) {
     }
 }
 
+#[cfg(feature = "synth")]
 #[test]
 fn killing_a_run_at_any_moment_leaves_no_partial_output() {
     let case = Case::new();

@@ -194,6 +194,85 @@ fn input_text_is_escaped_and_file_names_sanitised() {
     assert!(!case.dir.path().join("Evil").exists());
 }
 
+/// Markup in every kind of input text — asset id, owner, a rejected cell, an override's reviewer
+/// and reason — reaches the page as text, beside the figures it belongs to.
+#[test]
+fn hostile_input_text_reaches_the_report_escaped() {
+    const OWNER: &str = "\"><img src=x onerror=alert(1)>";
+    const ID: &str = "<script>alert(1)</script>";
+    let case = Case::new();
+    let mut sheet = Sheet::base();
+    sheet.set(0, "asset_id", ID);
+    for row in 0..2 {
+        sheet.set(row, "owner", OWNER);
+    }
+    let bad = sheet.add(2, "A9");
+    sheet.set(bad, "sector", "<svg onload=alert(2)>");
+    let portfolio = case.portfolio(&sheet);
+    let ov = case.write(
+        "overrides.csv",
+        "asset_id,field,value,reviewer,reason\n\
+         A2,royalty_rate,0.04,<b>J. Tan</b>,\"licence \"\"2024\"\" & <i>more</i>\"\n",
+    );
+    let run = value(
+        &case,
+        &portfolio,
+        &["--draws", "200", "--overrides", ov.to_str().unwrap()],
+    );
+    assert_eq!(run.rejected().len(), 1);
+    let html = std::fs::read_to_string(run.out.join("report.html")).unwrap();
+    for raw in [
+        "<img",
+        "<script>alert",
+        "<svg onload",
+        "<b>J. Tan",
+        "<i>more",
+    ] {
+        assert!(!html.contains(raw), "`{raw}` reached the page unescaped");
+    }
+    let owner = "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;";
+    let id = "&lt;script&gt;alert(1)&lt;/script&gt;";
+    assert!(html.contains(&format!(
+        "<td class=\"id\">{id}</td><td class=\"owner\">{owner}</td>"
+    )));
+    assert!(
+        html.contains(&format!("<h2>{owner}</h2>")),
+        "portfolio section"
+    );
+    assert!(
+        html.contains("&lt;svg onload=alert(2)&gt;"),
+        "rejected value"
+    );
+    assert!(
+        html.contains("<td>&lt;b&gt;J. Tan&lt;/b&gt;</td>"),
+        "reviewer"
+    );
+    assert!(html.contains("licence &quot;2024&quot; &amp; &lt;i&gt;more&lt;/i&gt;"));
+    assert_eq!(
+        html.matches("<script>").count(),
+        1,
+        "only the sorting script"
+    );
+    assert_eq!(html.matches("<img").count(), 0);
+    // The escaped owner's row carries its figures from portfolios.csv.
+    let p = CsvTable::read(&run.out.join("portfolios.csv"));
+    let row = p.row_where("owner", OWNER);
+    let p50: f64 = p.get(row, "p50").parse().unwrap();
+    let link = format!("<a href=\"#p-{row}\">{owner}</a></td>");
+    let at = html.find(&link).expect("the owner's portfolio row");
+    let cells = &html[at..at + html[at..].find("</tr>").unwrap()];
+    // The cells after the owner: assets, p10, p50 (shown in whole units, sortable by the
+    // unrounded value that portfolios.csv prints to the cent).
+    let cell = cells.split("<td class=\"n\" data-v=\"").nth(3).unwrap();
+    let (raw, shown) = cell.split_once("\">").unwrap();
+    assert!(
+        (raw.parse::<f64>().unwrap() - p50).abs() <= 0.005,
+        "{cells}"
+    );
+    assert_eq!(shown, format!("{}</td>", ipval::format::thousands(p50)));
+    assert!(cells.contains(&format!(">{}</td>", p.get(row, "n_assets"))));
+}
+
 #[test]
 fn no_plots_skips_the_plots_but_not_the_report() {
     let case = Case::new();
@@ -441,6 +520,7 @@ fn results_xlsx_holds_the_csv_numbers() {
     }
 }
 
+#[cfg(feature = "synth")]
 #[test]
 fn plots_are_capped_and_the_report_says_so() {
     let case = Case::new();
