@@ -36,7 +36,7 @@ pub enum Command {
     /// Value a portfolio: assets, portfolios, rejected rows and a manifest in --out.
     Value(ValueArgs),
     /// Check a portfolio against the market data and models without valuing it.
-    Validate(InputArgs),
+    Validate(ValidateArgs),
     /// Print the full audit trail of one asset: inputs and sources, each approach's
     /// intermediate numbers, the reconciliation, the distribution and the scorecard.
     Explain(explain::ExplainArgs),
@@ -71,6 +71,18 @@ pub struct InputArgs {
     /// Valuation date, YYYY-MM-DD; defaults to today.
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub as_of: Option<String>,
+}
+
+/// Options of `ipval validate`.
+#[derive(Debug, Clone, Args)]
+pub struct ValidateArgs {
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Print the optimised polars query plan of the validation (scans, joins, group-bys)
+    /// before the summary.
+    #[arg(long)]
+    pub plan: bool,
 }
 
 /// Options of `ipval value`.

@@ -1,21 +1,31 @@
 //! `ipval validate`.
 
-use super::InputArgs;
+use super::ValidateArgs;
 use crate::error::Result;
 use crate::ingest;
+use crate::ingest::frame::guarded;
+use crate::ingest::portfolio::Plan;
 use crate::params::ModelSet;
+use polars::prelude::DataFrame;
 use std::process::ExitCode;
 
 /// How many rejections the summary lists before "… and N more".
 const SHOW_REJECTIONS: usize = 20;
 
 /// Reads and checks every input; prints a summary. Structural problems are errors (exit 1).
-pub fn run(args: &InputArgs) -> Result<ExitCode> {
+pub fn run(validate: &ValidateArgs) -> Result<ExitCode> {
+    let args = &validate.input;
     let models = ModelSet::load(args.models_dir().as_deref())?;
     let market = ingest::market::read(&args.market_dir())?;
     let as_of = args.as_of()?;
-    let portfolio =
-        ingest::portfolio::read_sheet(&args.portfolio, args.sheet.as_deref(), &market, as_of)?;
+    let plan = Plan::new(&args.portfolio, args.sheet.as_deref(), &market, as_of)?;
+    if validate.plan {
+        // The owners' plan holds the validation's whole plan as its input.
+        let owners = plan.owners();
+        let described = guarded(&args.portfolio, || owners.describe_optimized_plan())?;
+        println!("query plan (optimised; read bottom-up):\n{described}\n");
+    }
+    let (portfolio, owners) = plan.collect_with_owners(true)?;
     println!("models:");
     for f in &models.files {
         println!("  {:<16} {}", f.name, f.origin);
@@ -44,5 +54,43 @@ pub fn run(args: &InputArgs) -> Result<ExitCode> {
             portfolio.rejected.len() - SHOW_REJECTIONS
         );
     }
+    if let Some(owners) = owners {
+        print_owners(&owners);
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The per-owner summary: rows, valid, rejected, and the valid rows with revenue / cost data.
+fn print_owners(owners: &DataFrame) {
+    let Ok(names) = owners.column("owner").and_then(|c| c.str().cloned()) else {
+        return;
+    };
+    let w = (0..names.len())
+        .filter_map(|i| names.get(i))
+        .map(|n| n.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(9);
+    println!(
+        "owners:\n  {:<w$} {:>8} {:>8} {:>8} {:>12} {:>9}",
+        "owner", "rows", "valid", "rejected", "with revenue", "with cost"
+    );
+    let counts = ["rows", "valid", "rejected", "with_revenue", "with_cost"];
+    for i in 0..owners.height() {
+        let n: Vec<String> = counts
+            .iter()
+            .map(|c| {
+                owners
+                    .column(c)
+                    .and_then(|c| c.get(i))
+                    .map(|v| v.to_string())
+                    .unwrap_or_default()
+            })
+            .collect();
+        let owner = names.get(i).unwrap_or("(missing)");
+        println!(
+            "  {owner:<w$} {:>8} {:>8} {:>8} {:>12} {:>9}",
+            n[0], n[1], n[2], n[3], n[4]
+        );
+    }
 }

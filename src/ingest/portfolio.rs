@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::market_data::MarketData;
 use crate::types::Asset;
 use chrono::NaiveDate;
-use polars::prelude::LazyFrame;
+use polars::prelude::{DataFrame, IntoLazy, LazyFrame};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -143,8 +143,19 @@ impl Plan {
         guarded(&self.path, || self.frame.describe_optimized_plan())
     }
 
+    /// The plan of the per-owner summary ([`validate::owner_summary`]) over this query.
+    pub fn owners(&self) -> LazyFrame {
+        validate::owner_summary(self.frame.clone())
+    }
+
     /// Runs the query: the valid rows become assets, the others rejections.
     pub fn collect(self) -> Result<Portfolio> {
+        Ok(self.collect_with_owners(false)?.0)
+    }
+
+    /// [`Plan::collect`], and with `owners` the per-owner summary of the same rows (the file
+    /// is read once).
+    pub fn collect_with_owners(self, owners: bool) -> Result<(Portfolio, Option<DataFrame>)> {
         let path = self.path;
         let frame = self.frame;
         let df = guarded(&path, || {
@@ -161,12 +172,19 @@ impl Plan {
         let parsed: Vec<std::result::Result<Asset, Rejection>> =
             (0..df.height()).map(|i| rows.asset(i)).collect();
         let (assets, rejected) = split(parsed);
-        Ok(Portfolio {
+        let summary = if owners {
+            let lazy = validate::owner_summary(df.clone().lazy());
+            Some(guarded(&path, || lazy.collect())?)
+        } else {
+            None
+        };
+        let portfolio = Portfolio {
             assets,
             rejected,
             extra_columns: self.extra,
             input_rows: df.height(),
-        })
+        };
+        Ok((portfolio, summary))
     }
 }
 

@@ -452,6 +452,23 @@ fn duplicates(frame: LazyFrame) -> LazyFrame {
     left_join(frame, copies, "asset_id", "__dup_id")
 }
 
+/// Per owner: rows, valid and rejected rows, and how many valid rows carry the inputs of the
+/// income (revenue) and cost (development cost) approaches — a group-by over the validated rows.
+pub fn owner_summary(validated: LazyFrame) -> LazyFrame {
+    let valid = col(REASON).eq(text("")).and(col(DUP_N).is_null());
+    let with = |c: &str| valid.clone().and(col(value_col(c)).is_not_null());
+    validated
+        .group_by([col("owner")])
+        .agg([
+            len().alias("rows"),
+            valid.clone().sum().alias("valid"),
+            valid.clone().not().sum().alias("rejected"),
+            with("annual_revenue").sum().alias("with_revenue"),
+            with("development_cost").sum().alias("with_cost"),
+        ])
+        .sort(["owner"], SortMultipleOptions::default())
+}
+
 /// A column with at least two values, none of which is of the column's type, is a wrong
 /// column (e.g. shifted headers), not a set of bad rows.
 pub fn check_types(path: &Path, df: &DataFrame) -> Result<()> {

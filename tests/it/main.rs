@@ -17,3 +17,4 @@ mod report;
 mod score;
 #[cfg(feature = "synth")]
 mod synth;
+mod validate;
