@@ -4,7 +4,6 @@
 pub mod assumptions;
 pub mod html;
 pub mod number;
-pub mod parquet;
 pub mod report;
 pub mod review;
 pub mod table;

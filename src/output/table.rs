@@ -1,9 +1,11 @@
-//! A column-oriented output table written as CSV, JSON or Parquet from the same columns.
+//! A column-oriented output table written as CSV, JSON or Parquet from the same columns, by
+//! polars' writers.
 
 use super::number::push_fixed;
 use crate::atomic::{write_atomic, AtomicFile};
 pub use crate::config::Format;
 use crate::error::{Error, Result};
+use polars::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -32,32 +34,36 @@ impl Values {
         }
     }
 
-    /// Appends the CSV text of `row` to `out`.
-    fn push_csv_cell(&self, row: usize, out: &mut String) {
+    /// The column as polars holds it for `format`: numbers of no decimals as integers, other
+    /// numbers as floats — in CSV as their fixed-decimal text, so that a file does not depend
+    /// on how a float prints.
+    fn column(&self, name: &str, format: Format) -> Column {
+        let name = PlSmallStr::from(name);
         match self {
-            Values::Text(v) => push_safe_text(out, &v[row]),
-            Values::Number { values, decimals } => {
-                if let Some(x) = values[row] {
-                    push_fixed(out, x, *decimals);
-                }
-            }
-            Values::Bool(v) => out.push_str(if v[row] { "true" } else { "false" }),
-        }
-    }
-
-    fn json_cell(&self, row: usize) -> serde_json::Value {
-        match self {
-            Values::Text(v) => serde_json::Value::String(v[row].clone()),
+            Values::Text(v) => Column::new(name, v),
             Values::Number {
                 values,
                 decimals: 0,
-            } => values[row]
-                .and_then(whole)
-                .map_or(serde_json::Value::Null, serde_json::Value::from),
-            Values::Number { values, .. } => values[row]
-                .and_then(serde_json::Number::from_f64)
-                .map_or(serde_json::Value::Null, serde_json::Value::Number),
-            Values::Bool(v) => serde_json::Value::Bool(v[row]),
+            } => {
+                let ints: Vec<Option<i64>> = values.iter().map(|v| v.and_then(whole)).collect();
+                Column::new(name, ints)
+            }
+            Values::Number { values, decimals } if format == Format::Csv => {
+                let mut cell = String::new();
+                let text: Vec<Option<String>> = values
+                    .iter()
+                    .map(|v| {
+                        v.map(|x| {
+                            cell.clear();
+                            push_fixed(&mut cell, x, *decimals);
+                            cell.clone()
+                        })
+                    })
+                    .collect();
+                Column::new(name, text)
+            }
+            Values::Number { values, .. } => Column::new(name, values),
+            Values::Bool(v) => Column::new(name, v),
         }
     }
 }
@@ -78,16 +84,20 @@ pub struct OutTable {
     pub columns: Vec<Values>,
 }
 
-/// A spreadsheet runs a cell that starts with one of these as a formula.
-const FORMULA_START: &[char] = &['=', '+', '-', '@', '\t', '\r'];
+/// A spreadsheet runs a cell that starts with one of these as a formula (`=`, `+`, `-`, `@`,
+/// tab, carriage return).
+const FORMULA_START: &str = "^[=+\\-@\t\r]";
 
-/// Appends a text cell to `out`, prefixed with `'` where a spreadsheet would run it as a
-/// formula.
-fn push_safe_text(out: &mut String, s: &str) {
-    if s.starts_with(FORMULA_START) {
-        out.push('\'');
-    }
-    out.push_str(s);
+/// A CSV text cell: the formula-injection guard (a cell a spreadsheet would run as a formula
+/// gets a leading `'`), and an empty text written as nothing, as every other empty cell.
+fn guarded_text(name: &str) -> Expr {
+    let c = col(name);
+    when(c.clone().eq(lit("")))
+        .then(lit(NULL).cast(DataType::String))
+        .when(c.clone().str().contains(lit(FORMULA_START), true))
+        .then(concat_str([lit("'"), c.clone()], "", false))
+        .otherwise(c)
+        .alias(name)
 }
 
 impl OutTable {
@@ -102,116 +112,148 @@ impl OutTable {
         self.columns.first().map_or(0, Values::len)
     }
 
-    /// Writes the table in `format` to `path`, atomically; CSV and JSON the same way as the
-    /// streamed asset table ([`TableWriter`]).
+    /// Writes the table in `format` to `path`, atomically, as the streamed asset table
+    /// ([`TableWriter`]) does.
     pub fn write(&self, path: &Path, format: Format) -> Result<()> {
-        match format {
-            Format::Csv | Format::Json => {
-                let mut w = TableWriter::create(path, format, self)?;
-                w.rows(self)?;
-                w.finish(OutTable::default)
-            }
-            Format::Parquet => {
-                let mut bytes = vec![];
-                super::parquet::write(self, &mut bytes).map_err(|message| Error::Polars {
-                    path: path.to_path_buf(),
-                    message,
-                })?;
-                write_atomic(path, |w| w.write_all(&bytes))
-            }
-        }
+        let mut w = TableWriter::create(path, format, self)?;
+        w.rows(self)?;
+        w.finish(|| self.clone())
     }
 
-    fn csv_rows<W: Write>(&self, out: &mut csv::Writer<W>) -> std::io::Result<()> {
-        // One buffer for every cell: an asset table has millions of them.
-        let mut cell = String::new();
-        for row in 0..self.rows() {
-            for c in &self.columns {
-                cell.clear();
-                c.push_csv_cell(row, &mut cell);
-                out.write_field(&cell)?;
-            }
-            out.write_record(std::iter::empty::<&[u8]>())?;
-        }
-        Ok(())
-    }
-
-    fn json_row(&self, row: usize) -> serde_json::Map<String, serde_json::Value> {
-        self.names
+    /// The table as a polars frame for `format`; CSV text cells carry the formula guard.
+    fn frame(&self, format: Format) -> PolarsResult<DataFrame> {
+        let columns: Vec<Column> = self
+            .names
             .iter()
             .zip(&self.columns)
-            .map(|(n, c)| (n.clone(), c.json_cell(row)))
-            .collect()
+            .map(|(n, v)| v.column(n, format))
+            .collect();
+        let df = DataFrame::new(self.rows(), columns)?;
+        if format != Format::Csv {
+            return Ok(df);
+        }
+        let guards: Vec<Expr> = self
+            .names
+            .iter()
+            .zip(&self.columns)
+            .filter(|(_, v)| matches!(v, Values::Text(_)))
+            .map(|(n, _)| guarded_text(n))
+            .collect();
+        if guards.is_empty() {
+            return Ok(df);
+        }
+        df.lazy().with_columns(guards).collect()
     }
 }
 
-/// An asset-sized table written as its rows arrive: CSV and JSON rows go to the file at once,
-/// so the file never waits for the whole run nor holds more than one batch of formatted cells;
-/// Parquet needs the whole table and is written by [`TableWriter::finish`]. The file appears
-/// under its name only when finished.
+/// An asset-sized table written as its rows arrive, by polars' writers: CSV and JSON rows go
+/// to the file a batch at a time, so the file never waits for the whole run nor holds more
+/// than one batch of cells; Parquet needs the whole table and is written by
+/// [`TableWriter::finish`]. The file appears under its name only when finished.
 pub struct TableWriter {
     path: PathBuf,
-    out: Stream,
-}
-
-enum Stream {
-    Csv(Box<csv::Writer<AtomicFile>>),
-    Json { file: AtomicFile, rows: usize },
-    Parquet,
+    format: Format,
+    names: Vec<String>,
+    file: Option<AtomicFile>,
+    rows: usize,
+    started: bool,
 }
 
 impl TableWriter {
     /// Opens `path` for a table with `header`'s columns.
     pub fn create(path: &Path, format: Format, header: &OutTable) -> Result<Self> {
-        let out = match format {
-            Format::Csv => {
-                let mut w = csv::Writer::from_writer(AtomicFile::create(path)?);
-                w.write_record(&header.names)
-                    .map_err(|e| Error::io(path, e.into()))?;
-                Stream::Csv(Box::new(w))
-            }
-            Format::Json => {
-                let mut file = AtomicFile::create(path)?;
-                file.write_all(b"[").map_err(|e| file.fail(e))?;
-                Stream::Json { file, rows: 0 }
-            }
-            Format::Parquet => Stream::Parquet,
+        let file = match format {
+            Format::Csv | Format::Json => Some(AtomicFile::create(path)?),
+            Format::Parquet => None,
         };
         Ok(TableWriter {
             path: path.to_path_buf(),
-            out,
+            format,
+            names: header.names.clone(),
+            file,
+            rows: 0,
+            started: false,
         })
+    }
+
+    fn polars_err(&self, e: PolarsError) -> Error {
+        Error::Polars {
+            path: self.path.clone(),
+            message: e.to_string(),
+        }
     }
 
     /// Appends `t`'s rows (CSV, JSON; Parquet waits for [`TableWriter::finish`]).
     pub fn rows(&mut self, t: &OutTable) -> Result<()> {
-        let done = match &mut self.out {
-            Stream::Csv(w) => t.csv_rows(w.as_mut()),
-            Stream::Json { file, rows } => (0..t.rows()).try_for_each(|row| {
-                file.write_all(if *rows == 0 { b"\n" } else { b",\n" })?;
-                *rows += 1;
-                serde_json::to_writer_pretty(&mut *file, &t.json_row(row)).map_err(Into::into)
-            }),
-            Stream::Parquet => Ok(()),
+        let Some(file) = self.file.as_mut() else {
+            return Ok(());
         };
-        done.map_err(|e| Error::io(&self.path, e))
+        let first = !self.started;
+        self.started = true;
+        let mut df = t.frame(self.format).map_err(|e| Error::Polars {
+            path: self.path.clone(),
+            message: e.to_string(),
+        })?;
+        self.rows += t.rows();
+        let written = match self.format {
+            Format::Csv => CsvWriter::new(&mut *file)
+                .include_header(first)
+                .finish(&mut df),
+            _ if t.rows() == 0 => Ok(()),
+            _ => json_rows(&mut *file, &mut df, self.rows == t.rows()),
+        };
+        written.map_err(|e| self.polars_err(e))
     }
 
     /// Completes the file; `whole` builds the entire table, which only Parquet needs.
-    pub fn finish(self, whole: impl FnOnce() -> OutTable) -> Result<()> {
-        let path = self.path;
-        match self.out {
-            Stream::Csv(w) => {
-                let file = w
-                    .into_inner()
-                    .map_err(|e| Error::io(&path, e.into_error()))?;
+    pub fn finish(mut self, whole: impl FnOnce() -> OutTable) -> Result<()> {
+        match (self.format, self.file.take()) {
+            (Format::Csv, Some(file)) if !self.started => {
+                // No batch came: the header alone.
+                let mut file = file;
+                let mut df = OutTable {
+                    names: self.names.clone(),
+                    columns: vec![Values::Text(vec![]); self.names.len()],
+                }
+                .frame(Format::Csv)
+                .map_err(|e| self.polars_err(e))?;
+                CsvWriter::new(&mut file)
+                    .finish(&mut df)
+                    .map_err(|e| self.polars_err(e))?;
                 file.commit()
             }
-            Stream::Json { mut file, .. } => {
-                file.write_all(b"\n]\n").map_err(|e| file.fail(e))?;
+            (Format::Json, Some(mut file)) => {
+                let end: &[u8] = if self.rows == 0 { b"[\n]\n" } else { b"\n]\n" };
+                file.write_all(end).map_err(|e| file.fail(e))?;
                 file.commit()
             }
-            Stream::Parquet => whole().write(&path, Format::Parquet),
+            (_, Some(file)) => file.commit(),
+            (_, None) => {
+                let mut df = whole()
+                    .frame(Format::Parquet)
+                    .map_err(|e| self.polars_err(e))?;
+                let mut bytes = vec![];
+                ParquetWriter::new(&mut bytes)
+                    .finish(&mut df)
+                    .map_err(|e| self.polars_err(e))?;
+                write_atomic(&self.path, |w| w.write_all(&bytes))
+            }
         }
     }
+}
+
+/// Appends a batch of rows to a JSON array being written: polars writes the batch as an
+/// array, whose brackets give way to the one array of the whole file.
+fn json_rows(out: &mut impl Write, df: &mut DataFrame, first: bool) -> PolarsResult<()> {
+    let mut batch = vec![];
+    JsonWriter::new(&mut batch)
+        .with_json_format(JsonFormat::Json)
+        .finish(df)?;
+    let inner = batch
+        .strip_prefix(b"[")
+        .and_then(|b| b.strip_suffix(b"]"))
+        .unwrap_or(&batch);
+    out.write_all(if first { b"[\n" } else { b",\n" })?;
+    out.write_all(inner)?;
+    Ok(())
 }
