@@ -8,7 +8,7 @@
 //! - coverage: the share of realized prices inside p25–p75, p10–p90 and p05–p95, against their
 //!   nominal 50 %, 80 % and 90 % (ends included).
 
-use super::{Columns, TypeCheck, Unmatched, Valuations};
+use super::{alone, matching, Columns, TypeCheck, Unmatched, Valuations};
 use crate::error::{Error, Result};
 use crate::ingest::cell;
 use crate::ingest::frame::Table;
@@ -148,13 +148,18 @@ pub fn pair(
     excluded: &[Unmatched],
     fx: Option<&MarketData>,
 ) -> Result<(Vec<Pair>, Vec<Unmatched>)> {
-    if fx.is_none() {
-        let foreign: BTreeSet<String> = realized
+    let ids: Vec<&str> = realized.iter().map(|r| r.asset_id.as_str()).collect();
+    let matches = matching::match_ids(valuations, &ids, excluded)?;
+    let matched = || {
+        realized
             .iter()
-            .filter_map(|r| {
-                let v = valuations.get(&r.asset_id)?;
-                (v.currency != r.currency).then(|| format!("{} → {}", r.currency, v.currency))
-            })
+            .zip(&matches.valuation_of)
+            .filter_map(|(r, v)| Some((r, &valuations.rows[(*v)?])))
+    };
+    if fx.is_none() {
+        let foreign: BTreeSet<String> = matched()
+            .filter(|(r, v)| v.currency != r.currency)
+            .map(|(r, v)| format!("{} → {}", r.currency, v.currency))
             .collect();
         if !foreign.is_empty() {
             return Err(Error::Usage(format!(
@@ -166,19 +171,17 @@ pub fn pair(
     }
     let mut pairs = Vec::new();
     let mut unmatched = Vec::new();
-    let mut seen: BTreeSet<&str> = BTreeSet::new();
-    for r in realized {
+    for (r, v) in realized.iter().zip(&matches.valuation_of) {
         let reject = |reason: String| Unmatched {
             asset_id: r.asset_id.clone(),
             file: "realized",
             row: r.row,
             reason,
         };
-        let Some(v) = valuations.get(&r.asset_id) else {
+        let Some(v) = v.map(|i| &valuations.rows[i]) else {
             unmatched.push(reject("no valuation with this asset_id".into()));
             continue;
         };
-        seen.insert(v.asset_id.as_str());
         let (estimate, fallback) = match (v.p50, v.value_point) {
             (Some(p), _) => (p, false),
             (None, Some(p)) => (p, true),
@@ -207,20 +210,7 @@ pub fn pair(
             range: [v.p05, v.p10, v.p25, v.p75, v.p90, v.p95],
         });
     }
-    for v in &valuations.rows {
-        if !seen.contains(v.asset_id.as_str()) {
-            let reason = match excluded.iter().find(|u| u.asset_id == v.asset_id) {
-                Some(u) => format!("its realized price (realized row {}) was excluded", u.row),
-                None => "no realized price for this asset".into(),
-            };
-            unmatched.push(Unmatched {
-                asset_id: v.asset_id.clone(),
-                file: "valuations",
-                row: v.row,
-                reason,
-            });
-        }
-    }
+    unmatched.extend(alone(valuations, &matches, "realized price", "realized"));
     Ok((pairs, unmatched))
 }
 

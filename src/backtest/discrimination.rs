@@ -7,7 +7,7 @@
 //! - Bad rates by grade should fall from the worst grade to the best; grades are ordered by
 //!   the mean score of their assets (so the ordering does not depend on grade names).
 
-use super::{Columns, TypeCheck, Unmatched, Valuations};
+use super::{alone, matching, Columns, TypeCheck, Unmatched, Valuations};
 use crate::error::{Error, Result};
 use crate::ingest::cell;
 use crate::ingest::frame::Table;
@@ -100,22 +100,22 @@ pub fn pair(
     valuations: &Valuations,
     outcomes: &[Outcome],
     excluded: &[Unmatched],
-) -> (Vec<Scored>, Vec<Unmatched>) {
+) -> Result<(Vec<Scored>, Vec<Unmatched>)> {
+    let ids: Vec<&str> = outcomes.iter().map(|o| o.asset_id.as_str()).collect();
+    let matches = matching::match_ids(valuations, &ids, excluded)?;
     let mut scored = Vec::new();
     let mut unmatched = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for o in outcomes {
+    for (o, v) in outcomes.iter().zip(&matches.valuation_of) {
         let reject = |reason: String| Unmatched {
             asset_id: o.asset_id.clone(),
             file: "outcomes",
             row: o.row,
             reason,
         };
-        let Some(v) = valuations.get(&o.asset_id) else {
+        let Some(v) = v.map(|i| &valuations.rows[i]) else {
             unmatched.push(reject("no valuation with this asset_id".into()));
             continue;
         };
-        seen.insert(v.asset_id.as_str());
         match (v.score, &v.grade) {
             (Some(score), Some(grade)) => scored.push(Scored {
                 score,
@@ -128,21 +128,8 @@ pub fn pair(
             ))),
         }
     }
-    for v in &valuations.rows {
-        if !seen.contains(v.asset_id.as_str()) {
-            let reason = match excluded.iter().find(|u| u.asset_id == v.asset_id) {
-                Some(u) => format!("its outcome (outcomes row {}) was excluded", u.row),
-                None => "no outcome for this asset".into(),
-            };
-            unmatched.push(Unmatched {
-                asset_id: v.asset_id.clone(),
-                file: "valuations",
-                row: v.row,
-                reason,
-            });
-        }
-    }
-    (scored, unmatched)
+    unmatched.extend(alone(valuations, &matches, "outcome", "outcomes"));
+    Ok((scored, unmatched))
 }
 
 /// Goods and bads at each distinct score, lowest score first.

@@ -12,6 +12,7 @@
 
 pub mod accuracy;
 pub mod discrimination;
+pub mod matching;
 pub mod plots;
 
 use crate::error::{Error, Result};
@@ -58,7 +59,7 @@ pub struct Valuation {
     pub grade: Option<String>,
 }
 
-/// A valuations file, read and indexed by asset id.
+/// A valuations file, read (asset ids unique).
 #[derive(Debug, Clone)]
 pub struct Valuations {
     /// The file.
@@ -67,7 +68,6 @@ pub struct Valuations {
     pub rows: Vec<Valuation>,
     /// Columns the file has (normalised names).
     pub columns: Vec<String>,
-    by_id: HashMap<String, usize>,
 }
 
 /// Columns of a valuations file that this module reads.
@@ -148,13 +148,7 @@ impl Valuations {
                 .map(|h| crate::ingest::frame::normalise(h))
                 .collect(),
             rows,
-            by_id,
         })
-    }
-
-    /// The valuation of an asset.
-    pub fn get(&self, asset_id: &str) -> Option<&Valuation> {
-        self.by_id.get(asset_id).map(|&i| &self.rows[i])
     }
 
     /// Whether the file has a column (normalised name).
@@ -192,6 +186,29 @@ pub struct Unmatched {
     pub row: usize,
     /// Why it was not used.
     pub reason: String,
+}
+
+/// The valuations no counterpart named, as unmatched rows: `what` the counterpart is
+/// ("outcome"), `file` its file ("outcomes"), for the reason.
+pub fn alone<'a>(
+    valuations: &'a Valuations,
+    matches: &'a matching::Matches,
+    what: &'a str,
+    file: &'a str,
+) -> impl Iterator<Item = Unmatched> + 'a {
+    matches.alone.iter().map(move |&(i, excluded)| {
+        let v = &valuations.rows[i];
+        let reason = match excluded {
+            Some(row) => format!("its {what} ({file} row {row}) was excluded"),
+            None => format!("no {what} for this asset"),
+        };
+        Unmatched {
+            asset_id: v.asset_id.clone(),
+            file: "valuations",
+            row: v.row,
+            reason,
+        }
+    })
 }
 
 /// The unmatched rows as an output table: `asset_id, file, row, reason`.

@@ -59,7 +59,7 @@ pub fn run(args: &BacktestArgs) -> Result<ExitCode> {
         Some(path) => {
             valuations.require(&["score", "grade"], "the score validation")?;
             let (rows, excluded) = discrimination::read_outcomes(path)?;
-            let (scored, mut unmatched) = discrimination::pair(&valuations, &rows, &excluded);
+            let (scored, mut unmatched) = discrimination::pair(&valuations, &rows, &excluded)?;
             let total = rows.len() + excluded.len();
             unmatched.extend(excluded);
             Some((path, total, scored, unmatched))

@@ -10,7 +10,7 @@
 
 use crate::atomic::write_atomic;
 use crate::backtest::discrimination::read_outcomes;
-use crate::backtest::Valuations;
+use crate::backtest::{matching, Valuations};
 use crate::calibrate::{self, Calibration, Sample};
 use crate::config::Format;
 use crate::config::{self, RunConfig};
@@ -180,14 +180,16 @@ pub fn run(args: &CalibrateArgs, command_line: Vec<String>) -> Result<ExitCode> 
             .push(u.asset_id.clone());
     }
     let mut differs = 0usize;
-    for o in &outcomes {
+    let ids: Vec<&str> = outcomes.iter().map(|o| o.asset_id.as_str()).collect();
+    let matches = matching::match_ids(&valuations, &ids, &excluded)?;
+    for (o, v) in outcomes.iter().zip(&matches.valuation_of) {
         let mut miss = |reason: &str| {
             unmatched
                 .entry(reason.to_string())
                 .or_default()
                 .push(o.asset_id.clone())
         };
-        let Some(v) = valuations.get(&o.asset_id) else {
+        let Some(v) = v.map(|i| &valuations.rows[i]) else {
             miss("no valuation with this asset_id");
             continue;
         };
