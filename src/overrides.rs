@@ -4,7 +4,7 @@
 //! parameter. An override of an unknown asset or field, or with a bad value, stops the run with
 //! its row and column: an expert's correction must never be silently ignored.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ingest::frame::Table;
 use crate::ingest::portfolio::rules;
 use crate::ingest::Portfolio;
@@ -89,17 +89,7 @@ pub fn apply(
     as_of: NaiveDate,
 ) -> Result<Overrides> {
     let t = Table::read(path, None)?;
-    let missing: Vec<&str> = COLUMNS
-        .iter()
-        .copied()
-        .filter(|c| t.find(c).is_none())
-        .collect();
-    if !missing.is_empty() {
-        return Err(Error::structure(
-            path,
-            format!("missing required column `{}`", missing.join("`, `")),
-        ));
-    }
+    t.require(COLUMNS)?;
     let index: HashMap<String, usize> = portfolio
         .assets
         .iter()
@@ -114,18 +104,8 @@ pub fn apply(
     let mut out = Overrides::default();
     let mut seen = HashSet::new();
     for row in 0..t.height() {
-        let cell = |c: &str| {
-            t.find(c)
-                .and_then(|i| t.cell(i, row))
-                .unwrap_or("")
-                .to_string()
-        };
-        let err = |column: &str, message: String| Error::Cell {
-            path: path.to_path_buf(),
-            row: t.row(row),
-            column: column.to_string(),
-            message,
-        };
+        let cell = |c: &str| t.text(c, row).unwrap_or("").to_string();
+        let err = |column: &str, message: String| t.cell_error(row, column, message);
         let (id, field, value, reviewer, reason) = (
             cell("asset_id"),
             cell("field"),

@@ -8,7 +8,7 @@
 //! - coverage: the share of realized prices inside p25–p75, p10–p90 and p05–p95, against their
 //!   nominal 50 %, 80 % and 90 % (ends included).
 
-use super::{alone, matching, Columns, TypeCheck, Unmatched, Valuations};
+use super::{alone, matching, TypeCheck, Unmatched, Valuations};
 use crate::error::{Error, Result};
 use crate::ingest::cell;
 use crate::ingest::frame::Table;
@@ -41,14 +41,17 @@ pub struct Realized {
 /// structural error.
 pub fn read_realized(path: &Path) -> Result<(Vec<Realized>, Vec<Unmatched>)> {
     let t = Table::read(path, None)?;
-    let cols = Columns::new(&t, &["asset_id", "realized_value", "currency"])?;
+    t.require(&["asset_id", "realized_value", "currency"])?;
     let mut ok = Vec::new();
     let mut bad = Vec::new();
     let mut first_row: HashMap<String, usize> = HashMap::new();
     let (mut value_check, mut date_check) = (TypeCheck::default(), TypeCheck::default());
     for i in 0..t.height() {
         let row = t.row(i);
-        let asset_id = cols.text(&t, i, "asset_id").unwrap_or_default();
+        let asset_id = t
+            .text("asset_id", i)
+            .map(str::to_string)
+            .unwrap_or_default();
         let reject = |reason: String| Unmatched {
             asset_id: asset_id.clone(),
             file: "realized",
@@ -59,7 +62,7 @@ pub fn read_realized(path: &Path) -> Result<(Vec<Realized>, Vec<Unmatched>)> {
             bad.push(reject("asset_id is empty".into()));
             continue;
         }
-        let value = match cols.text(&t, i, "realized_value") {
+        let value = match t.text("realized_value", i).map(str::to_string) {
             None => Err("realized_value is empty".to_string()),
             Some(s) => {
                 let parsed = cell::number(&s);
@@ -73,7 +76,7 @@ pub fn read_realized(path: &Path) -> Result<(Vec<Realized>, Vec<Unmatched>)> {
                 }
             }
         };
-        let date = match cols.text(&t, i, "date") {
+        let date = match t.text("date", i).map(str::to_string) {
             None => Ok(None),
             Some(s) => {
                 let parsed = cell::date(&s);
@@ -83,8 +86,8 @@ pub fn read_realized(path: &Path) -> Result<(Vec<Realized>, Vec<Unmatched>)> {
                     .map_err(|e| format!("date: {}", e.message()))
             }
         };
-        let currency = cols
-            .text(&t, i, "currency")
+        let currency = t
+            .text("currency", i)
             .map(|c| c.to_ascii_uppercase())
             .ok_or_else(|| "currency is empty".to_string());
         match (value, currency, date) {

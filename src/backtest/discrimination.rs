@@ -7,7 +7,7 @@
 //! - Bad rates by grade should fall from the worst grade to the best; grades are ordered by
 //!   the mean score of their assets (so the ordering does not depend on grade names).
 
-use super::{alone, matching, Columns, TypeCheck, Unmatched, Valuations};
+use super::{alone, matching, TypeCheck, Unmatched, Valuations};
 use crate::error::{Error, Result};
 use crate::ingest::cell;
 use crate::ingest::frame::Table;
@@ -30,7 +30,7 @@ pub struct Outcome {
 /// other than 0 or 1, a second outcome for the same asset) are returned as [`Unmatched`].
 pub fn read_outcomes(path: &Path) -> Result<(Vec<Outcome>, Vec<Unmatched>)> {
     let t = Table::read(path, None)?;
-    let cols = Columns::new(&t, &["asset_id", "outcome"])?;
+    t.require(&["asset_id", "outcome"])?;
     if t.height() == 0 {
         return Err(Error::structure(path, "has a header but no rows"));
     }
@@ -40,7 +40,10 @@ pub fn read_outcomes(path: &Path) -> Result<(Vec<Outcome>, Vec<Unmatched>)> {
     let mut check = TypeCheck::default();
     for i in 0..t.height() {
         let row = t.row(i);
-        let asset_id = cols.text(&t, i, "asset_id").unwrap_or_default();
+        let asset_id = t
+            .text("asset_id", i)
+            .map(str::to_string)
+            .unwrap_or_default();
         let reject = |reason: String| Unmatched {
             asset_id: asset_id.clone(),
             file: "outcomes",
@@ -51,7 +54,7 @@ pub fn read_outcomes(path: &Path) -> Result<(Vec<Outcome>, Vec<Unmatched>)> {
             bad.push(reject("asset_id is empty".into()));
             continue;
         }
-        let outcome = match cols.text(&t, i, "outcome") {
+        let outcome = match t.text("outcome", i).map(str::to_string) {
             None => Err("outcome is empty".to_string()),
             Some(s) => {
                 let parsed = cell::integer(&s, 0, 1);

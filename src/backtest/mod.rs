@@ -96,17 +96,17 @@ impl Valuations {
     /// with its row and column.
     pub fn read(path: &Path) -> Result<Valuations> {
         let t = Table::read(path, Some(VALUATION_COLUMNS))?;
-        let cols = Columns::new(&t, &["asset_id", "currency", "value_point"])?;
+        t.require(&["asset_id", "currency", "value_point"])?;
         let mut rows = Vec::with_capacity(t.height());
         let mut by_id = HashMap::with_capacity(t.height());
         for i in 0..t.height() {
             let row = t.row(i);
-            let asset_id = unescape(&cols.required_text(&t, i, "asset_id")?);
-            let currency = cols.required_text(&t, i, "currency")?.to_ascii_uppercase();
-            let num = |name: &str| cols.number(&t, i, name);
+            let asset_id = unescape(&required_text(&t, i, "asset_id")?);
+            let currency = required_text(&t, i, "currency")?.to_ascii_uppercase();
+            let num = |name: &str| number(&t, i, name);
             let v = Valuation {
                 row,
-                asset_type: cols.text(&t, i, "asset_type").unwrap_or_default(),
+                asset_type: t.text("asset_type", i).unwrap_or_default().to_string(),
                 currency,
                 value_point: num("value_point")?,
                 p05: num("p05")?,
@@ -119,7 +119,7 @@ impl Valuations {
                 fsd: num("fsd")?,
                 prob_zero: num("prob_zero")?,
                 score: num("score")?,
-                grade: cols.text(&t, i, "grade"),
+                grade: t.text("grade", i).map(str::to_string),
                 asset_id,
             };
             if let Some(&first) = by_id.get(&v.asset_id) {
@@ -254,68 +254,16 @@ fn cell_error(path: &Path, row: usize, column: &str, message: impl Into<String>)
     }
 }
 
-/// Column positions of a table, with the required ones checked.
-pub(crate) struct Columns {
-    index: HashMap<String, usize>,
-    path: PathBuf,
+/// The text of a cell that must not be empty.
+fn required_text(t: &Table, row: usize, name: &str) -> Result<String> {
+    t.text(name, row)
+        .map(str::to_string)
+        .ok_or_else(|| t.cell_error(row, name, "is empty"))
 }
 
-impl Columns {
-    /// Indexes `t`'s columns; fails naming every required column that is absent or repeated.
-    pub(crate) fn new(t: &Table, required: &[&str]) -> Result<Columns> {
-        let mut index = HashMap::new();
-        for (i, h) in t.headers().iter().enumerate() {
-            let name = crate::ingest::frame::normalise(h);
-            if index.insert(name, i).is_some() {
-                return Err(Error::structure(
-                    t.path(),
-                    format!("column `{}` appears twice", h.trim()),
-                ));
-            }
-        }
-        let missing: Vec<&str> = required
-            .iter()
-            .copied()
-            .filter(|c| !index.contains_key(*c))
-            .collect();
-        if !missing.is_empty() {
-            return Err(Error::structure(
-                t.path(),
-                format!(
-                    "missing required column{} `{}` (found: {})",
-                    if missing.len() > 1 { "s" } else { "" },
-                    missing.join("`, `"),
-                    t.headers().join(", ")
-                ),
-            ));
-        }
-        Ok(Columns {
-            index,
-            path: t.path().to_path_buf(),
-        })
-    }
-
-    /// The trimmed text of a cell; `None` when empty or the column is absent.
-    pub(crate) fn text(&self, t: &Table, row: usize, name: &str) -> Option<String> {
-        let c = *self.index.get(name)?;
-        t.cell(c, row).map(str::to_string)
-    }
-
-    /// The text of a cell that must not be empty.
-    fn required_text(&self, t: &Table, row: usize, name: &str) -> Result<String> {
-        self.text(t, row, name)
-            .ok_or_else(|| cell_error(&self.path, t.row(row), name, "is empty"))
-    }
-
-    /// A number cell, `None` when empty; an unreadable number is an error naming the cell.
-    fn number(&self, t: &Table, row: usize, name: &str) -> Result<Option<f64>> {
-        match self.text(t, row, name) {
-            None => Ok(None),
-            Some(s) => cell::number(&s)
-                .map(Some)
-                .map_err(|e| cell_error(&self.path, t.row(row), name, e.message())),
-        }
-    }
+/// A number cell, `None` when empty; an unreadable number is an error naming the cell.
+fn number(t: &Table, row: usize, name: &str) -> Result<Option<f64>> {
+    t.optional(name, row, cell::number)
 }
 
 /// Counts cells of a column that are not of its type at all, so that a whole column of them

@@ -6,6 +6,7 @@
 //! ([`super::portfolio`]); the small tables (market data, overrides, backtest files) collect it
 //! into a [`Table`].
 
+use super::cell::CellError;
 use crate::error::{Error, Result};
 use polars::prelude::*;
 use std::panic::AssertUnwindSafe;
@@ -357,5 +358,66 @@ impl Table {
     /// The spreadsheet row number of data row `row` (0-based).
     pub fn row(&self, row: usize) -> usize {
         row + FIRST_ROW as usize
+    }
+
+    /// Fails naming every one of `required` the table lacks, and the columns it has.
+    pub fn require(&self, required: &[&str]) -> Result<()> {
+        let missing: Vec<&str> = required
+            .iter()
+            .copied()
+            .filter(|c| self.find(c).is_none())
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        Err(Error::structure(
+            &self.path,
+            format!(
+                "missing required column{} `{}` (found: {})",
+                if missing.len() > 1 { "s" } else { "" },
+                missing.join("`, `"),
+                self.headers.join(", ")
+            ),
+        ))
+    }
+
+    /// The text of the cell of column `name` (normalised) in data row `row`.
+    pub fn text(&self, name: &str, row: usize) -> Option<&str> {
+        self.cell(self.find(name)?, row)
+    }
+
+    /// An error about one cell, naming the file, its spreadsheet row and the column.
+    pub fn cell_error(&self, row: usize, column: &str, message: impl Into<String>) -> Error {
+        Error::Cell {
+            path: self.path.clone(),
+            row: self.row(row),
+            column: column.to_string(),
+            message: message.into(),
+        }
+    }
+
+    /// A cell that must be given, read by `parse`; its error names the cell.
+    pub fn required<T>(
+        &self,
+        name: &str,
+        row: usize,
+        parse: impl Fn(&str) -> std::result::Result<T, CellError>,
+    ) -> Result<T> {
+        let s = self
+            .text(name, row)
+            .ok_or_else(|| self.cell_error(row, name, super::portfolio::rules::MISSING))?;
+        parse(s).map_err(|e| self.cell_error(row, name, e.message()))
+    }
+
+    /// A cell that may be empty, read by `parse`; its error names the cell.
+    pub fn optional<T>(
+        &self,
+        name: &str,
+        row: usize,
+        parse: impl Fn(&str) -> std::result::Result<T, CellError>,
+    ) -> Result<Option<T>> {
+        self.text(name, row)
+            .map(|s| parse(s).map_err(|e| self.cell_error(row, name, e.message())))
+            .transpose()
     }
 }

@@ -63,7 +63,7 @@ pub fn read(dir: &Path) -> Result<MarketData> {
     let mut m = MarketData::default();
     let t = load(dir, "countries.csv", COUNTRIES, true, &mut m.files)?;
     if let Some(t) = t {
-        for_rows(&t, COUNTRIES, |r| {
+        for_rows(&t, |r| {
             let c = Country {
                 jurisdiction: r.text("jurisdiction")?.to_ascii_uppercase().into(),
                 currency: r.text("currency")?.to_ascii_uppercase().into(),
@@ -85,7 +85,7 @@ pub fn read(dir: &Path) -> Result<MarketData> {
         })?;
     }
     if let Some(t) = load(dir, "sectors.csv", SECTORS, true, &mut m.files)? {
-        for_rows(&t, SECTORS, |r| {
+        for_rows(&t, |r| {
             let s = Sector {
                 sector: r.text("sector")?.into(),
                 levered_beta: r.num("levered_beta", 0.0, 10.0)?,
@@ -106,10 +106,10 @@ pub fn read(dir: &Path) -> Result<MarketData> {
         })?;
     }
     if let Some(t) = load(dir, "royalty_rates.csv", ROYALTIES, false, &mut m.files)? {
-        for_rows(&t, ROYALTIES, |r| royalty_row(r, &mut m))?;
+        for_rows(&t, |r| royalty_row(r, &mut m))?;
     }
     if let Some(t) = load(dir, "fx_rates.csv", FX, true, &mut m.files)? {
-        for_rows(&t, FX, |r| {
+        for_rows(&t, |r| {
             let c = CurrencyCode::new(r.text("currency")?.to_ascii_uppercase());
             let v = r.positive("usd_per_unit")?;
             r.unique(m.fx.contains_key(c.as_str()), &c, "currency")?;
@@ -118,7 +118,7 @@ pub fn read(dir: &Path) -> Result<MarketData> {
         })?;
     }
     if let Some(t) = load(dir, "transactions.csv", TRANSACTIONS, false, &mut m.files)? {
-        for_rows(&t, TRANSACTIONS, |r| {
+        for_rows(&t, |r| {
             m.transactions.push(Transaction {
                 date: r.parse("date", cell::date)?,
                 asset_type: r.parse("asset_type", cell::code)?,
@@ -132,7 +132,7 @@ pub fn read(dir: &Path) -> Result<MarketData> {
         })?;
     }
     if let Some(t) = load(dir, "fees.csv", FEES, false, &mut m.files)? {
-        for_rows(&t, FEES, |r| {
+        for_rows(&t, |r| {
             m.fees.push(Fee {
                 jurisdiction: r.text("jurisdiction")?.to_ascii_uppercase().into(),
                 asset_type: r.parse("asset_type", cell::code::<AssetType>)?,
@@ -147,7 +147,7 @@ pub fn read(dir: &Path) -> Result<MarketData> {
         })?;
     }
     if let Some(t) = load(dir, "cost_index.csv", COST_INDEX, false, &mut m.files)? {
-        for_rows(&t, COST_INDEX, |r| {
+        for_rows(&t, |r| {
             let j = Jurisdiction::new(r.text("jurisdiction")?.to_ascii_uppercase());
             let year = r.parse("year", |s| cell::integer(s, 1800, 2200))? as i32;
             let index = r.positive("index")?;
@@ -307,15 +307,12 @@ fn load(
             Table::read(&path, Some(columns))?
         }
     };
-    let missing: Vec<&str> = columns
+    let required: Vec<&str> = columns
         .iter()
         .copied()
-        .filter(|c| table.find(c).is_none() && !OPTIONAL_COLUMNS.contains(c))
+        .filter(|c| !OPTIONAL_COLUMNS.contains(c))
         .collect();
-    if !missing.is_empty() {
-        let msg = format!("missing required column `{}`", missing.join("`, `"));
-        return Err(Error::structure(&path, msg));
-    }
+    table.require(&required)?;
     Ok(Some(table))
 }
 
@@ -342,50 +339,27 @@ pub fn input_file(path: &Path) -> Result<InputFile> {
     })
 }
 
-fn for_rows(t: &Table, columns: &[&str], mut f: impl FnMut(&Row<'_>) -> Result<()>) -> Result<()> {
-    let index: Vec<(&str, Option<usize>)> = columns.iter().map(|&c| (c, t.find(c))).collect();
-    for row in 0..t.height() {
-        f(&Row {
-            table: t,
-            index: &index,
-            row,
-        })?;
-    }
-    Ok(())
+fn for_rows(t: &Table, mut f: impl FnMut(&Row<'_>) -> Result<()>) -> Result<()> {
+    (0..t.height()).try_for_each(|row| f(&Row { table: t, row }))
 }
 
+/// One row of a market table, read cell by cell through [`Table`]'s rules.
 struct Row<'a> {
     table: &'a Table,
-    index: &'a [(&'a str, Option<usize>)],
     row: usize,
 }
 
 impl Row<'_> {
     fn err(&self, column: &str, message: impl Into<String>) -> Error {
-        Error::Cell {
-            path: self.table.path().to_path_buf(),
-            row: self.table.row(self.row),
-            column: column.to_string(),
-            message: message.into(),
-        }
-    }
-
-    fn raw(&self, column: &str) -> Option<&str> {
-        let i = self.index.iter().find(|(c, _)| *c == column)?.1?;
-        self.table.cell(i, self.row)
+        self.table.cell_error(self.row, column, message)
     }
 
     fn parse<T>(&self, column: &str, f: impl Fn(&str) -> Result<T, CellError>) -> Result<T> {
-        let s = self
-            .raw(column)
-            .ok_or_else(|| self.err(column, "required value is missing"))?;
-        f(s).map_err(|e| self.err(column, e.message()))
+        self.table.required(column, self.row, f)
     }
 
     fn opt<T>(&self, column: &str, f: impl Fn(&str) -> Result<T, CellError>) -> Result<Option<T>> {
-        self.raw(column)
-            .map(|s| f(s).map_err(|e| self.err(column, e.message())))
-            .transpose()
+        self.table.optional(column, self.row, f)
     }
 
     fn text(&self, column: &str) -> Result<String> {
