@@ -33,6 +33,7 @@ pub mod prec;
 pub mod results;
 pub mod score;
 pub mod sensitivity;
+pub mod serve;
 pub mod simulate;
 pub mod stats;
 pub mod synth;

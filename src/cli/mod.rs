@@ -4,12 +4,14 @@
 mod backtest;
 mod calibrate;
 mod explain;
+mod serve;
 mod synth;
 mod validate;
 mod value;
 
 pub use backtest::BacktestArgs;
 pub use calibrate::CalibrateArgs;
+pub use serve::ServeArgs;
 pub use synth::SynthArgs;
 
 use crate::config::Format;
@@ -45,6 +47,8 @@ pub enum Command {
     Backtest(BacktestArgs),
     /// Fit the scorecard's points to good/bad outcomes and write a scorecard.toml.
     Calibrate(CalibrateArgs),
+    /// Serve the review workbench (browser) and the JSON API (`/v1/`) over HTTP.
+    Serve(ServeArgs),
 }
 
 /// Where the inputs are.
@@ -156,5 +160,6 @@ pub fn run(cli: Cli, command_line: Vec<String>) -> Result<ExitCode> {
         Command::Synth(args) => synth::run(&args),
         Command::Backtest(args) => backtest::run(&args),
         Command::Calibrate(args) => calibrate::run(&args, command_line),
+        Command::Serve(args) => serve::run(&args, command_line),
     }
 }

@@ -136,7 +136,9 @@ impl OutTable {
         Ok(())
     }
 
-    fn json_row(&self, row: usize) -> serde_json::Map<String, serde_json::Value> {
+    /// One row as a JSON object, as the JSON table writes it (numbers as numbers, empty cells
+    /// as null).
+    pub fn json_row(&self, row: usize) -> serde_json::Map<String, serde_json::Value> {
         self.names
             .iter()
             .zip(&self.columns)
