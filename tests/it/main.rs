@@ -15,4 +15,5 @@ mod overrides_explain;
 mod properties;
 mod report;
 mod score;
+mod serve;
 mod synth;
