@@ -16,4 +16,5 @@ mod properties;
 mod report;
 mod score;
 mod serve;
+mod serve_browser;
 mod synth;

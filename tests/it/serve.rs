@@ -137,9 +137,35 @@ pub fn request(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], b
     s.write_all(head.as_bytes()).unwrap();
     // The server may answer (413) before reading the whole body and close: not an error here.
     let _ = s.write_all(body);
+    parse_reply(&read_reply(&mut s))
+}
+
+/// Reads one answer: up to its Content-Length when it has one (chromedriver keeps the
+/// connection open whatever the request says), else to the end.
+fn read_reply(s: &mut TcpStream) -> Vec<u8> {
     let mut raw = vec![];
-    let _ = s.read_to_end(&mut raw);
-    parse_reply(&raw)
+    let mut buf = [0u8; 65536];
+    loop {
+        let n = s.read(&mut buf).unwrap_or(0);
+        if n == 0 {
+            return raw;
+        }
+        raw.extend_from_slice(&buf[..n]);
+        let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") else {
+            continue;
+        };
+        let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
+        let length = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length:"))
+            .and_then(|v| v.trim().parse::<usize>().ok());
+        if let Some(len) = length {
+            if raw.len() >= end + 4 + len {
+                raw.truncate(end + 4 + len);
+                return raw;
+            }
+        }
+    }
 }
 
 fn parse_reply(raw: &[u8]) -> Reply {
