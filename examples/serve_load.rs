@@ -14,7 +14,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -44,9 +44,16 @@ fn tempdir() -> PathBuf {
     d
 }
 
-fn start(bin: &PathBuf, data: &PathBuf) -> (Child, String) {
+fn start(bin: &Path, data: &Path) -> (Child, String) {
     let mut child = Command::new(bin)
-        .args(["serve", "--addr", "127.0.0.1:0", "--as-of", "2026-11-21", "--data"])
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--as-of",
+            "2026-11-21",
+            "--data",
+        ])
         .arg(data.join("review"))
         .stdout(Stdio::piped())
         .spawn()
@@ -73,7 +80,10 @@ fn post(addr: &str, path: &str, content_type: &str, body: &[u8]) -> (u16, Vec<u8
         "POST {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
         body.len()
     );
-    if s.write_all(head.as_bytes()).and_then(|()| s.write_all(body)).is_err() {
+    if s.write_all(head.as_bytes())
+        .and_then(|()| s.write_all(body))
+        .is_err()
+    {
         return (0, vec![]);
     }
     let mut raw = vec![];
@@ -154,7 +164,9 @@ fn load(addr: &str, pid: u32) {
     let mut lat = latencies.lock().map(|l| l.clone()).unwrap_or_default();
     lat.sort_by(f64::total_cmp);
     let fails = failures.lock().map(|f| f.clone()).unwrap_or_default();
-    println!("load: {clients} clients × {seconds} s, POST /v1/valuations of 100 assets at 2,000 draws");
+    println!(
+        "load: {clients} clients × {seconds} s, POST /v1/valuations of 100 assets at 2,000 draws"
+    );
     println!(
         "  {} ok, {} failed {:?}; {:.1} valuations/s ({:.0} assets/s)",
         lat.len(),
@@ -177,7 +189,7 @@ fn load(addr: &str, pid: u32) {
     );
 }
 
-fn bench(bin: &PathBuf, addr: &str) {
+fn bench(bin: &Path, addr: &str) {
     let file = std::env::temp_dir().join(format!("ipval-bench-{}.csv", std::process::id()));
     let ok = Command::new(bin)
         .args(["synth", "--assets", "1000", "--seed", "3", "--out"])
@@ -216,7 +228,12 @@ fn bench(bin: &PathBuf, addr: &str) {
             1 + i % 9
         );
         let t = Instant::now();
-        let (st, out) = post(addr, &format!("/v1/assets/{id}/overrides"), "application/json", body.as_bytes());
+        let (st, out) = post(
+            addr,
+            &format!("/v1/assets/{id}/overrides"),
+            "application/json",
+            body.as_bytes(),
+        );
         assert_eq!(st, 200, "{}", String::from_utf8_lossy(&out));
         times.push(t.elapsed().as_secs_f64() * 1000.0);
     }

@@ -351,10 +351,12 @@ pub async fn signoff(
     body: Bytes,
 ) -> Result<Json<Entry>, Problem> {
     let b: SignoffBody = parse_json(&body)?;
-    with_bench(&app, move |w| w.sign_off(&id, &b.reviewer, b.decision, &b.comment))
-        .await?
-        .map(Json)
-        .map_err(change_problem)
+    with_bench(&app, move |w| {
+        w.sign_off(&id, &b.reviewer, b.decision, &b.comment)
+    })
+    .await?
+    .map(Json)
+    .map_err(change_problem)
 }
 
 /// The workbench's portfolios.

@@ -172,7 +172,10 @@ pub fn router(state: AppState, max_body: usize) -> Router {
         .with_state(state)
 }
 
-async fn timeout(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+async fn timeout(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
     match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {
         Ok(r) => r,
         Err(_) => problem::Problem::new(

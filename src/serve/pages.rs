@@ -30,11 +30,20 @@ pub fn routes() -> Router<AppState> {
         .route("/queue", get(queue))
         .route("/audit", get(audit))
         .route("/assets/{asset_id}", get(asset))
-        .route("/assets/{asset_id}/override", axum::routing::post(post_override))
-        .route("/assets/{asset_id}/signoff", axum::routing::post(post_signoff))
+        .route(
+            "/assets/{asset_id}/override",
+            axum::routing::post(post_override),
+        )
+        .route(
+            "/assets/{asset_id}/signoff",
+            axum::routing::post(post_signoff),
+        )
         .route("/overrides.csv", get(super::api::overrides_csv))
         .route("/login", get(login_page).post(login))
-        .route("/static/app.css", get(|| async { ([(header::CONTENT_TYPE, "text/css")], CSS) }))
+        .route(
+            "/static/app.css",
+            get(|| async { ([(header::CONTENT_TYPE, "text/css")], CSS) }),
+        )
         .route(
             "/static/app.js",
             get(|| async { ([(header::CONTENT_TYPE, "text/javascript")], JS) }),
@@ -293,7 +302,13 @@ async fn asset(
     .await?
 }
 
-fn asset_body(b: &Workbench, a: &AssetResult, e: &Explanation, draws: &[f64], error: Option<&str>) -> Markup {
+fn asset_body(
+    b: &Workbench,
+    a: &AssetResult,
+    e: &Explanation,
+    draws: &[f64],
+    error: Option<&str>,
+) -> Markup {
     let id = &a.asset.asset_id;
     let s = a.score.as_ref();
     let entries: Vec<&Entry> = b.entries().iter().filter(|x| &x.asset_id == id).collect();
@@ -348,7 +363,11 @@ fn change_box(c: &super::workbench::Change) -> Markup {
     ];
     let show = |r: &Row, k: &str| match r.get(k) {
         Some(serde_json::Value::Number(n)) => n.as_f64().map_or(n.to_string(), |v| {
-            if k == "pd" { format!("{:.2} %", 100.0 * v) } else { thousands(v) }
+            if k == "pd" {
+                format!("{:.2} %", 100.0 * v)
+            } else {
+                thousands(v)
+            }
         }),
         Some(serde_json::Value::String(s)) => s.clone(),
         _ => "–".to_string(),
@@ -398,9 +417,21 @@ fn distribution(a: &AssetResult, draws: &[f64], currency: &str) -> Markup {
 fn approaches(e: &Explanation) -> Markup {
     let r = &e.reconciliation;
     let rows = [
-        ("Income (relief from royalty)", r.values.income, Some(r.weights.income)),
-        ("Cost (replacement less obsolescence)", r.values.cost, Some(r.weights.cost)),
-        ("Market (comparable transactions)", r.values.market, Some(r.weights.market)),
+        (
+            "Income (relief from royalty)",
+            r.values.income,
+            Some(r.weights.income),
+        ),
+        (
+            "Cost (replacement less obsolescence)",
+            r.values.cost,
+            Some(r.weights.cost),
+        ),
+        (
+            "Market (comparable transactions)",
+            r.values.market,
+            Some(r.weights.market),
+        ),
     ];
     html! {
         table {
@@ -444,7 +475,10 @@ fn format_input(v: f64) -> String {
     if v.abs() >= 1000.0 {
         thousands(v)
     } else {
-        format!("{v:.4}").trim_end_matches('0').trim_end_matches('.').to_string()
+        format!("{v:.4}")
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string()
     }
 }
 
@@ -470,7 +504,11 @@ fn points(e: &Explanation) -> Markup {
 }
 
 fn override_form(id: &str) -> Markup {
-    let columns = [crate::ingest::portfolio::REQUIRED, crate::ingest::portfolio::OPTIONAL].concat();
+    let columns = [
+        crate::ingest::portfolio::REQUIRED,
+        crate::ingest::portfolio::OPTIONAL,
+    ]
+    .concat();
     html! {
         form.stack method="post" action={(asset_href(id)) "/override"} #override-form {
             label for="field" { "Field " span.small { "(" kbd { "o" } ")" } }
@@ -565,10 +603,20 @@ async fn post_signoff(
     Form(f): Form<SignoffForm>,
 ) -> Result<Response, Problem> {
     let Some(decision) = Decision::parse(&f.decision) else {
-        return Ok(back(&id, Some(Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid decision", "decision: accepted, rejected or needs_info"))));
+        return Ok(back(
+            &id,
+            Some(Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid decision",
+                "decision: accepted, rejected or needs_info",
+            )),
+        ));
     };
     let key = id.clone();
-    let done = with_bench(&app, move |w| w.sign_off(&key, &f.reviewer, decision, &f.comment)).await?;
+    let done = with_bench(&app, move |w| {
+        w.sign_off(&key, &f.reviewer, decision, &f.comment)
+    })
+    .await?;
     Ok(back(&id, done.err().map(change_problem)))
 }
 

@@ -1,8 +1,8 @@
 //! Who may talk to the server: loopback unless a token is set, the token checked in constant
 //! time, and form posts refused when they come from another site.
 
-use super::AppState;
 use super::problem::Problem;
+use super::AppState;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
@@ -53,6 +53,16 @@ fn cookie(headers: &HeaderMap) -> Option<&str> {
 /// workbench (but its login page and static files) the login cookie.
 pub async fn authenticate(State(app): State<AppState>, req: Request, next: Next) -> Response {
     let Some(token) = app.token.as_deref() else {
+        // No token: only a loopback name may be asked for, so that a web page whose host
+        // name is rebound to 127.0.0.1 cannot reach the review as "same origin".
+        if !loopback_host(req.headers()) {
+            return Problem::new(
+                StatusCode::FORBIDDEN,
+                "host refused",
+                "without --token the server answers only to localhost, 127.0.0.1 or [::1]",
+            )
+            .into_response();
+        }
         return next.run(req).await;
     };
     let path = req.uri().path();
@@ -84,6 +94,23 @@ pub async fn authenticate(State(app): State<AppState>, req: Request, next: Next)
         _ if req.method() == Method::GET => Redirect::to("/login").into_response(),
         _ => Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", "log in first").into_response(),
     }
+}
+
+/// Whether the `Host` header names this machine: `localhost`, a 127.x.y.z address or `[::1]`,
+/// with any port. A request without one (HTTP/1.0) is let through: no browser sends that.
+fn loopback_host(h: &HeaderMap) -> bool {
+    let Some(host) = h.get(header::HOST).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    let name = match host.rsplit_once(':') {
+        Some((n, port)) if port.bytes().all(|b| b.is_ascii_digit()) => n,
+        _ => host,
+    };
+    name.eq_ignore_ascii_case("localhost")
+        || name == "[::1]"
+        || name
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Refuses a state-changing request that a browser sent from another site: `Sec-Fetch-Site`

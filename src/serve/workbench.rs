@@ -125,8 +125,8 @@ impl Workbench {
         for e in &entries {
             replay_entry(e, &mut in_effect, &mut signoffs);
         }
-        let (applied, overrides) =
-            apply_all(&in_effect, &portfolio, &market, &models, &cfg).map_err(|e| {
+        let (applied, overrides) = apply_all(&in_effect, &portfolio, &market, &models, &cfg)
+            .map_err(|e| {
                 Error::Usage(format!(
                     "{}: replaying the overrides of the audit log: {e} \
                      (is this --data folder the review of another portfolio?)",
@@ -292,10 +292,17 @@ impl Workbench {
             reason: req.reason.trim().to_string(),
         };
         upsert(&mut in_effect, new.clone());
-        let (applied, ov) =
-            apply_all(&in_effect, &self.original, &self.market, &self.models, &self.cfg)
-                .map_err(ChangeError::Invalid)?;
-        let result = self.revalue_owner(&applied, &ov, &owner).map_err(ChangeError::Failed)?;
+        let (applied, ov) = apply_all(
+            &in_effect,
+            &self.original,
+            &self.market,
+            &self.models,
+            &self.cfg,
+        )
+        .map_err(ChangeError::Invalid)?;
+        let result = self
+            .revalue_owner(&applied, &ov, &owner)
+            .map_err(ChangeError::Failed)?;
         let entry = self
             .log
             .append(Entry {
@@ -314,7 +321,10 @@ impl Workbench {
         self.in_effect = in_effect;
         self.overrides = ov;
         self.result = result;
-        let after = self.asset(asset_id).map(|a| self.row(a)).unwrap_or_default();
+        let after = self
+            .asset(asset_id)
+            .map(|a| self.row(a))
+            .unwrap_or_default();
         let change = Change {
             entry,
             before,
@@ -395,7 +405,11 @@ impl Workbench {
         let sub = pipeline::run_with(&self.cfg, &owned, &self.market, &self.models, ov)?;
         let mut result = self.result.clone();
         let start = result.assets.iter().position(|a| a.asset.owner == owner);
-        let len = result.assets.iter().filter(|a| a.asset.owner == owner).count();
+        let len = result
+            .assets
+            .iter()
+            .filter(|a| a.asset.owner == owner)
+            .count();
         if let Some(start) = start {
             result.assets.splice(start..start + len, sub.assets);
         }

@@ -28,20 +28,31 @@ impl Server {
     /// address line.
     pub fn start(data: &Path, extra: &[&str]) -> Server {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_ipval"));
-        cmd.args(["serve", "--addr", "127.0.0.1:0", "--draws", DRAWS, "--as-of", AS_OF])
-            .arg("--data")
-            .arg(data)
-            .args(extra)
-            .env_remove("IPVAL_TOKEN")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+        cmd.args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--draws",
+            DRAWS,
+            "--as-of",
+            AS_OF,
+        ])
+        .arg("--data")
+        .arg(data)
+        .args(extra)
+        .env_remove("IPVAL_TOKEN")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
         let mut child = cmd.spawn().expect("spawn ipval serve");
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap())
             .read_line(&mut line)
             .unwrap();
         let stderr = child.stderr.take();
-        let Some(rest) = line.trim().strip_prefix("ipval serve: listening on http://") else {
+        let Some(rest) = line
+            .trim()
+            .strip_prefix("ipval serve: listening on http://")
+        else {
             let mut err = String::new();
             if let Some(mut e) = stderr {
                 let _ = e.read_to_string(&mut err);
@@ -123,13 +134,22 @@ impl Reply {
 }
 
 /// One HTTP/1.1 request on its own connection (`Connection: close`), read to the end.
-pub fn request(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
+pub fn request(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Reply {
     let mut s = TcpStream::connect(addr).expect("connect");
     s.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
     let mut head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        "{method} {path} HTTP/1.1\r\nConnection: close\r\nContent-Length: {}\r\n",
         body.len()
     );
+    if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+        head.push_str(&format!("Host: {addr}\r\n"));
+    }
     for (k, v) in headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -175,7 +195,14 @@ fn parse_reply(raw: &[u8]) -> Reply {
         .unwrap_or_else(|| panic!("no header end in {:?}", String::from_utf8_lossy(raw)));
     let head = String::from_utf8_lossy(&raw[..split]).into_owned();
     let mut lines = head.split("\r\n");
-    let status: u16 = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let status: u16 = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
     let headers: Vec<(String, String)> = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
@@ -213,7 +240,15 @@ fn dechunk(mut b: &[u8]) -> Vec<u8> {
 /// Runs `ipval value` on the sample with the tests' options and `extra`; returns --out.
 fn cli_value(out: &Path, extra: &[&str]) -> PathBuf {
     let o = Command::new(env!("CARGO_BIN_EXE_ipval"))
-        .args(["value", "--portfolio", SAMPLE, "--draws", DRAWS, "--as-of", AS_OF])
+        .args([
+            "value",
+            "--portfolio",
+            SAMPLE,
+            "--draws",
+            DRAWS,
+            "--as-of",
+            AS_OF,
+        ])
         .args(["--format", "json", "--no-plots", "--out"])
         .arg(out)
         .args(extra)
@@ -258,7 +293,10 @@ fn stateless_valuation_equals_the_cli_files() {
     );
     assert_eq!(r.status, 200, "{}", r.text());
     let api = r.json();
-    let out = cli_value(&dir.path().join("cli"), &["--seed", "7", "--currency", "EUR"]);
+    let out = cli_value(
+        &dir.path().join("cli"),
+        &["--seed", "7", "--currency", "EUR"],
+    );
     // Same fields and the very same numbers as assets.json.
     assert_eq!(api["assets"], read_json(&out.join("assets.json")));
     assert_eq!(api["manifest"]["seed"], 7);
@@ -272,10 +310,16 @@ fn stateless_valuation_equals_the_cli_files() {
         assert_eq!(row["owner"].as_str().unwrap(), p.get(i, "owner"));
         for c in ["p10", "p50", "p90", "lendable_value"] {
             let file: f64 = p.get(i, c).parse().unwrap();
-            assert!((row[c].as_f64().unwrap() - file).abs() <= 0.005 + 1e-9, "{c} of row {i}");
+            assert!(
+                (row[c].as_f64().unwrap() - file).abs() <= 0.005 + 1e-9,
+                "{c} of row {i}"
+            );
         }
         assert_eq!(row["grade"].as_str().unwrap(), p.get(i, "grade"));
-        assert_eq!(row["n_assets"].as_u64().unwrap().to_string(), p.get(i, "n_assets"));
+        assert_eq!(
+            row["n_assets"].as_u64().unwrap().to_string(),
+            p.get(i, "n_assets")
+        );
     }
     assert_eq!(api["rejected"].as_array().unwrap().len(), 0);
 
@@ -306,7 +350,12 @@ fn a_rejected_row_is_reported_like_the_cli() {
     let s = Server::start(&dir.path().join("data"), &[]);
     let mut sheet = crate::common::Sheet::base();
     sheet.set(1, "jurisdiction", "XX");
-    let r = s.req("POST", "/v1/valuations?draws=50", &[("Content-Type", "text/csv")], sheet.to_csv().as_bytes());
+    let r = s.req(
+        "POST",
+        "/v1/valuations?draws=50",
+        &[("Content-Type", "text/csv")],
+        sheet.to_csv().as_bytes(),
+    );
     assert_eq!(r.status, 200, "{}", r.text());
     let v = r.json();
     assert_eq!(v["assets"].as_array().unwrap().len(), 2);
@@ -344,17 +393,32 @@ fn malformed_bodies_get_400_or_422_naming_row_and_column_and_the_server_stays_up
     let r = s.req("POST", "/v1/valuations", &csv, &big);
     assert_eq!(r.status, 413, "{}", r.text());
     // Override bodies: bad JSON 400, a missing key 422, a bad value 422 naming the column.
-    let id = s.get_json("/v1/assets")[0]["asset_id"].as_str().unwrap().to_string();
+    let id = s.get_json("/v1/assets")[0]["asset_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let path = format!("/v1/assets/{id}/overrides");
     assert_eq!(s.req("POST", &path, &json, b"{").status, 400);
-    assert_eq!(s.post_json(&path, &json!({"field": "royalty_rate"})).status, 422);
-    let r = s.post_json(&path, &json!({"field": "royalty_rate", "value": "lots", "reviewer": "r", "reason": "x"}));
+    assert_eq!(
+        s.post_json(&path, &json!({"field": "royalty_rate"})).status,
+        422
+    );
+    let r = s.post_json(
+        &path,
+        &json!({"field": "royalty_rate", "value": "lots", "reviewer": "r", "reason": "x"}),
+    );
     assert_eq!(r.status, 422, "{}", r.text());
     assert_eq!(r.json()["column"], "value");
-    let r = s.post_json(&path, &json!({"field": "colour", "value": "1", "reviewer": "r", "reason": "x"}));
+    let r = s.post_json(
+        &path,
+        &json!({"field": "colour", "value": "1", "reviewer": "r", "reason": "x"}),
+    );
     assert_eq!(r.status, 422, "{}", r.text());
     assert_eq!(r.json()["column"], "field");
-    let r = s.post_json("/v1/assets/NOPE/overrides", &json!({"field": "royalty_rate", "value": "0.1", "reviewer": "r", "reason": "x"}));
+    let r = s.post_json(
+        "/v1/assets/NOPE/overrides",
+        &json!({"field": "royalty_rate", "value": "0.1", "reviewer": "r", "reason": "x"}),
+    );
     assert_eq!(r.status, 404);
     // Nothing was logged, and the server still answers.
     assert_eq!(s.get_json("/v1/audit"), json!([]));
@@ -420,7 +484,10 @@ fn override_signoff_audit_export_and_the_cli_reproduces_the_workbench() {
     assert_eq!(r.status, 200);
     let file = dir.path().join("overrides.csv");
     std::fs::write(&file, &r.body).unwrap();
-    let out = cli_value(&dir.path().join("cli"), &["--overrides", file.to_str().unwrap()]);
+    let out = cli_value(
+        &dir.path().join("cli"),
+        &["--overrides", file.to_str().unwrap()],
+    );
     let cli = by_id(&read_json(&out.join("assets.json")));
     let api = by_id(&s.get_json("/v1/assets"));
     assert_eq!(api.len(), cli.len());
@@ -432,10 +499,19 @@ fn override_signoff_audit_export_and_the_cli_reproduces_the_workbench() {
     }
     // And the portfolios (portfolios.csv rounds to 2 decimals).
     let p = crate::common::CsvTable::read(&out.join("portfolios.csv"));
-    for (i, row) in s.get_json("/v1/portfolios").as_array().unwrap().iter().enumerate() {
+    for (i, row) in s
+        .get_json("/v1/portfolios")
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+    {
         let file: f64 = p.get(i, "p50").parse().unwrap();
         assert!((row["p50"].as_f64().unwrap() - file).abs() <= 0.005 + 1e-9);
-        assert_eq!(row["n_review"].as_u64().unwrap().to_string(), p.get(i, "n_review"));
+        assert_eq!(
+            row["n_review"].as_u64().unwrap().to_string(),
+            p.get(i, "n_review")
+        );
     }
 
     // A restart replays the log: the same figures, the same log.
@@ -457,14 +533,20 @@ fn a_torn_last_log_line_is_skipped_with_a_warning() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let s = Server::start(&data, &[]);
-    let id = s.get_json("/v1/assets")[0]["asset_id"].as_str().unwrap().to_string();
+    let id = s.get_json("/v1/assets")[0]["asset_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let r = s.post_json(
         &format!("/v1/assets/{id}/signoff"),
         &json!({"reviewer": "R", "decision": "accepted", "comment": ""}),
     );
     assert_eq!(r.status, 200);
     drop(s);
-    let mut f = std::fs::OpenOptions::new().append(true).open(data.join("audit.jsonl")).unwrap();
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(data.join("audit.jsonl"))
+        .unwrap();
     f.write_all(br#"{"seq":2,"time":"2026-"#).unwrap();
     drop(f);
     let s = Server::start(&data, &[]);
@@ -492,22 +574,46 @@ fn token_protects_the_api_and_the_workbench() {
     let r = s.req("GET", "/v1/assets", &[], b"");
     assert_eq!(r.status, 401);
     assert_eq!(r.header("content-type"), Some("application/problem+json"));
-    let wrong = s.req("GET", "/v1/assets", &[("Authorization", "Bearer s3cret-token-for-tests-0124")], b"");
+    let wrong = s.req(
+        "GET",
+        "/v1/assets",
+        &[("Authorization", "Bearer s3cret-token-for-tests-0124")],
+        b"",
+    );
     assert_eq!(wrong.status, 401);
     let bearer = format!("Bearer {token}");
     let ok = s.req("GET", "/v1/assets", &[("Authorization", &bearer)], b"");
     assert_eq!(ok.status, 200);
-    let r = s.req("POST", "/v1/valuations", &[("Content-Type", "text/csv")], b"asset_id\n");
+    let r = s.req(
+        "POST",
+        "/v1/valuations",
+        &[("Content-Type", "text/csv")],
+        b"asset_id\n",
+    );
     assert_eq!(r.status, 401);
     // The workbench sends a browser to its login page, which sets the cookie.
     let r = s.req("GET", "/queue", &[], b"");
     assert_eq!(r.status, 303);
     assert_eq!(r.header("location"), Some("/login"));
     let form = format!("token={token}");
-    let r = s.req("POST", "/login", &[("Content-Type", "application/x-www-form-urlencoded")], form.as_bytes());
+    let r = s.req(
+        "POST",
+        "/login",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        form.as_bytes(),
+    );
     assert_eq!(r.status, 303);
-    let cookie = r.header("set-cookie").unwrap().split(';').next().unwrap().to_string();
-    assert_eq!(s.req("GET", "/queue", &[("Cookie", &cookie)], b"").status, 200);
+    let cookie = r
+        .header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        s.req("GET", "/queue", &[("Cookie", &cookie)], b"").status,
+        200
+    );
 }
 
 #[test]
@@ -521,20 +627,40 @@ fn a_non_loopback_address_without_a_token_refuses_to_start() {
         .unwrap();
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("not a loopback address") && err.contains("--token"), "{err}");
+    assert!(
+        err.contains("not a loopback address") && err.contains("--token"),
+        "{err}"
+    );
 }
 
 #[test]
 fn the_workbench_pages_render_and_refuse_cross_site_posts() {
     let dir = tempfile::tempdir().unwrap();
     let s = Server::start(&dir.path().join("data"), &[]);
-    let id = s.get_json("/v1/assets")[0]["asset_id"].as_str().unwrap().to_string();
-    for path in ["/", "/queue", "/audit", &format!("/assets/{id}"), "/static/app.css", "/static/app.js"] {
+    let id = s.get_json("/v1/assets")[0]["asset_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for path in [
+        "/",
+        "/queue",
+        "/audit",
+        &format!("/assets/{id}"),
+        "/static/app.css",
+        "/static/app.js",
+    ] {
         let r = s.req("GET", path, &[], b"");
         assert_eq!(r.status, 200, "{path}");
         // Nothing is fetched from elsewhere (the SVG namespace is a name, not a fetch).
         let t = r.text();
-        for fetch in ["src=\"http", "href=\"http", "url(http", "@import", "src=\"//", "href=\"//"] {
+        for fetch in [
+            "src=\"http",
+            "href=\"http",
+            "url(http",
+            "@import",
+            "src=\"//",
+            "href=\"//",
+        ] {
             assert!(!t.contains(fetch), "{path} fetches `{fetch}`");
         }
     }
@@ -547,11 +673,29 @@ fn the_workbench_pages_render_and_refuse_cross_site_posts() {
     let body = b"decision=accepted&reviewer=x&comment=";
     let r = s.req("POST", &format!("/assets/{id}/signoff"), &form, body);
     assert_eq!(r.status, 403);
-    let r = s.req("POST", &format!("/assets/{id}/signoff"), &[form[0], ("Sec-Fetch-Site", "cross-site")], body);
+    let r = s.req(
+        "POST",
+        &format!("/assets/{id}/signoff"),
+        &[form[0], ("Sec-Fetch-Site", "cross-site")],
+        body,
+    );
     assert_eq!(r.status, 403);
     assert_eq!(s.get_json("/v1/audit"), json!([]));
+    // A host name rebound to 127.0.0.1 is not this server's name.
+    let r = s.req(
+        "GET",
+        "/v1/assets",
+        &[("Host", "rebound.example:8750")],
+        b"",
+    );
+    assert_eq!(r.status, 403);
     let origin = format!("http://{}", s.addr);
-    let r = s.req("POST", &format!("/assets/{id}/signoff"), &[form[0], ("Origin", &origin)], body);
+    let r = s.req(
+        "POST",
+        &format!("/assets/{id}/signoff"),
+        &[form[0], ("Origin", &origin)],
+        body,
+    );
     assert_eq!(r.status, 303, "{}", r.text());
     assert_eq!(s.get_json("/v1/audit").as_array().unwrap().len(), 1);
     // The OpenAPI document lists every endpoint of the contract.
@@ -569,7 +713,10 @@ fn the_workbench_pages_render_and_refuse_cross_site_posts() {
         "/v1/overrides.csv",
         "/v1/openapi.json",
     ] {
-        assert!(doc["paths"].get(p).is_some(), "{p} missing from openapi.json");
+        assert!(
+            doc["paths"].get(p).is_some(),
+            "{p} missing from openapi.json"
+        );
     }
 }
 
@@ -612,7 +759,10 @@ fn sigkill_during_a_burst_of_overrides_loses_no_acknowledged_entry() {
         t.join().unwrap();
     }
     let acked = acked.lock().unwrap().clone();
-    assert!(!acked.is_empty(), "no override was answered before the kill");
+    assert!(
+        !acked.is_empty(),
+        "no override was answered before the kill"
+    );
     let s = Server::start(&data, &[]);
     let reasons: std::collections::HashSet<String> = s
         .get_json("/v1/audit")

@@ -22,7 +22,13 @@ struct Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = request(&self.addr, "DELETE", &format!("/session/{}", self.session), &[], b"");
+        let _ = request(
+            &self.addr,
+            "DELETE",
+            &format!("/session/{}", self.session),
+            &[],
+            b"",
+        );
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -30,7 +36,11 @@ impl Drop for Driver {
 
 impl Driver {
     fn start(chromium: &str, driver: &str) -> Driver {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let child = Command::new(driver)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
@@ -40,7 +50,10 @@ impl Driver {
         let addr = format!("127.0.0.1:{port}");
         let start = Instant::now();
         while std::net::TcpStream::connect(&addr).is_err() {
-            assert!(start.elapsed() < Duration::from_secs(20), "chromedriver did not start");
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "chromedriver did not start"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
         let caps = json!({"capabilities": {"alwaysMatch": {
@@ -50,7 +63,11 @@ impl Driver {
                 "--window-size=1440,1500", "--hide-scrollbars"
             ]}
         }}});
-        let mut d = Driver { child, addr, session: String::new() };
+        let mut d = Driver {
+            child,
+            addr,
+            session: String::new(),
+        };
         let v = d.call("POST", "/session", Some(caps));
         d.session = v["sessionId"].as_str().expect("session id").to_string();
         d
@@ -78,29 +95,53 @@ impl Driver {
         let start = Instant::now();
         loop {
             let body = json!({"using": "css selector", "value": css}).to_string();
-            let r = request(&self.addr, "POST", &self.s("/element"), &[("Content-Type", "application/json")], body.as_bytes());
+            let r = request(
+                &self.addr,
+                "POST",
+                &self.s("/element"),
+                &[("Content-Type", "application/json")],
+                body.as_bytes(),
+            );
             if r.status == 200 {
                 return r.json()["value"][ELEMENT].as_str().unwrap().to_string();
             }
-            assert!(start.elapsed() < Duration::from_secs(15), "no element `{css}`");
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "no element `{css}`"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }
 
     fn click(&self, css: &str) {
         let e = self.find(css);
-        self.call("POST", &self.s(&format!("/element/{e}/click")), Some(json!({})));
+        self.call(
+            "POST",
+            &self.s(&format!("/element/{e}/click")),
+            Some(json!({})),
+        );
     }
 
     fn type_into(&self, css: &str, text: &str) {
         let e = self.find(css);
-        self.call("POST", &self.s(&format!("/element/{e}/clear")), Some(json!({})));
-        self.call("POST", &self.s(&format!("/element/{e}/value")), Some(json!({"text": text})));
+        self.call(
+            "POST",
+            &self.s(&format!("/element/{e}/clear")),
+            Some(json!({})),
+        );
+        self.call(
+            "POST",
+            &self.s(&format!("/element/{e}/value")),
+            Some(json!({"text": text})),
+        );
     }
 
     fn text(&self, css: &str) -> String {
         let e = self.find(css);
-        self.call("GET", &self.s(&format!("/element/{e}/text")), None).as_str().unwrap().to_string()
+        self.call("GET", &self.s(&format!("/element/{e}/text")), None)
+            .as_str()
+            .unwrap()
+            .to_string()
     }
 
     /// Waits up to 15 s for the text of `css` to contain `needle` (a submitted form's page
@@ -110,23 +151,44 @@ impl Driver {
         loop {
             let body = json!({"using": "css selector", "value": css}).to_string();
             let headers = [("Content-Type", "application/json")];
-            let r = request(&self.addr, "POST", &self.s("/element"), &headers, body.as_bytes());
+            let r = request(
+                &self.addr,
+                "POST",
+                &self.s("/element"),
+                &headers,
+                body.as_bytes(),
+            );
             if r.status == 200 {
                 let e = r.json()["value"][ELEMENT].as_str().unwrap().to_string();
-                let t = request(&self.addr, "GET", &self.s(&format!("/element/{e}/text")), &[], b"");
+                let t = request(
+                    &self.addr,
+                    "GET",
+                    &self.s(&format!("/element/{e}/text")),
+                    &[],
+                    b"",
+                );
                 let text = t.json()["value"].as_str().unwrap_or_default().to_string();
                 if text.contains(needle) {
                     return text;
                 }
-                assert!(start.elapsed() < Duration::from_secs(15), "`{css}` never showed `{needle}`: {text}");
+                assert!(
+                    start.elapsed() < Duration::from_secs(15),
+                    "`{css}` never showed `{needle}`: {text}"
+                );
             }
-            assert!(start.elapsed() < Duration::from_secs(15), "no element `{css}`");
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "no element `{css}`"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }
 
     fn url(&self) -> String {
-        self.call("GET", &self.s("/url"), None).as_str().unwrap().to_string()
+        self.call("GET", &self.s("/url"), None)
+            .as_str()
+            .unwrap()
+            .to_string()
     }
 
     fn screenshot(&self, path: &Path) {
@@ -145,10 +207,15 @@ fn base64(s: &str) -> Vec<u8> {
         b'/' => 63,
         _ => panic!("not base64: {c}"),
     };
-    let clean: Vec<u8> = s.bytes().filter(|c| !c.is_ascii_whitespace() && *c != b'=').collect();
+    let clean: Vec<u8> = s
+        .bytes()
+        .filter(|c| !c.is_ascii_whitespace() && *c != b'=')
+        .collect();
     let mut out = Vec::with_capacity(clean.len() * 3 / 4);
     for chunk in clean.chunks(4) {
-        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, &c)| acc | (u32::from(val(c)) << (18 - 6 * i)));
+        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, &c)| {
+            acc | (u32::from(val(c)) << (18 - 6 * i))
+        });
         out.extend_from_slice(&n.to_be_bytes()[1..chunk.len()]);
     }
     out
@@ -193,21 +260,38 @@ fn a_reviewer_overrides_and_signs_off_in_headless_chromium() {
     d.type_into("#field", "royalty_rate");
     d.type_into("#value", "0.01");
     d.type_into("#reviewer-o", "M. Okafor");
-    d.type_into("#reason", "licence agreement seen: 1 % royalty, not the market median");
+    d.type_into(
+        "#reason",
+        "licence agreement seen: 1 % royalty, not the market median",
+    );
     d.click("#override-form button");
     let change = d.text("#change");
-    assert!(change.contains("ROYALTY_RATE") || change.contains("royalty_rate"), "{change}");
+    assert!(
+        change.contains("ROYALTY_RATE") || change.contains("royalty_rate"),
+        "{change}"
+    );
     let after = d.text("#value-point");
     assert_ne!(after, before, "the value did not move");
     let api = s.get_json("/v1/assets");
-    let row = api.as_array().unwrap().iter().find(|r| r["asset_id"] == id.as_str()).unwrap();
+    let row = api
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["asset_id"] == id.as_str())
+        .unwrap();
     let shown: f64 = after.replace(',', "").parse().unwrap();
-    assert!((shown - row["value_point"].as_f64().unwrap()).abs() < 1.0, "{after} vs {row}");
+    assert!(
+        (shown - row["value_point"].as_f64().unwrap()).abs() < 1.0,
+        "{after} vs {row}"
+    );
     d.wait_text("#asset-audit", "licence agreement seen");
 
     // Sign it off (the reviewer's name is remembered by the browser).
     d.type_into("#reviewer-s", "M. Okafor");
-    d.type_into("#comment", "Royalty evidenced by the licence; value accepted.");
+    d.type_into(
+        "#comment",
+        "Royalty evidenced by the licence; value accepted.",
+    );
     d.click("#signoff-form button");
     d.wait_text("#asset-audit", "Royalty evidenced");
     let audit = s.get_json("/v1/audit");
