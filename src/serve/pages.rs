@@ -200,7 +200,7 @@ async fn queue(State(app): State<AppState>) -> Result<Html<String>, Problem> {
                             @let href = asset_href(id);
                             tr data-href=(href) {
                                 td.n { @match a.review_priority { Some(p) => span.pill.flag { (p) }, None => span.muted { "–" } } }
-                                td { a href=(href) { (id) } }
+                                td.id { a href=(href) { (id) } }
                                 td { (a.asset.owner) }
                                 td { (a.asset.asset_type.to_string()) }
                                 td.n { (money(a.point.value_point)) }
@@ -321,7 +321,7 @@ fn asset_body(
         @if let Some(msg) = error { div.err role="alert" { (msg) } }
         div.kpis {
             div.kpi { div.l { "Value point" } div.v #value-point { (money(a.point.value_point)) } }
-            div.kpi { div.l { "p10 – p90" } div.v { (money(a.summary.map(|s| s.p10))) small { " – " (money(a.summary.map(|s| s.p90))) } } }
+            div.kpi.range { div.l { "p10 – p90" } div.v { (money(a.summary.map(|s| s.p10))) " – " (money(a.summary.map(|s| s.p90))) } }
             div.kpi { div.l { "Score" } div.v #score { (s.map_or("–".into(), |s| format!("{:.0}", s.score))) } }
             div.kpi { div.l { "PD" } div.v { (s.map_or("–".into(), |s| format!("{:.2} %", 100.0 * s.pd))) } }
             div.kpi { div.l { "Advance rate" } div.v { (s.map_or("–".into(), |s| format!("{:.0} %", 100.0 * s.advance_rate))) } }
