@@ -90,20 +90,38 @@ impl Driver {
         self.call("POST", &self.s("/url"), Some(json!({"url": url})));
     }
 
+    /// The element matching `css` now, if any.
+    fn find_now(&self, css: &str) -> Option<String> {
+        let body = json!({"using": "css selector", "value": css}).to_string();
+        let headers = [("Content-Type", "application/json")];
+        let r = request(
+            &self.addr,
+            "POST",
+            &self.s("/element"),
+            &headers,
+            body.as_bytes(),
+        );
+        (r.status == 200).then(|| r.json()["value"][ELEMENT].as_str().unwrap().to_string())
+    }
+
+    /// The text of an element, or `None` when it went stale (its page was replaced).
+    fn text_of(&self, e: &str) -> Option<String> {
+        let r = request(
+            &self.addr,
+            "GET",
+            &self.s(&format!("/element/{e}/text")),
+            &[],
+            b"",
+        );
+        (r.status == 200).then(|| r.json()["value"].as_str().unwrap_or_default().to_string())
+    }
+
     /// The element matching `css`, waiting for it up to 15 s.
     fn find(&self, css: &str) -> String {
         let start = Instant::now();
         loop {
-            let body = json!({"using": "css selector", "value": css}).to_string();
-            let r = request(
-                &self.addr,
-                "POST",
-                &self.s("/element"),
-                &[("Content-Type", "application/json")],
-                body.as_bytes(),
-            );
-            if r.status == 200 {
-                return r.json()["value"][ELEMENT].as_str().unwrap().to_string();
+            if let Some(e) = self.find_now(css) {
+                return e;
             }
             assert!(
                 start.elapsed() < Duration::from_secs(15),
@@ -148,37 +166,17 @@ impl Driver {
     /// replaces the current one asynchronously); returns the text.
     fn wait_text(&self, css: &str, needle: &str) -> String {
         let start = Instant::now();
+        let mut seen = String::new();
         loop {
-            let body = json!({"using": "css selector", "value": css}).to_string();
-            let headers = [("Content-Type", "application/json")];
-            let r = request(
-                &self.addr,
-                "POST",
-                &self.s("/element"),
-                &headers,
-                body.as_bytes(),
-            );
-            if r.status == 200 {
-                let e = r.json()["value"][ELEMENT].as_str().unwrap().to_string();
-                let t = request(
-                    &self.addr,
-                    "GET",
-                    &self.s(&format!("/element/{e}/text")),
-                    &[],
-                    b"",
-                );
-                let text = t.json()["value"].as_str().unwrap_or_default().to_string();
+            if let Some(text) = self.find_now(css).and_then(|e| self.text_of(&e)) {
                 if text.contains(needle) {
                     return text;
                 }
-                assert!(
-                    start.elapsed() < Duration::from_secs(15),
-                    "`{css}` never showed `{needle}`: {text}"
-                );
+                seen = text;
             }
             assert!(
                 start.elapsed() < Duration::from_secs(15),
-                "no element `{css}`"
+                "`{css}` never showed `{needle}`: {seen}"
             );
             std::thread::sleep(Duration::from_millis(100));
         }
