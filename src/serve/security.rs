@@ -17,6 +17,17 @@ pub const COOKIE: &str = "ipval_token";
 pub fn check_bind(addr: SocketAddr, token: Option<&str>) -> Result<(), String> {
     match token {
         Some(t) if t.len() < 16 => Err("--token must be at least 16 characters".into()),
+        // The workbench keeps the token in a cookie: no character that a cookie cannot carry.
+        Some(t)
+            if !t
+                .bytes()
+                .all(|b| b.is_ascii_graphic() && !b";,\"\\".contains(&b)) =>
+        {
+            Err(
+                "--token may hold only printable ASCII without spaces, `;`, `,`, `\"` or `\\`"
+                    .into(),
+            )
+        }
         Some(_) => Ok(()),
         None if addr.ip().is_loopback() => Ok(()),
         None => Err(format!(

@@ -776,3 +776,21 @@ fn sigkill_during_a_burst_of_overrides_loses_no_acknowledged_entry() {
         assert!(reasons.contains(&reason), "acknowledged `{reason}` lost");
     }
 }
+
+#[test]
+fn bind_rules_known_answers() {
+    use ipval::serve::security::{check_bind, same_secret};
+    let addr = |s: &str| s.parse::<std::net::SocketAddr>().unwrap();
+    assert!(check_bind(addr("127.0.0.1:8750"), None).is_ok());
+    assert!(check_bind(addr("127.8.9.10:1"), None).is_ok());
+    assert!(check_bind(addr("[::1]:8750"), None).is_ok());
+    assert!(check_bind(addr("0.0.0.0:8750"), None).is_err());
+    assert!(check_bind(addr("[::]:8750"), None).is_err());
+    assert!(check_bind(addr("0.0.0.0:8750"), Some("0123456789abcdef")).is_ok());
+    assert!(check_bind(addr("0.0.0.0:8750"), Some("short")).is_err());
+    assert!(check_bind(addr("0.0.0.0:8750"), Some("0123456789abcdef;x")).is_err());
+    assert!(check_bind(addr("0.0.0.0:8750"), Some("0123456789 abcdef")).is_err());
+    assert!(same_secret("abc", "abc"));
+    assert!(!same_secret("abc", "abd"));
+    assert!(!same_secret("abc", "abcd"));
+}
