@@ -118,16 +118,27 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[i]
 }
 
+/// Two rounds of load: memory that grows in the second round as in the first would be a leak;
+/// memory that stays at the first round's level is the allocator keeping its arenas.
 fn load(addr: &str, pid: u32) {
-    let clients = 32;
-    let seconds = 30;
     let body: String = SAMPLE.lines().take(101).collect::<Vec<_>>().join("\n") + "\n";
     let body = Arc::new(body.into_bytes());
-    let path = "/v1/valuations?draws=2000";
     // Warm-up: one request, then the baseline memory.
-    let (st, _) = post(addr, path, "text/csv", &body);
+    let (st, _) = post(addr, PATH, "text/csv", &body);
     assert_eq!(st, 200, "warm-up failed");
-    let rss_before = rss_kib(pid);
+    println!("server RSS after warm-up: {} MiB", rss_kib(pid) / 1024);
+    for round in 1..=2 {
+        println!("round {round}:");
+        load_round(addr, pid, &body);
+    }
+}
+
+const PATH: &str = "/v1/valuations?draws=2000";
+
+fn load_round(addr: &str, pid: u32, body: &Arc<Vec<u8>>) {
+    let clients = 32;
+    let seconds = 30;
+    let path = PATH;
     let latencies = Arc::new(Mutex::new(Vec::<f64>::new()));
     let failures = Arc::new(Mutex::new(Vec::<u16>::new()));
     let end = Instant::now() + Duration::from_secs(seconds);
@@ -182,8 +193,7 @@ fn load(addr: &str, pid: u32) {
         lat.last().copied().unwrap_or(f64::NAN)
     );
     println!(
-        "  server RSS: {} MiB after warm-up, {} MiB after the load, {} MiB 5 s later",
-        rss_before / 1024,
+        "  server RSS: {} MiB right after, {} MiB 5 s later",
         rss_after / 1024,
         rss_idle / 1024
     );
