@@ -794,3 +794,93 @@ fn bind_rules_known_answers() {
     assert!(!same_secret("abc", "abd"));
     assert!(!same_secret("abc", "abcd"));
 }
+
+#[test]
+fn json_rows_with_typed_values_value_as_their_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start(&dir.path().join("data"), &[]);
+    let sheet = crate::common::Sheet::base();
+    let csv = s.req(
+        "POST",
+        "/v1/valuations?draws=50",
+        &[("Content-Type", "text/csv")],
+        sheet.to_csv().as_bytes(),
+    );
+    assert_eq!(csv.status, 200, "{}", csv.text());
+    // The same rows with numbers as JSON numbers, empty cells as null or left out.
+    let numeric = [
+        "annual_revenue",
+        "revenue_growth",
+        "royalty_rate",
+        "discount_rate",
+        "tax_rate",
+    ];
+    let rows: Vec<Value> = sheet
+        .rows
+        .iter()
+        .map(|r| {
+            let mut m = serde_json::Map::new();
+            for (h, v) in sheet.header.iter().zip(r) {
+                if v.is_empty() {
+                    if h == "tax_rate" {
+                        m.insert(h.clone(), Value::Null);
+                    }
+                    continue;
+                }
+                let cell = if numeric.contains(&h.as_str()) {
+                    serde_json::from_str::<Value>(v).unwrap()
+                } else {
+                    Value::String(v.clone())
+                };
+                m.insert(h.clone(), cell);
+            }
+            Value::Object(m)
+        })
+        .collect();
+    let json = s.post_json("/v1/valuations?draws=50", &Value::Array(rows));
+    assert_eq!(json.status, 200, "{}", json.text());
+    assert_eq!(json.json()["assets"], csv.json()["assets"]);
+    assert_eq!(json.json()["portfolios"], csv.json()["portfolios"]);
+}
+
+#[test]
+fn a_log_that_does_not_fit_the_portfolio_stops_the_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let s = Server::start(&data, &[]);
+    let id = s.get_json("/v1/assets")[0]["asset_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = s.post_json(
+        &format!("/v1/assets/{id}/overrides"),
+        &json!({"field": "royalty_rate", "value": "0.02", "reviewer": "R", "reason": "x"}),
+    );
+    assert_eq!(r.status, 200);
+    drop(s);
+    // Another portfolio, without that asset: the expert's override must not vanish silently.
+    let other = dir.path().join("other.csv");
+    std::fs::write(&other, crate::common::Sheet::base().to_csv()).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_ipval"))
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--draws",
+            "10",
+            "--as-of",
+            AS_OF,
+            "--portfolio",
+        ])
+        .arg(&other)
+        .arg("--data")
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("replaying the overrides") && err.contains(&id),
+        "{err}"
+    );
+}
