@@ -12,7 +12,7 @@ use crate::format::thousands;
 use crate::overrides::MODEL_FIELDS;
 use crate::pipeline::AssetResult;
 use crate::plot::{self, charts::Chart, charts::ValueDist};
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -279,27 +279,28 @@ async fn audit(State(app): State<AppState>) -> Result<Html<String>, Problem> {
     .await
 }
 
-#[derive(Deserialize, Default)]
-struct Notice {
-    error: Option<String>,
+async fn asset(State(app): State<AppState>, Path(id): Path<String>) -> Result<Response, Problem> {
+    with_bench(&app, move |b| asset_page(b, &id, None)).await?
 }
 
-async fn asset(
-    State(app): State<AppState>,
-    Path(id): Path<String>,
-    Query(notice): Query<Notice>,
-) -> Result<Response, Problem> {
-    with_bench(&app, move |b| {
-        let Some(a) = b.asset(&id) else {
-            let body = html! { h1 { "No such asset" } p { "There is no asset " code { (id) } " in this review." } };
-            return Ok((StatusCode::NOT_FOUND, page("Not found", Tab::None, &run_label(b), body)).into_response());
-        };
-        let e = b.explain(a).map_err(|e| Problem::of_input(&e))?;
-        let draws = b.draws(a).map_err(|e| Problem::of_input(&e))?;
-        let body = asset_body(b, a, &e, &draws, notice.error.as_deref());
-        Ok(page(&id, Tab::None, &run_label(b), body).into_response())
-    })
-    .await?
+/// The asset page; with `problem`, the refused change's words above the figures (422).
+fn asset_page(b: &Workbench, id: &str, problem: Option<Problem>) -> Result<Response, Problem> {
+    let Some(a) = b.asset(id) else {
+        let body = html! { h1 { "No such asset" } p { "There is no asset " code { (id) } " in this review." } };
+        return Ok((
+            StatusCode::NOT_FOUND,
+            page("Not found", Tab::None, &run_label(b), body),
+        )
+            .into_response());
+    };
+    let e = b.explain(a).map_err(|e| Problem::of_input(&e))?;
+    let draws = b.draws(a).map_err(|e| Problem::of_input(&e))?;
+    let error = problem.as_ref().map(|p| p.detail.as_str());
+    let body = asset_body(b, a, &e, &draws, error);
+    let status = problem.map_or(StatusCode::OK, |p| {
+        StatusCode::from_u16(p.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY)
+    });
+    Ok((status, page(id, Tab::None, &run_label(b), body)).into_response())
 }
 
 fn asset_body(
@@ -562,23 +563,13 @@ struct SignoffForm {
     comment: String,
 }
 
-/// Back to the asset page, with the problem's words when there is one.
-fn back(id: &str, problem: Option<Problem>) -> Response {
-    let to = match problem {
-        None => asset_href(id),
-        Some(p) => {
-            let mut q = String::new();
-            for b in p.detail.bytes() {
-                if b.is_ascii_alphanumeric() {
-                    q.push(char::from(b));
-                } else {
-                    q.push_str(&format!("%{b:02X}"));
-                }
-            }
-            format!("{}?error={q}", asset_href(id))
-        }
-    };
-    Redirect::to(&to).into_response()
+/// After a form post: back to the asset page (303) when the change was made, else the page
+/// again with the reason it was refused (its status), the figures unchanged.
+fn after_post(b: &Workbench, id: &str, problem: Option<Problem>) -> Result<Response, Problem> {
+    match problem {
+        None => Ok(Redirect::to(&asset_href(id)).into_response()),
+        Some(p) => asset_page(b, id, Some(p)),
+    }
 }
 
 async fn post_override(
@@ -592,9 +583,11 @@ async fn post_override(
         reviewer: f.reviewer,
         reason: f.reason,
     };
-    let key = id.clone();
-    let done = with_bench(&app, move |w| w.override_asset(&key, req)).await?;
-    Ok(back(&id, done.err().map(change_problem)))
+    with_bench(&app, move |w| {
+        let refused = w.override_asset(&id, req).err().map(change_problem);
+        after_post(w, &id, refused)
+    })
+    .await?
 }
 
 async fn post_signoff(
@@ -602,22 +595,21 @@ async fn post_signoff(
     Path(id): Path<String>,
     Form(f): Form<SignoffForm>,
 ) -> Result<Response, Problem> {
-    let Some(decision) = Decision::parse(&f.decision) else {
-        return Ok(back(
-            &id,
-            Some(Problem::new(
+    with_bench(&app, move |w| {
+        let refused = match Decision::parse(&f.decision) {
+            Some(d) => w
+                .sign_off(&id, &f.reviewer, d, &f.comment)
+                .err()
+                .map(change_problem),
+            None => Some(Problem::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid decision",
                 "decision: accepted, rejected or needs_info",
             )),
-        ));
-    };
-    let key = id.clone();
-    let done = with_bench(&app, move |w| {
-        w.sign_off(&key, &f.reviewer, decision, &f.comment)
+        };
+        after_post(w, &id, refused)
     })
-    .await?;
-    Ok(back(&id, done.err().map(change_problem)))
+    .await?
 }
 
 #[derive(Deserialize)]

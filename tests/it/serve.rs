@@ -698,6 +698,12 @@ fn the_workbench_pages_render_and_refuse_cross_site_posts() {
     );
     assert_eq!(r.status, 303, "{}", r.text());
     assert_eq!(s.get_json("/v1/audit").as_array().unwrap().len(), 1);
+    // A refused override shows the page again with the CLI's words, and changes nothing.
+    let bad = b"field=royalty_rate&value=lots&reviewer=x&reason=y";
+    let r = s.req("POST", &format!("/assets/{id}/override"), &[form[0]], bad);
+    assert_eq!(r.status, 422);
+    assert!(r.text().contains("is not a number"), "{}", r.text());
+    assert_eq!(s.get_json("/v1/audit").as_array().unwrap().len(), 1);
     // The OpenAPI document lists every endpoint of the contract.
     let doc = s.get_json("/v1/openapi.json");
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
