@@ -455,6 +455,25 @@ fn override_signoff_audit_export_and_the_cli_reproduces_the_workbench() {
     assert_eq!(r.status, 200, "{}", r.text());
     let after = r.json();
     assert!(after["value_point"].as_f64().unwrap() < top["value_point"].as_f64().unwrap());
+    // Only the override moves figures: every other asset keeps its value, range and grade
+    // (its review flag and priority may move: the run is re-triaged).
+    let now = by_id(&s.get_json("/v1/assets"));
+    for (k, row) in by_id(&before) {
+        if k == id {
+            continue;
+        }
+        for col in [
+            "value_point",
+            "p10",
+            "p50",
+            "p90",
+            "score",
+            "grade",
+            "lendable_value",
+        ] {
+            assert_eq!(now[&k][col], row[col], "{k}: {col} moved");
+        }
+    }
     // A second override of another asset, then a model parameter of the first.
     let other = before[1]["asset_id"].as_str().unwrap().to_string();
     let r = s.post_json(
