@@ -7,7 +7,8 @@
 //! Flow, one way: [`ingest`] (polars → validated [`types::Asset`]s and
 //! [`market_data::MarketData`]) → [`valuation`] (resolve inputs, call [`models`]) →
 //! [`simulate`] → [`score`] → [`output`] and [`plot`] (tables, workbook, report, manifest),
-//! which read the run's [`results`]. [`pipeline`] runs it all and only the CLI depends on it;
+//! which read the run's [`results`]. [`pipeline`] runs it all and only the CLI and [`serve`]
+//! (the review workbench and HTTP API) depend on it;
 //! `scripts/module_cycles.py` (in CI) checks that no module depends on one downstream of it.
 
 // User data must never panic the library: errors are typed and name file, row and column.
@@ -33,6 +34,7 @@ pub mod prec;
 pub mod results;
 pub mod score;
 pub mod sensitivity;
+pub mod serve;
 pub mod simulate;
 pub mod stats;
 // A test-data generator (1,200 lines) that no valuation needs: only with `--features synth`.

@@ -89,7 +89,7 @@ pub fn run_into(
                 r
             })
             .collect();
-        let mut portfolios = if cfg.draws == 0 {
+        let portfolios = if cfg.draws == 0 {
             assets
                 .par_iter_mut()
                 .for_each(|a| score_asset(a, &ctx.of(&a.asset.asset_id)));
@@ -97,12 +97,10 @@ pub fn run_into(
         } else {
             simulate_all(&mut assets, cfg, ctx)
         };
-        triage(&mut assets, models.reconcile.materiality_share);
-        for (p, group) in portfolios.iter_mut().zip(owner_groups(&assets)) {
-            p.n_review = group.iter().filter(|a| a.review_flag()).count();
-        }
-        assets.chunks(BLOCK).try_for_each(|b| sink.accept(b))?;
-        Ok(RunResult { assets, portfolios })
+        let mut run = RunResult { assets, portfolios };
+        retriage(&mut run, models.reconcile.materiality_share);
+        run.assets.chunks(BLOCK).try_for_each(|b| sink.accept(b))?;
+        Ok(run)
     };
     match cfg.threads {
         Some(n) => rayon::ThreadPoolBuilder::new()
@@ -117,6 +115,15 @@ pub fn run_into(
 /// The results grouped by owner, in order (the results are sorted by owner).
 fn owner_groups(assets: &[AssetResult]) -> impl Iterator<Item = &[AssetResult]> {
     assets.chunk_by(|a, b| a.asset.owner == b.asset.owner)
+}
+
+/// Triages the whole run ([`triage`]) and counts each owner's flagged assets: after any
+/// asset's figures change (a workbench override), every asset's flag and priority can move.
+pub fn retriage(run: &mut RunResult, share: f64) {
+    triage(&mut run.assets, share);
+    for (p, group) in run.portfolios.iter_mut().zip(owner_groups(&run.assets)) {
+        p.n_review = group.iter().filter(|a| a.review_flag()).count();
+    }
 }
 
 /// Flags the assets with a review trigger whose money at stake is at least `share` of their

@@ -4,6 +4,7 @@
 mod backtest;
 mod calibrate;
 mod explain;
+mod serve;
 #[cfg(feature = "synth")]
 mod synth;
 mod validate;
@@ -11,6 +12,7 @@ mod value;
 
 pub use backtest::BacktestArgs;
 pub use calibrate::CalibrateArgs;
+pub use serve::ServeArgs;
 #[cfg(feature = "synth")]
 pub use synth::SynthArgs;
 
@@ -49,6 +51,8 @@ pub enum Command {
     Backtest(BacktestArgs),
     /// Fit the scorecard's points to good/bad outcomes and write a scorecard.toml.
     Calibrate(CalibrateArgs),
+    /// Serve the review workbench (browser) and the JSON API (`/v1/`) over HTTP.
+    Serve(ServeArgs),
 }
 
 /// Where the inputs are.
@@ -173,5 +177,6 @@ pub fn run(cli: Cli, command_line: Vec<String>) -> Result<ExitCode> {
         Command::Synth(args) => synth::run(&args),
         Command::Backtest(args) => backtest::run(&args),
         Command::Calibrate(args) => calibrate::run(&args, command_line),
+        Command::Serve(args) => serve::run(&args, command_line),
     }
 }

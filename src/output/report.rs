@@ -423,7 +423,8 @@ pub fn write_all(o: &RunOutputs<'_>, assets: AssetWriter<'_>) -> Result<Vec<Path
     Ok(shown.iter().map(|n| dir.join(n)).collect())
 }
 
-fn manifest(o: &RunOutputs<'_>, outputs: &[String]) -> Manifest {
+/// The manifest of a run whose files are `outputs`.
+pub fn manifest(o: &RunOutputs<'_>, outputs: &[String]) -> Manifest {
     let cfg = o.cfg;
     let inputs = std::iter::once(o.portfolio_file.clone())
         .chain(o.market.files.iter().cloned())

@@ -120,6 +120,22 @@ impl OutTable {
         w.finish(|| self.clone())
     }
 
+    /// The rows as JSON objects, exactly as the JSON table holds them (numbers as numbers,
+    /// empty cells as null): for answers that must equal the written file.
+    pub fn json_rows(&self) -> Result<Vec<serde_json::Map<String, serde_json::Value>>> {
+        let fail = |message: String| Error::Polars {
+            path: PathBuf::from("<json rows>"),
+            message,
+        };
+        let mut df = self.frame(Format::Json).map_err(|e| fail(e.to_string()))?;
+        let mut bytes = vec![];
+        JsonWriter::new(&mut bytes)
+            .with_json_format(JsonFormat::Json)
+            .finish(&mut df)
+            .map_err(|e| fail(e.to_string()))?;
+        serde_json::from_slice(&bytes).map_err(|e| fail(e.to_string()))
+    }
+
     /// The table as a polars frame for `format`; CSV text cells carry the formula guard.
     fn frame(&self, format: Format) -> PolarsResult<DataFrame> {
         let columns: Vec<Column> = self

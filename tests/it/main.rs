@@ -15,6 +15,8 @@ mod overrides_explain;
 mod properties;
 mod report;
 mod score;
+mod serve;
+mod serve_browser;
 #[cfg(feature = "synth")]
 mod synth;
 mod validate;

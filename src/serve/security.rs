@@ -1,0 +1,158 @@
+//! Who may talk to the server: loopback unless a token is set, the token checked in constant
+//! time, and form posts refused when they come from another site.
+
+use super::problem::Problem;
+use super::AppState;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use std::net::SocketAddr;
+use subtle::ConstantTimeEq;
+
+/// The cookie the workbench's login page sets.
+pub const COOKIE: &str = "ipval_token";
+
+/// Refuses an address that is not loopback unless a token protects it.
+pub fn check_bind(addr: SocketAddr, token: Option<&str>) -> Result<(), String> {
+    match token {
+        Some(t) if t.len() < 16 => Err("--token must be at least 16 characters".into()),
+        // The workbench keeps the token in a cookie: no character that a cookie cannot carry.
+        Some(t)
+            if !t
+                .bytes()
+                .all(|b| b.is_ascii_graphic() && !b";,\"\\".contains(&b)) =>
+        {
+            Err(
+                "--token may hold only printable ASCII without spaces, `;`, `,`, `\"` or `\\`"
+                    .into(),
+            )
+        }
+        Some(_) => Ok(()),
+        None if addr.ip().is_loopback() => Ok(()),
+        None => Err(format!(
+            "--addr {addr} is not a loopback address: refusing to serve it without --token \
+             (anyone who can reach it could read and change the review)"
+        )),
+    }
+}
+
+/// `a == b` in time that depends only on their lengths.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+}
+
+/// The token of the workbench's cookie.
+fn cookie(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|kv| kv.trim().strip_prefix(COOKIE)?.strip_prefix('='))
+}
+
+/// With a token: `/v1/` (but health and the OpenAPI document) needs the bearer token, the
+/// workbench (but its login page and static files) the login cookie.
+pub async fn authenticate(State(app): State<AppState>, req: Request, next: Next) -> Response {
+    let Some(token) = app.token.as_deref() else {
+        // No token: only a loopback name may be asked for, so that a web page whose host
+        // name is rebound to 127.0.0.1 cannot reach the review as "same origin".
+        if !loopback_host(req.headers()) {
+            return Problem::new(
+                StatusCode::FORBIDDEN,
+                "host refused",
+                "without --token the server answers only to localhost, 127.0.0.1 or [::1]",
+            )
+            .into_response();
+        }
+        return next.run(req).await;
+    };
+    let path = req.uri().path();
+    let open = matches!(path, "/v1/health" | "/v1/openapi.json" | "/login")
+        || path.starts_with("/static/");
+    if open {
+        return next.run(req).await;
+    }
+    if path.starts_with("/v1/") {
+        return match bearer(req.headers()) {
+            Some(t) if same_secret(t, token) => next.run(req).await,
+            _ => {
+                let mut r = Problem::new(
+                    StatusCode::UNAUTHORIZED,
+                    "unauthorized",
+                    "send the server's token as `Authorization: Bearer TOKEN`",
+                )
+                .into_response();
+                r.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    header::HeaderValue::from_static("Bearer"),
+                );
+                r
+            }
+        };
+    }
+    match cookie(req.headers()) {
+        Some(t) if same_secret(t, token) => next.run(req).await,
+        _ if req.method() == Method::GET => Redirect::to("/login").into_response(),
+        _ => Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", "log in first").into_response(),
+    }
+}
+
+/// Whether the `Host` header names this machine: `localhost`, a 127.x.y.z address or `[::1]`,
+/// with any port. A request without one (HTTP/1.0) is let through: no browser sends that.
+fn loopback_host(h: &HeaderMap) -> bool {
+    let Some(host) = h.get(header::HOST).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    let name = match host.rsplit_once(':') {
+        Some((n, port)) if port.bytes().all(|b| b.is_ascii_digit()) => n,
+        _ => host,
+    };
+    name.eq_ignore_ascii_case("localhost")
+        || name == "[::1]"
+        || name
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Refuses a state-changing request that a browser sent from another site: `Sec-Fetch-Site`
+/// when the browser sends it, else an `Origin` whose host is not this server's. A request
+/// with neither (curl, a bank's system) cannot have been forged by a browser.
+pub async fn same_origin(req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    if cross_site(req.headers()) {
+        return Problem::new(
+            StatusCode::FORBIDDEN,
+            "cross-site request refused",
+            "this request came from another site's page",
+        )
+        .into_response();
+    }
+    next.run(req).await
+}
+
+fn cross_site(h: &HeaderMap) -> bool {
+    let text = |name: &header::HeaderName| h.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = text(&header::HeaderName::from_static("sec-fetch-site")) {
+        return !matches!(site, "same-origin" | "none");
+    }
+    match (text(&header::ORIGIN), text(&header::HOST)) {
+        (Some(origin), Some(host)) => {
+            let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+            origin_host != host
+        }
+        (Some(_), None) => true,
+        (None, _) => false,
+    }
+}
