@@ -17,6 +17,7 @@ pub use crate::results::{
 };
 use crate::score::{self, AssetScore, Certainty, ScoreInputs};
 use crate::simulate::{self, AssetSim, Draw, Shared, Summary};
+use crate::stats::percentile_select;
 use crate::types::{Asset, RevenueEvidence};
 use crate::valuation::{self, Context};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -128,7 +129,7 @@ pub fn triage(assets: &mut [AssetResult], share: f64) {
         let total: f64 = group.iter().map(AssetResult::money_at_stake).sum();
         for (i, a) in group.iter().enumerate() {
             let stake = a.money_at_stake();
-            if !a.triggers().is_empty() && total > 0.0 && stake >= share * total {
+            if a.has_triggers() && total > 0.0 && stake >= share * total {
                 flagged.push((start + i, stake));
             }
         }
@@ -255,6 +256,26 @@ pub fn certainty_of(s: &Summary) -> Certainty {
     }
 }
 
+/// How certain the value is, from the draws themselves (reordered): as [`certainty_of`] their
+/// [`Summary`], found by selecting the three order statistics the fsd reads instead of sorting
+/// every draw (the same values); not measured without draws or with one that is not finite.
+pub fn certainty_of_draws(draws: &mut [f64]) -> Certainty {
+    if !draws.iter().all(|v| v.is_finite()) {
+        return Certainty::NotMeasured;
+    }
+    let Some(p50) = percentile_select(draws, 50.0) else {
+        return Certainty::NotMeasured;
+    };
+    if p50 > 0.0 {
+        let p16 = percentile_select(draws, 16.0).unwrap_or(0.0);
+        let p84 = percentile_select(draws, 84.0).unwrap_or(0.0);
+        if let Some(f) = simulate::fsd(p16, p50, p84) {
+            return Certainty::Fsd(f);
+        }
+    }
+    Certainty::ZeroMedian(simulate::prob_zero(draws))
+}
+
 /// Draws for one asset into `out` (the benchmarked kernel).
 pub fn simulate_asset(
     r: &AssetResult,
@@ -356,15 +377,14 @@ fn simulate_one(
     for (v, d) in values.iter_mut().zip(out.iter()) {
         *v = d.if_valid;
     }
-    a.collateral = crate::stats::percentile_select(&mut values, 10.0)
+    a.collateral = percentile_select(&mut values, 10.0)
         .filter(|_| rated)
         .map(|q10| a.resolved.legal_factor() * q10);
     if rated {
         let mut scoring = vec![Draw::ZERO; scoring_draws(out.len(), ctx.models)];
         simulate_asset(a, ctx, &samples.scoring, SCORING_SEED, &mut scoring);
         let mut values: Vec<f64> = scoring.iter().map(|d| d.value).collect();
-        let summary = Summary::of(&mut values).filter(|_| values.iter().all(|v| v.is_finite()));
-        a.certainty = summary.map_or(Certainty::NotMeasured, |s| certainty_of(&s));
+        a.certainty = certainty_of_draws(&mut values);
     }
     score_asset(a, ctx);
 }

@@ -93,10 +93,23 @@ impl Summary {
             p90: p(90.0),
             p95: p(95.0),
             mean: draws.iter().sum::<f64>() / n,
-            fsd: (p50 > 0.0).then(|| (p84 - p16) / (2.0 * p50)),
-            prob_zero: draws.iter().filter(|v| **v == 0.0).count() as f64 / n,
+            fsd: fsd(p16, p50, p84),
+            prob_zero: prob_zero(draws),
         })
     }
+}
+
+/// Forecast standard deviation (p84 − p16) / (2 · p50); `None` when p50 is not positive.
+pub fn fsd(p16: f64, p50: f64, p84: f64) -> Option<f64> {
+    (p50 > 0.0).then(|| (p84 - p16) / (2.0 * p50))
+}
+
+/// Share of draws exactly 0 (0 for no draws).
+pub fn prob_zero(draws: &[f64]) -> f64 {
+    if draws.is_empty() {
+        return 0.0;
+    }
+    draws.iter().filter(|v| **v == 0.0).count() as f64 / draws.len() as f64
 }
 
 /// Sorts by `f64::total_cmp` order through integer keys: the same order, but an integer sort
