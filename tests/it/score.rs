@@ -1031,7 +1031,10 @@ proptest! {
 
 #[test]
 fn certainty_by_selection_of_no_draws_is_not_measured() {
-    assert_eq!(pipeline::certainty_of_draws(&mut []), Certainty::NotMeasured);
+    assert_eq!(
+        pipeline::certainty_of_draws(&mut []),
+        Certainty::NotMeasured
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
