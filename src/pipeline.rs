@@ -249,11 +249,7 @@ pub fn scoring_draws(draws: usize, models: &ModelSet) -> usize {
 
 /// How certain the value is, from a summary of draws: fsd, or p50 = 0 with prob_zero.
 pub fn certainty_of(s: &Summary) -> Certainty {
-    // Summary::of gives an fsd exactly when p50 > 0.
-    match s.fsd {
-        Some(f) => Certainty::Fsd(f),
-        None => Certainty::ZeroMedian(s.prob_zero),
-    }
+    certainty_from(s.fsd, || s.prob_zero)
 }
 
 /// How certain the value is, from the draws themselves (reordered): as [`certainty_of`] their
@@ -266,14 +262,22 @@ pub fn certainty_of_draws(draws: &mut [f64]) -> Certainty {
     let Some(p50) = percentile_select(draws, 50.0) else {
         return Certainty::NotMeasured;
     };
-    if p50 > 0.0 {
-        let p16 = percentile_select(draws, 16.0).unwrap_or(0.0);
-        let p84 = percentile_select(draws, 84.0).unwrap_or(0.0);
-        if let Some(f) = simulate::fsd(p16, p50, p84) {
-            return Certainty::Fsd(f);
-        }
+    let fsd = (p50 > 0.0)
+        .then(|| {
+            let p16 = percentile_select(draws, 16.0).unwrap_or(0.0);
+            let p84 = percentile_select(draws, 84.0).unwrap_or(0.0);
+            simulate::fsd(p16, p50, p84)
+        })
+        .flatten();
+    certainty_from(fsd, || simulate::prob_zero(draws))
+}
+
+/// The rule: the fsd when there is one (the median is positive), else the share of zero draws.
+fn certainty_from(fsd: Option<f64>, prob_zero: impl FnOnce() -> f64) -> Certainty {
+    match fsd {
+        Some(f) => Certainty::Fsd(f),
+        None => Certainty::ZeroMedian(prob_zero()),
     }
-    Certainty::ZeroMedian(simulate::prob_zero(draws))
 }
 
 /// Draws for one asset into `out` (the benchmarked kernel).
