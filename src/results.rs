@@ -67,6 +67,11 @@ impl AssetResult {
         self.point.triggers.iter().cloned().chain(over).collect()
     }
 
+    /// Whether any review trigger fired, as `!triggers().is_empty()` without copying them.
+    pub fn has_triggers(&self) -> bool {
+        !(self.point.triggers.is_empty() && self.overrides.is_empty())
+    }
+
     /// The fsd the scorecard read: measured on the fixed-seed scoring sample; `None` without
     /// draws or when its median is zero.
     pub fn scored_fsd(&self) -> Option<f64> {

@@ -13,7 +13,7 @@ use crate::models::market::{self, Basis};
 use crate::models::reconcile::ApproachValues;
 use crate::params::{ApproachWeights, ModelSet, MonteCarloParams};
 use crate::stats::percentile_sorted;
-use crate::types::Asset;
+use crate::types::{Asset, AssetType};
 use crate::valuation::{self, CostBase, LifeDraw, Resolved};
 use rand::{Rng, RngCore, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -93,10 +93,23 @@ impl Summary {
             p90: p(90.0),
             p95: p(95.0),
             mean: draws.iter().sum::<f64>() / n,
-            fsd: (p50 > 0.0).then(|| (p84 - p16) / (2.0 * p50)),
-            prob_zero: draws.iter().filter(|v| **v == 0.0).count() as f64 / n,
+            fsd: fsd(p16, p50, p84),
+            prob_zero: prob_zero(draws),
         })
     }
+}
+
+/// Forecast standard deviation (p84 − p16) / (2 · p50); `None` when p50 is not positive.
+pub fn fsd(p16: f64, p50: f64, p84: f64) -> Option<f64> {
+    (p50 > 0.0).then(|| (p84 - p16) / (2.0 * p50))
+}
+
+/// Share of draws exactly 0 (0 for no draws).
+pub fn prob_zero(draws: &[f64]) -> f64 {
+    if draws.is_empty() {
+        return 0.0;
+    }
+    draws.iter().filter(|v| **v == 0.0).count() as f64 / draws.len() as f64
 }
 
 /// Sorts by `f64::total_cmp` order through integer keys: the same order, but an integer sort
@@ -124,16 +137,31 @@ fn sort_total(values: &mut [f64]) {
 pub struct Shared {
     sector_factor: HashMap<String, Vec<f64>>,
     market_factor: Vec<f64>,
-    bootstrap: HashMap<String, Vec<f64>>,
+    /// By sector, then asset type and basis: found without building the key's text.
+    bootstrap: HashMap<String, HashMap<(AssetType, &'static str), Vec<f64>>>,
     pert: HashMap<(u64, u64), Vec<f64>>,
 }
 
-fn bootstrap_key(a: &Asset, basis: &Basis) -> String {
-    let kind = match basis {
+fn basis_kind(basis: &Basis) -> &'static str {
+    match basis {
         Basis::RevenueMultiple { .. } => "revenue_multiple",
         Basis::PerAsset { .. } => "per_asset",
-    };
+    }
+}
+
+/// The label of a comparables set's bootstrap stream.
+fn bootstrap_key(a: &Asset, basis: &Basis) -> String {
+    let kind = basis_kind(basis);
     format!("{}\u{1f}{}\u{1f}{kind}", a.asset_type, a.sector)
+}
+
+impl Shared {
+    /// The bootstrap table of `a`'s comparables set, if drawn.
+    fn bootstrap_of(&self, a: &Asset, basis: &Basis) -> Option<&[f64]> {
+        let tables = self.bootstrap.get(a.sector.as_str())?;
+        let table = tables.get(&(a.asset_type, basis_kind(basis)))?;
+        Some(table.as_slice())
+    }
 }
 
 /// `n` standard normals stratified into `n` equal-probability strata in random order (a Latin
@@ -234,13 +262,15 @@ impl Shared {
                 s.sector_factor.insert(a.sector.to_string(), f);
             }
             if let (Some(basis), true) = (&r.market_basis, mc.market.bootstrap) {
-                let key = bootstrap_key(a, basis);
-                s.bootstrap.entry(key).or_insert_with_key(|key| {
-                    let mut rng = stream(seed, &["market", key]);
+                if s.bootstrap_of(a, basis).is_none() {
+                    let mut rng = stream(seed, &["market", &bootstrap_key(a, basis)]);
                     let mut t = bootstrap_medians(basis.samples(), &mut rng);
                     t.sort_unstable_by(f64::total_cmp);
-                    t
-                });
+                    s.bootstrap
+                        .entry(a.sector.to_string())
+                        .or_default()
+                        .insert((a.asset_type, basis_kind(basis)), t);
+                }
             }
             if let Some(p) = pert_params(r.royalty, r.royalty_range, mc) {
                 s.pert.entry(p.key()).or_insert_with_key(|&(a, b)| {
@@ -367,10 +397,7 @@ impl<'a> AssetSim<'a> {
             Some((table.as_slice(), p.low, p.high))
         });
         let market = r.market_basis.as_ref().map(|b| {
-            let table = shared
-                .bootstrap
-                .get(&bootstrap_key(a, b))
-                .map_or(&[][..], |v| v.as_slice());
+            let table = shared.bootstrap_of(a, b).unwrap_or(&[]);
             (b, table)
         });
         let rho = mc.sector_correlation;

@@ -288,6 +288,33 @@ fn portfolio_and_shuffle() -> impl Strategy<Value = (Vec<Asset>, Vec<Asset>)> {
         .prop_flat_map(|v| (Just(v.clone()), Just(v).prop_shuffle()))
 }
 
+proptest! {
+    /// The index sort puts the assets in the stable (owner, asset_id) order of a plain sort,
+    /// repeated keys in their input order included (told apart by their row).
+    #[test]
+    fn sort_assets_is_the_stable_owner_then_id_order(
+        keys in proptest::collection::vec((0u8..4, 0u8..6), 0..60),
+        template in asset(),
+    ) {
+        let assets: Vec<Asset> = keys
+            .iter()
+            .enumerate()
+            .map(|(row, (owner, id))| Asset {
+                row,
+                owner: format!("owner {owner}"),
+                asset_id: format!("A{id}"),
+                ..template.clone()
+            })
+            .collect();
+        let mut expected = assets.clone();
+        expected.sort_by(|a, b| (&a.owner, &a.asset_id).cmp(&(&b.owner, &b.asset_id)));
+        let mut got = assets;
+        pipeline::sort_assets(&mut got);
+        let rows = |v: &[Asset]| v.iter().map(|a| a.row).collect::<Vec<_>>();
+        prop_assert_eq!(rows(&got), rows(&expected));
+    }
+}
+
 fn run(assets: Vec<Asset>) -> RunResult {
     let n = assets.len();
     let p = Portfolio {

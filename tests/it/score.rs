@@ -1000,6 +1000,43 @@ fn certainty_of_a_summary_is_its_fsd_or_a_zero_median() {
     assert_eq!(pipeline::certainty_of(&s), Certainty::Fsd(s.fsd.unwrap()));
 }
 
+proptest! {
+    /// The scoring sample's certainty, found by selection, is bit for bit the certainty of the
+    /// sorted summary: skewed draws with a share of exact zeros (zero and positive medians),
+    /// and any non-finite draw leaves the value's certainty unmeasured.
+    #[test]
+    fn certainty_by_selection_equals_the_sorted_summary(
+        draws in proptest::collection::vec(prop_oneof![Just(0.0), 1.0..1e7f64], 1..600),
+        spoil in proptest::option::of((0usize..600, prop_oneof![Just(f64::NAN), Just(f64::INFINITY)])),
+    ) {
+        let mut draws = draws;
+        if let Some((at, bad)) = spoil {
+            let n = draws.len();
+            draws[at % n] = bad;
+        }
+        let mut sorted = draws.clone();
+        let finite = draws.iter().all(|v| v.is_finite());
+        let expected = Summary::of(&mut sorted)
+            .filter(|_| finite)
+            .map_or(Certainty::NotMeasured, |s| pipeline::certainty_of(&s));
+        let got = pipeline::certainty_of_draws(&mut draws);
+        let bits = |c: Certainty| match c {
+            Certainty::Fsd(f) => (1, f.to_bits()),
+            Certainty::ZeroMedian(p) => (2, p.to_bits()),
+            Certainty::NotMeasured => (0, 0),
+        };
+        prop_assert_eq!(bits(got), bits(expected));
+    }
+}
+
+#[test]
+fn certainty_by_selection_of_no_draws_is_not_measured() {
+    assert_eq!(
+        pipeline::certainty_of_draws(&mut []),
+        Certainty::NotMeasured
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // 7. Independence from the rest of the portfolio
 
