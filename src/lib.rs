@@ -31,6 +31,7 @@ pub mod params;
 pub mod pipeline;
 pub mod plot;
 pub mod prec;
+pub mod process;
 pub mod results;
 pub mod score;
 pub mod sensitivity;

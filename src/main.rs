@@ -4,6 +4,7 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    ipval::process::bound_malloc_arenas();
     // args_os: a path that is not UTF-8 must not panic here; the manifest records it lossily.
     let command_line: Vec<String> = std::env::args_os()
         .map(|a| a.to_string_lossy().into_owned())
