@@ -39,9 +39,11 @@ const VALUE_BINS: usize = 40;
 pub struct ValueDist<'a> {
     /// Title.
     pub title: String,
+    /// What the draws are, for the axis: `portfolio value`, `asset value`.
+    pub quantity: &'static str,
     /// Reporting currency, for the axis.
     pub currency: String,
-    /// The summed draws, sorted ascending.
+    /// The draws (an owner's summed ones, or one asset's), sorted ascending.
     pub draws: &'a [f64],
     /// Vertical markers: label, value, colour index (0 p10, 1 p50, 2 p90, 3 lendable).
     pub markers: Vec<(String, f64, usize)>,
@@ -233,10 +235,10 @@ fn value<DB: DrawingBackend>(c: &ValueDist<'_>, root: &DrawingArea<DB, Shift>) -
     let desc = if clipped {
         format!(
             "{} — the top 0.5 % of draws lie beyond the axis",
-            money_desc("portfolio value", &c.currency)
+            money_desc(c.quantity, &c.currency)
         )
     } else {
-        money_desc("portfolio value", &c.currency)
+        money_desc(c.quantity, &c.currency)
     };
     chart
         .configure_mesh()

@@ -305,6 +305,7 @@ fn portfolio_plots(
             title.clone(),
             Chart::Value(ValueDist {
                 title,
+                quantity: "portfolio value",
                 currency: currency.clone(),
                 draws,
                 markers,
@@ -451,6 +452,7 @@ mod tests {
         let draws: Vec<f64> = (0..500).map(|i| 1000.0 + (i * i) as f64).collect();
         let chart = Chart::Value(ValueDist {
             title: "T <&> owner".into(),
+            quantity: "portfolio value",
             currency: "USD".into(),
             draws: &draws,
             markers: vec![("p10".into(), 2000.0, 0)],

@@ -405,6 +405,7 @@ fn distribution(a: &AssetResult, draws: &[f64], currency: &str) -> Markup {
     // Only numbers and fixed words reach the SVG: no input text is drawn into it.
     let chart = Chart::Value(ValueDist {
         title: format!("Asset value, {} draws", thousands(draws.len() as f64)),
+        quantity: "asset value",
         currency: currency.to_string(),
         draws,
         markers,
