@@ -1,7 +1,7 @@
 //! Load and latency of `ipval serve` on loopback (not part of `cargo test`).
 //!
 //! ```text
-//! cargo build --release && cargo run --release --example serve_load -- [load|bench]
+//! cargo build --release --features synth && cargo run --release --features synth --example serve_load -- [load|bench]
 //! ```
 //! Starts `target/release/ipval serve` itself on an ephemeral loopback port, then
 //! - `load` (default): 32 clients for 30 s, each sending valuations of 100 assets
