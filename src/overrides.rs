@@ -88,7 +88,30 @@ pub fn apply(
     models: &ModelSet,
     as_of: NaiveDate,
 ) -> Result<Overrides> {
-    let t = Table::read(path, None)?;
+    apply_table(&Table::read(path, None)?, portfolio, market, models, as_of)
+}
+
+/// [`apply`] for an overrides CSV held in memory (the workbench's overrides in effect),
+/// reported as `name`.
+pub fn apply_csv_bytes(
+    name: &Path,
+    bytes: &[u8],
+    portfolio: &mut Portfolio,
+    market: &MarketData,
+    models: &ModelSet,
+    as_of: NaiveDate,
+) -> Result<Overrides> {
+    let t = Table::from_csv_bytes(name, bytes, None)?;
+    apply_table(&t, portfolio, market, models, as_of)
+}
+
+fn apply_table(
+    t: &Table,
+    portfolio: &mut Portfolio,
+    market: &MarketData,
+    models: &ModelSet,
+    as_of: NaiveDate,
+) -> Result<Overrides> {
     t.require(COLUMNS)?;
     let index: HashMap<String, usize> = portfolio
         .assets

@@ -44,10 +44,24 @@ fn format_of(path: &Path) -> Result<Format> {
 
 /// A polars error about `path` as the user's error.
 pub fn polars_err(path: &Path, e: PolarsError) -> Error {
+    let file = || std::fs::File::open(path).ok();
+    polars_err_in(path, e, || file().and_then(ragged_row))
+}
+
+/// [`polars_err`] for CSV text held in memory and reported as `name`.
+fn polars_err_bytes(name: &Path, bytes: &[u8], e: PolarsError) -> Error {
+    polars_err_in(name, e, || ragged_row(bytes))
+}
+
+fn polars_err_in(
+    path: &Path,
+    e: PolarsError,
+    ragged: impl FnOnce() -> Option<(usize, usize, usize)>,
+) -> Error {
     // Polars reports a row longer than the header without its number and with a hint about
     // its own reader options, which a user cannot act on: name the row instead.
     if e.to_string().contains("more fields than defined") {
-        let message = match ragged_row(path) {
+        let message = match ragged() {
             Some((row, fields, width)) => format!(
                 "row {row} has {fields} fields but the header has {width} columns \
                  (a comma inside a value must be enclosed in double quotes)"
@@ -62,13 +76,10 @@ pub fn polars_err(path: &Path, e: PolarsError) -> Error {
     }
 }
 
-/// The first data row of a CSV file with more fields than its header, as a spreadsheet numbers
+/// The first data row of CSV text with more fields than its header, as a spreadsheet numbers
 /// it, with its field count and the header's.
-fn ragged_row(path: &Path) -> Option<(usize, usize, usize)> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_path(path)
-        .ok()?;
+fn ragged_row(text: impl std::io::Read) -> Option<(usize, usize, usize)> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text);
     let width = reader.byte_headers().ok()?.len();
     let mut record = csv::ByteRecord::new();
     let mut row = FIRST_ROW as usize;
@@ -93,20 +104,22 @@ pub fn normalise(header: &str) -> String {
 /// pages, see tests/it/fuzz_regressions.rs), also inside its worker threads, whose panics it
 /// re-raises here: the input is at fault, so the user gets an error naming the file, not a crash.
 pub fn guarded<T>(path: &Path, f: impl FnOnce() -> PolarsResult<T>) -> Result<T> {
-    match std::panic::catch_unwind(AssertUnwindSafe(f)) {
-        Ok(result) => result.map_err(|e| polars_err(path, e)),
-        Err(payload) => {
-            let why = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown error".to_string());
-            Err(Error::Polars {
-                path: path.to_path_buf(),
-                message: format!("the reader failed on malformed input: {why}"),
-            })
+    caught(path, f)?.map_err(|e| polars_err(path, e))
+}
+
+/// Runs `f`, turning a panic inside polars into an error naming `path`.
+fn caught<T>(path: &Path, f: impl FnOnce() -> PolarsResult<T>) -> Result<PolarsResult<T>> {
+    std::panic::catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
+        let why = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown error".to_string());
+        Error::Polars {
+            path: path.to_path_buf(),
+            message: format!("the reader failed on malformed input: {why}"),
         }
-    }
+    })
 }
 
 /// A file as a lazy frame of trimmed text columns plus [`ROW`].
@@ -152,8 +165,30 @@ impl Scan {
         Scan::from_frame(path, raw, known)
     }
 
+    /// A scan of CSV text held in memory (a request body), reported as `name` (never a path
+    /// on disk), read with the same options as a CSV file.
+    pub fn from_csv_bytes(name: &Path, bytes: &[u8], known: &[&str]) -> Result<Scan> {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(Error::structure(
+                name,
+                "the file is empty: expected a header row",
+            ));
+        }
+        let read = caught(name, || {
+            CsvReadOptions::default()
+                .with_has_header(true)
+                .with_infer_schema_length(Some(0))
+                .with_raise_if_empty(true)
+                .map_parse_options(|o| o.with_encoding(CsvEncoding::LossyUtf8))
+                .into_reader_with_file_handle(std::io::Cursor::new(bytes))
+                .finish()
+        });
+        let df = read?.map_err(|e| polars_err_bytes(name, bytes, e))?;
+        Scan::from_frame(name, df.lazy(), known)
+    }
+
     /// A scan of a frame already read from `path` by other means.
-    fn from_frame(path: &Path, mut raw: LazyFrame, known: &[&str]) -> Result<Scan> {
+    pub fn from_frame(path: &Path, mut raw: LazyFrame, known: &[&str]) -> Result<Scan> {
         let schema = guarded(path, || raw.collect_schema())?;
         let names: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
         check_unique(path, &names)?;
@@ -294,6 +329,14 @@ impl Table {
         )
     }
 
+    /// CSV text held in memory, reported as `name`; `wanted` as in [`Table::read`].
+    pub fn from_csv_bytes(name: &Path, bytes: &[u8], wanted: Option<&[&str]>) -> Result<Table> {
+        Table::collect(
+            Scan::from_csv_bytes(name, bytes, wanted.unwrap_or(&[]))?,
+            wanted,
+        )
+    }
+
     fn collect(scan: Scan, wanted: Option<&[&str]>) -> Result<Table> {
         let keep: Vec<String> = scan
             .headers
@@ -419,5 +462,32 @@ impl Table {
         self.text(name, row)
             .map(|s| parse(s).map_err(|e| self.cell_error(row, name, e.message())))
             .transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_in_memory_reads_as_a_file_would() {
+        let name = Path::new("request body");
+        let t = Table::from_csv_bytes(name, b"ID, Value \n 007 ,1.50\n,\n", Some(&["id"])).unwrap();
+        // Known columns renamed, cells trimmed, empty cells missing, rows numbered from 2.
+        assert_eq!(t.headers(), ["ID"]);
+        assert_eq!(t.text("id", 0), Some("007"));
+        assert_eq!(t.text("id", 1), None);
+        assert_eq!(t.row(1), 3);
+        let ragged = Table::from_csv_bytes(name, b"a,b\n1,2\n3,4,5\n", None)
+            .err()
+            .unwrap();
+        assert!(
+            ragged
+                .to_string()
+                .contains("row 3 has 3 fields but the header has 2"),
+            "{ragged}"
+        );
+        let empty = Table::from_csv_bytes(name, b" \n", None).err().unwrap();
+        assert!(empty.to_string().contains("empty"), "{empty}");
     }
 }

@@ -120,8 +120,23 @@ impl Plan {
         market: &MarketData,
         as_of: NaiveDate,
     ) -> Result<Plan> {
+        Plan::from_scan(Scan::open(path, sheet, &known_columns())?, market, as_of)
+    }
+
+    /// The validation query over portfolio CSV text held in memory (a request body), reported
+    /// as `name`.
+    pub fn from_csv_bytes(
+        name: &Path,
+        bytes: &[u8],
+        market: &MarketData,
+        as_of: NaiveDate,
+    ) -> Result<Plan> {
+        let scan = Scan::from_csv_bytes(name, bytes, &known_columns())?;
+        Plan::from_scan(scan, market, as_of)
+    }
+
+    fn from_scan(scan: Scan, market: &MarketData, as_of: NaiveDate) -> Result<Plan> {
         let known = known_columns();
-        let scan = Scan::open(path, sheet, &known)?;
         check_header(&scan)?;
         let extra: Vec<String> = scan
             .headers()
@@ -130,12 +145,9 @@ impl Plan {
             .cloned()
             .collect();
         let absent = scan_missing(&scan);
+        let path = scan.path().to_path_buf();
         let frame = validate::plan(scan.frame, &absent, &extra, market, as_of);
-        Ok(Plan {
-            path: path.to_path_buf(),
-            extra,
-            frame,
-        })
+        Ok(Plan { path, extra, frame })
     }
 
     /// The optimised query plan, as polars prints it.

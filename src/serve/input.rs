@@ -1,14 +1,14 @@
 //! Portfolios and overrides arriving in request bodies. The one door through which a request's
-//! data reaches ingest: the body is written to a private temporary file that the server names
-//! itself (never a path taken from a request) and read by the CLI's own reader, so that the
-//! validation, the rejections and their messages are exactly the command line's.
+//! data reaches ingest: the body is read in memory by the CLI's own validation query (no file,
+//! and never a path taken from a request), so that the validation, the rejections and their
+//! messages are exactly the command line's.
 
 use crate::error::{Error, Result};
 use crate::ingest::{self, Portfolio};
 use crate::market_data::MarketData;
 use chrono::NaiveDate;
 use serde_json::Value;
-use std::io::Write;
+use std::path::Path;
 
 /// How a request body carries a portfolio.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,21 +45,7 @@ pub fn portfolio_from_body(
             csv.as_bytes()
         }
     };
-    let file = private_csv(bytes)?;
-    ingest::portfolio::read_sheet(file.path(), None, market, as_of)
-}
-
-/// Writes `bytes` to a new private temporary `.csv` file, removed when the handle drops.
-pub fn private_csv(bytes: &[u8]) -> Result<tempfile::NamedTempFile> {
-    let mut file = tempfile::Builder::new()
-        .prefix("ipval-body-")
-        .suffix(".csv")
-        .tempfile()
-        .map_err(|e| Error::io(std::env::temp_dir(), e))?;
-    file.write_all(bytes)
-        .and_then(|()| file.flush())
-        .map_err(|e| Error::io(file.path(), e))?;
-    Ok(file)
+    ingest::portfolio::Plan::from_csv_bytes(Path::new(JSON_BODY), bytes, market, as_of)?.collect()
 }
 
 /// The name a JSON body is reported under in messages (never the temporary file's).

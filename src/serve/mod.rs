@@ -34,6 +34,9 @@ use workbench::Workbench;
 /// The shipped sample portfolio, served when no `--portfolio` is given.
 pub const SAMPLE_PORTFOLIO: &str = include_str!("../../sample-data/portfolio.csv");
 
+/// The name the embedded sample is reported under (manifest, messages).
+pub const SAMPLE_NAME: &str = "<embedded sample portfolio>";
+
 /// Longest a request may take before it is answered 503.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
 
@@ -141,10 +144,13 @@ pub fn load(opts: &ServeOptions) -> Result<AppState> {
 fn read_portfolio(opts: &ServeOptions, market: &MarketData) -> Result<Portfolio> {
     match &opts.portfolio {
         Some(path) => ingest::portfolio::read(path, market, opts.cfg.as_of),
-        None => {
-            let file = input::private_csv(SAMPLE_PORTFOLIO.as_bytes())?;
-            ingest::portfolio::read(file.path(), market, opts.cfg.as_of)
-        }
+        None => ingest::portfolio::Plan::from_csv_bytes(
+            std::path::Path::new(SAMPLE_NAME),
+            SAMPLE_PORTFOLIO.as_bytes(),
+            market,
+            opts.cfg.as_of,
+        )?
+        .collect(),
     }
 }
 

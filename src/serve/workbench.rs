@@ -9,7 +9,6 @@
 //! (the owner's materiality shares and the run-wide review priority can change).
 
 use super::audit::{Action, AuditLog, Decision, Entry};
-use super::input::private_csv;
 use crate::config::RunConfig;
 use crate::error::{Error, Result};
 use crate::explain::{explain, Explanation};
@@ -493,8 +492,14 @@ fn apply_all(
     if in_effect.is_empty() {
         return Ok((portfolio, Overrides::default()));
     }
-    let file = private_csv(overrides_csv(in_effect)?.as_bytes())?;
-    let ov = overrides::apply(file.path(), &mut portfolio, market, models, cfg.as_of)?;
+    let ov = overrides::apply_csv_bytes(
+        std::path::Path::new("overrides in effect"),
+        overrides_csv(in_effect)?.as_bytes(),
+        &mut portfolio,
+        market,
+        models,
+        cfg.as_of,
+    )?;
     Ok((portfolio, ov))
 }
 
