@@ -138,28 +138,42 @@ impl OutTable {
 
     /// The table as a polars frame for `format`; CSV text cells carry the formula guard.
     fn frame(&self, format: Format) -> PolarsResult<DataFrame> {
+        let df = self.columns_frame(format)?;
+        match format {
+            Format::Csv => guard_text(df, &self.text_columns()),
+            _ => Ok(df),
+        }
+    }
+
+    /// The columns as polars holds them for `format` ([`Values::column`]), unguarded.
+    fn columns_frame(&self, format: Format) -> PolarsResult<DataFrame> {
         let columns: Vec<Column> = self
             .names
             .iter()
             .zip(&self.columns)
             .map(|(n, v)| v.column(n, format))
             .collect();
-        let df = DataFrame::new(self.rows(), columns)?;
-        if format != Format::Csv {
-            return Ok(df);
-        }
-        let guards: Vec<Expr> = self
-            .names
+        DataFrame::new(self.rows(), columns)
+    }
+
+    /// The names of the free-text columns.
+    fn text_columns(&self) -> Vec<String> {
+        self.names
             .iter()
             .zip(&self.columns)
             .filter(|(_, v)| matches!(v, Values::Text(_)))
-            .map(|(n, _)| guarded_text(n))
-            .collect();
-        if guards.is_empty() {
-            return Ok(df);
-        }
-        df.lazy().with_columns(guards).collect()
+            .map(|(n, _)| n.clone())
+            .collect()
     }
+}
+
+/// `df` with [`guarded_text`] applied to its `text` columns.
+fn guard_text(df: DataFrame, text: &[String]) -> PolarsResult<DataFrame> {
+    if text.is_empty() {
+        return Ok(df);
+    }
+    let guards: Vec<Expr> = text.iter().map(|n| guarded_text(n)).collect();
+    df.lazy().with_columns(guards).collect()
 }
 
 /// An asset-sized table written as its rows arrive, by polars' writers: CSV and JSON rows go
@@ -171,9 +185,16 @@ pub struct TableWriter {
     format: Format,
     names: Vec<String>,
     file: Option<AtomicFile>,
+    /// Rows given but not yet written, gathered so that each polars write (and the guard's
+    /// query) covers thousands of rows, not one block of the run.
+    pending: Option<DataFrame>,
+    text: Vec<String>,
     rows: usize,
     started: bool,
 }
+
+/// Rows gathered before a write.
+const FLUSH_ROWS: usize = 8192;
 
 impl TableWriter {
     /// Opens `path` for a table with `header`'s columns.
@@ -187,6 +208,8 @@ impl TableWriter {
             format,
             names: header.names.clone(),
             file,
+            pending: None,
+            text: header.text_columns(),
             rows: 0,
             started: false,
         })
@@ -201,28 +224,63 @@ impl TableWriter {
 
     /// Appends `t`'s rows (CSV, JSON; Parquet waits for [`TableWriter::finish`]).
     pub fn rows(&mut self, t: &OutTable) -> Result<()> {
+        if self.file.is_none() {
+            return Ok(());
+        }
+        let df = t
+            .columns_frame(self.format)
+            .map_err(|e| self.polars_err(e))?;
+        match self.pending.as_mut() {
+            Some(p) => p.vstack_mut_owned(df).map(|_| ()),
+            None => {
+                self.pending = Some(df);
+                Ok(())
+            }
+        }
+        .map_err(|e| self.polars_err(e))?;
+        // The first rows go out at once, so that a file that cannot be written fails the run
+        // before the rest is computed.
+        let enough = self
+            .pending
+            .as_ref()
+            .is_some_and(|p| p.height() >= FLUSH_ROWS);
+        if enough || !self.started {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the gathered rows.
+    fn flush(&mut self) -> Result<()> {
+        let Some(df) = self.pending.take() else {
+            return Ok(());
+        };
+        let format = self.format;
+        let mut df = match format {
+            Format::Csv => guard_text(df, &self.text),
+            _ => Ok(df),
+        }
+        .map_err(|e| self.polars_err(e))?;
+        df.rechunk_mut();
+        let (first, first_row) = (!self.started, self.rows == 0);
+        self.started = true;
+        self.rows += df.height();
         let Some(file) = self.file.as_mut() else {
             return Ok(());
         };
-        let first = !self.started;
-        self.started = true;
-        let mut df = t.frame(self.format).map_err(|e| Error::Polars {
-            path: self.path.clone(),
-            message: e.to_string(),
-        })?;
-        self.rows += t.rows();
-        let written = match self.format {
+        let written = match format {
             Format::Csv => CsvWriter::new(&mut *file)
                 .include_header(first)
                 .finish(&mut df),
-            _ if t.rows() == 0 => Ok(()),
-            _ => json_rows(&mut *file, &mut df, self.rows == t.rows()),
+            _ if df.height() == 0 => Ok(()),
+            _ => json_rows(&mut *file, &mut df, first_row),
         };
         written.map_err(|e| self.polars_err(e))
     }
 
     /// Completes the file; `whole` builds the entire table, which only Parquet needs.
     pub fn finish(mut self, whole: impl FnOnce() -> OutTable) -> Result<()> {
+        self.flush()?;
         match (self.format, self.file.take()) {
             (Format::Csv, Some(file)) if !self.started => {
                 // No batch came: the header alone.
