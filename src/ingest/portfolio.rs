@@ -108,6 +108,7 @@ fn known_columns() -> Vec<&'static str> {
 pub struct Plan {
     path: PathBuf,
     extra: Vec<String>,
+    as_of: NaiveDate,
     /// The query; [`Plan::describe`] prints it optimised.
     pub frame: LazyFrame,
 }
@@ -147,7 +148,12 @@ impl Plan {
         let absent = scan_missing(&scan);
         let path = scan.path().to_path_buf();
         let frame = validate::plan(scan.frame, &absent, &extra, market, as_of);
-        Ok(Plan { path, extra, frame })
+        Ok(Plan {
+            path,
+            extra,
+            as_of,
+            frame,
+        })
     }
 
     /// The optimised query plan, as polars prints it.
@@ -180,7 +186,10 @@ impl Plan {
             return Err(Error::structure(&path, "has a header but no asset rows"));
         }
         validate::check_types(&path, &df)?;
-        let rows = validate::Rows::new(&df, &self.extra).map_err(|e| polars_err(&path, e))?;
+        let problems = validate::problems(df.clone().lazy(), &self.extra, self.as_of);
+        let problems = guarded(&path, || problems.collect())?;
+        let rows =
+            validate::Rows::new(&df, &problems, &self.extra).map_err(|e| polars_err(&path, e))?;
         let parsed: Vec<std::result::Result<Asset, Rejection>> =
             (0..df.height()).map(|i| rows.asset(i)).collect();
         let (assets, rejected) = split(parsed);

@@ -121,6 +121,9 @@ fn value_col(name: &str) -> String {
 fn reason_col(name: &str) -> String {
     format!("__r_{name}")
 }
+fn bad_col(name: &str) -> String {
+    format!("__b_{name}")
+}
 fn type_col(name: &str) -> String {
     format!("__t_{name}")
 }
@@ -131,6 +134,7 @@ fn known_col(name: &str) -> String {
     format!("__in_{name}")
 }
 
+const BAD: &str = "__bad";
 const REASON: &str = "__reason";
 const COLUMN: &str = "__column";
 const VALUE: &str = "__value";
@@ -173,24 +177,48 @@ fn one_of(e: Expr, set: &[&str]) -> Expr {
     e.is_in(lit(s).implode(false), false)
 }
 
-/// What a rule makes of a present, valid-UTF-8 cell: (value, reason or null, type failure).
-fn read_cell(rule: &Rule, as_of: NaiveDate) -> (Expr, Expr, Option<Expr>) {
+/// What a rule makes of a present, valid-UTF-8 cell.
+struct Read {
+    /// The typed value.
+    value: Expr,
+    /// Whether the cell breaks the rule (cheap: evaluated on every row).
+    bad: Expr,
+    /// Why, or null (built only for the rows that have a problem).
+    reason: Expr,
+    /// The text is not of the column's type at all.
+    type_failed: Option<Expr>,
+}
+
+fn read_cell(rule: &Rule, as_of: NaiveDate) -> Read {
     let raw = col(rule.name);
     match rule.kind {
         Kind::Text => {
-            let reason = when(raw.clone().str().len_chars().gt(lit(MAX_TEXT as u32)))
+            let long = raw.clone().str().len_chars().gt(lit(MAX_TEXT as u32));
+            let control = raw.clone().str().contains(lit(r"\p{Cc}"), true);
+            let reason = when(long.clone())
                 .then(text(&rules::too_long()))
-                .when(raw.clone().str().contains(lit(r"\p{Cc}"), true))
+                .when(control.clone())
                 .then(text(rules::CONTROL))
                 .otherwise(null_text());
-            (raw, reason, None)
+            Read {
+                value: raw,
+                bad: long.or(control),
+                reason,
+                type_failed: None,
+            }
         }
         Kind::Code(must_be, codes) => {
             let l = raw.clone().str().to_lowercase();
-            let reason = when(one_of(l.clone(), &codes()).not())
+            let bad = one_of(l.clone(), &codes()).not();
+            let reason = when(bad.clone())
                 .then(quoted(raw, &must_be()))
                 .otherwise(null_text());
-            (l, reason, None)
+            Read {
+                value: l,
+                bad,
+                reason,
+                type_failed: None,
+            }
         }
         Kind::Key(keys) => {
             let what = match keys {
@@ -198,10 +226,16 @@ fn read_cell(rule: &Rule, as_of: NaiveDate) -> (Expr, Expr, Option<Expr>) {
                 Keys::Sectors => rules::not_in("sectors.csv"),
                 Keys::Fx => rules::NO_RATE.to_string(),
             };
-            let reason = when(col(known_col(rule.name)).is_null())
+            let bad = col(known_col(rule.name)).is_null();
+            let reason = when(bad.clone())
                 .then(quoted(raw, &what))
                 .otherwise(null_text());
-            (col(key_col(rule.name)), reason, None)
+            Read {
+                value: col(key_col(rule.name)),
+                bad,
+                reason,
+                type_failed: None,
+            }
         }
         Kind::Number(range) => {
             let v = raw.clone().cast(DataType::Float64);
@@ -222,7 +256,17 @@ fn read_cell(rule: &Rule, as_of: NaiveDate) -> (Expr, Expr, Option<Expr>) {
                 .when(in_range(v.clone(), range).not())
                 .then(outside)
                 .otherwise(null_text());
-            (v.clone(), reason, Some(v.is_null()))
+            let bad = v
+                .clone()
+                .is_null()
+                .or(v.clone().is_finite().not())
+                .or(in_range(v.clone(), range).not());
+            Read {
+                value: v.clone(),
+                bad,
+                reason,
+                type_failed: Some(v.is_null()),
+            }
         }
         Kind::Year => integer(raw, rules::FIRST_YEAR, i64::from(as_of.year())),
         Kind::Count => integer(raw, 0, rules::MAX_COUNT),
@@ -248,7 +292,12 @@ fn read_cell(rule: &Rule, as_of: NaiveDate) -> (Expr, Expr, Option<Expr>) {
                 .when(v.clone().is_null())
                 .then(quoted(raw, says::NOT_DATE))
                 .otherwise(null_text());
-            (v.clone(), reason, Some(v.is_null().and(looks.not())))
+            Read {
+                value: v.clone(),
+                bad: v.clone().is_null(),
+                reason,
+                type_failed: Some(v.is_null().and(looks.not())),
+            }
         }
         Kind::Bool => {
             let l = raw.clone().str().to_lowercase();
@@ -260,13 +309,18 @@ fn read_cell(rule: &Rule, as_of: NaiveDate) -> (Expr, Expr, Option<Expr>) {
             let reason = when(v.clone().is_null())
                 .then(quoted(raw, says::NOT_BOOL))
                 .otherwise(null_text());
-            (v.clone(), reason, Some(v.is_null()))
+            Read {
+                value: v.clone(),
+                bad: v.clone().is_null(),
+                reason,
+                type_failed: Some(v.is_null()),
+            }
         }
     }
 }
 
 /// A whole number in `[lo, hi]` (a spreadsheet's `.0` accepted), as [`cell::integer`] reads it.
-fn integer(raw: Expr, lo: i64, hi: i64) -> (Expr, Expr, Option<Expr>) {
+fn integer(raw: Expr, lo: i64, hi: i64) -> Read {
     let v = raw
         .clone()
         .str()
@@ -280,42 +334,62 @@ fn integer(raw: Expr, lo: i64, hi: i64) -> (Expr, Expr, Option<Expr>) {
         "",
         false,
     );
+    let outside_range = v.clone().lt(lit(lo)).or(v.clone().gt(lit(hi)));
     let reason = when(v.clone().is_null())
         .then(quoted(raw, says::NOT_WHOLE))
-        .when(v.clone().lt(lit(lo)).or(v.clone().gt(lit(hi))))
+        .when(outside_range.clone())
         .then(outside)
         .otherwise(null_text());
-    (v.clone(), reason, Some(v.is_null()))
+    Read {
+        value: v.clone(),
+        bad: v.clone().is_null().or(outside_range),
+        reason,
+        type_failed: Some(v.is_null()),
+    }
 }
 
-/// The whole rule of a column: missing, not UTF-8, else what [`read_cell`] says.
-fn column_exprs(rule: &Rule, as_of: NaiveDate) -> Vec<Expr> {
+fn bad_bytes(raw: Expr) -> Expr {
+    raw.str().contains_literal(text("\u{fffd}"))
+}
+
+/// A column's typed value, whether it breaks its rule (missing when required, not UTF-8, else
+/// what [`read_cell`] says) and whether it is not of the column's type at all.
+fn column_values(rule: &Rule, as_of: NaiveDate) -> Vec<Expr> {
     let raw = col(rule.name);
-    let (value, reason, type_failed) = read_cell(rule, as_of);
-    let bad_bytes = raw.clone().str().contains_literal(text("\u{fffd}"));
+    let read = read_cell(rule, as_of);
+    let value = match rule.name {
+        "currency" => read.value.fill_null(text(DEFAULT_CURRENCY)),
+        _ => read.value,
+    };
+    let bad = when(raw.clone().is_null())
+        .then(lit(rule.required))
+        .otherwise(bad_bytes(raw.clone()).or(read.bad))
+        .fill_null(lit(false));
+    let mut out = vec![
+        value.alias(value_col(rule.name)),
+        bad.alias(bad_col(rule.name)),
+    ];
+    if let Some(t) = read.type_failed {
+        let t = raw.clone().is_not_null().and(bad_bytes(raw).not()).and(t);
+        out.push(t.alias(type_col(rule.name)));
+    }
+    out
+}
+
+/// Why a column breaks its rule, or null.
+fn column_reason(rule: &Rule, as_of: NaiveDate) -> Expr {
+    let raw = col(rule.name);
     let missing = if rule.required {
         text(rules::MISSING)
     } else {
         null_text()
     };
-    let value = match (rule.name, rule.kind) {
-        ("currency", _) => value.fill_null(text(DEFAULT_CURRENCY)),
-        _ => value,
-    };
-    let mut out = vec![
-        value.alias(value_col(rule.name)),
-        when(raw.clone().is_null())
-            .then(missing)
-            .when(bad_bytes.clone())
-            .then(text(rules::NOT_UTF8))
-            .otherwise(reason)
-            .alias(reason_col(rule.name)),
-    ];
-    if let Some(t) = type_failed {
-        let t = raw.is_not_null().and(bad_bytes.not()).and(t);
-        out.push(t.alias(type_col(rule.name)));
-    }
-    out
+    when(raw.clone().is_null())
+        .then(missing)
+        .when(bad_bytes(raw))
+        .then(text(rules::NOT_UTF8))
+        .otherwise(read_cell(rule, as_of).reason)
+        .alias(reason_col(rule.name))
 }
 
 /// A market table's keys as a frame to join: the key and a marker that it matched.
@@ -372,9 +446,9 @@ pub fn plan(
             frame = left_join(frame, table, &k, &probe);
         }
     }
-    let cells: Vec<Expr> = rules.iter().flat_map(|r| column_exprs(r, as_of)).collect();
+    let cells: Vec<Expr> = rules.iter().flat_map(|r| column_values(r, as_of)).collect();
     frame = frame.with_columns(cells);
-    frame = frame.with_columns(row_summary(&rules, extra, as_of));
+    frame = frame.with_column(row_bad(&rules, extra, as_of).alias(BAD));
     duplicates(frame)
 }
 
@@ -389,34 +463,11 @@ fn row_summary(rules: &[Rule], extra: &[String], as_of: NaiveDate) -> Vec<Expr> 
             (r.name.to_string(), col(reason_col(r.name)), quote(value))
         })
         .collect();
-    let filing = col(value_col("filing_date"));
-    let expiry = col(value_col("expiry_date"));
-    issues.push((
-        "filing_date".into(),
-        when(filing.clone().gt(lit(as_of)))
-            .then(text(&rules::after_as_of(as_of)))
-            .otherwise(null_text()),
-        filing.clone().cast(DataType::String),
-    ));
-    issues.push((
-        "expiry_date".into(),
-        when(expiry.clone().lt(filing.clone()))
-            .then(concat_str(
-                [text(rules::BEFORE_FILING), filing.cast(DataType::String)],
-                " ",
-                false,
-            ))
-            .otherwise(null_text()),
-        expiry.cast(DataType::String),
-    ));
-    for e in extra {
-        let raw = col(e.as_str());
+    for c in other_checks(extra, as_of) {
         issues.push((
-            e.clone(),
-            when(raw.clone().str().contains_literal(text("\u{fffd}")))
-                .then(text(rules::NOT_UTF8))
-                .otherwise(null_text()),
-            quote(raw.fill_null(text(""))),
+            c.column,
+            when(c.bad).then(c.reason).otherwise(null_text()),
+            c.value,
         ));
     }
     let labelled: Vec<Expr> = issues
@@ -440,6 +491,71 @@ fn row_summary(rules: &[Rule], extra: &[String], as_of: NaiveDate) -> Vec<Expr> 
     ]
 }
 
+/// A check beyond one column's rule: the dates across columns, the carried-through columns.
+struct Check {
+    column: String,
+    bad: Expr,
+    reason: Expr,
+    value: Expr,
+}
+
+fn other_checks(extra: &[String], as_of: NaiveDate) -> Vec<Check> {
+    let filing = col(value_col("filing_date"));
+    let expiry = col(value_col("expiry_date"));
+    let mut checks = vec![
+        Check {
+            column: "filing_date".into(),
+            bad: filing.clone().gt(lit(as_of)).fill_null(lit(false)),
+            reason: text(&rules::after_as_of(as_of)),
+            value: filing.clone().cast(DataType::String),
+        },
+        Check {
+            column: "expiry_date".into(),
+            bad: expiry.clone().lt(filing.clone()).fill_null(lit(false)),
+            reason: concat_str(
+                [text(rules::BEFORE_FILING), filing.cast(DataType::String)],
+                " ",
+                false,
+            ),
+            value: expiry.cast(DataType::String),
+        },
+    ];
+    for e in extra {
+        let raw = col(e.as_str());
+        checks.push(Check {
+            column: e.clone(),
+            bad: bad_bytes(raw.clone()).fill_null(lit(false)),
+            reason: text(rules::NOT_UTF8),
+            value: raw
+                .fill_null(text(""))
+                .str()
+                .slice(lit(0), lit(QUOTE_CHARS)),
+        });
+    }
+    checks
+}
+
+/// Whether a row has any problem: a rule broken or a check failed.
+fn row_bad(rules: &[Rule], extra: &[String], as_of: NaiveDate) -> Expr {
+    rules
+        .iter()
+        .map(|r| col(bad_col(r.name)))
+        .chain(other_checks(extra, as_of).into_iter().map(|c| c.bad))
+        .fold(lit(false), Expr::or)
+}
+
+/// The rows with a problem, from the collected [`plan`]: their row, every reason, the first
+/// column and its value. The messages are built here only, for these few rows.
+pub fn problems(validated: LazyFrame, extra: &[String], as_of: NaiveDate) -> LazyFrame {
+    let rules = rules_in_order();
+    let reasons: Vec<Expr> = rules.iter().map(|r| column_reason(r, as_of)).collect();
+    validated
+        .filter(col(BAD).or(col(DUP_N).is_not_null()))
+        .with_columns(reasons)
+        .with_columns(row_summary(&rules, extra, as_of))
+        .select([col(ROW), col(REASON), col(COLUMN), col(VALUE)])
+}
+
 /// Every row whose asset_id appears more than once learns the other rows (a group-by joined
 /// back), so the result does not depend on which copy comes first.
 fn duplicates(frame: LazyFrame) -> LazyFrame {
@@ -455,7 +571,7 @@ fn duplicates(frame: LazyFrame) -> LazyFrame {
 /// Per owner: rows, valid and rejected rows, and how many valid rows carry the inputs of the
 /// income (revenue) and cost (development cost) approaches — a group-by over the validated rows.
 pub fn owner_summary(validated: LazyFrame) -> LazyFrame {
-    let valid = col(REASON).eq(text("")).and(col(DUP_N).is_null());
+    let valid = col(BAD).not().and(col(DUP_N).is_null());
     let with = |c: &str| valid.clone().and(col(value_col(c)).is_not_null());
     validated
         .group_by([col("owner")])
@@ -510,6 +626,8 @@ pub fn check_types(path: &Path, df: &DataFrame) -> Result<()> {
 pub struct Rows<'a> {
     extra: Vec<&'a StringChunked>,
     row: &'a IdxCa,
+    /// Index into `reason`, `column` and `value` (the [`problems`] frame) by spreadsheet row.
+    problem_of: std::collections::HashMap<usize, usize>,
     reason: &'a StringChunked,
     column: &'a StringChunked,
     value: &'a StringChunked,
@@ -554,7 +672,7 @@ const INTS: [&str; 4] = [
 
 impl<'a> Rows<'a> {
     /// Looks up the columns of `df` (the collected [`plan`]).
-    pub fn new(df: &'a DataFrame, extra: &[String]) -> PolarsResult<Self> {
+    pub fn new(df: &'a DataFrame, problems: &'a DataFrame, extra: &[String]) -> PolarsResult<Self> {
         let v = |n: &str| df.column(&value_col(n));
         let strs = |names: [&str; 9]| -> PolarsResult<[&'a StringChunked; 9]> {
             let mut out = Vec::with_capacity(9);
@@ -578,9 +696,15 @@ impl<'a> Rows<'a> {
                 .map(|e| df.column(e.as_str())?.str())
                 .collect::<PolarsResult<_>>()?,
             row: df.column(ROW)?.idx()?,
-            reason: df.column(REASON)?.str()?,
-            column: df.column(COLUMN)?.str()?,
-            value: df.column(VALUE)?.str()?,
+            problem_of: {
+                let rows = problems.column(ROW)?.idx()?;
+                (0..rows.len())
+                    .filter_map(|k| Some((rows.get(k)? as usize, k)))
+                    .collect()
+            },
+            reason: problems.column(REASON)?.str()?,
+            column: problems.column(COLUMN)?.str()?,
+            value: problems.column(VALUE)?.str()?,
             dup_rows: df.column(DUP_ROWS)?.list()?,
             raw_id: df.column("asset_id")?.str()?,
             text: strs(TEXT)?,
@@ -608,7 +732,8 @@ impl<'a> Rows<'a> {
     /// Row `i` as a valid asset, or the rejection that lists every problem of the row.
     pub fn asset(&self, i: usize) -> std::result::Result<Asset, Rejection> {
         let row = self.row.get(i).unwrap_or(0) as usize;
-        let reason = self.reason.get(i).unwrap_or("");
+        let problem = self.problem_of.get(&row).copied();
+        let reason = problem.and_then(|k| self.reason.get(k)).unwrap_or("");
         let dup = self.duplicate_reason(i, row);
         if reason.is_empty() && dup.is_none() {
             if let Some(a) = self.valid(i, row) {
@@ -626,8 +751,14 @@ impl<'a> Rows<'a> {
             ("asset_id".to_string(), asset_id.clone(), String::new())
         } else {
             (
-                self.column.get(i).unwrap_or_default().to_string(),
-                self.value.get(i).unwrap_or_default().to_string(),
+                problem
+                    .and_then(|k| self.column.get(k))
+                    .unwrap_or_default()
+                    .to_string(),
+                problem
+                    .and_then(|k| self.value.get(k))
+                    .unwrap_or_default()
+                    .to_string(),
                 reason.to_string(),
             )
         };
