@@ -1,5 +1,5 @@
-//! Ingest: files in (CSV, Parquet, Excel), validated Rust values out. Polars is used here (and
-//! in output) only.
+//! Ingest: files in (CSV, Parquet, Excel), validated Rust values out. Every table is scanned by
+//! polars ([`frame`]); the portfolio is validated by a polars query ([`validate`]).
 
 pub mod cell;
 pub mod frame;

@@ -102,9 +102,10 @@ fn known_columns() -> Vec<&'static str> {
     REQUIRED.iter().chain(OPTIONAL).copied().collect()
 }
 
-/// The validation of a portfolio as a polars query: the scan, one expression per column rule
-/// (its typed value and, when the cell breaks the rule, the reason), joins with the market
-/// data's keys, and the duplicate `asset_id`s found by a group-by joined back.
+/// The validation of a portfolio as a polars query: the scan, expressions per column rule (its
+/// typed value and whether the cell breaks the rule), joins with the market data's keys, and
+/// the duplicate `asset_id`s found by a group-by joined back; the reasons of the rows with a
+/// problem come from a second query over those rows ([`validate::problems`]).
 pub struct Plan {
     path: PathBuf,
     extra: Vec<String>,

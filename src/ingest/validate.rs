@@ -1,7 +1,8 @@
-//! The portfolio's column rules as polars expressions. Each rule yields the cell's typed value
-//! and, when the cell breaks it, the reason; the market data's keys are checked by joins; the
-//! duplicate `asset_id`s are found by a group-by joined back. A row's reasons are joined into
-//! one text in column order, so a rejected row lists every problem at once.
+//! The portfolio's column rules as polars expressions. Over every row ([`plan`]) each rule
+//! yields the cell's typed value and whether the cell breaks it; the market data's keys are
+//! checked by joins; the duplicate `asset_id`s are found by a group-by joined back. Over the
+//! rows with a problem only ([`problems`]) each rule gives its reason, and a row's reasons are
+//! joined into one text in column order, so a rejected row lists every problem at once.
 //!
 //! The words of each message and every bound come from [`super::cell`] and
 //! [`super::portfolio::rules`], which also check overrides and market data cell by cell.
