@@ -28,17 +28,22 @@ fn validate_prints_the_query_plan_and_counts_each_owner() {
     let no_revenue = sheet.add(2, "B3");
     sheet.set(no_revenue, "annual_revenue", "");
     let path = case.portfolio(&sheet);
-    let run = case.run(&[
-        "validate",
-        "--portfolio",
-        path.to_str().unwrap(),
-        "--market",
-        MARKET,
-        "--as-of",
-        AS_OF,
-        "--plan",
-    ]);
-    run.assert_code(0);
+    let validate = |extra: &[&str]| {
+        let mut args = vec![
+            "validate",
+            "--portfolio",
+            path.to_str().unwrap(),
+            "--market",
+            MARKET,
+            "--as-of",
+            AS_OF,
+        ];
+        args.extend(extra);
+        let run = case.run(&args);
+        run.assert_code(0);
+        run
+    };
+    let run = validate(&["--plan"]);
     let out = &run.stdout;
     // The optimised plan names the scan, the market-key joins and the group-bys.
     for needle in [
@@ -58,16 +63,7 @@ fn validate_prints_the_query_plan_and_counts_each_owner() {
     assert_eq!(owner_counts(out, "Alpha Pte. Ltd."), [3, 1, 2, 1, 0]);
     assert_eq!(owner_counts(out, "Beta Co."), [3, 2, 1, 1, 0]);
     // Without --plan no plan is printed, the counts are the same.
-    let plain = case.run(&[
-        "validate",
-        "--portfolio",
-        path.to_str().unwrap(),
-        "--market",
-        MARKET,
-        "--as-of",
-        AS_OF,
-    ]);
-    plain.assert_code(0);
+    let plain = validate(&[]);
     assert!(!plain.stdout.contains("SCAN"), "{}", plain.stdout);
     assert_eq!(owner_counts(&plain.stdout, "Beta Co."), [3, 2, 1, 1, 0]);
 }
