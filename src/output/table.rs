@@ -183,10 +183,10 @@ fn guard_text(df: DataFrame, text: &[String]) -> PolarsResult<DataFrame> {
 pub struct TableWriter {
     path: PathBuf,
     format: Format,
-    names: Vec<String>,
     file: Option<AtomicFile>,
     /// Rows given but not yet written, gathered so that each polars write (and the guard's
-    /// query) covers thousands of rows, not one block of the run.
+    /// query) covers thousands of rows, not one block of the run. Until the first write it
+    /// holds at least the columns, so that a table without rows still gets its header.
     pending: Option<DataFrame>,
     text: Vec<String>,
     rows: usize,
@@ -199,16 +199,22 @@ const FLUSH_ROWS: usize = 8192;
 impl TableWriter {
     /// Opens `path` for a table with `header`'s columns.
     pub fn create(path: &Path, format: Format, header: &OutTable) -> Result<Self> {
-        let file = match format {
-            Format::Csv | Format::Json => Some(AtomicFile::create(path)?),
-            Format::Parquet => None,
+        let columns = |e| Error::Polars {
+            path: path.to_path_buf(),
+            message: format!("{e}"),
+        };
+        let (file, pending) = match format {
+            Format::Csv | Format::Json => (
+                Some(AtomicFile::create(path)?),
+                Some(header.columns_frame(format).map_err(columns)?.clear()),
+            ),
+            Format::Parquet => (None, None),
         };
         Ok(TableWriter {
             path: path.to_path_buf(),
             format,
-            names: header.names.clone(),
             file,
-            pending: None,
+            pending,
             text: header.text_columns(),
             rows: 0,
             started: false,
@@ -282,20 +288,6 @@ impl TableWriter {
     pub fn finish(mut self, whole: impl FnOnce() -> OutTable) -> Result<()> {
         self.flush()?;
         match (self.format, self.file.take()) {
-            (Format::Csv, Some(file)) if !self.started => {
-                // No batch came: the header alone.
-                let mut file = file;
-                let mut df = OutTable {
-                    names: self.names.clone(),
-                    columns: vec![Values::Text(vec![]); self.names.len()],
-                }
-                .frame(Format::Csv)
-                .map_err(|e| self.polars_err(e))?;
-                CsvWriter::new(&mut file)
-                    .finish(&mut df)
-                    .map_err(|e| self.polars_err(e))?;
-                file.commit()
-            }
             (Format::Json, Some(mut file)) => {
                 let end: &[u8] = if self.rows == 0 { b"[\n]\n" } else { b"\n]\n" };
                 file.write_all(end).map_err(|e| file.fail(e))?;
