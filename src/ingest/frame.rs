@@ -222,6 +222,33 @@ impl Scan {
     pub fn has(&self, name: &str) -> bool {
         self.headers.iter().any(|h| normalise(h) == name)
     }
+
+    /// Fails naming every one of `required` the file lacks, and the columns it has.
+    pub fn require(&self, required: &[&str]) -> Result<()> {
+        require(&self.path, &self.headers, required)
+    }
+}
+
+/// Fails naming every one of `required` that `headers` (a file's columns) lack, and the
+/// columns the file has.
+fn require(path: &Path, headers: &[String], required: &[&str]) -> Result<()> {
+    let missing: Vec<&str> = required
+        .iter()
+        .copied()
+        .filter(|c| !headers.iter().any(|h| normalise(h) == *c))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(Error::structure(
+        path,
+        format!(
+            "missing required column{} `{}` (found: {})",
+            if missing.len() > 1 { "s" } else { "" },
+            missing.join("`, `"),
+            headers.join(", ")
+        ),
+    ))
 }
 
 /// The name a column goes by in the frame: the known name it matches, else its own.
@@ -405,23 +432,7 @@ impl Table {
 
     /// Fails naming every one of `required` the table lacks, and the columns it has.
     pub fn require(&self, required: &[&str]) -> Result<()> {
-        let missing: Vec<&str> = required
-            .iter()
-            .copied()
-            .filter(|c| self.find(c).is_none())
-            .collect();
-        if missing.is_empty() {
-            return Ok(());
-        }
-        Err(Error::structure(
-            &self.path,
-            format!(
-                "missing required column{} `{}` (found: {})",
-                if missing.len() > 1 { "s" } else { "" },
-                missing.join("`, `"),
-                self.headers.join(", ")
-            ),
-        ))
+        require(&self.path, &self.headers, required)
     }
 
     /// The text of the cell of column `name` (normalised) in data row `row`.

@@ -139,7 +139,7 @@ impl Plan {
 
     fn from_scan(scan: Scan, market: &MarketData, as_of: NaiveDate) -> Result<Plan> {
         let known = known_columns();
-        check_header(&scan)?;
+        scan.require(REQUIRED)?;
         let extra: Vec<String> = scan
             .headers()
             .iter()
@@ -216,21 +216,6 @@ fn scan_missing(scan: &Scan) -> Vec<&'static str> {
         .into_iter()
         .filter(|c| !scan.has(c))
         .collect()
-}
-
-fn check_header(scan: &Scan) -> Result<()> {
-    let missing: Vec<&str> = REQUIRED.iter().copied().filter(|c| !scan.has(c)).collect();
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        let msg = format!(
-            "missing required column{} `{}` (found: {})",
-            if missing.len() > 1 { "s" } else { "" },
-            missing.join("`, `"),
-            scan.headers().join(", ")
-        );
-        Err(Error::structure(scan.path(), msg))
-    }
 }
 
 fn split(parsed: Vec<std::result::Result<Asset, Rejection>>) -> (Vec<Asset>, Vec<Rejection>) {
