@@ -24,6 +24,7 @@ pub mod explain;
 pub mod format;
 pub mod ingest;
 pub mod market_data;
+pub mod math;
 pub mod models;
 pub mod output;
 pub mod overrides;

@@ -17,7 +17,7 @@ pub use crate::results::{
 };
 use crate::score::{self, AssetScore, Certainty, ScoreInputs};
 use crate::simulate::{self, AssetSim, Draw, Shared, Summary};
-use crate::stats::percentile_select;
+use crate::stats::{percentile_select, percentiles_select};
 use crate::types::{Asset, RevenueEvidence};
 use crate::valuation::{self, Context};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -286,23 +286,17 @@ pub fn certainty_of(s: &Summary) -> Certainty {
     certainty_from(s.fsd, || s.prob_zero)
 }
 
-/// How certain the value is, from the draws themselves (reordered): as [`certainty_of`] their
-/// [`Summary`], found by selecting the three order statistics the fsd reads instead of sorting
-/// every draw (the same values); not measured without draws or with one that is not finite.
-pub fn certainty_of_draws(draws: &mut [f64]) -> Certainty {
+/// How certain the value is, from the draws themselves: as [`certainty_of`] their [`Summary`],
+/// found by selecting the three order statistics the fsd reads (the same values); not measured
+/// without draws or with one that is not finite.
+pub fn certainty_of_draws(draws: &[f64]) -> Certainty {
     if !draws.iter().all(|v| v.is_finite()) {
         return Certainty::NotMeasured;
     }
-    let Some(p50) = percentile_select(draws, 50.0) else {
+    let Some([p16, p50, p84]) = percentiles_select(draws, [16.0, 50.0, 84.0]) else {
         return Certainty::NotMeasured;
     };
-    let fsd = (p50 > 0.0)
-        .then(|| {
-            let p16 = percentile_select(draws, 16.0).unwrap_or(0.0);
-            let p84 = percentile_select(draws, 84.0).unwrap_or(0.0);
-            simulate::fsd(p16, p50, p84)
-        })
-        .flatten();
+    let fsd = simulate::fsd(p16, p50, p84);
     certainty_from(fsd, || simulate::prob_zero(draws))
 }
 
@@ -411,18 +405,18 @@ fn simulate_one(
     let rated = !a.not_rated() && bad == 0;
     // One buffer for both statistics: the values, then the values if the right survives.
     let mut values: Vec<f64> = out.iter().map(|d| d.value).collect();
-    a.summary = Summary::of(&mut values).filter(|_| rated);
+    a.summary = Summary::of(&values).filter(|_| rated);
     for (v, d) in values.iter_mut().zip(out.iter()) {
         *v = d.if_valid;
     }
-    a.collateral = percentile_select(&mut values, 10.0)
+    a.collateral = percentile_select(&values, 10.0)
         .filter(|_| rated)
         .map(|q10| a.resolved.legal_factor() * q10);
     if rated {
         let mut scoring = vec![Draw::ZERO; scoring_draws(out.len(), ctx.models)];
         simulate_asset(a, ctx, &samples.scoring, SCORING_SEED, &mut scoring);
-        let mut values: Vec<f64> = scoring.iter().map(|d| d.value).collect();
-        a.certainty = certainty_of_draws(&mut values);
+        let values: Vec<f64> = scoring.iter().map(|d| d.value).collect();
+        a.certainty = certainty_of_draws(&values);
     }
     score_asset(a, ctx);
 }
@@ -466,7 +460,10 @@ impl OwnerSum {
 
     fn finish(mut self, ctx: &Context<'_>, keep_draws: bool) -> PortfolioResult {
         let hhi = herfindahl(&self.pledgeable_p50s);
-        let summary = Summary::of(&mut self.sum);
+        let summary = Summary::of(&self.sum);
+        if keep_draws {
+            crate::stats::sort_total(&mut self.sum);
+        }
         PortfolioResult {
             n_assets: self.n_assets,
             score: ctx.models.scorecard.portfolio(&self.scored, hhi),

@@ -175,10 +175,24 @@ pub enum LifeDraw {
 
 impl LifeDraw {
     /// n at uniform `u`.
+    #[inline(always)]
     pub fn at(&self, u: f64) -> f64 {
         match *self {
             LifeDraw::Fixed(n) => n,
             LifeDraw::Survival { residual, legal } => residual.residual(u).min(legal),
+        }
+    }
+
+    /// n at each uniform of `u`, into `out` (one vector loop).
+    #[inline(always)]
+    pub fn fill(&self, u: &[f64], out: &mut [f64]) {
+        match *self {
+            LifeDraw::Fixed(n) => out.fill(n),
+            LifeDraw::Survival { .. } => {
+                for (n, u) in out.iter_mut().zip(u) {
+                    *n = self.at(*u);
+                }
+            }
         }
     }
 }
@@ -853,6 +867,7 @@ pub fn conventions(models: &ModelSet) -> Conventions {
 
 /// The value of one draw, or of the central inputs: the reconciled approaches (`central`),
 /// floored. `None` when neither an approach nor a floor applies. Legal risk is not in it.
+#[inline(always)]
 pub fn floored(central: Option<f64>, floor: Option<f64>) -> Option<f64> {
     match (central, floor) {
         (None, None) => None,

@@ -30,6 +30,7 @@ pub fn obsolescence_factor(life: f64, age: f64) -> f64 {
 }
 
 /// value_cost = RCN · n / (age + n).
+#[inline(always)]
 pub fn value(rcn: f64, life: f64, age: f64) -> f64 {
     rcn * obsolescence_factor(life, age)
 }

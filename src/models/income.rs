@@ -35,18 +35,13 @@ impl Growth {
 
     /// g_t for year t ≥ 1.
     pub fn at(&self, t: u32) -> f64 {
-        let share = (1.0 - f64::from(t.saturating_sub(1)) / self.fade_years).max(0.0);
-        self.long_term + (self.initial - self.long_term) * share
+        self.long_term + (self.initial - self.long_term) * Self::share(self.fade_years, t)
     }
 
-    /// Years whose growth differs from g∞: t < H + 1.
-    fn fading_years(&self) -> u32 {
-        // H is validated in [1, 100] for models; a constant path has nothing to fade.
-        if self.initial == self.long_term {
-            0
-        } else {
-            self.fade_years.ceil().clamp(0.0, 1000.0) as u32
-        }
+    /// The share of g0 − g∞ left in year t ≥ 1 of a fade over H years: max(0, 1 − (t − 1)/H).
+    #[inline(always)]
+    fn share(fade_years: f64, t: u32) -> f64 {
+        (1.0 - f64::from(t.saturating_sub(1)) / fade_years).max(0.0)
     }
 }
 
@@ -114,26 +109,115 @@ pub struct Breakdown {
 
 /// Annuity factor A(k, n) = (1 − (1 + k)^(−n)) / k; n when k is zero.
 pub fn annuity_factor(k: f64, n: f64) -> f64 {
-    if k.abs() < RATE_ZERO {
-        return n;
+    let period = Period::new(n);
+    period.annuity(k, period.discount(k))
+}
+
+/// A period of n years prepared for many discount rates: tax amortisation periods are whole
+/// years, for which a power by squaring is several times cheaper than a general power (the
+/// Monte Carlo takes one per draw).
+#[derive(Debug, Clone, Copy)]
+struct Period {
+    years: f64,
+    whole: Option<u32>,
+}
+
+impl Period {
+    fn new(years: f64) -> Self {
+        let whole = (years.fract() == 0.0 && years.abs() <= 1000.0).then_some(years.abs() as u32);
+        Period { years, whole }
     }
-    // Tax amortisation periods are whole years: an integer power is several times cheaper,
-    // and the Monte Carlo takes one per draw.
-    let discount = if n.fract() == 0.0 && n.abs() <= 1000.0 {
-        (1.0 + k).powi(-(n as i32))
-    } else {
-        (1.0 + k).powf(-n)
-    };
-    (1.0 - discount) / k
+
+    /// (1 + k)^(−n).
+    #[inline(always)]
+    fn discount(&self, k: f64) -> f64 {
+        match self.whole {
+            // 1000 < 2^10: ten bits hold every whole period.
+            Some(n) => {
+                let p = crate::math::powi_bits(1.0 + k, n, 10);
+                if self.years < 0.0 {
+                    p
+                } else {
+                    1.0 / p
+                }
+            }
+            None => crate::math::powf(1.0 + k, -self.years),
+        }
+    }
+
+    /// A(k, n) from (1 + k)^(−n).
+    #[inline(always)]
+    fn annuity(&self, k: f64, discount: f64) -> f64 {
+        if k.abs() < RATE_ZERO {
+            self.years
+        } else {
+            (1.0 - discount) / k
+        }
+    }
+}
+
+/// The tax amortisation benefit of one tax rate, period and conventions, prepared for many
+/// discount rates (the draws of one asset): TAB = 1 / (1 − (T / P) · A(k, P)), the annuity at
+/// mid-year under that convention; 1 when the TAB is off or P ≤ 0.
+#[derive(Debug, Clone, Copy)]
+pub struct Tab {
+    tax: f64,
+    period: Option<Period>,
+    conv: Conventions,
+}
+
+impl Tab {
+    /// The TAB of tax rate `tax` over `p` years.
+    pub fn new(tax: f64, p: f64, conv: Conventions) -> Self {
+        Tab {
+            tax,
+            period: (conv.tab && p > 0.0).then(|| Period::new(p)),
+            conv,
+        }
+    }
+
+    /// TAB at discount rate k.
+    #[inline(always)]
+    pub fn at(&self, k: f64) -> f64 {
+        match self.period {
+            None => 1.0,
+            Some(p) => self.with_discount(&p, k, p.discount(k)),
+        }
+    }
+
+    #[inline(always)]
+    fn with_discount(&self, p: &Period, k: f64, discount: f64) -> f64 {
+        let annuity = p.annuity(k, discount) * mid_year_factor(k, self.conv);
+        1.0 / (1.0 - (self.tax / p.years) * annuity)
+    }
+
+    /// [`Tab::at`] of each k into `out`, one vector loop for each kind of period.
+    #[inline(always)]
+    pub fn fill(&self, k: &[f64], out: &mut [f64]) {
+        let Some(p) = self.period else {
+            out.fill(1.0);
+            return;
+        };
+        match p.whole {
+            Some(n) if p.years >= 0.0 => {
+                for (t, k) in out.iter_mut().zip(k) {
+                    let discount = 1.0 / crate::math::powi_bits(1.0 + k, n, 10);
+                    *t = self.with_discount(&p, *k, discount);
+                }
+            }
+            _ => {
+                for (t, k) in out.iter_mut().zip(k) {
+                    *t = self.at(*k);
+                }
+            }
+        }
+    }
 }
 
 /// Tax amortisation benefit factor TAB = 1 / (1 − (T / P) · A(k, P)), the annuity at mid-year
 /// under that convention; 1 when the TAB is off or P ≤ 0.
 pub fn tab_factor(tax: f64, k: f64, p: f64, conv: Conventions) -> f64 {
-    if !conv.tab || p <= 0.0 {
-        return 1.0;
-    }
-    1.0 / (1.0 - (tax / p) * annuity_factor(k, p) * mid_year_factor(k, conv))
+    Tab::new(tax, p, conv).at(k)
 }
 
 /// Weight of year t: the share of that year inside the remaining life.
@@ -200,6 +284,7 @@ pub fn breakdown_from_years(
     }
 }
 
+#[inline(always)]
 fn mid_year_factor(k: f64, conv: Conventions) -> f64 {
     if conv.mid_year {
         (1.0 + k).sqrt()
@@ -233,40 +318,175 @@ pub fn breakdown(inp: &RfrInputs, conv: Conventions) -> Breakdown {
     breakdown_from_years(years, inp.discount, inp.tax, inp.amortisation_years, conv)
 }
 
-/// value_income without a table or allocation, the Monte Carlo's hot path: the fading years
-/// one by one, then the constant-growth tail in closed form. Equal to `breakdown(inp,
-/// conv).value` up to rounding.
-pub fn value(inp: &RfrInputs, conv: Conventions) -> f64 {
-    let n = inp.life;
-    if n <= 0.0 || inp.revenue0 <= 0.0 {
-        return 0.0;
+/// The inputs of a batch of relief-from-royalty values that vary from one entry to the next
+/// (the draws of one asset, or a single point value): the Monte Carlo's columns.
+#[derive(Debug, Clone, Copy)]
+pub struct RfrColumns<'a> {
+    /// R0 of each entry.
+    pub revenue0: &'a [f64],
+    /// g0 of each entry.
+    pub growth0: &'a [f64],
+    /// ρ of each entry.
+    pub royalty: &'a [f64],
+    /// k of each entry.
+    pub discount: &'a [f64],
+    /// n of each entry.
+    pub life: &'a [f64],
+}
+
+/// What every entry of a batch shares: g∞, H, T, P and the conventions.
+#[derive(Debug, Clone, Copy)]
+pub struct RfrShared {
+    /// Long-run growth g∞.
+    pub long_term: f64,
+    /// Fade period H.
+    pub fade_years: f64,
+    /// Tax rate T.
+    pub tax: f64,
+    /// Tax amortisation period P.
+    pub amortisation_years: f64,
+    /// Mid-year and TAB conventions.
+    pub conv: Conventions,
+}
+
+/// Working columns of [`values`], each at least as long as the batch.
+pub struct RfrWork<'a> {
+    /// 1 / (1 + k).
+    pub discount_factor: &'a mut [f64],
+    /// R_t / (1 + k)^t relative to R0, year by year.
+    pub level: &'a mut [f64],
+    /// Σ w_t · level_t.
+    pub sum: &'a mut [f64],
+    /// q^m of the constant-growth tail.
+    pub power: &'a mut [f64],
+    /// q^(2^j) while q^m is built.
+    pub square: &'a mut [f64],
+    /// m, the tail's whole years.
+    pub whole: &'a mut [u32],
+}
+
+/// value_income of every entry of a batch, the one implementation of the formula: the point
+/// value is a batch of one, the Monte Carlo a batch of its draws. The fading years are added
+/// one by one, then the constant-growth tail in closed form; every loop runs over the batch
+/// (the entry innermost) with the same work for every entry, so it compiles to vector code.
+/// Equal to `breakdown(inp, conv).value` up to rounding.
+#[inline(always)]
+pub fn values(c: RfrColumns<'_>, s: &RfrShared, mut w: RfrWork<'_>, out: &mut [f64]) {
+    let n = out.len();
+    let (dk, level, sum) = (
+        &mut w.discount_factor[..n],
+        &mut w.level[..n],
+        &mut w.sum[..n],
+    );
+    for ((dk, k), (level, sum)) in dk
+        .iter_mut()
+        .zip(&c.discount[..n])
+        .zip(level.iter_mut().zip(sum.iter_mut()))
+    {
+        *dk = 1.0 / (1.0 + k);
+        *level = 1.0;
+        *sum = 0.0;
     }
-    let k = inp.discount;
-    let d = 1.0 / (1.0 + k);
-    let years = year_count(n);
-    let explicit = inp.growth.fading_years().min(years);
-    // `level` is R_t / (1 + k)^t, relative to R0.
-    let mut level = 1.0;
-    let mut sum = 0.0;
-    for t in 1..=explicit {
-        level *= (1.0 + inp.growth.at(t)) * d;
-        sum += year_weight(t, n) * level;
+    // The fading years: growth g∞ + (g0 − g∞) · share_t, weight min(1, n − (t − 1)), so that
+    // years past an entry's life add exactly zero.
+    let fading = s.fade_years.ceil().clamp(0.0, 1000.0) as u32;
+    for t in 1..=fading {
+        let share = Growth::share(s.fade_years, t);
+        let before = f64::from(t - 1);
+        for i in 0..n {
+            let g = s.long_term + (c.growth0[i] - s.long_term) * share;
+            level[i] *= (1.0 + g) * dk[i];
+            sum[i] += (c.life[i] - before).clamp(0.0, 1.0) * level[i];
+        }
     }
-    if years > explicit {
-        let q = (1.0 + inp.growth.long_term) * d;
-        let rest = n - f64::from(explicit);
-        let whole = rest.floor();
-        let frac = rest - whole;
-        let q_m = q.powi(whole as i32);
-        let geometric = if (1.0 - q).abs() < RATE_ZERO {
-            whole
+    add_tail(c.life, s, f64::from(fading), &mut w, n);
+    let sum = &w.sum[..n];
+    let tab = &mut w.power[..n];
+    Tab::new(s.tax, s.amortisation_years, s.conv).fill(&c.discount[..n], tab);
+    for i in 0..n {
+        let k = c.discount[i];
+        let pv = c.revenue0[i] * c.royalty[i] * (1.0 - s.tax) * sum[i] * mid_year_factor(k, s.conv);
+        let value = pv * tab[i];
+        out[i] = if c.life[i] <= 0.0 || c.revenue0[i] <= 0.0 {
+            0.0
         } else {
-            q * (1.0 - q_m) / (1.0 - q)
+            value
         };
-        sum += level * (geometric + frac * q_m * q);
     }
-    let pv = inp.revenue0 * inp.royalty * (1.0 - inp.tax) * sum * mid_year_factor(k, conv);
-    pv * tab_factor(inp.tax, k, inp.amortisation_years, conv)
+}
+
+/// Adds the constant-growth years after the fading ones in closed form:
+/// `level · (q (1 − q^m) / (1 − q) + frac · q^m · q)`, q = (1 + g∞) / (1 + k), over the
+/// `m + frac` years of life left after them (nothing when none is).
+#[inline(always)]
+fn add_tail(life: &[f64], s: &RfrShared, fading: f64, w: &mut RfrWork<'_>, n: usize) {
+    let (dk, level, sum) = (&w.discount_factor[..n], &w.level[..n], &mut w.sum[..n]);
+    let (q_m, square, whole) = (&mut w.power[..n], &mut w.square[..n], &mut w.whole[..n]);
+    // Whole years past the fading ones, bounded so that they fit the squaring's bit walk.
+    for ((m, life), a) in whole.iter_mut().zip(&life[..n]).zip(square.iter_mut()) {
+        *m = (life - fading).clamp(0.0, MAX_TAIL_YEARS) as u32;
+        *a = 1.0 + s.long_term;
+    }
+    for (a, dk) in square.iter_mut().zip(dk) {
+        *a *= dk;
+    }
+    crate::math::powi_columns(square, whole, q_m);
+    for i in 0..n {
+        let q = (1.0 + s.long_term) * dk[i];
+        let m = f64::from(whole[i]);
+        let frac = (life[i] - fading).max(0.0) - m;
+        let geometric = if (1.0 - q).abs() < RATE_ZERO {
+            m
+        } else {
+            q * (1.0 - q_m[i]) / (1.0 - q)
+        };
+        sum[i] += level[i] * (geometric + frac * q_m[i] * q);
+    }
+}
+
+/// The longest tail the closed form takes in whole years (far beyond any life a model gives).
+const MAX_TAIL_YEARS: f64 = 1.0e6;
+
+/// value_income of one set of inputs: [`values`] over a batch of one.
+pub fn value(inp: &RfrInputs, conv: Conventions) -> f64 {
+    let one = |x: f64| [x];
+    let (r0, g0, rho, k, life) = (
+        one(inp.revenue0),
+        one(inp.growth.initial),
+        one(inp.royalty),
+        one(inp.discount),
+        one(inp.life),
+    );
+    let mut work = [[0.0; 1]; 5];
+    let [dk, level, sum, power, square] = &mut work;
+    let mut whole = [0];
+    let mut out = [0.0];
+    values(
+        RfrColumns {
+            revenue0: &r0,
+            growth0: &g0,
+            royalty: &rho,
+            discount: &k,
+            life: &life,
+        },
+        &RfrShared {
+            long_term: inp.growth.long_term,
+            fade_years: inp.growth.fade_years,
+            tax: inp.tax,
+            amortisation_years: inp.amortisation_years,
+            conv,
+        },
+        RfrWork {
+            discount_factor: dk,
+            level,
+            sum,
+            power,
+            square,
+            whole: &mut whole,
+        },
+        &mut out,
+    );
+    out[0]
 }
 
 #[cfg(test)]

@@ -58,7 +58,8 @@ impl EconomicLife {
 }
 
 /// The residual life of one asset, with the cumulative hazard at its age computed once: a draw
-/// then costs a logarithm and one power (none for κ = 1, where the residual life is memoryless).
+/// then costs a logarithm and one power (none for κ = 1, where the residual life is memoryless),
+/// both from [`crate::math`], so that a column of draws vectorises.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Residual {
     age: f64,
@@ -70,18 +71,20 @@ pub struct Residual {
 
 impl Residual {
     /// The residual life at uniform `u` in (0, 1) (`u` = ½: the median residual life).
+    #[inline(always)]
     pub fn residual(&self, u: f64) -> f64 {
         // u is in (0, 1) by construction; the clamp guards the logarithm against an exact 0.
-        self.after_hazard(-(u.max(f64::MIN_POSITIVE)).ln())
+        self.after_hazard(-crate::math::ln(u.max(f64::MIN_POSITIVE)))
     }
 
     /// The residual life for a cumulative hazard increment `h` beyond the hazard at the
     /// asset's age: `λ · ((a/λ)^κ + h)^(1/κ) − a`, `λ · h` for κ = 1.
+    #[inline(always)]
     fn after_hazard(&self, h: f64) -> f64 {
         let r = if self.exponential {
             self.scale * h
         } else {
-            self.scale * (self.hazard + h).powf(self.inv_shape) - self.age
+            self.scale * crate::math::powf(self.hazard + h, self.inv_shape) - self.age
         };
         r.max(0.0)
     }

@@ -121,6 +121,7 @@ pub fn basis(
 
 /// Market value in the reporting currency. `revenue0` is in the reporting currency,
 /// `usd_to_reporting` converts the comparables' USD prices.
+#[inline(always)]
 pub fn value_from(
     multiple_or_price: f64,
     basis: &Basis,
@@ -136,6 +137,7 @@ pub fn value_from(
 
 impl Basis {
     /// The price-per-asset route's life adjustment min(n / n_ref, cap); 1 for a revenue multiple.
+    #[inline(always)]
     pub fn life_factor(&self, life: f64) -> f64 {
         match self {
             Basis::RevenueMultiple { .. } => 1.0,

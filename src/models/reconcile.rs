@@ -22,14 +22,14 @@ impl ApproachValues {
         ]
     }
 
-    /// Weighted mean over the approaches that apply and carry weight; `None` when none does.
+    /// Weighted mean over the approaches that apply and carry weight; `None` when none does:
+    /// [`reconcile_columns`] over one entry.
     pub fn reconcile(&self, w: &ApproachWeights) -> Option<f64> {
-        let (sum, weight) = self
-            .weighted(w)
-            .iter()
-            .filter_map(|(v, w)| v.filter(|_| *w > 0.0).map(|v| (v * w, *w)))
-            .fold((0.0, 0.0), |(s, t), (vw, w)| (s + vw, t + w));
-        (weight > 0.0).then(|| sum / weight)
+        let one = |v: Option<f64>| v.map(|x| [x]);
+        let (i, c, m) = (one(self.income), one(self.cost), one(self.market));
+        let mut out = [0.0];
+        let columns = [i.as_ref(), c.as_ref(), m.as_ref()].map(|v| v.map(|a| &a[..]));
+        reconcile_columns(columns, w, &mut out).then_some(out[0])
     }
 
     /// The values of the approaches that apply and carry weight; `with_market` false leaves
@@ -70,6 +70,33 @@ impl ApproachValues {
     pub fn disagree(&self, w: &ApproachWeights, ratio: f64, with_market: bool) -> bool {
         self.spread(w, with_market).is_some_and(|s| s > ratio)
     }
+}
+
+/// The reconciliation of each entry of a batch (the draws of one asset): the weighted mean of
+/// the (income, cost, market) columns that apply and carry weight, into `out`; false, and
+/// `out` unspecified, when none does.
+#[inline(always)]
+pub fn reconcile_columns(
+    [income, cost, market]: [Option<&[f64]>; 3],
+    w: &ApproachWeights,
+    out: &mut [f64],
+) -> bool {
+    out.fill(0.0);
+    let mut weight = 0.0;
+    for (column, w) in [(income, w.income), (cost, w.cost), (market, w.market)] {
+        if let Some(values) = column.filter(|_| w > 0.0) {
+            for (sum, v) in out.iter_mut().zip(values) {
+                *sum += v * w;
+            }
+            weight += w;
+        }
+    }
+    if weight > 0.0 {
+        for sum in out.iter_mut() {
+            *sum /= weight;
+        }
+    }
+    weight > 0.0
 }
 
 #[cfg(test)]

@@ -989,21 +989,21 @@ proptest! {
 #[test]
 fn certainty_of_a_summary_is_its_fsd_or_a_zero_median() {
     // 7 zeros of 10: p50 = 0 → a zero median with prob_zero 0.7.
-    let mut draws = vec![0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 5.0, 10.0, 20.0];
-    let s = Summary::of(&mut draws).unwrap();
+    let draws = vec![0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 5.0, 10.0, 20.0];
+    let s = Summary::of(&draws).unwrap();
     assert_eq!(s.p50, 0.0);
     assert_eq!(pipeline::certainty_of(&s), Certainty::ZeroMedian(0.7));
     // A positive median: its fsd.
-    let mut draws: Vec<f64> = (1..=100).map(f64::from).collect();
-    let s = Summary::of(&mut draws).unwrap();
+    let draws: Vec<f64> = (1..=100).map(f64::from).collect();
+    let s = Summary::of(&draws).unwrap();
     assert!(s.p50 > 0.0);
     assert_eq!(pipeline::certainty_of(&s), Certainty::Fsd(s.fsd.unwrap()));
 }
 
 proptest! {
-    /// The scoring sample's certainty, found by selection, is bit for bit the certainty of the
-    /// sorted summary: skewed draws with a share of exact zeros (zero and positive medians),
-    /// and any non-finite draw leaves the value's certainty unmeasured.
+    /// The summary and the scoring sample's certainty, found by selection, are bit for bit the
+    /// percentiles of the sorted draws: skewed draws with a share of exact zeros (zero and
+    /// positive medians), and any non-finite draw leaves the value's certainty unmeasured.
     #[test]
     fn certainty_by_selection_equals_the_sorted_summary(
         draws in proptest::collection::vec(prop_oneof![Just(0.0), 1.0..1e7f64], 1..600),
@@ -1015,11 +1015,23 @@ proptest! {
             draws[at % n] = bad;
         }
         let mut sorted = draws.clone();
+        sorted.sort_by(f64::total_cmp);
+        let p = |q: f64| ipval::stats::percentile_sorted(&sorted, q).unwrap();
         let finite = draws.iter().all(|v| v.is_finite());
-        let expected = Summary::of(&mut sorted)
-            .filter(|_| finite)
-            .map_or(Certainty::NotMeasured, |s| pipeline::certainty_of(&s));
-        let got = pipeline::certainty_of_draws(&mut draws);
+        let summary = Summary::of(&draws).unwrap();
+        let got_ps = [summary.p05, summary.p10, summary.p16, summary.p25, summary.p50,
+            summary.p75, summary.p84, summary.p90, summary.p95];
+        let want_ps = [5.0, 10.0, 16.0, 25.0, 50.0, 75.0, 84.0, 90.0, 95.0].map(p);
+        prop_assert_eq!(got_ps.map(f64::to_bits), want_ps.map(f64::to_bits));
+        let expected = if !finite {
+            Certainty::NotMeasured
+        } else {
+            match ipval::simulate::fsd(p(16.0), p(50.0), p(84.0)) {
+                Some(f) => Certainty::Fsd(f),
+                None => Certainty::ZeroMedian(ipval::simulate::prob_zero(&sorted)),
+            }
+        };
+        let got = pipeline::certainty_of_draws(&draws);
         let bits = |c: Certainty| match c {
             Certainty::Fsd(f) => (1, f.to_bits()),
             Certainty::ZeroMedian(p) => (2, p.to_bits()),
@@ -1031,10 +1043,7 @@ proptest! {
 
 #[test]
 fn certainty_by_selection_of_no_draws_is_not_measured() {
-    assert_eq!(
-        pipeline::certainty_of_draws(&mut []),
-        Certainty::NotMeasured
-    );
+    assert_eq!(pipeline::certainty_of_draws(&[]), Certainty::NotMeasured);
 }
 
 // ---------------------------------------------------------------------------------------------
