@@ -161,13 +161,13 @@ fn stratified_normals(rng: &mut Stream, n: usize) -> Vec<f64> {
 /// its high half places the value inside the stratum.
 fn fill_strata(rng: &mut Stream, out: &mut [f64]) {
     const TWO_POW_MINUS_32: f64 = 1.0 / 4_294_967_296.0;
-    let n = out.len() as f64;
+    let width = 1.0 / out.len() as f64;
     for i in 0..out.len() {
         let r = rng.next_u64();
         let j = (((r & 0xffff_ffff) * (i as u64 + 1)) >> 32) as usize;
         let within = ((r >> 32) as f64 + 0.5) * TWO_POW_MINUS_32;
         out[i] = out[j];
-        out[j] = (i as f64 + within) / n;
+        out[j] = (i as f64 + within) * width;
     }
 }
 
@@ -227,14 +227,16 @@ fn pert_quantiles(alpha: f64, beta: f64) -> Vec<f64> {
 }
 
 /// The quantile at `u` of a tabulated quantile function, interpolated linearly.
+#[inline(always)]
 fn tabulated(table: &[f64], u: f64) -> f64 {
     let steps = table.len().saturating_sub(1);
     if steps == 0 {
         return table.first().copied().unwrap_or(0.5);
     }
     let x = u.clamp(0.0, 1.0) * steps as f64;
-    let j = (x as usize).min(steps - 1);
-    table[j] + (table[j + 1] - table[j]) * (x - j as f64)
+    // Indices go through u32, a conversion x86 vectorises (the tables hold 1,025 entries).
+    let j = (x as u32).min(steps as u32 - 1);
+    table[j as usize] + (table[j as usize + 1] - table[j as usize]) * (x - f64::from(j))
 }
 
 fn bootstrap_medians(samples: &[f64], rng: &mut Stream) -> Vec<f64> {
@@ -374,7 +376,10 @@ impl<'a> AssetSim<'a> {
         COLUMNS.with_borrow_mut(|c| {
             c.resize(out.len());
             self.fill_strata(rng, c);
-            self.draw_columns(c, out);
+            // Chunks of draws small enough that every working column stays in the L1 cache.
+            for (i, chunk) in out.chunks_mut(CHUNK).enumerate() {
+                self.draw_columns(c, i * CHUNK, chunk);
+            }
         });
     }
 
@@ -418,30 +423,34 @@ impl<'a> AssetSim<'a> {
     /// The draws from the strata, stage by stage over whole columns: life, each approach's
     /// inputs and value, the reconciliation and legal risk. Compiled twice, for the baseline
     /// CPU and for AVX2: the same IEEE operations in the same order, so the same bits.
-    fn draw_columns(&self, c: &mut Columns, out: &mut [Draw]) {
+    fn draw_columns(&self, c: &mut Columns, first: usize, out: &mut [Draw]) {
         #[cfg(target_arch = "x86_64")]
         if avx2() {
             // SAFETY: the CPU has AVX2, checked at run time.
-            unsafe { self.draw_columns_avx2(c, out) };
+            unsafe { self.draw_columns_avx2(c, first, out) };
             return;
         }
-        self.draw_columns_inline(c, out);
+        self.draw_columns_inline(c, first, out);
     }
 
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
-    fn draw_columns_avx2(&self, c: &mut Columns, out: &mut [Draw]) {
-        self.draw_columns_inline(c, out);
+    fn draw_columns_avx2(&self, c: &mut Columns, first: usize, out: &mut [Draw]) {
+        self.draw_columns_inline(c, first, out);
     }
 
+    /// Draws `first .. first + out.len()` of the asset's `c.n`.
     #[inline(always)]
-    fn draw_columns_inline(&self, c: &mut Columns, out: &mut [Draw]) {
-        let n = c.n;
+    fn draw_columns_inline(&self, c: &mut Columns, first: usize, out: &mut [Draw]) {
+        let (total, n) = (c.n, out.len());
         let (strata, k) = (&c.strata, &mut c.work);
-        let u = |dim: Dim| &strata[dim as usize * n..(dim as usize + 1) * n];
+        let u = |dim: Dim| {
+            let start = dim as usize * total + first;
+            &strata[start..start + n]
+        };
         self.life.fill(u(Dim::Life), &mut k.life[..n]);
         match self.income {
-            Some(base) => self.income_columns(&base, u, k, n),
+            Some(base) => self.income_columns(&base, u, k, first..first + n),
             None => k.revenue0[..n].fill(0.0),
         }
         if let Some(b) = self.cost_base {
@@ -452,15 +461,16 @@ impl<'a> AssetSim<'a> {
         }
         if let Some((basis, table)) = self.market {
             let (revenue0, life) = (&k.revenue0[..n], &k.life[..n]);
+            let fx = self.usd_to_reporting;
+            // The sorted table's stratified quantile, or the central value without a table.
+            let (len, last) = (table.len() as f64, table.len().saturating_sub(1) as u32);
             for (i, v) in k.market[..n].iter_mut().enumerate() {
-                // The sorted table's stratified quantile, or the central value without a table.
-                let j = (u(Dim::Market)[i] * table.len() as f64) as usize;
-                let central = table
-                    .get(j.min(table.len().saturating_sub(1)))
-                    .copied()
-                    .unwrap_or(basis.central());
-                *v =
-                    market::value_from(central, basis, revenue0[i], life[i], self.usd_to_reporting);
+                let central = if table.is_empty() {
+                    basis.central()
+                } else {
+                    table[((u(Dim::Market)[i] * len) as u32).min(last) as usize]
+                };
+                *v = market::value_from(central, basis, revenue0[i], life[i], fx);
             }
         }
         let columns = [
@@ -489,10 +499,11 @@ impl<'a> AssetSim<'a> {
         base: &RfrInputs,
         u: impl Fn(Dim) -> &'s [f64],
         c: &mut Work,
-        n: usize,
+        draws: std::ops::Range<usize>,
     ) {
+        let n = draws.len();
         normal_quantiles(u(Dim::Revenue), &mut c.z[..n]);
-        let factor = padded(self.sector_factor, n, &mut c.factor);
+        let factor = padded(self.sector_factor, draws.clone(), &mut c.factor);
         for ((r0, z), f) in c.revenue0[..n].iter_mut().zip(&c.z[..n]).zip(factor) {
             let z = self.common * f + self.idio * z;
             *r0 = base.revenue0 * math::exp(self.revenue_sigma * z);
@@ -515,7 +526,7 @@ impl<'a> AssetSim<'a> {
         } else {
             c.z[..n].fill(0.0);
         }
-        let market = padded(self.market_factor, n, &mut c.factor);
+        let market = padded(self.market_factor, draws, &mut c.factor);
         for ((k, za), zm) in c.discount[..n].iter_mut().zip(&c.z[..n]).zip(market) {
             // Centred on the build-up (or the row's) rate, never on one raised to k_min.
             let k_draw = self.k_centre + self.discount_sigma * zm + self.asset_discount_sigma * za;
@@ -550,23 +561,38 @@ impl<'a> AssetSim<'a> {
     }
 }
 
-/// `values` if it holds `n` entries, else its entries padded with zeros to `n` in `scratch`
-/// (a factor series drawn for fewer draws than the run's, which the pipeline never does).
-fn padded<'s>(values: &'s [f64], n: usize, scratch: &'s mut Vec<f64>) -> &'s [f64] {
-    if values.len() >= n {
-        return &values[..n];
+/// The entries `draws` of a factor series, 0 where the series is shorter (drawn for fewer draws
+/// than the run's, which the pipeline never does), through `scratch` in that case.
+fn padded<'s>(
+    values: &'s [f64],
+    draws: std::ops::Range<usize>,
+    scratch: &'s mut Vec<f64>,
+) -> &'s [f64] {
+    if let Some(v) = values.get(draws.clone()) {
+        return v;
     }
     scratch.clear();
-    scratch.extend(values.iter().copied().chain(std::iter::repeat(0.0)).take(n));
+    let n = draws.len();
+    let from = values.get(draws.start..).unwrap_or(&[]);
+    scratch.extend(from.iter().copied().chain(std::iter::repeat(0.0)).take(n));
     scratch
 }
 
-/// Whether the CPU has AVX2 (checked once).
+/// Draws in one pass of the kernel's stages: every working column (2 KiB) of a pass stays in
+/// the L1 cache.
+const CHUNK: usize = 256;
+
+/// Whether to run the AVX2 build of the kernel: the CPU has AVX2 (checked once) and the
+/// environment does not set `IPVAL_SIMD=off`, which runs the baseline build instead, so that
+/// anyone can check that both give the same results.
 #[cfg(target_arch = "x86_64")]
 fn avx2() -> bool {
     use std::sync::OnceLock;
     static HAS: OnceLock<bool> = OnceLock::new();
-    *HAS.get_or_init(|| std::is_x86_feature_detected!("avx2"))
+    *HAS.get_or_init(|| {
+        std::is_x86_feature_detected!("avx2")
+            && std::env::var_os("IPVAL_SIMD").is_none_or(|v| v != "off")
+    })
 }
 
 /// The working columns of one asset's draws, kept per thread and reused from asset to asset.
@@ -601,6 +627,7 @@ impl Columns {
         self.n = n;
         self.strata.resize(DIMS * n, 0.0);
         let w = &mut self.work;
+        let n = n.min(CHUNK);
         for column in [
             &mut w.life,
             &mut w.revenue0,
@@ -735,5 +762,74 @@ mod pert_tests {
             hit[(x * n as f64) as usize] += 1;
         }
         assert!(hit.iter().all(|h| *h == 1));
+    }
+}
+
+#[cfg(all(test, target_arch = "x86_64"))]
+mod vector_tests {
+    use super::*;
+    use crate::valuation::Context;
+    use chrono::NaiveDate;
+    use std::path::Path;
+
+    /// The AVX2 build of the kernel draws the baseline build's bits, draw for draw, for every
+    /// asset of the sample portfolio: no result depends on the CPU.
+    #[test]
+    fn avx2_and_baseline_draw_the_same_bits() {
+        if !std::is_x86_feature_detected!("avx2") {
+            eprintln!("this CPU has no AVX2: only the baseline kernel runs here");
+            return;
+        }
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+        let market = crate::ingest::market::read(&root.join("market")).unwrap();
+        let models = ModelSet::embedded().unwrap();
+        let as_of = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+        let portfolio =
+            crate::ingest::portfolio::read(&root.join("portfolio.csv"), &market, as_of).unwrap();
+        let ctx = Context {
+            market: &market,
+            models: &models,
+            as_of,
+            usd_per_reporting: 1.0,
+        };
+        let assets = &portfolio.assets;
+        let resolved: Vec<Resolved> = assets
+            .iter()
+            .map(|a| valuation::resolve_with(a, &ctx, false))
+            .collect();
+        let draws = 1000;
+        let shared = Shared::new(7, draws, assets.iter().zip(&resolved), &models.montecarlo);
+        let mut compared = 0;
+        for (a, r) in assets.iter().zip(&resolved) {
+            let vol = market
+                .sectors
+                .get(&a.sector)
+                .map_or(0.0, |s| s.revenue_volatility);
+            let sim = AssetSim::new(a, r, &models, vol, &shared);
+            if sim.zero {
+                continue;
+            }
+            let mut c = Columns::default();
+            c.resize(draws);
+            sim.fill_strata(&mut stream(7, &["asset", &a.asset_id]), &mut c);
+            let (mut base, mut avx) = (vec![Draw::ZERO; draws], vec![Draw::ZERO; draws]);
+            for (i, (base, avx)) in base
+                .chunks_mut(CHUNK)
+                .zip(avx.chunks_mut(CHUNK))
+                .enumerate()
+            {
+                sim.draw_columns_inline(&mut c, i * CHUNK, base);
+                // SAFETY: the CPU has AVX2, checked above.
+                unsafe { sim.draw_columns_avx2(&mut c, i * CHUNK, avx) };
+            }
+            let bits = |d: &[Draw]| -> Vec<(u64, u64)> {
+                d.iter()
+                    .map(|d| (d.value.to_bits(), d.if_valid.to_bits()))
+                    .collect()
+            };
+            assert_eq!(bits(&base), bits(&avx), "asset {}", a.asset_id);
+            compared += 1;
+        }
+        assert!(compared > 50, "only {compared} assets compared");
     }
 }

@@ -109,8 +109,11 @@ pub struct Breakdown {
 
 /// Annuity factor A(k, n) = (1 − (1 + k)^(−n)) / k; n when k is zero.
 pub fn annuity_factor(k: f64, n: f64) -> f64 {
-    let period = Period::new(n);
-    period.annuity(k, period.discount(k))
+    if k.abs() < RATE_ZERO {
+        n
+    } else {
+        (1.0 - 1.0 / Period::new(n).growth(k)) / k
+    }
 }
 
 /// A period of n years prepared for many discount rates: tax amortisation periods are whole
@@ -124,35 +127,24 @@ struct Period {
 
 impl Period {
     fn new(years: f64) -> Self {
-        let whole = (years.fract() == 0.0 && years.abs() <= 1000.0).then_some(years.abs() as u32);
+        let whole =
+            (years.fract() == 0.0 && (0.0..=1000.0).contains(&years)).then_some(years as u32);
         Period { years, whole }
     }
 
-    /// (1 + k)^(−n).
+    /// (1 + k)^n.
     #[inline(always)]
-    fn discount(&self, k: f64) -> f64 {
+    fn growth(&self, k: f64) -> f64 {
         match self.whole {
-            // 1000 < 2^10: ten bits hold every whole period.
-            Some(n) => {
-                let p = crate::math::powi_bits(1.0 + k, n, 10);
-                if self.years < 0.0 {
-                    p
-                } else {
-                    1.0 / p
-                }
-            }
-            None => crate::math::powf(1.0 + k, -self.years),
+            Some(n) => Self::whole_growth(k, n),
+            None => crate::math::powf(1.0 + k, self.years),
         }
     }
 
-    /// A(k, n) from (1 + k)^(−n).
+    /// (1 + k)^n for whole n below 2^10 (the ten bits hold every whole period of [`Period`]).
     #[inline(always)]
-    fn annuity(&self, k: f64, discount: f64) -> f64 {
-        if k.abs() < RATE_ZERO {
-            self.years
-        } else {
-            (1.0 - discount) / k
-        }
+    fn whole_growth(k: f64, n: u32) -> f64 {
+        crate::math::powi_bits(1.0 + k, n, 10)
     }
 }
 
@@ -177,18 +169,25 @@ impl Tab {
     }
 
     /// TAB at discount rate k.
-    #[inline(always)]
     pub fn at(&self, k: f64) -> f64 {
         match self.period {
             None => 1.0,
-            Some(p) => self.with_discount(&p, k, p.discount(k)),
+            Some(p) => self.with_growth(&p, k, p.growth(k)),
         }
     }
 
+    /// TAB from g = (1 + k)^P: with A = (1 − 1/g) / k, 1 / (1 − c · A) = g k / (g k − c (g − 1)),
+    /// c = (T / P) · the mid-year factor — one division, where the Monte Carlo takes one TAB
+    /// per draw; 1 / (1 − c · P) as k tends to 0.
     #[inline(always)]
-    fn with_discount(&self, p: &Period, k: f64, discount: f64) -> f64 {
-        let annuity = p.annuity(k, discount) * mid_year_factor(k, self.conv);
-        1.0 / (1.0 - (self.tax / p.years) * annuity)
+    fn with_growth(&self, p: &Period, k: f64, g: f64) -> f64 {
+        let c = self.tax / p.years * mid_year_factor(k, self.conv);
+        let (num, den) = if k.abs() < RATE_ZERO {
+            (1.0, 1.0 - c * p.years)
+        } else {
+            (g * k, g * k - c * (g - 1.0))
+        };
+        num / den
     }
 
     /// [`Tab::at`] of each k into `out`, one vector loop for each kind of period.
@@ -199,15 +198,14 @@ impl Tab {
             return;
         };
         match p.whole {
-            Some(n) if p.years >= 0.0 => {
+            Some(n) => {
                 for (t, k) in out.iter_mut().zip(k) {
-                    let discount = 1.0 / crate::math::powi_bits(1.0 + k, n, 10);
-                    *t = self.with_discount(&p, *k, discount);
+                    *t = self.with_growth(&p, *k, Period::whole_growth(*k, n));
                 }
             }
-            _ => {
+            None => {
                 for (t, k) in out.iter_mut().zip(k) {
-                    *t = self.at(*k);
+                    *t = self.with_growth(&p, *k, crate::math::powf(1.0 + k, p.years));
                 }
             }
         }
@@ -498,6 +496,10 @@ mod tests {
         mid_year: false,
         tab: true,
     };
+    const MID: Conventions = Conventions {
+        mid_year: true,
+        tab: true,
+    };
 
     /// methods "Known answer", v1 case: R_1…R_5 = 1.0 … 1.4 M, ρ 5 %, k 12 %, T 25 %, n 5.
     /// TAB over P = 5: A(0.12, 5) = 3.604776; 1 / (1 − 0.25/5 · 3.604776) = 1.219867.
@@ -563,6 +565,69 @@ mod tests {
                     close_rel(a, b, 1e-9),
                     "g0 {g0} H {h} k {k} n {n}: {a} vs {b}"
                 );
+            }
+        }
+    }
+
+    /// A batch gives each entry the bits of a batch of one: no entry's value depends on the
+    /// others in its batch (the tail's squaring walks the bits of the batch's longest life).
+    #[test]
+    fn batch_equals_entries_alone() {
+        let n = 300;
+        let f = |i: usize, a: f64, b: f64| a + (b - a) * ((i * 7919) % 997) as f64 / 996.0;
+        let revenue0: Vec<f64> = (0..n).map(|i| f(i, 0.0, 5e6)).collect();
+        let growth0: Vec<f64> = (0..n).map(|i| f(i + 1, -0.5, 0.6)).collect();
+        let royalty: Vec<f64> = (0..n).map(|i| f(i + 2, 0.01, 0.2)).collect();
+        let discount: Vec<f64> = (0..n).map(|i| f(i + 3, -0.01, 0.4)).collect();
+        let life: Vec<f64> = (0..n).map(|i| f(i + 4, -1.0, 140.0)).collect();
+        for (p, conv) in [(15.0, ON), (0.0, ON), (7.5, ON), (10.0, MID)] {
+            let shared = RfrShared {
+                long_term: 0.02,
+                fade_years: 5.0,
+                tax: 0.25,
+                amortisation_years: p,
+                conv,
+            };
+            let mut work = vec![vec![0.0; n]; 5];
+            let [dk, level, sum, power, square] = &mut work[..] else {
+                unreachable!()
+            };
+            let mut whole = vec![0; n];
+            let mut out = vec![0.0; n];
+            let columns = RfrColumns {
+                revenue0: &revenue0,
+                growth0: &growth0,
+                royalty: &royalty,
+                discount: &discount,
+                life: &life,
+            };
+            let work = RfrWork {
+                discount_factor: dk,
+                level,
+                sum,
+                power,
+                square,
+                whole: &mut whole,
+            };
+            values(columns, &shared, work, &mut out);
+            for i in 0..n {
+                let alone = value(
+                    &RfrInputs {
+                        revenue0: revenue0[i],
+                        growth: Growth {
+                            initial: growth0[i],
+                            long_term: 0.02,
+                            fade_years: 5.0,
+                        },
+                        royalty: royalty[i],
+                        tax: 0.25,
+                        discount: discount[i],
+                        life: life[i],
+                        amortisation_years: p,
+                    },
+                    conv,
+                );
+                assert_eq!(out[i].to_bits(), alone.to_bits(), "entry {i}, P {p}");
             }
         }
     }

@@ -92,8 +92,9 @@ pub fn reconcile_columns(
         }
     }
     if weight > 0.0 {
+        let inverse = 1.0 / weight;
         for sum in out.iter_mut() {
-            *sum /= weight;
+            *sum *= inverse;
         }
     }
     weight > 0.0
