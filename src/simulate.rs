@@ -532,7 +532,6 @@ impl<'a> AssetSim<'a> {
             let k_draw = self.k_centre + self.discount_sigma * zm + self.asset_discount_sigma * za;
             *k = k_draw.max(self.k_min);
         }
-        let [dk, level, sum, power, square] = &mut c.rfr;
         income::values(
             RfrColumns {
                 revenue0: &c.revenue0[..n],
@@ -541,21 +540,8 @@ impl<'a> AssetSim<'a> {
                 discount: &c.discount[..n],
                 life: &c.life[..n],
             },
-            &RfrShared {
-                long_term: base.growth.long_term,
-                fade_years: base.growth.fade_years,
-                tax: base.tax,
-                amortisation_years: base.amortisation_years,
-                conv: self.conv,
-            },
-            RfrWork {
-                discount_factor: dk,
-                level,
-                sum,
-                power,
-                square,
-                whole: &mut c.whole[..n],
-            },
+            &RfrShared::of(base, self.conv),
+            &mut c.rfr,
             &mut c.income[..n],
         );
     }
@@ -618,8 +604,7 @@ struct Work {
     cost: Vec<f64>,
     market: Vec<f64>,
     central: Vec<f64>,
-    rfr: [Vec<f64>; 5],
-    whole: Vec<u32>,
+    rfr: RfrWork,
 }
 
 impl Columns {
@@ -639,13 +624,9 @@ impl Columns {
             &mut w.cost,
             &mut w.market,
             &mut w.central,
-        ]
-        .into_iter()
-        .chain(w.rfr.iter_mut())
-        {
+        ] {
             column.resize(n, 0.0);
         }
-        w.whole.resize(n, 0);
     }
 }
 

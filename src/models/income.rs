@@ -347,20 +347,51 @@ pub struct RfrShared {
     pub conv: Conventions,
 }
 
-/// Working columns of [`values`], each at least as long as the batch.
-pub struct RfrWork<'a> {
+impl RfrShared {
+    /// What a batch of draws around `inp` shares.
+    pub fn of(inp: &RfrInputs, conv: Conventions) -> Self {
+        RfrShared {
+            long_term: inp.growth.long_term,
+            fade_years: inp.growth.fade_years,
+            tax: inp.tax,
+            amortisation_years: inp.amortisation_years,
+            conv,
+        }
+    }
+}
+
+/// Working columns of [`values`], grown to the batch as needed and kept for the next batch.
+#[derive(Debug, Default)]
+pub struct RfrWork {
     /// 1 / (1 + k).
-    pub discount_factor: &'a mut [f64],
+    discount_factor: Vec<f64>,
     /// R_t / (1 + k)^t relative to R0, year by year.
-    pub level: &'a mut [f64],
+    level: Vec<f64>,
     /// Σ w_t · level_t.
-    pub sum: &'a mut [f64],
-    /// q^m of the constant-growth tail.
-    pub power: &'a mut [f64],
+    sum: Vec<f64>,
+    /// q^m of the constant-growth tail, then the TAB.
+    power: Vec<f64>,
     /// q^(2^j) while q^m is built.
-    pub square: &'a mut [f64],
+    square: Vec<f64>,
     /// m, the tail's whole years.
-    pub whole: &'a mut [u32],
+    whole: Vec<u32>,
+}
+
+impl RfrWork {
+    fn grow(&mut self, n: usize) {
+        if self.sum.len() < n {
+            for column in [
+                &mut self.discount_factor,
+                &mut self.level,
+                &mut self.sum,
+                &mut self.power,
+                &mut self.square,
+            ] {
+                column.resize(n, 0.0);
+            }
+            self.whole.resize(n, 0);
+        }
+    }
 }
 
 /// value_income of every entry of a batch, the one implementation of the formula: the point
@@ -369,8 +400,9 @@ pub struct RfrWork<'a> {
 /// (the entry innermost) with the same work for every entry, so it compiles to vector code.
 /// Equal to `breakdown(inp, conv).value` up to rounding.
 #[inline(always)]
-pub fn values(c: RfrColumns<'_>, s: &RfrShared, mut w: RfrWork<'_>, out: &mut [f64]) {
+pub fn values(c: RfrColumns<'_>, s: &RfrShared, w: &mut RfrWork, out: &mut [f64]) {
     let n = out.len();
+    w.grow(n);
     let (dk, level, sum) = (
         &mut w.discount_factor[..n],
         &mut w.level[..n],
@@ -397,7 +429,7 @@ pub fn values(c: RfrColumns<'_>, s: &RfrShared, mut w: RfrWork<'_>, out: &mut [f
             sum[i] += (c.life[i] - before).clamp(0.0, 1.0) * level[i];
         }
     }
-    add_tail(c.life, s, f64::from(fading), &mut w, n);
+    add_tail(c.life, s, f64::from(fading), w, n);
     let sum = &w.sum[..n];
     let tab = &mut w.power[..n];
     Tab::new(s.tax, s.amortisation_years, s.conv).fill(&c.discount[..n], tab);
@@ -417,7 +449,7 @@ pub fn values(c: RfrColumns<'_>, s: &RfrShared, mut w: RfrWork<'_>, out: &mut [f
 /// `level · (q (1 − q^m) / (1 − q) + frac · q^m · q)`, q = (1 + g∞) / (1 + k), over the
 /// `m + frac` years of life left after them (nothing when none is).
 #[inline(always)]
-fn add_tail(life: &[f64], s: &RfrShared, fading: f64, w: &mut RfrWork<'_>, n: usize) {
+fn add_tail(life: &[f64], s: &RfrShared, fading: f64, w: &mut RfrWork, n: usize) {
     let (dk, level, sum) = (&w.discount_factor[..n], &w.level[..n], &mut w.sum[..n]);
     let (q_m, square, whole) = (&mut w.power[..n], &mut w.square[..n], &mut w.whole[..n]);
     // Whole years past the fading ones, bounded so that they fit the squaring's bit walk.
@@ -447,43 +479,18 @@ const MAX_TAIL_YEARS: f64 = 1.0e6;
 
 /// value_income of one set of inputs: [`values`] over a batch of one.
 pub fn value(inp: &RfrInputs, conv: Conventions) -> f64 {
-    let one = |x: f64| [x];
-    let (r0, g0, rho, k, life) = (
-        one(inp.revenue0),
-        one(inp.growth.initial),
-        one(inp.royalty),
-        one(inp.discount),
-        one(inp.life),
-    );
-    let mut work = [[0.0; 1]; 5];
-    let [dk, level, sum, power, square] = &mut work;
-    let mut whole = [0];
+    thread_local! {
+        static WORK: std::cell::RefCell<RfrWork> = std::cell::RefCell::default();
+    }
     let mut out = [0.0];
-    values(
-        RfrColumns {
-            revenue0: &r0,
-            growth0: &g0,
-            royalty: &rho,
-            discount: &k,
-            life: &life,
-        },
-        &RfrShared {
-            long_term: inp.growth.long_term,
-            fade_years: inp.growth.fade_years,
-            tax: inp.tax,
-            amortisation_years: inp.amortisation_years,
-            conv,
-        },
-        RfrWork {
-            discount_factor: dk,
-            level,
-            sum,
-            power,
-            square,
-            whole: &mut whole,
-        },
-        &mut out,
-    );
+    let columns = RfrColumns {
+        revenue0: &[inp.revenue0],
+        growth0: &[inp.growth.initial],
+        royalty: &[inp.royalty],
+        discount: &[inp.discount],
+        life: &[inp.life],
+    };
+    WORK.with_borrow_mut(|w| values(columns, &RfrShared::of(inp, conv), w, &mut out));
     out[0]
 }
 
@@ -588,11 +595,6 @@ mod tests {
                 amortisation_years: p,
                 conv,
             };
-            let mut work = vec![vec![0.0; n]; 5];
-            let [dk, level, sum, power, square] = &mut work[..] else {
-                unreachable!()
-            };
-            let mut whole = vec![0; n];
             let mut out = vec![0.0; n];
             let columns = RfrColumns {
                 revenue0: &revenue0,
@@ -601,15 +603,7 @@ mod tests {
                 discount: &discount,
                 life: &life,
             };
-            let work = RfrWork {
-                discount_factor: dk,
-                level,
-                sum,
-                power,
-                square,
-                whole: &mut whole,
-            };
-            values(columns, &shared, work, &mut out);
+            values(columns, &shared, &mut RfrWork::default(), &mut out);
             for i in 0..n {
                 let alone = value(
                     &RfrInputs {
