@@ -383,7 +383,8 @@ impl<'a> AssetSim<'a> {
         });
     }
 
-    /// The uniforms of every dimension the asset's draws read; 0 in the others.
+    /// The uniforms of every dimension the asset's draws read (the others are never read and
+    /// keep whatever they held).
     fn fill_strata(&self, rng: &mut Stream, c: &mut Columns) {
         let n = c.n;
         let used = self.used();
@@ -394,8 +395,6 @@ impl<'a> AssetSim<'a> {
             let seed: <Stream as SeedableRng>::Seed = rng.random();
             if used[dim] {
                 fill_strata(&mut Stream::from_seed(seed), column);
-            } else {
-                column.fill(0.0);
             }
         }
     }
@@ -481,10 +480,13 @@ impl<'a> AssetSim<'a> {
         let central = &mut k.central[..n];
         let applies = reconcile_columns(columns, &self.weights, central);
         let (valid, grant) = (u(Dim::Valid), u(Dim::Grant));
+        // A legal event the asset cannot meet reads no uniform (`used`).
+        let (may_fail, may_be_refused) = (self.p_invalid > 0.0, self.p_grant < 1.0);
         for (i, slot) in out.iter_mut().enumerate() {
             let reconciled = applies.then_some(central[i]);
             let if_valid = valuation::floored(reconciled, self.floor).unwrap_or(0.0);
-            let survives = valid[i] >= self.p_invalid && grant[i] < self.p_grant;
+            let survives = (!may_fail || valid[i] >= self.p_invalid)
+                && (!may_be_refused || grant[i] < self.p_grant);
             *slot = Draw {
                 value: if survives { if_valid } else { 0.0 },
                 if_valid,

@@ -23,13 +23,29 @@ pub fn percentile_select(data: &[f64], p: f64) -> Option<f64> {
 pub fn percentiles_select<const K: usize>(data: &[f64], ps: [f64; K]) -> Option<[f64; K]> {
     let last = data.len().checked_sub(1)?;
     let rank = |p: f64| (p / 100.0).clamp(0.0, 1.0) * last as f64;
-    let mut keys: Vec<u64> = data.iter().map(|v| total_key(*v)).collect();
+    thread_local! {
+        // Every asset takes three selections: their keys reuse one buffer per thread.
+        static KEYS: std::cell::RefCell<Vec<u64>> = std::cell::RefCell::default();
+    }
+    KEYS.with_borrow_mut(|keys| {
+        keys.clear();
+        keys.extend(data.iter().map(|v| total_key(*v)));
+        Some(select_percentiles(keys, ps, rank))
+    })
+}
+
+/// [`percentiles_select`] on the keys of the data.
+fn select_percentiles<const K: usize>(
+    keys: &mut [u64],
+    ps: [f64; K],
+    rank: impl Fn(f64) -> f64,
+) -> [f64; K] {
     // The lower order statistic of each percentile by selection; the upper one, where the
     // rank is fractional, is the least key between it and the next selected rank.
     let mut ranks: Vec<usize> = ps.iter().map(|p| rank(*p).floor() as usize).collect();
     ranks.sort_unstable();
     ranks.dedup();
-    select_ranks(&mut keys, &ranks, 0);
+    select_ranks(keys, &ranks, 0);
     let at = |r: usize| from_total_key(keys[r]);
     let next = |lo: usize| {
         if ranks.binary_search(&(lo + 1)).is_ok() {
@@ -42,7 +58,7 @@ pub fn percentiles_select<const K: usize>(data: &[f64], ps: [f64; K]) -> Option<
             .unwrap_or(keys.len());
         keys[lo + 1..end].iter().copied().min().unwrap_or(keys[lo])
     };
-    Some(ps.map(|p| {
+    ps.map(|p| {
         let h = rank(p);
         let lo = h.floor() as usize;
         let hi = if h > lo as f64 {
@@ -51,7 +67,7 @@ pub fn percentiles_select<const K: usize>(data: &[f64], ps: [f64; K]) -> Option<
             at(lo)
         };
         at(lo) + (h - lo as f64) * (hi - at(lo))
-    }))
+    })
 }
 
 /// Puts the order statistic of each rank of `ranks` (ascending, within `offset ..
