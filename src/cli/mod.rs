@@ -64,6 +64,15 @@ pub struct InputArgs {
     /// Sheet of an .xlsx portfolio (default: the first sheet).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
+    /// Market data, models and valuation date.
+    #[command(flatten)]
+    pub basis: BasisArgs,
+}
+
+/// What a valuation rests on besides the portfolio: market data, models and the valuation date
+/// (`value`, `validate`, `explain` and `serve` alike).
+#[derive(Debug, Clone, Args)]
+pub struct BasisArgs {
     /// Market data folder (countries.csv, sectors.csv, fx_rates.csv, …); defaults to the
     /// shipped market data embedded in the binary (sample-data/market, with its sources).
     #[arg(long, value_name = "DIR")]
@@ -75,6 +84,28 @@ pub struct InputArgs {
     /// Valuation date, YYYY-MM-DD; defaults to today.
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub as_of: Option<String>,
+}
+
+/// How the Monte Carlo runs and in which currency it reports (`value` and `serve`).
+#[derive(Debug, Clone, Args)]
+pub struct DrawArgs {
+    /// Monte Carlo draws per asset; 0 gives point estimates only (`serve`: also the default
+    /// of `POST /v1/valuations`).
+    #[arg(long, default_value_t = config::DEFAULT_DRAWS)]
+    pub draws: usize,
+    /// Seed of the random streams: the same seed gives byte-identical outputs.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Reporting currency (must be in fx_rates.csv).
+    #[arg(long, default_value = "USD")]
+    pub currency: String,
+}
+
+impl DrawArgs {
+    /// The reporting currency's code as the market data spell it.
+    pub fn currency(&self) -> String {
+        self.currency.trim().to_ascii_uppercase()
+    }
 }
 
 /// Options of `ipval validate`.
@@ -95,15 +126,9 @@ pub struct ValueArgs {
     /// Inputs.
     #[command(flatten)]
     pub input: InputArgs,
-    /// Monte Carlo draws per asset; 0 gives point estimates only.
-    #[arg(long, default_value_t = config::DEFAULT_DRAWS)]
-    pub draws: usize,
-    /// Seed of the random streams: the same seed gives byte-identical outputs.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// Reporting currency (must be in fx_rates.csv).
-    #[arg(long, default_value = "USD")]
-    pub currency: String,
+    /// Draws, seed and currency.
+    #[command(flatten)]
+    pub run: DrawArgs,
     /// Format of the asset table.
     #[arg(long, value_enum, default_value = "csv")]
     pub format: Format,
@@ -125,6 +150,23 @@ pub struct ValueArgs {
 }
 
 impl InputArgs {
+    /// The valuation date: --as-of or today.
+    pub fn as_of(&self) -> Result<chrono::NaiveDate> {
+        self.basis.as_of()
+    }
+
+    /// The models folder ([`BasisArgs::models_dir`]).
+    pub fn models_dir(&self) -> Option<PathBuf> {
+        self.basis.models_dir()
+    }
+
+    /// The market folder ([`BasisArgs::market_dir`]).
+    pub fn market_dir(&self) -> PathBuf {
+        self.basis.market_dir()
+    }
+}
+
+impl BasisArgs {
     /// The valuation date: --as-of or today.
     pub fn as_of(&self) -> Result<chrono::NaiveDate> {
         match &self.as_of {
@@ -153,9 +195,9 @@ impl ValueArgs {
         }
         Ok(RunConfig {
             as_of: self.input.as_of()?,
-            draws: self.draws,
-            seed: self.seed,
-            currency: self.currency.trim().to_ascii_uppercase(),
+            draws: self.run.draws,
+            seed: self.run.seed,
+            currency: self.run.currency(),
             threads: self.threads,
             format: self.format,
             out_dir: self.out.clone(),

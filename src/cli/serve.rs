@@ -1,6 +1,7 @@
 //! `ipval serve`.
 
-use crate::config::{self, Format, RunConfig};
+use crate::cli::{BasisArgs, DrawArgs};
+use crate::config::{Format, RunConfig};
 use crate::error::{Error, Result};
 use crate::serve::{self, ServeOptions};
 use clap::Args;
@@ -14,24 +15,12 @@ pub struct ServeArgs {
     /// Portfolio under review (.csv, .parquet or .xlsx); default: the shipped sample.
     #[arg(long, value_name = "FILE")]
     pub portfolio: Option<PathBuf>,
-    /// Market data folder; defaults to the market data embedded in the binary.
-    #[arg(long, value_name = "DIR")]
-    pub market: Option<PathBuf>,
-    /// Model parameter folder; defaults to the embedded model files.
-    #[arg(long, value_name = "DIR")]
-    pub models: Option<PathBuf>,
-    /// Valuation date, YYYY-MM-DD; defaults to today.
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub as_of: Option<String>,
-    /// Monte Carlo draws per asset (also the default of `POST /v1/valuations`).
-    #[arg(long, default_value_t = config::DEFAULT_DRAWS)]
-    pub draws: usize,
-    /// Seed of the random streams.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// Reporting currency (must be in fx_rates.csv).
-    #[arg(long, default_value = "USD")]
-    pub currency: String,
+    /// Market data, models and valuation date.
+    #[command(flatten)]
+    pub basis: BasisArgs,
+    /// Draws, seed and currency.
+    #[command(flatten)]
+    pub run: DrawArgs,
     /// Address to listen on; anything but loopback needs --token.
     #[arg(long, default_value = "127.0.0.1:8750")]
     pub addr: SocketAddr,
@@ -52,19 +41,16 @@ pub struct ServeArgs {
 impl ServeArgs {
     /// Phase two: validated settings.
     pub fn options(&self, command_line: Vec<String>) -> Result<ServeOptions> {
-        let as_of = match &self.as_of {
-            Some(s) => config::parse_as_of(s)?,
-            None => chrono::Local::now().date_naive(),
-        };
+        let as_of = self.basis.as_of()?;
         if self.max_body == 0 {
             return Err(Error::Usage("--max-body must be at least 1".into()));
         }
         Ok(ServeOptions {
             cfg: RunConfig {
                 as_of,
-                draws: self.draws,
-                seed: self.seed,
-                currency: self.currency.trim().to_ascii_uppercase(),
+                draws: self.run.draws,
+                seed: self.run.seed,
+                currency: self.run.currency(),
                 threads: None,
                 format: Format::Json,
                 out_dir: PathBuf::new(),
@@ -74,8 +60,8 @@ impl ServeArgs {
                 command_line,
             },
             portfolio: self.portfolio.clone(),
-            market_dir: crate::ingest::market::dir_or_embedded(self.market.as_deref()),
-            models_dir: self.models.clone(),
+            market_dir: self.basis.market_dir(),
+            models_dir: self.basis.models_dir(),
             addr: self.addr,
             token: self.token.clone().filter(|t| !t.is_empty()),
             data: self.data.clone(),
