@@ -66,7 +66,7 @@ pub fn read_realized(path: &Path) -> Result<(Vec<Realized>, Vec<Unmatched>)> {
             None => Err("realized_value is empty".to_string()),
             Some(s) => {
                 let parsed = cell::number(&s);
-                value_check.record(row, &parsed);
+                value_check.record(row, &s, &parsed);
                 match parsed {
                     Err(e) => Err(format!("realized_value: {}", e.message())),
                     Ok(v) if v <= 0.0 => Err(format!(
@@ -80,7 +80,7 @@ pub fn read_realized(path: &Path) -> Result<(Vec<Realized>, Vec<Unmatched>)> {
             None => Ok(None),
             Some(s) => {
                 let parsed = cell::date(&s);
-                date_check.record(row, &parsed);
+                date_check.record(row, &s, &parsed);
                 parsed
                     .map(Some)
                     .map_err(|e| format!("date: {}", e.message()))
@@ -114,8 +114,8 @@ pub fn read_realized(path: &Path) -> Result<(Vec<Realized>, Vec<Unmatched>)> {
             }
         }
     }
-    value_check.check(path, "realized_value", "a number")?;
-    date_check.check(path, "date", "a date")?;
+    value_check.check(path, "realized_value", "is a number")?;
+    date_check.check(path, "date", "is a date")?;
     if t.height() == 0 {
         return Err(Error::structure(path, "has a header but no rows"));
     }

@@ -58,7 +58,7 @@ pub fn read_outcomes(path: &Path) -> Result<(Vec<Outcome>, Vec<Unmatched>)> {
             None => Err("outcome is empty".to_string()),
             Some(s) => {
                 let parsed = cell::integer(&s, 0, 1);
-                check.record(row, &parsed);
+                check.record(row, &s, &parsed);
                 parsed
                     .map(|v| v == 1)
                     .map_err(|e| format!("outcome must be 1 (went bad) or 0: {}", e.message()))
@@ -82,7 +82,7 @@ pub fn read_outcomes(path: &Path) -> Result<(Vec<Outcome>, Vec<Unmatched>)> {
             }
         }
     }
-    check.check(path, "outcome", "0 or 1")?;
+    check.check(path, "outcome", "is 0 or 1")?;
     Ok((ok, bad))
 }
 

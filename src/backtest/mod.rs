@@ -267,38 +267,39 @@ fn number(t: &Table, row: usize, name: &str) -> Result<Option<f64>> {
 }
 
 /// Counts cells of a column that are not of its type at all, so that a whole column of them
-/// (a wrong file, a shifted export) is reported as a structural error rather than as one
-/// unmatched row per line.
+/// (a wrong file, a shifted export) is reported as a structural error ([`cell::wrong_type`])
+/// rather than as one unmatched row per line.
 #[derive(Debug, Default)]
 pub(crate) struct TypeCheck {
-    typed: usize,
-    wrong: Option<(usize, String)>,
-    wrong_count: usize,
+    filled: usize,
+    wrong: usize,
+    first: Option<(usize, String)>,
 }
 
 impl TypeCheck {
-    /// Records one parsed cell.
-    pub(crate) fn record<T>(&mut self, row: usize, r: &std::result::Result<T, CellError>) {
-        match r {
-            Err(CellError::Type(m)) => {
-                self.wrong_count += 1;
-                self.wrong.get_or_insert((row, m.clone()));
-            }
-            _ => self.typed += 1,
+    /// Records one parsed cell, its spreadsheet row and text.
+    pub(crate) fn record<T>(
+        &mut self,
+        row: usize,
+        text: &str,
+        r: &std::result::Result<T, CellError>,
+    ) {
+        self.filled += 1;
+        if let Err(CellError::Type(_)) = r {
+            self.wrong += 1;
+            self.first.get_or_insert_with(|| (row, text.to_string()));
         }
     }
 
-    /// Fails when cells were given and none was of the column's type.
+    /// Fails when no cell given is of the column's type (`what`, e.g. "is a number").
     pub(crate) fn check(&self, path: &Path, column: &str, what: &str) -> Result<()> {
-        match &self.wrong {
-            Some((row, m)) if self.typed == 0 => Err(Error::structure(
-                path,
-                format!(
-                    "column `{column}`: no cell is {what} ({} cells; first at row {row}: {m})",
-                    self.wrong_count
-                ),
-            )),
-            _ => Ok(()),
+        let first = self
+            .first
+            .as_ref()
+            .map_or((None, ""), |(r, t)| (Some(*r), t.as_str()));
+        match cell::wrong_type(column, what, self.filled, self.wrong, first) {
+            Some(msg) => Err(Error::structure(path, msg)),
+            None => Ok(()),
         }
     }
 }

@@ -215,6 +215,30 @@ pub fn code<T: FromStr<Err = String>>(s: &str) -> Result<T, CellError> {
         .map_err(|e| CellError::Value(format!("`{s}` {e}")))
 }
 
+/// The error of a column of which none of its (at least two) filled cells has the column's
+/// type, `what` (e.g. "is a number"): a wrong column — shifted headers, a wrong file — is one
+/// structural error, not one bad row per line. `None` while the column may be right; `first`
+/// is the first failing cell's spreadsheet row, when known, and text.
+pub fn wrong_type(
+    column: &str,
+    what: &str,
+    filled: usize,
+    failed: usize,
+    first: (Option<usize>, &str),
+) -> Option<String> {
+    if filled < 2 || failed < filled {
+        return None;
+    }
+    let example: String = first.1.chars().take(EXAMPLE_CHARS).collect();
+    let at = first.0.map(|r| format!(", row {r}")).unwrap_or_default();
+    Some(format!(
+        "column `{column}` has the wrong type: none of its {filled} values {what} (first: `{example}`{at})"
+    ))
+}
+
+/// Longest example a wrong-type column error quotes.
+const EXAMPLE_CHARS: usize = 40;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -23,9 +23,6 @@ const DEFAULT_CURRENCY: &str = "USD";
 /// Longest excerpt of a cell a rejection quotes.
 const QUOTE_CHARS: i64 = 80;
 
-/// Longest example a wrong-type column error quotes.
-const EXAMPLE_CHARS: usize = 40;
-
 /// A market-data table whose keys a column must match.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Keys {
@@ -608,15 +605,19 @@ pub fn check_types(path: &Path, df: &DataFrame) -> Result<()> {
             .map(|c| c.len() - c.null_count())
             .unwrap_or(0);
         let n_failed = failed.sum().unwrap_or(0) as usize;
-        if filled >= 2 && n_failed == filled {
-            let first = (0..failed.len()).position(|k| failed.get(k) == Some(true));
-            let example: String = first
-                .and_then(|i| df.column(name).ok()?.str().ok()?.get(i).map(str::to_string))
-                .unwrap_or_default()
-                .chars()
-                .take(EXAMPLE_CHARS)
-                .collect();
-            let msg = format!("column `{name}` has the wrong type: none of its {filled} values parses (first: `{example}`)");
+        let first = (0..failed.len()).position(|k| failed.get(k) == Some(true));
+        let cell = |c: &str| -> Option<String> {
+            let column = df.column(c).ok()?;
+            let at = first?;
+            match column.dtype() {
+                DataType::String => column.str().ok()?.get(at).map(str::to_string),
+                _ => column.get(at).ok().map(|v| v.to_string()),
+            }
+        };
+        let row = cell(ROW).and_then(|r| r.parse().ok());
+        let example = cell(name).unwrap_or_default();
+        let what = "parses";
+        if let Some(msg) = cell::wrong_type(name, what, filled, n_failed, (row, &example)) {
             return Err(Error::structure(path, msg));
         }
     }

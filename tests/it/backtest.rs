@@ -323,7 +323,7 @@ fn realized_file_of_the_wrong_shape_is_refused() {
         ("asset_id,price,currency\nA1,100,USD\n", "realized_value"),
         (
             "asset_id,realized_value,currency\nA1,abc,USD\nA2,def,USD\n",
-            "no cell is a number",
+            "none of its 2 values is a number (first: `abc`, row 2)",
         ),
     ] {
         let real = case.write("bad.csv", body);
