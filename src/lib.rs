@@ -25,6 +25,7 @@ pub mod format;
 pub mod ingest;
 pub mod market_data;
 pub mod models;
+pub mod notes;
 pub mod output;
 pub mod overrides;
 pub mod params;

@@ -3,6 +3,7 @@
 //! depends on the module that runs it.
 
 use crate::error::Result;
+use crate::notes::{Trigger, ZeroReason};
 use crate::overrides::{Applied, Overrides};
 use crate::score::{AssetScore, Certainty, PortfolioScore};
 use crate::simulate::Summary;
@@ -61,10 +62,14 @@ impl AssetResult {
     }
 
     /// Every review trigger, material or not: the valuation's and an expert override's.
+    pub fn trigger_codes(&self) -> impl Iterator<Item = Trigger> + '_ {
+        let over = (!self.overrides.is_empty()).then_some(Trigger::Override);
+        self.point.triggers.iter().copied().chain(over)
+    }
+
+    /// Every review trigger in words, material or not.
     pub fn triggers(&self) -> Vec<String> {
-        let over = (!self.overrides.is_empty())
-            .then(|| "an expert override changed the value".to_string());
-        self.point.triggers.iter().cloned().chain(over).collect()
+        self.trigger_codes().map(|t| t.to_string()).collect()
     }
 
     /// Whether any review trigger fired, as `!triggers().is_empty()` without copying them.
@@ -92,6 +97,7 @@ impl AssetResult {
     /// Notes for the reviewer: the zero reason, review triggers, then resolution notes.
     pub fn notes(&self) -> Vec<String> {
         let r = &self.resolved;
+        let a = &self.asset;
         let label = if self.review_flag() {
             "review"
         } else {
@@ -99,13 +105,13 @@ impl AssetResult {
         };
         r.zero_reason
             .iter()
-            .cloned()
-            .chain(self.triggers().iter().map(|s| format!("{label}: {s}")))
-            .chain(self.point.notes.iter().cloned())
+            .map(ZeroReason::to_string)
+            .chain(self.trigger_codes().map(|t| format!("{label}: {t}")))
+            .chain(self.point.notes.iter().map(|n| n.on(a).to_string()))
             .chain(self.issues.iter().cloned())
             .chain(self.overrides.iter().map(Applied::describe))
             .chain(self.score.as_ref().and_then(|s| s.not_pledgeable.clone()))
-            .chain(r.notes.iter().cloned())
+            .chain(r.notes.iter().map(|n| n.on(a).to_string()))
             .collect()
     }
 }
