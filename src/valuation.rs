@@ -10,7 +10,7 @@ use crate::models::reconcile::ApproachValues;
 pub use crate::notes::{tax_country, weak_name};
 use crate::notes::{Note, Trigger, WeakSet, ZeroReason};
 use crate::params::{ApproachWeights, ModelSet, WeakDefault};
-use crate::types::{years_between, Asset, Jurisdiction, Status};
+use crate::types::{years_between, Asset, Status};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
@@ -205,8 +205,6 @@ pub struct Resolved {
     pub royalty_range: (f64, f64),
     /// Tax T.
     pub tax: f64,
-    /// The owner's tax jurisdiction.
-    pub tax_country: Jurisdiction,
     /// Tax amortisation period P (0: no TAB).
     pub amortisation_years: f64,
     /// Discount k at central inputs (the build-up or the row's rate, at least k_min).
@@ -312,7 +310,6 @@ impl<'a> Resolver<'a> {
             royalty: 0.0,
             royalty_range: (0.0, 0.0),
             tax: 0.0,
-            tax_country: tax_country(a).clone(),
             amortisation_years: 0.0,
             discount: 0.0,
             discount_centre: 0.0,
