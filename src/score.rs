@@ -264,11 +264,106 @@ pub struct AssetScore {
     /// `advance_rate × collateral_value`, when the collateral value is known (with draws).
     pub lendable_value: Option<f64>,
     /// Up to four reason codes with their sentences, most points lost first.
-    pub reasons: Vec<String>,
+    pub reasons: Reasons,
     /// Points per characteristic (empty in bulk runs' results; `explain` recomputes it).
     pub earned: Vec<Earned>,
     /// Why the advance rate is 0 whatever the grade, if so.
     pub not_pledgeable: Option<String>,
+}
+
+/// Up to [`REASONS`] reason sentences (`CODE sentence`), most points lost first, held in one
+/// buffer: a million assets would otherwise hold four strings and a vector each for the run.
+#[derive(Clone, Default, PartialEq)]
+pub struct Reasons {
+    /// The sentences, one after another.
+    text: Box<str>,
+    /// Where each sentence ends in `text`.
+    ends: [u32; REASONS],
+    /// How many sentences there are.
+    len: u8,
+}
+
+impl Reasons {
+    /// The reasons, in order (at most [`REASONS`]: any more are not kept).
+    pub fn new<S: AsRef<str>>(sentences: impl IntoIterator<Item = S>) -> Self {
+        let mut text = String::new();
+        let mut ends = [0; REASONS];
+        let mut len = 0;
+        for (end, s) in ends.iter_mut().zip(sentences) {
+            text.push_str(s.as_ref());
+            // Four sentences of a scorecard's templates are far below 4 GiB.
+            *end = u32::try_from(text.len()).unwrap_or(u32::MAX);
+            len += 1;
+        }
+        Reasons {
+            text: text.into_boxed_str(),
+            ends,
+            len,
+        }
+    }
+
+    /// The sentences, most points lost first.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..usize::from(self.len)).filter_map(|i| self.get(i))
+    }
+
+    /// The `i`-th sentence.
+    pub fn get(&self, i: usize) -> Option<&str> {
+        if i >= usize::from(self.len) {
+            return None;
+        }
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        self.text.get(start..self.ends[i] as usize)
+    }
+
+    /// The first sentence (the most points lost).
+    pub fn first(&self) -> Option<&str> {
+        self.get(0)
+    }
+
+    /// How many sentences.
+    pub fn len(&self) -> usize {
+        usize::from(self.len)
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+impl<S: AsRef<str>> FromIterator<S> for Reasons {
+    fn from_iter<I: IntoIterator<Item = S>>(sentences: I) -> Self {
+        Reasons::new(sentences)
+    }
+}
+
+impl<'a> IntoIterator for &'a Reasons {
+    type Item = &'a str;
+    type IntoIter = Box<dyn Iterator<Item = &'a str> + 'a>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
+
+impl std::fmt::Debug for Reasons {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+/// Written as the list of sentences.
+impl Serialize for Reasons {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+impl<const N: usize> PartialEq<[&str; N]> for Reasons {
+    fn eq(&self, other: &[&str; N]) -> bool {
+        self.iter().eq(other.iter().copied())
+    }
 }
 
 /// The grade of an asset that no approach can value and no fee floors (no score, lendable 0).
@@ -538,7 +633,7 @@ fn show(o: &Observed, v: Variable) -> String {
 
 /// The adverse characteristics where the asset lost most points against the best bin (ties in
 /// scorecard order), as `CODE sentence`.
-fn reasons(earned: &[Earned], chars: &[Characteristic]) -> Vec<String> {
+fn reasons(earned: &[Earned], chars: &[Characteristic]) -> Reasons {
     let mut lost: Vec<(usize, f64)> = earned
         .iter()
         .enumerate()

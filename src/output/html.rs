@@ -266,7 +266,7 @@ fn asset_row(a: &AssetResult) -> Markup {
     let range = s.map_or(MISSING.to_string(), |s| {
         format!("{} – {}", money(Some(s.p10)), money(Some(s.p90)))
     });
-    let reasons: &[String] = sc.map_or(&[], |x| x.reasons.as_slice());
+    let reasons: Vec<&str> = sc.map_or(vec![], |x| x.reasons.iter().collect());
     let v = &a.point.approaches;
     let notes = a.notes();
     html! {
@@ -285,7 +285,7 @@ fn asset_row(a: &AssetResult) -> Markup {
             td {
                 @if let Some(p) = a.review_priority { span.flag { "review #" (p) } }
             }
-            td.small { (lines(reasons)) }
+            td.small { (lines(&reasons)) }
             @for x in [v.income, v.cost, v.market] { (money_cell(x)) }
             td.small {
                 @if !notes.is_empty() {

@@ -133,7 +133,7 @@ pub fn assets_table(assets: &[AssetResult], currency: &str, extra_columns: &[Str
             text(a, |r| {
                 r.score
                     .as_ref()
-                    .and_then(|s| s.reasons.get(i).cloned())
+                    .and_then(|s| s.reasons.get(i).map(str::to_string))
                     .unwrap_or_default()
             }),
         );
