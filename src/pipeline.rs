@@ -81,15 +81,7 @@ pub fn run_into(
     };
     sort_assets(&mut order);
     let work = || -> Result<RunResult> {
-        let mut assets: Vec<AssetResult> = order
-            .into_par_iter()
-            .map(|a| {
-                let ctx = ctx.of(&a.asset_id);
-                let mut r = value_owned(a, &ctx);
-                r.record_overrides(overrides);
-                r
-            })
-            .collect();
+        let mut assets = value_all(order, ctx);
         let portfolios = if cfg.draws == 0 {
             assets
                 .par_iter_mut()
@@ -111,6 +103,31 @@ pub fn run_into(
             .install(work),
         None => work(),
     }
+}
+
+/// Assets moved from the input into their results at a time, so that the input's buffer
+/// shrinks as the results grow (a million assets: the input alone is a third of a GB).
+const VALUE_CHUNK: usize = 1 << 15;
+
+/// Values every asset (in order) and records its overrides. The results take the assets a
+/// chunk at a time from the end of the reversed input, whose buffer is shrunk after each, so
+/// that the input and its results are never both held whole; the results' buffer is reserved
+/// once and filled in order.
+fn value_all(mut order: Vec<Asset>, ctx: Contexts<'_>) -> Vec<AssetResult> {
+    let mut assets = Vec::with_capacity(order.len());
+    order.reverse();
+    while !order.is_empty() {
+        let mut chunk = order.split_off(order.len().saturating_sub(VALUE_CHUNK));
+        order.shrink_to_fit();
+        chunk.reverse();
+        assets.par_extend(chunk.into_par_iter().map(|a| {
+            let c = ctx.of(&a.asset_id);
+            let mut r = value_owned(a, &c);
+            r.record_overrides(ctx.overrides);
+            r
+        }));
+    }
+    assets
 }
 
 /// Sorts assets into the results' order, by owner then asset_id (stable): the merge passes
