@@ -26,6 +26,9 @@ use rayon::prelude::*;
 /// Assets simulated together before their draws are folded into the owner sums.
 const BLOCK: usize = 256;
 
+/// Valued assets handed to the sink at a time: enough for it to work on them in parallel.
+const SINK_BLOCK: usize = 16 * BLOCK;
+
 /// Values every asset of a validated portfolio.
 pub fn run(
     cfg: &RunConfig,
@@ -92,7 +95,9 @@ pub fn run_into(
         };
         let mut run = RunResult { assets, portfolios };
         retriage(&mut run, models.reconcile.materiality_share);
-        run.assets.chunks(BLOCK).try_for_each(|b| sink.accept(b))?;
+        run.assets
+            .chunks(SINK_BLOCK)
+            .try_for_each(|b| sink.accept(b))?;
         Ok(run)
     };
     match cfg.threads {
@@ -262,9 +267,9 @@ pub fn score_detail(r: &AssetResult, ctx: &Context<'_>) -> Option<AssetScore> {
 /// Scores an asset for a bulk run: as [`score_detail`], without the per-characteristic detail
 /// (`explain` recomputes it; a million assets would otherwise carry ten labelled entries each).
 pub fn score_asset(r: &mut AssetResult, ctx: &Context<'_>) {
-    r.score = score_detail(r, ctx).map(|mut s| {
-        s.earned = Vec::new();
-        s
+    r.score = (!r.not_rated()).then(|| {
+        let inputs = score_inputs(r, ctx);
+        ctx.models.scorecard.score_bulk(&inputs, r.collateral)
     });
 }
 

@@ -156,7 +156,7 @@ pub enum Observed {
     /// A number.
     Num(f64),
     /// A category code.
-    Cat(String),
+    Cat(&'static str),
     /// Unknown.
     Missing,
     /// Does not apply to this asset.
@@ -214,12 +214,12 @@ impl ScoreInputs {
                 Certainty::ZeroMedian(p) => Observed::ZeroMedian { prob_zero: p },
             },
             Variable::RemainingLife => Observed::Num(self.remaining_life),
-            Variable::Status => Observed::Cat(self.status.to_string()),
-            Variable::Litigation => Observed::Cat(self.litigation.to_string()),
-            Variable::Encumbered => Observed::Cat(self.encumbered.to_string()),
+            Variable::Status => Observed::Cat(self.status.as_str()),
+            Variable::Litigation => Observed::Cat(self.litigation.as_str()),
+            Variable::Encumbered => Observed::Cat(if self.encumbered { "true" } else { "false" }),
             Variable::EnforcementIndex => Observed::Num(self.enforcement_index),
-            Variable::AssetType => Observed::Cat(self.asset_type.to_string()),
-            Variable::RevenueEvidence => Observed::Cat(self.revenue_evidence.to_string()),
+            Variable::AssetType => Observed::Cat(self.asset_type.as_str()),
+            Variable::RevenueEvidence => Observed::Cat(self.revenue_evidence.as_str()),
             Variable::ApproachSpread => self
                 .approach_spread
                 .map_or(Observed::Missing, Observed::Num),
@@ -460,8 +460,17 @@ impl ScorecardParams {
 
     /// Scores one rated asset. `collateral` is its collateral value, when there are draws.
     pub fn score(&self, inp: &ScoreInputs, collateral: Option<f64>) -> AssetScore {
-        let earned: Vec<Earned> = self.characteristics.iter().map(|c| earn(c, inp)).collect();
-        let score = self.clamp(earned.iter().map(|e| e.points).sum());
+        let mut s = self.score_bulk(inp, collateral);
+        s.earned = self.characteristics.iter().map(|c| earn(c, inp)).collect();
+        s
+    }
+
+    /// As [`ScorecardParams::score`] without the points per characteristic (`earned` empty),
+    /// what a bulk run keeps: no characteristic's names and figures are put into words but the
+    /// reasons' (`explain` recomputes the detail).
+    pub fn score_bulk(&self, inp: &ScoreInputs, collateral: Option<f64>) -> AssetScore {
+        let tallies: Vec<Tally> = self.characteristics.iter().map(|c| tally(c, inp)).collect();
+        let score = self.clamp(tallies.iter().map(|t| t.points).sum());
         let cut = self.grade(score);
         let not_pledgeable = (!self.pledgeable(inp.asset_type))
             .then(|| format!("a {} cannot be pledged: advance rate 0", inp.asset_type));
@@ -476,8 +485,8 @@ impl ScorecardParams {
             grade: cut.grade.clone(),
             advance_rate,
             lendable_value: collateral.map(|c| advance_rate * c),
-            reasons: reasons(&earned, &self.characteristics),
-            earned,
+            reasons: reasons(&tallies, &self.characteristics),
+            earned: Vec::new(),
             not_pledgeable,
         }
     }
@@ -605,17 +614,35 @@ impl Characteristic {
     }
 }
 
-fn earn(c: &Characteristic, inp: &ScoreInputs) -> Earned {
+/// What an asset scored on one characteristic, before any of it is put into words.
+struct Tally {
+    observed: Observed,
+    points: f64,
+    best: f64,
+    adverse: bool,
+}
+
+fn tally(c: &Characteristic, inp: &ScoreInputs) -> Tally {
     let observed = inp.observe(c.variable);
     let slot = c.slot(&observed);
-    Earned {
-        code: c.code.clone(),
-        name: c.name.clone(),
-        shown: show(&observed, c.variable),
-        observed,
+    Tally {
         points: c.points_of(slot),
         best: best(c),
         adverse: c.adverse(slot),
+        observed,
+    }
+}
+
+fn earn(c: &Characteristic, inp: &ScoreInputs) -> Earned {
+    let t = tally(c, inp);
+    Earned {
+        code: c.code.clone(),
+        name: c.name.clone(),
+        shown: show(&t.observed, c.variable),
+        observed: t.observed,
+        points: t.points,
+        best: t.best,
+        adverse: t.adverse,
     }
 }
 
@@ -633,7 +660,7 @@ fn show(o: &Observed, v: Variable) -> String {
 
 /// The adverse characteristics where the asset lost most points against the best bin (ties in
 /// scorecard order), as `CODE sentence`.
-fn reasons(earned: &[Earned], chars: &[Characteristic]) -> Reasons {
+fn reasons(earned: &[Tally], chars: &[Characteristic]) -> Reasons {
     let mut lost: Vec<(usize, f64)> = earned
         .iter()
         .enumerate()
@@ -647,7 +674,7 @@ fn reasons(earned: &[Earned], chars: &[Characteristic]) -> Reasons {
         .map(|(i, _)| {
             let c = &chars[*i];
             let observed = &earned[*i].observed;
-            let shown = &earned[*i].shown;
+            let shown = &show(observed, c.variable);
             let text = match (observed, &c.missing_reason, &c.zero_median_reason) {
                 (Observed::Missing, Some(r), _) => r.clone(),
                 (Observed::ZeroMedian { .. }, _, Some(r)) => r.replace("{value}", shown),

@@ -13,6 +13,7 @@ use crate::params::ModelSet;
 use crate::results::{AssetResult, AssetSink, PortfolioResult, RunResult};
 use crate::score::NOT_RATED;
 use crate::simulate::Summary;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -355,13 +356,25 @@ fn asset_rows(
     t
 }
 
+/// Rows put into cells together and handed to the table and the workbook as one batch. The
+/// batches, not only the rows, must not change: a JSON table shows where its writes began.
+const BATCH_ROWS: usize = 256;
+
 impl AssetSink for AssetWriter<'_> {
+    /// Puts the batches of `assets` into cells in parallel, then writes each, in order, to the
+    /// table and the workbook side by side: the writing is the run's last serial stage.
     fn accept(&mut self, assets: &[AssetResult]) -> Result<()> {
-        let t = asset_rows(assets, self.currency, self.extra_columns, self.automated);
-        self.table.rows(&t)?;
-        self.workbook
-            .add_rows(&t)
-            .map_err(|e| crate::error::Error::io(&self.workbook_path, e))?;
+        let (currency, extra, automated) = (self.currency, self.extra_columns, self.automated);
+        let tables: Vec<OutTable> = assets
+            .par_chunks(BATCH_ROWS)
+            .map(|b| asset_rows(b, currency, extra, automated))
+            .collect();
+        for t in &tables {
+            let (table, workbook) = (&mut self.table, &mut self.workbook);
+            let (rows, sheet) = rayon::join(|| table.rows(t), || workbook.add_rows(t));
+            rows?;
+            sheet.map_err(|e| crate::error::Error::io(&self.workbook_path, e))?;
+        }
         Ok(())
     }
 }
