@@ -310,6 +310,8 @@ pub struct AssetWriter<'a> {
     table: TableWriter,
     workbook: Workbook<AtomicFile>,
     workbook_path: PathBuf,
+    /// Whether the first batch is written.
+    started: bool,
 }
 
 impl<'a> AssetWriter<'a> {
@@ -338,6 +340,7 @@ impl<'a> AssetWriter<'a> {
             table,
             workbook,
             workbook_path,
+            started: false,
         })
     }
 }
@@ -369,11 +372,21 @@ impl AssetSink for AssetWriter<'_> {
             .par_chunks(BATCH_ROWS)
             .map(|b| asset_rows(b, currency, extra, automated))
             .collect();
+        let fail = |e| crate::error::Error::io(&self.workbook_path, e);
         for t in &tables {
-            let (table, workbook) = (&mut self.table, &mut self.workbook);
-            let (rows, sheet) = rayon::join(|| table.rows(t), || workbook.add_rows(t));
-            rows?;
-            sheet.map_err(|e| crate::error::Error::io(&self.workbook_path, e))?;
+            if self.started {
+                let (table, workbook) = (&mut self.table, &mut self.workbook);
+                let (rows, sheet) = rayon::join(|| table.rows(t), || workbook.add_rows(t));
+                rows?;
+                sheet.map_err(fail)?;
+            } else {
+                // The first batch goes to the table alone first: a table that cannot be written
+                // fails the run before the workbook holds rows (a workbook dropped unfinished
+                // reports its own failure).
+                self.table.rows(t)?;
+                self.workbook.add_rows(t).map_err(fail)?;
+                self.started = true;
+            }
         }
         Ok(())
     }
