@@ -109,12 +109,75 @@ pub struct Characteristic {
     pub bins: Vec<Bin>,
 }
 
+/// A grade label of the scorecard (`AAA` … `D`), shared by every score given it: a million
+/// assets would otherwise hold a copy each.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Grade(std::sync::Arc<str>);
+
+impl Grade {
+    /// The label.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Grade {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Grade {
+    fn from(s: &str) -> Self {
+        Grade(s.into())
+    }
+}
+
+impl std::fmt::Display for Grade {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::fmt::Debug for Grade {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl PartialEq<str> for Grade {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Grade {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+/// Written as the label.
+impl Serialize for Grade {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+/// Read from the label.
+impl<'de> Deserialize<'de> for Grade {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        String::deserialize(d).map(|s| Grade(s.into()))
+    }
+}
+
 /// A grade's cut-off and advance rate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GradeCut {
     /// Grade label.
-    pub grade: String,
+    pub grade: Grade,
     /// Lowest score of the grade.
     pub min_score: f64,
     /// Share of the collateral value a lender advances.
@@ -258,7 +321,7 @@ pub struct AssetScore {
     /// Implied probability of going bad.
     pub pd: f64,
     /// Grade label.
-    pub grade: String,
+    pub grade: Grade,
     /// Advance rate applied (0 when not pledgeable).
     pub advance_rate: f64,
     /// `advance_rate × collateral_value`, when the collateral value is known (with draws).
@@ -533,7 +596,7 @@ pub struct PortfolioScore {
     /// Implied probability of going bad.
     pub pd: f64,
     /// Grade label.
-    pub grade: String,
+    pub grade: Grade,
     /// Points deducted for concentration.
     pub concentration_penalty: f64,
     /// Share deducted from the lendable value.

@@ -199,7 +199,7 @@ pub fn portfolios_table(p: &[PortfolioResult]) -> OutTable {
         text(p, |r| {
             r.score
                 .as_ref()
-                .map(|s| s.grade.clone())
+                .map(|s| s.grade.to_string())
                 .unwrap_or_default()
         }),
     );
@@ -513,7 +513,7 @@ fn automated_columns(t: &mut OutTable, assets: &[AssetResult], automated: &RunRe
     );
     let grade = |r: &AssetResult| {
         auto(r)
-            .and_then(|a| a.score.as_ref().map(|s| s.grade.clone()))
+            .and_then(|a| a.score.as_ref().map(|s| s.grade.to_string()))
             .unwrap_or_default()
     };
     t.push("automated_grade", text(assets, grade));
