@@ -277,6 +277,8 @@ pub fn resolve_with(asset: &Asset, ctx: &Context<'_>, trace: bool) -> Resolved {
     r.rates();
     r.cost();
     r.market();
+    // Held for the whole run: no spare capacity (five or six notes would keep room for eight).
+    r.out.notes.shrink_to_fit();
     r.out
 }
 
@@ -910,7 +912,10 @@ pub fn point_value(asset: &Asset, r: &Resolved, models: &ModelSet) -> PointValue
     if value_point.is_none() {
         notes.push(Note::NotRated);
     }
-    let triggers = triggers(asset, &approaches, value_point, r, models);
+    let mut triggers = triggers(asset, &approaches, value_point, r, models);
+    // Held for the whole run: no spare capacity.
+    triggers.shrink_to_fit();
+    notes.shrink_to_fit();
     PointValue {
         approaches,
         central,
