@@ -277,9 +277,19 @@ pub fn resolve_with(asset: &Asset, ctx: &Context<'_>, trace: bool) -> Resolved {
     r.rates();
     r.cost();
     r.market();
-    // Held for the whole run: no spare capacity (five or six notes would keep room for eight).
-    r.out.notes.shrink_to_fit();
+    r.out.notes = exact(r.out.notes);
     r.out
+}
+
+/// `v` without spare capacity, for a list held for the whole run (five notes would keep room
+/// for eight): copied into a buffer of its length rather than shrunk in place, which would
+/// split the allocator's chunks into fragments that slow every later allocation.
+fn exact<T: Copy>(v: Vec<T>) -> Vec<T> {
+    if v.len() == v.capacity() {
+        v
+    } else {
+        v.as_slice().to_vec()
+    }
 }
 
 struct Resolver<'a> {
@@ -912,10 +922,8 @@ pub fn point_value(asset: &Asset, r: &Resolved, models: &ModelSet) -> PointValue
     if value_point.is_none() {
         notes.push(Note::NotRated);
     }
-    let mut triggers = triggers(asset, &approaches, value_point, r, models);
-    // Held for the whole run: no spare capacity.
-    triggers.shrink_to_fit();
-    notes.shrink_to_fit();
+    let triggers = exact(triggers(asset, &approaches, value_point, r, models));
+    let notes = exact(notes);
     PointValue {
         approaches,
         central,
