@@ -145,7 +145,7 @@ pub fn sort_assets(assets: &mut [Asset]) {
         .enumerate()
         .map(|(i, a)| (a.owner.as_str(), a.asset_id.as_str(), i))
         .collect();
-    keys.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    keys.par_sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
     let mut to: Vec<usize> = keys.into_iter().map(|k| k.2).collect();
     // Position j takes the asset now at to[j]: follow each cycle of the permutation once.
     for start in 0..to.len() {

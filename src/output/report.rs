@@ -13,7 +13,6 @@ use crate::params::ModelSet;
 use crate::results::{AssetResult, AssetSink, PortfolioResult, RunResult};
 use crate::score::NOT_RATED;
 use crate::simulate::Summary;
-use rayon::prelude::*;
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -147,7 +146,7 @@ pub fn assets_table(assets: &[AssetResult], currency: &str, extra_columns: &[Str
         "review_priority",
         num(a, 0, |r| r.review_priority.map(f64::from)),
     );
-    t.push("notes", text(a, |r| r.notes().join("; ")));
+    t.push("notes", text(a, AssetResult::notes_line));
     for (i, name) in extra_columns.iter().enumerate() {
         t.push(
             &carried_name(name),
@@ -363,30 +362,59 @@ fn asset_rows(
 /// batches, not only the rows, must not change: a JSON table shows where its writes began.
 const BATCH_ROWS: usize = 256;
 
-impl AssetSink for AssetWriter<'_> {
-    /// Puts the batches of `assets` into cells in parallel, then writes each, in order, to the
-    /// table and the workbook side by side: the writing is the run's last serial stage.
-    fn accept(&mut self, assets: &[AssetResult]) -> Result<()> {
+impl AssetWriter<'_> {
+    /// The cells of a batch of assets.
+    fn cells(&self, batch: &[AssetResult]) -> OutTable {
+        asset_rows(batch, self.currency, self.extra_columns, self.automated)
+    }
+
+    /// Writes `t` to the table and the workbook side by side, putting the `next` batch into
+    /// cells meanwhile (the workbook, the slower writer, has a thread to itself).
+    fn write(&mut self, t: &OutTable, next: Option<&[AssetResult]>) -> Result<Option<OutTable>> {
         let (currency, extra, automated) = (self.currency, self.extra_columns, self.automated);
-        let tables: Vec<OutTable> = assets
-            .par_chunks(BATCH_ROWS)
-            .map(|b| asset_rows(b, currency, extra, automated))
-            .collect();
-        let fail = |e| crate::error::Error::io(&self.workbook_path, e);
-        for t in &tables {
-            if self.started {
-                let (table, workbook) = (&mut self.table, &mut self.workbook);
-                let (rows, sheet) = rayon::join(|| table.rows(t), || workbook.add_rows(t));
-                rows?;
-                sheet.map_err(fail)?;
-            } else {
-                // The first batch goes to the table alone first: a table that cannot be written
-                // fails the run before the workbook holds rows (a workbook dropped unfinished
-                // reports its own failure).
-                self.table.rows(t)?;
-                self.workbook.add_rows(t).map_err(fail)?;
-                self.started = true;
+        let (table, workbook) = (&mut self.table, &mut self.workbook);
+        let (sheet, (rows, next)) = rayon::join(
+            || workbook.add_rows(t),
+            || {
+                let rows = table.rows(t);
+                (
+                    rows,
+                    next.map(|b| asset_rows(b, currency, extra, automated)),
+                )
+            },
+        );
+        rows?;
+        sheet.map_err(|e| crate::error::Error::io(&self.workbook_path, e))?;
+        Ok(next)
+    }
+
+    /// Writes the first batch: to the table alone first, so that a table that cannot be
+    /// written fails the run before the workbook holds rows (a workbook dropped unfinished
+    /// reports its own failure).
+    fn write_first(&mut self, t: &OutTable) -> Result<()> {
+        self.table.rows(t)?;
+        self.workbook
+            .add_rows(t)
+            .map_err(|e| crate::error::Error::io(&self.workbook_path, e))?;
+        self.started = true;
+        Ok(())
+    }
+}
+
+impl AssetSink for AssetWriter<'_> {
+    /// Writes `assets` a batch at a time, in order, each batch put into cells while the one
+    /// before is written: the writing is the run's last serial stage.
+    fn accept(&mut self, assets: &[AssetResult]) -> Result<()> {
+        let mut batches = assets.chunks(BATCH_ROWS);
+        let mut current = batches.next().map(|b| self.cells(b));
+        if !self.started {
+            if let Some(t) = &current {
+                self.write_first(t)?;
+                current = batches.next().map(|b| self.cells(b));
             }
+        }
+        while let Some(t) = current {
+            current = self.write(&t, batches.next())?;
         }
         Ok(())
     }
