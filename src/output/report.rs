@@ -369,13 +369,20 @@ impl AssetWriter<'_> {
     }
 
     /// Writes `t` to the table and the workbook side by side, putting the `next` batch into
-    /// cells meanwhile (the workbook, the slower writer, has a thread to itself).
-    fn write(&mut self, t: &OutTable, next: Option<&[AssetResult]>) -> Result<Option<OutTable>> {
+    /// cells and dropping the batch written `before` meanwhile (the workbook, the slower
+    /// writer, has a thread to itself).
+    fn write(
+        &mut self,
+        t: &OutTable,
+        before: Option<OutTable>,
+        next: Option<&[AssetResult]>,
+    ) -> Result<Option<OutTable>> {
         let (currency, extra, automated) = (self.currency, self.extra_columns, self.automated);
         let (table, workbook) = (&mut self.table, &mut self.workbook);
         let (sheet, (rows, next)) = rayon::join(
             || workbook.add_rows(t),
             || {
+                drop(before);
                 let rows = table.rows(t);
                 (
                     rows,
@@ -413,8 +420,10 @@ impl AssetSink for AssetWriter<'_> {
                 current = batches.next().map(|b| self.cells(b));
             }
         }
+        let mut before = None;
         while let Some(t) = current {
-            current = self.write(&t, batches.next())?;
+            current = self.write(&t, before.take(), batches.next())?;
+            before = Some(t);
         }
         Ok(())
     }
