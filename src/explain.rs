@@ -182,7 +182,7 @@ pub fn explain(r: &AssetResult, ctx: &Context<'_>, currency: &str) -> Explanatio
         ),
         currency: currency.to_string(),
         inputs: res.trail.clone(),
-        zero_reason: res.zero_reason.clone(),
+        zero_reason: res.zero_reason.map(|z| z.to_string()),
         life: LifeDetail {
             age: res.age,
             model: res.life_model,

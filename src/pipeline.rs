@@ -26,6 +26,9 @@ use rayon::prelude::*;
 /// Assets simulated together before their draws are folded into the owner sums.
 const BLOCK: usize = 256;
 
+/// Valued assets handed to the sink at a time: enough for it to work on them in parallel.
+const SINK_BLOCK: usize = 16 * BLOCK;
+
 /// Values every asset of a validated portfolio.
 pub fn run(
     cfg: &RunConfig,
@@ -81,15 +84,7 @@ pub fn run_into(
     };
     sort_assets(&mut order);
     let work = || -> Result<RunResult> {
-        let mut assets: Vec<AssetResult> = order
-            .into_par_iter()
-            .map(|a| {
-                let ctx = ctx.of(&a.asset_id);
-                let mut r = value_owned(a, &ctx);
-                r.record_overrides(overrides);
-                r
-            })
-            .collect();
+        let mut assets = value_all(order, ctx);
         let portfolios = if cfg.draws == 0 {
             assets
                 .par_iter_mut()
@@ -100,7 +95,9 @@ pub fn run_into(
         };
         let mut run = RunResult { assets, portfolios };
         retriage(&mut run, models.reconcile.materiality_share);
-        run.assets.chunks(BLOCK).try_for_each(|b| sink.accept(b))?;
+        run.assets
+            .chunks(SINK_BLOCK)
+            .try_for_each(|b| sink.accept(b))?;
         Ok(run)
     };
     match cfg.threads {
@@ -113,6 +110,31 @@ pub fn run_into(
     }
 }
 
+/// Assets moved from the input into their results at a time, so that the input's buffer
+/// shrinks as the results grow (a million assets: the input alone is a third of a GB).
+const VALUE_CHUNK: usize = 1 << 15;
+
+/// Values every asset (in order) and records its overrides. The results take the assets a
+/// chunk at a time from the end of the reversed input, whose buffer is shrunk after each, so
+/// that the input and its results are never both held whole; the results' buffer is reserved
+/// once and filled in order.
+fn value_all(mut order: Vec<Asset>, ctx: Contexts<'_>) -> Vec<AssetResult> {
+    let mut assets = Vec::with_capacity(order.len());
+    order.reverse();
+    while !order.is_empty() {
+        let mut chunk = order.split_off(order.len().saturating_sub(VALUE_CHUNK));
+        order.shrink_to_fit();
+        chunk.reverse();
+        assets.par_extend(chunk.into_par_iter().map(|a| {
+            let c = ctx.of(&a.asset_id);
+            let mut r = value_owned(a, &c);
+            r.record_overrides(ctx.overrides);
+            r
+        }));
+    }
+    assets
+}
+
 /// Sorts assets into the results' order, by owner then asset_id (stable): the merge passes
 /// move small (owner, asset_id, index) keys rather than the assets themselves (hundreds of
 /// bytes each, a million of them in a large run), and no scratch copy of half the assets is
@@ -123,7 +145,7 @@ pub fn sort_assets(assets: &mut [Asset]) {
         .enumerate()
         .map(|(i, a)| (a.owner.as_str(), a.asset_id.as_str(), i))
         .collect();
-    keys.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    keys.par_sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
     let mut to: Vec<usize> = keys.into_iter().map(|k| k.2).collect();
     // Position j takes the asset now at to[j]: follow each cycle of the permutation once.
     for start in 0..to.len() {
@@ -245,9 +267,9 @@ pub fn score_detail(r: &AssetResult, ctx: &Context<'_>) -> Option<AssetScore> {
 /// Scores an asset for a bulk run: as [`score_detail`], without the per-characteristic detail
 /// (`explain` recomputes it; a million assets would otherwise carry ten labelled entries each).
 pub fn score_asset(r: &mut AssetResult, ctx: &Context<'_>) {
-    r.score = score_detail(r, ctx).map(|mut s| {
-        s.earned = Vec::new();
-        s
+    r.score = (!r.not_rated()).then(|| {
+        let inputs = score_inputs(r, ctx);
+        ctx.models.scorecard.score_bulk(&inputs, r.collateral)
     });
 }
 

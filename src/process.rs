@@ -14,3 +14,17 @@ pub fn bound_malloc_arenas() {
         }
     }
 }
+
+/// Gives the memory freed so far back to the system. glibc keeps what is freed in its arenas
+/// for later allocations and returns only the free top of a heap: once a large portfolio is
+/// read, the query's frames and the parse buffers it freed (about 0.8 GB for a million rows)
+/// stayed resident through the run beside the results, which are mostly one fresh buffer.
+pub fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        // SAFETY: malloc_trim only returns free pages to the system; it is thread-safe.
+        unsafe {
+            libc::malloc_trim(0);
+        }
+    }
+}

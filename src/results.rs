@@ -3,11 +3,13 @@
 //! depends on the module that runs it.
 
 use crate::error::Result;
+use crate::notes::Trigger;
 use crate::overrides::{Applied, Overrides};
 use crate::score::{AssetScore, Certainty, PortfolioScore};
 use crate::simulate::Summary;
 use crate::types::Asset;
 use crate::valuation::{self, Context, PointValue, Resolved, Source};
+use std::fmt::{Display, Write};
 
 /// Everything computed for one asset.
 #[derive(Debug, Clone)]
@@ -61,10 +63,14 @@ impl AssetResult {
     }
 
     /// Every review trigger, material or not: the valuation's and an expert override's.
+    pub fn trigger_codes(&self) -> impl Iterator<Item = Trigger> + '_ {
+        let over = (!self.overrides.is_empty()).then_some(Trigger::Override);
+        self.point.triggers.iter().copied().chain(over)
+    }
+
+    /// Every review trigger in words, material or not.
     pub fn triggers(&self) -> Vec<String> {
-        let over = (!self.overrides.is_empty())
-            .then(|| "an expert override changed the value".to_string());
-        self.point.triggers.iter().cloned().chain(over).collect()
+        self.trigger_codes().map(|t| t.to_string()).collect()
     }
 
     /// Whether any review trigger fired, as `!triggers().is_empty()` without copying them.
@@ -91,22 +97,55 @@ impl AssetResult {
 
     /// Notes for the reviewer: the zero reason, review triggers, then resolution notes.
     pub fn notes(&self) -> Vec<String> {
+        let mut out = vec![];
+        self.each_note(&mut |n| out.push(n.to_string()));
+        out
+    }
+
+    /// The notes on one line, `; ` between them, as the asset table writes them: put into
+    /// words straight into the line, without a string per note.
+    pub fn notes_line(&self) -> String {
+        let mut line = String::new();
+        self.each_note(&mut |n| {
+            if !line.is_empty() {
+                line.push_str("; ");
+            }
+            // Writing into a String cannot fail.
+            let _ = write!(line, "{n}");
+        });
+        line
+    }
+
+    /// Hands each note, in order, to `f`: the one place that orders them.
+    fn each_note(&self, f: &mut dyn FnMut(&dyn Display)) {
         let r = &self.resolved;
+        let a = &self.asset;
         let label = if self.review_flag() {
             "review"
         } else {
             "review trigger below materiality"
         };
-        r.zero_reason
-            .iter()
-            .cloned()
-            .chain(self.triggers().iter().map(|s| format!("{label}: {s}")))
-            .chain(self.point.notes.iter().cloned())
-            .chain(self.issues.iter().cloned())
-            .chain(self.overrides.iter().map(Applied::describe))
-            .chain(self.score.as_ref().and_then(|s| s.not_pledgeable.clone()))
-            .chain(r.notes.iter().cloned())
-            .collect()
+        if let Some(z) = &r.zero_reason {
+            f(z);
+        }
+        for t in self.trigger_codes() {
+            f(&format_args!("{label}: {t}"));
+        }
+        for n in &self.point.notes {
+            f(&n.on(a));
+        }
+        for i in &self.issues {
+            f(i);
+        }
+        for o in &self.overrides {
+            f(&o.describe());
+        }
+        if let Some(n) = self.score.as_ref().and_then(|s| s.not_pledgeable.as_ref()) {
+            f(n);
+        }
+        for n in &r.notes {
+            f(&n.on(a));
+        }
     }
 }
 

@@ -109,12 +109,75 @@ pub struct Characteristic {
     pub bins: Vec<Bin>,
 }
 
+/// A grade label of the scorecard (`AAA` … `D`), shared by every score given it: a million
+/// assets would otherwise hold a copy each.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Grade(std::sync::Arc<str>);
+
+impl Grade {
+    /// The label.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Grade {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Grade {
+    fn from(s: &str) -> Self {
+        Grade(s.into())
+    }
+}
+
+impl std::fmt::Display for Grade {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::fmt::Debug for Grade {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl PartialEq<str> for Grade {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Grade {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+/// Written as the label.
+impl Serialize for Grade {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+/// Read from the label.
+impl<'de> Deserialize<'de> for Grade {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        String::deserialize(d).map(|s| Grade(s.into()))
+    }
+}
+
 /// A grade's cut-off and advance rate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GradeCut {
     /// Grade label.
-    pub grade: String,
+    pub grade: Grade,
     /// Lowest score of the grade.
     pub min_score: f64,
     /// Share of the collateral value a lender advances.
@@ -156,7 +219,7 @@ pub enum Observed {
     /// A number.
     Num(f64),
     /// A category code.
-    Cat(String),
+    Cat(&'static str),
     /// Unknown.
     Missing,
     /// Does not apply to this asset.
@@ -214,12 +277,12 @@ impl ScoreInputs {
                 Certainty::ZeroMedian(p) => Observed::ZeroMedian { prob_zero: p },
             },
             Variable::RemainingLife => Observed::Num(self.remaining_life),
-            Variable::Status => Observed::Cat(self.status.to_string()),
-            Variable::Litigation => Observed::Cat(self.litigation.to_string()),
-            Variable::Encumbered => Observed::Cat(self.encumbered.to_string()),
+            Variable::Status => Observed::Cat(self.status.as_str()),
+            Variable::Litigation => Observed::Cat(self.litigation.as_str()),
+            Variable::Encumbered => Observed::Cat(if self.encumbered { "true" } else { "false" }),
             Variable::EnforcementIndex => Observed::Num(self.enforcement_index),
-            Variable::AssetType => Observed::Cat(self.asset_type.to_string()),
-            Variable::RevenueEvidence => Observed::Cat(self.revenue_evidence.to_string()),
+            Variable::AssetType => Observed::Cat(self.asset_type.as_str()),
+            Variable::RevenueEvidence => Observed::Cat(self.revenue_evidence.as_str()),
             Variable::ApproachSpread => self
                 .approach_spread
                 .map_or(Observed::Missing, Observed::Num),
@@ -258,17 +321,112 @@ pub struct AssetScore {
     /// Implied probability of going bad.
     pub pd: f64,
     /// Grade label.
-    pub grade: String,
+    pub grade: Grade,
     /// Advance rate applied (0 when not pledgeable).
     pub advance_rate: f64,
     /// `advance_rate × collateral_value`, when the collateral value is known (with draws).
     pub lendable_value: Option<f64>,
     /// Up to four reason codes with their sentences, most points lost first.
-    pub reasons: Vec<String>,
+    pub reasons: Reasons,
     /// Points per characteristic (empty in bulk runs' results; `explain` recomputes it).
     pub earned: Vec<Earned>,
     /// Why the advance rate is 0 whatever the grade, if so.
     pub not_pledgeable: Option<String>,
+}
+
+/// Up to [`REASONS`] reason sentences (`CODE sentence`), most points lost first, held in one
+/// buffer: a million assets would otherwise hold four strings and a vector each for the run.
+#[derive(Clone, Default, PartialEq)]
+pub struct Reasons {
+    /// The sentences, one after another.
+    text: Box<str>,
+    /// Where each sentence ends in `text`.
+    ends: [u32; REASONS],
+    /// How many sentences there are.
+    len: u8,
+}
+
+impl Reasons {
+    /// The reasons, in order (at most [`REASONS`]: any more are not kept).
+    pub fn new<S: AsRef<str>>(sentences: impl IntoIterator<Item = S>) -> Self {
+        let mut text = String::new();
+        let mut ends = [0; REASONS];
+        let mut len = 0;
+        for (end, s) in ends.iter_mut().zip(sentences) {
+            text.push_str(s.as_ref());
+            // Four sentences of a scorecard's templates are far below 4 GiB.
+            *end = u32::try_from(text.len()).unwrap_or(u32::MAX);
+            len += 1;
+        }
+        Reasons {
+            text: text.into_boxed_str(),
+            ends,
+            len,
+        }
+    }
+
+    /// The sentences, most points lost first.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..usize::from(self.len)).filter_map(|i| self.get(i))
+    }
+
+    /// The `i`-th sentence.
+    pub fn get(&self, i: usize) -> Option<&str> {
+        if i >= usize::from(self.len) {
+            return None;
+        }
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        self.text.get(start..self.ends[i] as usize)
+    }
+
+    /// The first sentence (the most points lost).
+    pub fn first(&self) -> Option<&str> {
+        self.get(0)
+    }
+
+    /// How many sentences.
+    pub fn len(&self) -> usize {
+        usize::from(self.len)
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+impl<S: AsRef<str>> FromIterator<S> for Reasons {
+    fn from_iter<I: IntoIterator<Item = S>>(sentences: I) -> Self {
+        Reasons::new(sentences)
+    }
+}
+
+impl<'a> IntoIterator for &'a Reasons {
+    type Item = &'a str;
+    type IntoIter = Box<dyn Iterator<Item = &'a str> + 'a>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
+
+impl std::fmt::Debug for Reasons {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+/// Written as the list of sentences.
+impl Serialize for Reasons {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+impl<const N: usize> PartialEq<[&str; N]> for Reasons {
+    fn eq(&self, other: &[&str; N]) -> bool {
+        self.iter().eq(other.iter().copied())
+    }
 }
 
 /// The grade of an asset that no approach can value and no fee floors (no score, lendable 0).
@@ -365,8 +523,17 @@ impl ScorecardParams {
 
     /// Scores one rated asset. `collateral` is its collateral value, when there are draws.
     pub fn score(&self, inp: &ScoreInputs, collateral: Option<f64>) -> AssetScore {
-        let earned: Vec<Earned> = self.characteristics.iter().map(|c| earn(c, inp)).collect();
-        let score = self.clamp(earned.iter().map(|e| e.points).sum());
+        let mut s = self.score_bulk(inp, collateral);
+        s.earned = self.characteristics.iter().map(|c| earn(c, inp)).collect();
+        s
+    }
+
+    /// As [`ScorecardParams::score`] without the points per characteristic (`earned` empty),
+    /// what a bulk run keeps: no characteristic's names and figures are put into words but the
+    /// reasons' (`explain` recomputes the detail).
+    pub fn score_bulk(&self, inp: &ScoreInputs, collateral: Option<f64>) -> AssetScore {
+        let tallies: Vec<Tally> = self.characteristics.iter().map(|c| tally(c, inp)).collect();
+        let score = self.clamp(tallies.iter().map(|t| t.points).sum());
         let cut = self.grade(score);
         let not_pledgeable = (!self.pledgeable(inp.asset_type))
             .then(|| format!("a {} cannot be pledged: advance rate 0", inp.asset_type));
@@ -381,8 +548,8 @@ impl ScorecardParams {
             grade: cut.grade.clone(),
             advance_rate,
             lendable_value: collateral.map(|c| advance_rate * c),
-            reasons: reasons(&earned, &self.characteristics),
-            earned,
+            reasons: reasons(&tallies, &self.characteristics),
+            earned: Vec::new(),
             not_pledgeable,
         }
     }
@@ -429,7 +596,7 @@ pub struct PortfolioScore {
     /// Implied probability of going bad.
     pub pd: f64,
     /// Grade label.
-    pub grade: String,
+    pub grade: Grade,
     /// Points deducted for concentration.
     pub concentration_penalty: f64,
     /// Share deducted from the lendable value.
@@ -510,17 +677,35 @@ impl Characteristic {
     }
 }
 
-fn earn(c: &Characteristic, inp: &ScoreInputs) -> Earned {
+/// What an asset scored on one characteristic, before any of it is put into words.
+struct Tally {
+    observed: Observed,
+    points: f64,
+    best: f64,
+    adverse: bool,
+}
+
+fn tally(c: &Characteristic, inp: &ScoreInputs) -> Tally {
     let observed = inp.observe(c.variable);
     let slot = c.slot(&observed);
-    Earned {
-        code: c.code.clone(),
-        name: c.name.clone(),
-        shown: show(&observed, c.variable),
-        observed,
+    Tally {
         points: c.points_of(slot),
         best: best(c),
         adverse: c.adverse(slot),
+        observed,
+    }
+}
+
+fn earn(c: &Characteristic, inp: &ScoreInputs) -> Earned {
+    let t = tally(c, inp);
+    Earned {
+        code: c.code.clone(),
+        name: c.name.clone(),
+        shown: show(&t.observed, c.variable),
+        observed: t.observed,
+        points: t.points,
+        best: t.best,
+        adverse: t.adverse,
     }
 }
 
@@ -538,7 +723,7 @@ fn show(o: &Observed, v: Variable) -> String {
 
 /// The adverse characteristics where the asset lost most points against the best bin (ties in
 /// scorecard order), as `CODE sentence`.
-fn reasons(earned: &[Earned], chars: &[Characteristic]) -> Vec<String> {
+fn reasons(earned: &[Tally], chars: &[Characteristic]) -> Reasons {
     let mut lost: Vec<(usize, f64)> = earned
         .iter()
         .enumerate()
@@ -552,7 +737,7 @@ fn reasons(earned: &[Earned], chars: &[Characteristic]) -> Vec<String> {
         .map(|(i, _)| {
             let c = &chars[*i];
             let observed = &earned[*i].observed;
-            let shown = &earned[*i].shown;
+            let shown = &show(observed, c.variable);
             let text = match (observed, &c.missing_reason, &c.zero_median_reason) {
                 (Observed::Missing, Some(r), _) => r.clone(),
                 (Observed::ZeroMedian { .. }, _, Some(r)) => r.replace("{value}", shown),

@@ -1,27 +1,29 @@
 //! Domain types: what an asset is, once its row has been parsed and validated at the edge.
 
 use chrono::NaiveDate;
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 use std::borrow::Borrow;
 use std::fmt;
 use std::ops::Deref;
 use std::str::FromStr;
 
-/// Declares a code newtype over a `String`: a key the input validated against the market data
-/// (a jurisdiction of countries.csv, a sector of sectors.csv, a currency of fx_rates.csv), so
-/// that a function taking one cannot be handed another. It reads as a `&str` and is looked up
-/// in maps by `&str`.
+/// Declares a code newtype: a key the input validated against the market data (a jurisdiction
+/// of countries.csv, a sector of sectors.csv, a currency of fx_rates.csv), so that a function
+/// taking one cannot be handed another. It reads as a `&str` and is looked up in maps by `&str`.
+/// Held inline up to 24 bytes (every such code is short): each asset carries three or four,
+/// and a million assets would otherwise hold as many small heap strings.
 macro_rules! code_newtype {
     ($(#[$m:meta])* $name:ident) => {
         $(#[$m])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(transparent)]
-        pub struct $name(String);
+        pub struct $name(CompactString);
 
         impl $name {
             /// The code as given (callers validate it at the edge).
-            pub fn new(code: impl Into<String>) -> Self {
-                $name(code.into())
+            pub fn new(code: impl AsRef<str>) -> Self {
+                $name(CompactString::new(code))
             }
 
             /// The code.
@@ -51,13 +53,13 @@ macro_rules! code_newtype {
 
         impl From<&str> for $name {
             fn from(s: &str) -> Self {
-                $name(s.to_string())
+                $name::new(s)
             }
         }
 
         impl From<String> for $name {
             fn from(s: String) -> Self {
-                $name(s)
+                $name::new(s)
             }
         }
 

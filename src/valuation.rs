@@ -7,8 +7,10 @@ use crate::models::income::{self, Conventions, Growth, RfrInputs};
 use crate::models::life::EconomicLife;
 use crate::models::market::{self, Basis, PerAssetRule};
 use crate::models::reconcile::ApproachValues;
+pub use crate::notes::{tax_country, weak_name};
+use crate::notes::{Note, Trigger, WeakSet, ZeroReason};
 use crate::params::{ApproachWeights, ModelSet, WeakDefault};
-use crate::types::{years_between, Asset, Jurisdiction, Status};
+use crate::types::{years_between, Asset, Status};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
@@ -19,9 +21,9 @@ pub enum Source {
     /// The portfolio row.
     Portfolio,
     /// A market data file.
-    MarketData(String),
+    MarketData(&'static str),
     /// A model default (file name).
-    Model(String),
+    Model(&'static str),
     /// Computed from other inputs.
     Derived,
     /// Set by an expert override.
@@ -217,8 +219,6 @@ pub struct Resolved {
     pub royalty_range: (f64, f64),
     /// Tax T.
     pub tax: f64,
-    /// The owner's tax jurisdiction.
-    pub tax_country: Jurisdiction,
     /// Tax amortisation period P (0: no TAB).
     pub amortisation_years: f64,
     /// Discount k at central inputs (the build-up or the row's rate, at least k_min).
@@ -244,11 +244,11 @@ pub struct Resolved {
     /// USD → reporting currency.
     pub usd_to_reporting: f64,
     /// Why the asset is worth zero outright (expired, no legal life left), if so.
-    pub zero_reason: Option<String>,
+    pub zero_reason: Option<ZeroReason>,
     /// Weak defaults that were used.
-    pub weak: Vec<WeakDefault>,
+    pub weak: WeakSet,
     /// Notes for the reviewer.
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
     /// Provenance of each input.
     pub trail: Vec<Traced>,
 }
@@ -271,9 +271,9 @@ pub struct PointValue {
     /// a floor applies (not rated).
     pub value_point: Option<f64>,
     /// What would call for expert review, before the materiality test (empty: nothing).
-    pub triggers: Vec<String>,
+    pub triggers: Vec<Trigger>,
     /// Observations that do not by themselves call for review (economic obsolescence).
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
 }
 
 /// Resolves one asset's inputs, with the provenance trail.
@@ -291,7 +291,19 @@ pub fn resolve_with(asset: &Asset, ctx: &Context<'_>, trace: bool) -> Resolved {
     r.rates();
     r.cost();
     r.market();
+    r.out.notes = exact(r.out.notes);
     r.out
+}
+
+/// `v` without spare capacity, for a list held for the whole run (five notes would keep room
+/// for eight): copied into a buffer of its length rather than shrunk in place, which would
+/// split the allocator's chunks into fragments that slow every later allocation.
+fn exact<T: Copy>(v: Vec<T>) -> Vec<T> {
+    if v.len() == v.capacity() {
+        v
+    } else {
+        v.as_slice().to_vec()
+    }
 }
 
 struct Resolver<'a> {
@@ -301,12 +313,12 @@ struct Resolver<'a> {
     out: Resolved,
 }
 
-fn models_file(name: &str) -> Source {
-    Source::Model(name.to_string())
+fn models_file(name: &'static str) -> Source {
+    Source::Model(name)
 }
 
-fn market_file(name: &str) -> Source {
-    Source::MarketData(name.to_string())
+fn market_file(name: &'static str) -> Source {
+    Source::MarketData(name)
 }
 
 impl<'a> Resolver<'a> {
@@ -324,10 +336,6 @@ impl<'a> Resolver<'a> {
             royalty: 0.0,
             royalty_range: (0.0, 0.0),
             tax: 0.0,
-            tax_country: a
-                .owner_country
-                .clone()
-                .unwrap_or_else(|| a.jurisdiction.clone()),
             amortisation_years: 0.0,
             discount: 0.0,
             discount_centre: 0.0,
@@ -341,7 +349,7 @@ impl<'a> Resolver<'a> {
             weights: ctx.models.reconcile.weights[&a.asset_type],
             usd_to_reporting,
             zero_reason: None,
-            weak: vec![],
+            weak: WeakSet::default(),
             notes: vec![],
             trail: vec![],
         };
@@ -365,9 +373,19 @@ impl<'a> Resolver<'a> {
         });
     }
 
-    fn weak(&mut self, what: WeakDefault, note: String) {
+    /// The trail's words for how an input was obtained, only when tracing: a bulk run drops
+    /// the trail, and formatting it was a good part of resolving an asset.
+    fn said(&self, detail: impl FnOnce() -> String) -> String {
+        if self.tracing {
+            detail()
+        } else {
+            String::new()
+        }
+    }
+
+    fn weak(&mut self, what: WeakDefault, note: Note) {
         if self.ctx.models.is_weak(what) {
-            self.out.weak.push(what);
+            self.out.weak.insert(what);
         }
         self.out.notes.push(note);
     }
@@ -377,10 +395,8 @@ impl<'a> Resolver<'a> {
         let a = self.a;
         let lp = &self.ctx.models.life;
         if let Some(exp) = a.expiry_date {
-            return Some((
-                years_between(self.ctx.as_of, exp),
-                "expiry_date".to_string(),
-            ));
+            let why = self.said(|| "expiry_date".to_string());
+            return Some((years_between(self.ctx.as_of, exp), why));
         }
         let term = lp
             .statutory_term_by_jurisdiction
@@ -388,10 +404,8 @@ impl<'a> Resolver<'a> {
             .and_then(|m| m.get(&a.asset_type))
             .or_else(|| lp.statutory_term_years.get(&a.asset_type));
         term.map(|t| {
-            (
-                t - self.out.age,
-                format!("statutory term {t} years from filing"),
-            )
+            let why = self.said(|| format!("statutory term {t} years from filing"));
+            (t - self.out.age, why)
         })
     }
 
@@ -414,12 +428,9 @@ impl<'a> Resolver<'a> {
             .unwrap_or(1.0);
         let economic = EconomicLife::new(median, shape);
         let residual = economic.map_or(f64::INFINITY, |e| e.median_residual(age));
-        self.trace(
-            "age_years",
-            age,
-            Source::Derived,
-            "as_of − filing_date (for a trade secret, the date it was first used)".into(),
-        );
+        let detail = self
+            .said(|| "as_of − filing_date (for a trade secret, the date it was first used)".into());
+        self.trace("age_years", age, Source::Derived, detail);
         if let Some((l, why)) = &legal {
             let src = if a.expiry_date.is_some() {
                 Source::Portfolio
@@ -430,13 +441,13 @@ impl<'a> Resolver<'a> {
         }
         let (model, life, source, detail) = match (a.useful_life_years, economic) {
             (Some(n), _) => {
-                let detail = "useful_life_years from the portfolio".to_string();
+                let detail = self.said(|| "useful_life_years from the portfolio".to_string());
                 (LifeModel::Fixed { years: n }, n, Source::Portfolio, detail)
             }
             (None, None) => {
                 // Unreachable with validated models (every median is positive).
                 let n = legal.as_ref().map_or(0.0, |(l, _)| *l);
-                let detail = "no economic life in the models: the legal life".to_string();
+                let detail = self.said(|| "no economic life in the models: the legal life".into());
                 (
                     LifeModel::Fixed { years: n },
                     n,
@@ -453,11 +464,13 @@ impl<'a> Resolver<'a> {
                 } else {
                     "the economic life binds"
                 };
-                let detail = format!(
-                    "min(legal, median residual economic life {residual:.2}): Weibull median {median} \
-                     years, shape {shape}, scale {:.2}, age {age:.2}; {binding}",
-                    e.scale
-                );
+                let detail = self.said(|| {
+                    format!(
+                        "min(legal, median residual economic life {residual:.2}): Weibull median \
+                         {median} years, shape {shape}, scale {:.2}, age {age:.2}; {binding}",
+                        e.scale
+                    )
+                });
                 let model = LifeModel::Survival {
                     economic: e,
                     legal: l,
@@ -467,11 +480,11 @@ impl<'a> Resolver<'a> {
         };
         if let LifeModel::Survival { legal, .. } = model {
             if legal.is_none_or(|l| l >= residual) {
-                let note = format!(
-                    "remaining life {life:.2} years from the models' economic life of a {} \
-                     (median {median} years, life.toml)",
-                    a.asset_type
-                );
+                let note = Note::EconomicLife {
+                    life,
+                    median,
+                    asset_type: a.asset_type,
+                };
                 self.weak(WeakDefault::EconomicLife, note);
             }
         }
@@ -480,9 +493,9 @@ impl<'a> Resolver<'a> {
         self.trace("remaining_life_years", life, source, detail);
         let legal_over = legal.as_ref().is_some_and(|(l, _)| *l <= 0.0);
         if a.status.is_dead() {
-            self.out.zero_reason = Some(format!("status {}: valued at zero", a.status));
+            self.out.zero_reason = Some(ZeroReason::Dead(a.status));
         } else if legal_over || life <= 0.0 {
-            self.out.zero_reason = Some("no legal life left: valued at zero".to_string());
+            self.out.zero_reason = Some(ZeroReason::NoLifeLeft);
         }
     }
 
@@ -498,28 +511,28 @@ impl<'a> Resolver<'a> {
                 .copied()
                 .unwrap_or(1.0);
             self.out.p_grant = p;
-            let detail = format!("grant probability of a pending {}", a.asset_type);
+            let detail = self.said(|| format!("grant probability of a pending {}", a.asset_type));
             self.trace("p_grant", p, models_file("legal.toml"), detail);
         }
         let p = m.montecarlo.p_invalid(a.asset_type, a.litigation);
         self.out.p_invalid = p;
-        let detail = format!(
-            "probability a {} with litigation {} is held invalid",
-            a.asset_type, a.litigation
-        );
+        let detail = self.said(|| {
+            format!(
+                "probability a {} with litigation {} is held invalid",
+                a.asset_type, a.litigation
+            )
+        });
         self.trace("p_invalid", p, models_file("montecarlo.toml"), detail);
     }
 
     fn rates(&mut self) {
         if !has_revenue(self.a) {
-            let note = "income approach not applied: no revenue (annual_revenue empty or 0)";
-            self.out.notes.push(note.to_string());
+            self.out.notes.push(Note::NoRevenue);
         }
         if let (Some(r0), Some(local)) = (self.out.revenue0, self.a.annual_revenue) {
-            let detail = format!(
-                "annual_revenue {local} {} converted with fx_rates.csv",
-                self.a.currency
-            );
+            let currency = &self.a.currency;
+            let detail = self
+                .said(|| format!("annual_revenue {local} {currency} converted with fx_rates.csv"));
             self.trace("revenue0", r0, Source::Portfolio, detail);
         }
         self.growth();
@@ -532,17 +545,17 @@ impl<'a> Resolver<'a> {
         let a = self.a;
         let i = &self.ctx.models.income;
         let (g0, src, detail) = match a.revenue_growth {
-            Some(g) => (g, Source::Portfolio, "revenue_growth".to_string()),
+            Some(g) => (g, Source::Portfolio, self.said(|| "revenue_growth".into())),
             None => {
                 if has_revenue(a) {
-                    let note = format!(
-                        "revenue growth imputed from the model default {}",
-                        i.default_growth
-                    );
+                    let note = Note::GrowthImputed {
+                        growth: i.default_growth,
+                    };
                     self.weak(WeakDefault::RevenueGrowth, note);
                 }
                 let src = models_file("income.toml");
-                (i.default_growth, src, "default_growth".to_string())
+                let detail = self.said(|| "default_growth".into());
+                (i.default_growth, src, detail)
             }
         };
         self.out.growth = Growth {
@@ -551,10 +564,12 @@ impl<'a> Resolver<'a> {
             fade_years: i.growth_fade_years,
         };
         self.trace("revenue_growth", g0, src, detail);
-        let detail = format!(
-            "growth fades linearly from g0 to this over {} years (growth_fade_years)",
-            i.growth_fade_years
-        );
+        let detail = self.said(|| {
+            format!(
+                "growth fades linearly from g0 to this over {} years (growth_fade_years)",
+                i.growth_fade_years
+            )
+        });
         let g_inf = i.long_term_growth;
         self.trace(
             "long_term_growth",
@@ -577,30 +592,25 @@ impl<'a> Resolver<'a> {
             Some(r) => (
                 r,
                 Source::Portfolio,
-                "royalty_rate (own licence rate)".to_string(),
+                self.said(|| "royalty_rate (own licence rate)".into()),
             ),
             None => {
                 if has_revenue(a) {
                     let basis = range.map_or(RoyaltyBasis::Assumption, |r| r.basis);
-                    let sourced = basis == RoyaltyBasis::Sourced;
-                    let how = match basis {
-                        RoyaltyBasis::Sourced => "",
-                        RoyaltyBasis::CrossIndustry => {
-                            ", a cross-industry range: none for the sector"
-                        }
-                        RoyaltyBasis::Assumption => ", an assumption: no source for the class",
+                    let note = Note::RoyaltyImputed {
+                        class,
+                        median,
+                        file,
+                        basis,
                     };
-                    let note = format!(
-                        "royalty rate imputed from the {} {class} median {median} ({file}{how})",
-                        a.sector
-                    );
-                    if sourced {
+                    if basis == RoyaltyBasis::Sourced {
                         self.out.notes.push(note);
                     } else {
                         self.weak(WeakDefault::RoyaltyRate, note);
                     }
                 }
-                let detail = format!("royalty_median of sector {} and class {class}", a.sector);
+                let detail = self
+                    .said(|| format!("royalty_median of sector {} and class {class}", a.sector));
                 (median, market_file(file), detail)
             }
         };
@@ -618,7 +628,7 @@ impl<'a> Resolver<'a> {
 
     fn tax(&mut self) {
         let a = self.a;
-        let j = self.out.tax_country.clone();
+        let j = tax_country(a);
         let country = self.ctx.market.countries.get(j.as_str());
         let whose = if a.owner_country.is_some() {
             "owner_country"
@@ -626,11 +636,13 @@ impl<'a> Resolver<'a> {
             "jurisdiction (no owner_country)"
         };
         let (tax, src, detail) = match a.tax_rate {
-            Some(t) => (t, Source::Portfolio, "tax_rate".to_string()),
+            Some(t) => (t, Source::Portfolio, self.said(|| "tax_rate".into())),
             None => (
                 country.map_or(f64::NAN, |c| c.corporate_tax_rate),
                 market_file("countries.csv"),
-                format!("corporate_tax_rate of {j}, the owner's tax jurisdiction ({whose})"),
+                self.said(|| {
+                    format!("corporate_tax_rate of {j}, the owner's tax jurisdiction ({whose})")
+                }),
             ),
         };
         self.out.tax = tax;
@@ -641,15 +653,13 @@ impl<'a> Resolver<'a> {
                 let whence = country
                     .and_then(|c| c.tax_amortisation_source.as_deref())
                     .unwrap_or("no source given");
-                let detail = format!("tax_amortisation_years of {j}: {whence}");
+                let detail = self.said(|| format!("tax_amortisation_years of {j}: {whence}"));
                 (p, market_file("countries.csv"), detail)
             }
             None => {
                 let p = i.default_tax_amortisation_years;
-                self.out.notes.push(format!(
-                    "tax amortisation period of {j} unknown: the models' {p} years assumed"
-                ));
-                let detail = "default_tax_amortisation_years (an assumption)".to_string();
+                self.out.notes.push(Note::AmortisationUnknown { years: p });
+                let detail = self.said(|| "default_tax_amortisation_years (an assumption)".into());
                 (p, models_file("income.toml"), detail)
             }
         };
@@ -661,7 +671,7 @@ impl<'a> Resolver<'a> {
         let a = self.a;
         let i = &self.ctx.models.income;
         let (k, src, detail) = match a.discount_rate {
-            Some(k) => (k, Source::Portfolio, "discount_rate".to_string()),
+            Some(k) => (k, Source::Portfolio, self.said(|| "discount_rate".into())),
             None => {
                 let country = self.ctx.market.countries.get(a.jurisdiction.as_str());
                 let sector = self.ctx.market.sectors.get(a.sector.as_str());
@@ -673,10 +683,12 @@ impl<'a> Resolver<'a> {
                     .copied()
                     .unwrap_or(0.0);
                 let k = i.risk_free_rate + beta * (i.mature_erp + crp) + premium;
-                let detail = format!(
-                    "build-up r_f {} + β {beta} × (ERP {} + CRP {crp}) + {} premium {premium}",
-                    i.risk_free_rate, i.mature_erp, a.asset_type
-                );
+                let detail = self.said(|| {
+                    format!(
+                        "build-up r_f {} + β {beta} × (ERP {} + CRP {crp}) + {} premium {premium}",
+                        i.risk_free_rate, i.mature_erp, a.asset_type
+                    )
+                });
                 (
                     k,
                     models_file("income.toml + sectors.csv + countries.csv"),
@@ -686,10 +698,10 @@ impl<'a> Resolver<'a> {
         };
         self.out.discount_centre = k;
         let k = if k < i.k_min {
-            self.out.notes.push(format!(
-                "discount rate {k:.4} raised to the models' k_min {}",
-                i.k_min
-            ));
+            self.out.notes.push(Note::DiscountRaised {
+                rate: k,
+                k_min: i.k_min,
+            });
             i.k_min
         } else {
             k
@@ -707,20 +719,20 @@ impl<'a> Resolver<'a> {
                 Some(y) => y,
                 None => {
                     let y = a.filing_date.year();
-                    let note = format!("development year assumed to be the filing year {y}");
-                    self.weak(WeakDefault::DevelopmentYear, note);
+                    self.weak(
+                        WeakDefault::DevelopmentYear,
+                        Note::DevelopmentYear { year: y },
+                    );
                     y
                 }
             };
             let index = ctx.market.cost_index.get(a.jurisdiction.as_str());
             let index_ratio =
                 cost::index_ratio(index, ctx.as_of.year(), dev_year).unwrap_or_else(|| {
-                    let note = format!(
-                        "cost_index.csv has no {} index for {dev_year} or {}: index ratio 1",
-                        a.jurisdiction,
-                        ctx.as_of.year()
-                    );
-                    self.out.notes.push(note);
+                    self.out.notes.push(Note::NoCostIndex {
+                        development: dev_year,
+                        as_of: ctx.as_of.year(),
+                    });
                     1.0
                 });
             let c = &ctx.models.cost;
@@ -741,9 +753,7 @@ impl<'a> Resolver<'a> {
             let detail = format!("development cost × index {index_ratio:.4} × markup {markup}");
             self.trace("replacement_cost_new", rcn, Source::Derived, detail);
         } else {
-            self.out
-                .notes
-                .push("cost approach not applied: no development cost".to_string());
+            self.out.notes.push(Note::NoDevelopmentCost);
         }
         self.floor();
     }
@@ -762,7 +772,8 @@ impl<'a> Resolver<'a> {
         if n > 0 {
             let fees = fees_usd * self.out.usd_to_reporting;
             self.out.floor = Some(fees);
-            let detail = format!("official fees paid to date ({n} fee items): the value floor");
+            let detail = self
+                .said(|| format!("official fees paid to date ({n} fee items): the value floor"));
             self.trace("value_floor", fees, market_file("fees.csv"), detail);
         }
     }
@@ -784,20 +795,22 @@ impl<'a> Resolver<'a> {
             market::basis(&c, has_revenue(a), min, rule).map(|b| (b, c.widened, c.deals.len()))
         });
         let Some((basis, widened, count)) = found else {
-            self.out.notes.push(format!(
-                "market approach not applied: fewer than {min} comparable {} transactions",
-                a.asset_type
-            ));
+            self.out.notes.push(Note::FewComparables {
+                min,
+                asset_type: a.asset_type,
+            });
             return;
         };
-        let scope = if widened {
-            format!(
-                "{count} {} transactions of any sector (fewer than {min} in {})",
-                a.asset_type, a.sector
-            )
-        } else {
-            format!("{count} {} transactions in {}", a.asset_type, a.sector)
-        };
+        let scope = self.said(|| {
+            if widened {
+                format!(
+                    "{count} {} transactions of any sector (fewer than {min} in {})",
+                    a.asset_type, a.sector
+                )
+            } else {
+                format!("{count} {} transactions in {}", a.asset_type, a.sector)
+            }
+        });
         self.trace(
             "market_central",
             basis.central(),
@@ -812,22 +825,19 @@ impl<'a> Resolver<'a> {
         {
             let w = &mut self.out.weights;
             w.market *= mp.indicative_weight;
-            self.out.notes.push(format!(
-                "market value indicative (price per asset, weight × {}): not in the approaches' \
-                 disagreement test",
-                mp.indicative_weight
-            ));
+            self.out.notes.push(Note::MarketIndicative {
+                weight: mp.indicative_weight,
+            });
             if life_from_comparables {
-                let detail = "median remaining life of the comparables".to_string();
+                let detail = self.said(|| "median remaining life of the comparables".into());
                 let src = market_file("transactions.csv");
                 self.trace("market_reference_life", reference_life, src, detail);
             } else {
-                let note = format!(
-                    "market reference life {reference_life} years assumed (market.toml): the \
-                     comparables report none"
-                );
+                let note = Note::MarketReferenceLife {
+                    years: reference_life,
+                };
                 self.weak(WeakDefault::MarketReferenceLife, note);
-                let detail = format!("reference_life_years of a {}", a.asset_type);
+                let detail = self.said(|| format!("reference_life_years of a {}", a.asset_type));
                 let src = models_file("market.toml");
                 self.trace("market_reference_life", reference_life, src, detail);
             }
@@ -876,12 +886,10 @@ pub fn floored(central: Option<f64>, floor: Option<f64>) -> Option<f64> {
 }
 
 /// The approaches' values at the resolved central inputs, with a note for any that overflows.
-pub fn approach_values(r: &Resolved, models: &ModelSet, notes: &mut Vec<String>) -> ApproachValues {
-    let mut finite = |name: &str, v: Option<f64>| match v {
+pub fn approach_values(r: &Resolved, models: &ModelSet, notes: &mut Vec<Note>) -> ApproachValues {
+    let mut finite = |approach: &'static str, v: Option<f64>| match v {
         Some(x) if !x.is_finite() => {
-            notes.push(format!(
-                "{name} approach could not be computed (the inputs overflow)"
-            ));
+            notes.push(Note::Overflow { approach });
             None
         }
         v => v,
@@ -923,17 +931,14 @@ pub fn point_value(asset: &Asset, r: &Resolved, models: &ModelSet) -> PointValue
         .map(|v| v * r.legal_factor());
     if let (Some(c), Some(i)) = (approaches.cost, approaches.income) {
         if c > 2.0 * i {
-            notes.push("economic obsolescence: cost exceeds twice the income value".to_string());
+            notes.push(Note::Obsolescence);
         }
     }
     if value_point.is_none() {
-        notes.push(
-            "not rated: no approach applies and no official fees give a floor (add revenue, a \
-             development cost or comparables)"
-                .to_string(),
-        );
+        notes.push(Note::NotRated);
     }
-    let triggers = triggers(asset, &approaches, value_point, r, models);
+    let triggers = exact(triggers(asset, &approaches, value_point, r, models));
+    let notes = exact(notes);
     PointValue {
         approaches,
         central,
@@ -950,47 +955,26 @@ fn triggers(
     value_point: Option<f64>,
     r: &Resolved,
     models: &ModelSet,
-) -> Vec<String> {
+) -> Vec<Trigger> {
     let mut out = vec![];
     let ratio = models.reconcile.disagreement_ratio;
     let indicative = r.market_basis.as_ref().is_some_and(Basis::is_indicative);
     if v.disagree(&r.weights, ratio, !indicative) {
-        out.push(format!("approaches differ by more than {ratio}×"));
+        out.push(Trigger::Disagree { ratio });
     }
     // The indicative market value is no cross-check: set aside unless it is all there is, and
     // then so is its assumed reference life.
     let real = v.count(&r.weights, false);
     let set_aside = indicative && real >= 1;
-    let driving: Vec<&str> = r
-        .weak
-        .iter()
-        .filter(|w| !(set_aside && **w == WeakDefault::MarketReferenceLife))
-        .map(|w| weak_name(*w))
-        .collect();
+    let mut driving = r.weak;
+    if set_aside {
+        driving.remove(WeakDefault::MarketReferenceLife);
+    }
     if v.count(&r.weights, !set_aside) == 1 && !driving.is_empty() {
-        let aside = if set_aside {
-            " (the indicative market value aside)"
-        } else {
-            ""
-        };
-        out.push(format!(
-            "one approach only{aside}, driven by a weak default ({})",
-            driving.join(", ")
-        ));
+        out.push(Trigger::OneApproach { set_aside, driving });
     }
     if has_revenue(asset) && value_point == Some(0.0) {
-        out.push("a revenue-earning asset is valued at zero".to_string());
+        out.push(Trigger::RevenueAtZero);
     }
     out
-}
-
-/// The name of a weak default as the notes print it.
-pub fn weak_name(w: WeakDefault) -> &'static str {
-    match w {
-        WeakDefault::RoyaltyRate => "royalty_rate",
-        WeakDefault::RevenueGrowth => "revenue_growth",
-        WeakDefault::EconomicLife => "economic_life",
-        WeakDefault::DevelopmentYear => "development_year",
-        WeakDefault::MarketReferenceLife => "market_reference_life",
-    }
 }

@@ -32,6 +32,8 @@ pub fn run(args: &ValueArgs, command_line: Vec<String>) -> Result<ExitCode> {
         )?),
         None => None,
     };
+    // The read's buffers are freed: give them back before the run allocates its results.
+    crate::process::release_freed_memory();
     let none = Overrides::default();
     let ov = automated.as_ref().map_or(&none, |(o, _, _)| o);
     // The results own the assets from here on: a large portfolio is held once.

@@ -9,6 +9,7 @@ use crate::market_data::MarketData;
 use crate::types::Asset;
 use chrono::NaiveDate;
 use polars::prelude::{DataFrame, IntoLazy, LazyFrame};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -191,9 +192,7 @@ impl Plan {
         let problems = guarded(&path, || problems.collect())?;
         let rows =
             validate::Rows::new(&df, &problems, &self.extra).map_err(|e| polars_err(&path, e))?;
-        let parsed: Vec<std::result::Result<Asset, Rejection>> =
-            (0..df.height()).map(|i| rows.asset(i)).collect();
-        let (assets, rejected) = split(parsed);
+        let (assets, rejected) = split(df.height(), |i| rows.asset(i));
         let summary = if owners {
             let lazy = validate::owner_summary(df.clone().lazy());
             Some(guarded(&path, || lazy.collect())?)
@@ -218,13 +217,29 @@ fn scan_missing(scan: &Scan) -> Vec<&'static str> {
         .collect()
 }
 
-fn split(parsed: Vec<std::result::Result<Asset, Rejection>>) -> (Vec<Asset>, Vec<Rejection>) {
-    let mut assets = vec![];
+/// Rows parsed together, in parallel, before they are moved into the assets.
+const PARSE_ROWS: usize = 1 << 14;
+
+/// Parses rows `0..n` into assets and rejections, in order, a block of rows at a time in
+/// parallel: a million parsed rows held whole beside the assets made of them were a third of
+/// a GB more at the read's peak, and parsing them one by one was the read's serial tail.
+fn split(
+    n: usize,
+    parse: impl Fn(usize) -> std::result::Result<Asset, Rejection> + Sync,
+) -> (Vec<Asset>, Vec<Rejection>) {
+    // Room for every row: pages a rejected row leaves unused are never touched.
+    let mut assets = Vec::with_capacity(n);
     let mut rejected = vec![];
-    for r in parsed {
-        match r {
-            Ok(a) => assets.push(a),
-            Err(e) => rejected.push(e),
+    for start in (0..n).step_by(PARSE_ROWS) {
+        let block: Vec<_> = (start..n.min(start + PARSE_ROWS))
+            .into_par_iter()
+            .map(&parse)
+            .collect();
+        for r in block {
+            match r {
+                Ok(a) => assets.push(a),
+                Err(e) => rejected.push(e),
+            }
         }
     }
     (assets, rejected)

@@ -20,6 +20,7 @@ use layout::{
     text_cell, Text, MISSING,
 };
 use maud::{html, Markup, PreEscaped};
+use std::io::{self, Write};
 use std::path::Path;
 
 /// Portfolios that get a section with figures and plots (all are in the summary table).
@@ -175,7 +176,12 @@ fn summary(r: &Report<'_>) -> Markup {
     }
 }
 
-fn portfolio_table(r: &Report<'_>) -> Markup {
+/// Portfolios rendered together when the table is written a part at a time.
+const PORTFOLIO_ROWS: usize = 1024;
+
+/// Writes the table of every portfolio: its frame around the rows, the rows a part at a time
+/// (a million assets have about a hundred thousand owners).
+fn write_portfolio_table(r: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     let names = [
         "owner",
         "assets",
@@ -190,34 +196,10 @@ fn portfolio_table(r: &Report<'_>) -> Markup {
         "HHI",
         "review",
     ];
-    let rows = html! {
-        @for (i, p) in r.result.portfolios.iter().enumerate() {
-            @let s = p.summary;
-            @let sc = p.score.as_ref();
-            tr {
-                td {
-                    @if i < SECTIONS { a href={ "#p-" (i) } { (Text(&p.owner)) } }
-                    @else { (Text(&p.owner)) }
-                }
-                (count_cell(p.n_assets))
-                @for v in [s.map(|s| s.p10), s.map(|s| s.p50), s.map(|s| s.p90)] {
-                    (money_cell(v))
-                }
-                (money_cell(Some(p.value_point)))
-                (score_cells(
-                    sc.map(|x| (x.score, x.pd)),
-                    sc.map(|x| x.grade.as_str()),
-                    sc.and_then(|x| x.lendable_value),
-                ))
-                (num_cell(p.hhi, &hhi(p.hhi)))
-                (count_cell(p.n_review))
-            }
-        }
-    };
-    html! {
+    let frame = html! {
         section #portfolios {
             h2 { "Portfolios" }
-            (table("sortable", &names, rows))
+            (table("sortable", &names, PreEscaped(HOLE.to_string())))
             @if r.result.portfolios.len() > SECTIONS {
                 p.note {
                     "Sections with figures and plots follow for the first " (SECTIONS)
@@ -225,6 +207,55 @@ fn portfolio_table(r: &Report<'_>) -> Markup {
                 }
             }
         }
+    };
+    let (head, tail) = around_hole(frame);
+    out.write_all(head.as_bytes())?;
+    let ps = &r.result.portfolios;
+    for (c, chunk) in ps.chunks(PORTFOLIO_ROWS).enumerate() {
+        let rows = html! {
+            @for (k, p) in chunk.iter().enumerate() { (portfolio_row(c * PORTFOLIO_ROWS + k, p)) }
+        };
+        out.write_all(rows.into_string().as_bytes())?;
+    }
+    out.write_all(tail.as_bytes())
+}
+
+/// The `i`-th portfolio's row of the table.
+fn portfolio_row(i: usize, p: &PortfolioResult) -> Markup {
+    let s = p.summary;
+    let sc = p.score.as_ref();
+    html! {
+        tr {
+            td {
+                @if i < SECTIONS { a href={ "#p-" (i) } { (Text(&p.owner)) } }
+                @else { (Text(&p.owner)) }
+            }
+            (count_cell(p.n_assets))
+            @for v in [s.map(|s| s.p10), s.map(|s| s.p50), s.map(|s| s.p90)] {
+                (money_cell(v))
+            }
+            (money_cell(Some(p.value_point)))
+            (score_cells(
+                sc.map(|x| (x.score, x.pd)),
+                sc.map(|x| x.grade.as_str()),
+                sc.and_then(|x| x.lendable_value),
+            ))
+            (num_cell(p.hhi, &hhi(p.hhi)))
+            (count_cell(p.n_review))
+        }
+    }
+}
+
+/// Marks where a part written separately goes in the markup around it: text no template
+/// prints, put in as markup (text is escaped, so no owner name can forge it).
+const HOLE: &str = "<\u{1}ipval-part\u{1}>";
+
+/// The markup before and after [`HOLE`] in `frame`.
+fn around_hole(frame: Markup) -> (String, String) {
+    let frame = frame.into_string();
+    match frame.split_once(HOLE) {
+        Some((head, tail)) => (head.to_string(), tail.to_string()),
+        None => (frame, String::new()),
     }
 }
 
@@ -266,7 +297,7 @@ fn asset_row(a: &AssetResult) -> Markup {
     let range = s.map_or(MISSING.to_string(), |s| {
         format!("{} – {}", money(Some(s.p10)), money(Some(s.p90)))
     });
-    let reasons: &[String] = sc.map_or(&[], |x| x.reasons.as_slice());
+    let reasons: Vec<&str> = sc.map_or(vec![], |x| x.reasons.iter().collect());
     let v = &a.point.approaches;
     let notes = a.notes();
     html! {
@@ -285,7 +316,7 @@ fn asset_row(a: &AssetResult) -> Markup {
             td {
                 @if let Some(p) = a.review_priority { span.flag { "review #" (p) } }
             }
-            td.small { (lines(reasons)) }
+            td.small { (lines(&reasons)) }
             @for x in [v.income, v.cost, v.market] { (money_cell(x)) }
             td.small {
                 @if !notes.is_empty() {
@@ -528,23 +559,10 @@ fn scores(r: &Report<'_>) -> Markup {
     }
 }
 
-/// The page's HTML.
-pub fn render(r: &Report<'_>) -> String {
+/// Writes the page a part at a time, each rendered only when written: a large run's report
+/// is tens of MB, and rendered whole, part inside part, it was held three or four times over.
+fn write_page(r: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     let m = r.manifest;
-    let body = html! {
-        (summary(r))
-        (portfolio_table(r))
-        @for (i, p) in r.result.portfolios.iter().enumerate().take(SECTIONS) {
-            (portfolio_section(r, i, p))
-        }
-        (scores(r))
-        (review_list(r))
-        (asset_table(r))
-        (assumptions(r))
-        (overrides(r))
-        (rejected(r))
-        (manifest(r))
-    };
     let subtitle = format!(
         "ipval {} · as of {} · {} draws · seed {} · money in {}",
         m.version,
@@ -553,20 +571,43 @@ pub fn render(r: &Report<'_>) -> String {
         m.seed,
         m.currency
     );
-    let mut html = layout::page(
+    let (head, tail) = around_hole(layout::page(
         &format!("ipval report, as of {}", m.as_of),
         "IP valuation report",
         &subtitle,
         NAV,
-        body,
-    )
-    .into_string();
-    html.push('\n');
-    html
+        PreEscaped(HOLE.to_string()),
+    ));
+    out.write_all(head.as_bytes())?;
+    write_body(r, out)?;
+    out.write_all(tail.as_bytes())?;
+    out.write_all(b"\n")
+}
+
+/// The page's sections, in order.
+fn write_body(r: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let mut put = |m: Markup| out.write_all(m.into_string().as_bytes());
+    put(summary(r))?;
+    write_portfolio_table(r, out)?;
+    let mut put = |m: Markup| out.write_all(m.into_string().as_bytes());
+    for (i, p) in r.result.portfolios.iter().enumerate().take(SECTIONS) {
+        put(portfolio_section(r, i, p))?;
+    }
+    for part in [
+        scores,
+        review_list,
+        asset_table,
+        assumptions,
+        overrides,
+        rejected,
+        manifest,
+    ] {
+        put(part(r))?;
+    }
+    Ok(())
 }
 
 /// Writes the report to `path` atomically.
 pub fn write(path: &Path, r: &Report<'_>) -> Result<()> {
-    let html = render(r);
-    write_atomic(path, |w| w.write_all(html.as_bytes()))
+    write_atomic(path, |w| write_page(r, w))
 }

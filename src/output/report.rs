@@ -133,7 +133,7 @@ pub fn assets_table(assets: &[AssetResult], currency: &str, extra_columns: &[Str
             text(a, |r| {
                 r.score
                     .as_ref()
-                    .and_then(|s| s.reasons.get(i).cloned())
+                    .and_then(|s| s.reasons.get(i).map(str::to_string))
                     .unwrap_or_default()
             }),
         );
@@ -146,7 +146,7 @@ pub fn assets_table(assets: &[AssetResult], currency: &str, extra_columns: &[Str
         "review_priority",
         num(a, 0, |r| r.review_priority.map(f64::from)),
     );
-    t.push("notes", text(a, |r| r.notes().join("; ")));
+    t.push("notes", text(a, AssetResult::notes_line));
     for (i, name) in extra_columns.iter().enumerate() {
         t.push(
             &carried_name(name),
@@ -198,7 +198,7 @@ pub fn portfolios_table(p: &[PortfolioResult]) -> OutTable {
         text(p, |r| {
             r.score
                 .as_ref()
-                .map(|s| s.grade.clone())
+                .map(|s| s.grade.to_string())
                 .unwrap_or_default()
         }),
     );
@@ -309,6 +309,8 @@ pub struct AssetWriter<'a> {
     table: TableWriter,
     workbook: Workbook<AtomicFile>,
     workbook_path: PathBuf,
+    /// Whether the first batch is written.
+    started: bool,
 }
 
 impl<'a> AssetWriter<'a> {
@@ -337,6 +339,7 @@ impl<'a> AssetWriter<'a> {
             table,
             workbook,
             workbook_path,
+            started: false,
         })
     }
 }
@@ -355,13 +358,73 @@ fn asset_rows(
     t
 }
 
-impl AssetSink for AssetWriter<'_> {
-    fn accept(&mut self, assets: &[AssetResult]) -> Result<()> {
-        let t = asset_rows(assets, self.currency, self.extra_columns, self.automated);
-        self.table.rows(&t)?;
+/// Rows put into cells together and handed to the table and the workbook as one batch. The
+/// batches, not only the rows, must not change: a JSON table shows where its writes began.
+const BATCH_ROWS: usize = 256;
+
+impl AssetWriter<'_> {
+    /// The cells of a batch of assets.
+    fn cells(&self, batch: &[AssetResult]) -> OutTable {
+        asset_rows(batch, self.currency, self.extra_columns, self.automated)
+    }
+
+    /// Writes `t` to the table and the workbook side by side, putting the `next` batch into
+    /// cells and dropping the batch written `before` meanwhile (the workbook, the slower
+    /// writer, has a thread to itself).
+    fn write(
+        &mut self,
+        t: &OutTable,
+        before: Option<OutTable>,
+        next: Option<&[AssetResult]>,
+    ) -> Result<Option<OutTable>> {
+        let (currency, extra, automated) = (self.currency, self.extra_columns, self.automated);
+        let (table, workbook) = (&mut self.table, &mut self.workbook);
+        let (sheet, (rows, next)) = rayon::join(
+            || workbook.add_rows(t),
+            || {
+                drop(before);
+                let rows = table.rows(t);
+                (
+                    rows,
+                    next.map(|b| asset_rows(b, currency, extra, automated)),
+                )
+            },
+        );
+        rows?;
+        sheet.map_err(|e| crate::error::Error::io(&self.workbook_path, e))?;
+        Ok(next)
+    }
+
+    /// Writes the first batch: to the table alone first, so that a table that cannot be
+    /// written fails the run before the workbook holds rows (a workbook dropped unfinished
+    /// reports its own failure).
+    fn write_first(&mut self, t: &OutTable) -> Result<()> {
+        self.table.rows(t)?;
         self.workbook
-            .add_rows(&t)
+            .add_rows(t)
             .map_err(|e| crate::error::Error::io(&self.workbook_path, e))?;
+        self.started = true;
+        Ok(())
+    }
+}
+
+impl AssetSink for AssetWriter<'_> {
+    /// Writes `assets` a batch at a time, in order, each batch put into cells while the one
+    /// before is written: the writing is the run's last serial stage.
+    fn accept(&mut self, assets: &[AssetResult]) -> Result<()> {
+        let mut batches = assets.chunks(BATCH_ROWS);
+        let mut current = batches.next().map(|b| self.cells(b));
+        if !self.started {
+            if let Some(t) = &current {
+                self.write_first(t)?;
+                current = batches.next().map(|b| self.cells(b));
+            }
+        }
+        let mut before = None;
+        while let Some(t) = current {
+            current = self.write(&t, before.take(), batches.next())?;
+            before = Some(t);
+        }
         Ok(())
     }
 }
@@ -487,7 +550,7 @@ fn automated_columns(t: &mut OutTable, assets: &[AssetResult], automated: &RunRe
     );
     let grade = |r: &AssetResult| {
         auto(r)
-            .and_then(|a| a.score.as_ref().map(|s| s.grade.clone()))
+            .and_then(|a| a.score.as_ref().map(|s| s.grade.to_string()))
             .unwrap_or_default()
     };
     t.push("automated_grade", text(assets, grade));

@@ -49,18 +49,21 @@ impl Values {
                 Column::new(name, ints)
             }
             Values::Number { values, decimals } if format == Format::Csv => {
+                // Each cell is formatted into one buffer and copied into the column: no string
+                // per cell (an asset row has twenty numbers).
+                let mut column = StringChunkedBuilder::new(name, values.len());
                 let mut cell = String::new();
-                let text: Vec<Option<String>> = values
-                    .iter()
-                    .map(|v| {
-                        v.map(|x| {
+                for v in values {
+                    match v {
+                        Some(x) => {
                             cell.clear();
-                            push_fixed(&mut cell, x, *decimals);
-                            cell.clone()
-                        })
-                    })
-                    .collect();
-                Column::new(name, text)
+                            push_fixed(&mut cell, *x, *decimals);
+                            column.append_value(&cell);
+                        }
+                        None => column.append_null(),
+                    }
+                }
+                column.finish().into_column()
             }
             Values::Number { values, .. } => Column::new(name, values),
             Values::Bool(v) => Column::new(name, v),

@@ -262,7 +262,7 @@ pub fn write_all(inp: &PlotInputs<'_>) -> Result<Plots> {
         grades: sc
             .grades
             .iter()
-            .map(|g| (g.grade.clone(), g.min_score))
+            .map(|g| (g.grade.to_string(), g.min_score))
             .collect(),
         range: (sc.min_score, sc.max_score),
     });

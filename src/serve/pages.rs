@@ -211,7 +211,7 @@ async fn queue(State(app): State<AppState>) -> Result<Html<String>, Problem> {
                                 td { (grade(grade_of(a))) }
                                 td.n { (money(a.score.as_ref().and_then(|s| s.lendable_value))) }
                                 td { @if let Some(s) = b.signoff(id) { (decision_pill(s.decision)) } }
-                                td.small { (a.score.as_ref().and_then(|s| s.reasons.first().cloned()).unwrap_or_default()) }
+                                td.small { (a.score.as_ref().and_then(|s| s.reasons.first().map(str::to_string)).unwrap_or_default()) }
                             }
                         }
                     }
@@ -500,7 +500,7 @@ fn points(e: &Explanation) -> Markup {
         }
         @if !s.reasons.is_empty() {
             h2 style="margin-top:12px" { "Reasons" }
-            ul.reasons { @for r in &s.reasons { li { (r) } } }
+            ul.reasons { @for r in s.reasons.iter() { li { (r) } } }
         }
     }
 }

@@ -582,7 +582,10 @@ fn case06_cost_end_to_end_thb() {
     // No index for the development year → ratio 1 with a note.
     a.development_year = Some(2015);
     let (r, p) = value_of(&a, &ctx(&m, &models, "USD"));
-    assert!(r.notes.iter().any(|n| n.contains("cost_index")));
+    assert!(r
+        .notes
+        .iter()
+        .any(|n| n.on(&a).to_string().contains("cost_index")));
     assert_cent(
         p.approaches.cost.unwrap(),
         144_592.25 * markup * 9.0 / (age + 9.0),
@@ -716,7 +719,10 @@ fn case07_fee_floor() {
     assert_eq!(r.cost_base, None);
     assert_eq!(r.floor, None);
     assert_eq!(p.value_point, None);
-    assert!(p.notes.iter().any(|n| n.contains("not rated")));
+    assert!(p
+        .notes
+        .iter()
+        .any(|n| n.on(&b).to_string().contains("not rated")));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -901,7 +907,7 @@ fn case09_market_per_asset_lives_unknown() {
     }
     assert!(r
         .weak
-        .contains(&ipval::params::WeakDefault::MarketReferenceLife));
+        .contains(ipval::params::WeakDefault::MarketReferenceLife));
     // The indicative route's weight is the market weight times indicative_weight.
     let w = models.reconcile.weights[&AssetType::Patent];
     assert!(close_abs(
@@ -995,12 +1001,18 @@ fn case10_discount_build_up() {
     a.revenue_growth = Some(0.25);
     let r = valuation::resolve(&a, &ctx);
     assert_eq!(r.discount, before);
-    assert!(!r.notes.iter().any(|n| n.contains("raised")));
+    assert!(!r
+        .notes
+        .iter()
+        .any(|n| n.on(&a).to_string().contains("raised")));
     // The only guard is k_min (income.toml): a portfolio rate of 0.01 is raised to it, noted.
     a.discount_rate = Some(0.01);
     let r = valuation::resolve(&a, &ctx);
     assert_eq!(r.discount, i.k_min);
-    assert!(r.notes.iter().any(|n| n.contains("k_min")));
+    assert!(r
+        .notes
+        .iter()
+        .any(|n| n.on(&a).to_string().contains("k_min")));
     // A portfolio rate above k_min is kept as is, whatever the growth.
     a.discount_rate = Some(0.05);
     a.revenue_growth = Some(0.08);
@@ -1132,7 +1144,7 @@ fn case11_reconciliation_end_to_end() {
         );
     }
     assert!(
-        p.triggers.iter().any(|s| s.contains("differ")),
+        p.triggers.iter().any(|s| s.to_string().contains("differ")),
         "{:?}",
         p.triggers
     );

@@ -382,7 +382,7 @@ fn an_unknown_category_falls_in_the_worst_bin() {
         .iter()
         .filter(|c| matches!(c.bins[0], Bin::Categorical { .. }))
     {
-        let slot = c.slot(&Observed::Cat("unheard_of".into()));
+        let slot = c.slot(&Observed::Cat("unheard_of"));
         assert_eq!(slot, Slot::Bin(c.worst_bin()), "{}", c.code);
         let worst = c.bins.iter().map(Bin::points).fold(f64::INFINITY, f64::min);
         assert_eq!(c.points_of(slot), worst, "{}", c.code);

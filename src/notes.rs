@@ -1,0 +1,320 @@
+//! What a valuation tells its reviewer: notes, review triggers and why an asset is worth zero,
+//! kept per asset as small codes with their figures and put into words only when a writer,
+//! `explain`, the report or `serve` shows them. The one owner of these sentences: a million
+//! assets would otherwise hold a few hundred bytes of text each for the whole run.
+
+use crate::market_data::RoyaltyBasis;
+use crate::params::WeakDefault;
+use crate::types::{Asset, AssetType, Jurisdiction, RoyaltyClass, Status};
+use serde::Serialize;
+use std::fmt;
+
+/// The owner's tax jurisdiction: `owner_country`, else the right's jurisdiction.
+pub fn tax_country(a: &Asset) -> &Jurisdiction {
+    a.owner_country.as_ref().unwrap_or(&a.jurisdiction)
+}
+
+/// An observation about one asset's inputs or values, with the figures it cites; the asset's
+/// own keys (sector, jurisdiction) are read from the asset when it is put into words.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "note", rename_all = "snake_case")]
+pub enum Note {
+    /// The remaining life is the models' economic life (no binding legal life).
+    EconomicLife {
+        /// Remaining life n.
+        life: f64,
+        /// The models' median economic life.
+        median: f64,
+        /// The kind of right.
+        asset_type: AssetType,
+    },
+    /// No revenue: no income approach.
+    NoRevenue,
+    /// Growth is the models' default.
+    GrowthImputed {
+        /// The default growth.
+        growth: f64,
+    },
+    /// The royalty rate is the sector and class median.
+    RoyaltyImputed {
+        /// The royalty class.
+        class: RoyaltyClass,
+        /// The median rate.
+        median: f64,
+        /// The market data file it came from.
+        file: &'static str,
+        /// What backs the range.
+        basis: RoyaltyBasis,
+    },
+    /// The owner's tax jurisdiction has no amortisation period: the models' default.
+    AmortisationUnknown {
+        /// The default period, years.
+        years: f64,
+    },
+    /// The discount rate was below k_min.
+    DiscountRaised {
+        /// The rate before.
+        rate: f64,
+        /// k_min.
+        k_min: f64,
+    },
+    /// No development year: the filing year.
+    DevelopmentYear {
+        /// The filing year.
+        year: i32,
+    },
+    /// The cost index lacks one of the two years: index ratio 1.
+    NoCostIndex {
+        /// The development year.
+        development: i32,
+        /// The valuation year.
+        as_of: i32,
+    },
+    /// No development cost: no cost approach.
+    NoDevelopmentCost,
+    /// Too few comparables: no market approach.
+    FewComparables {
+        /// The minimum.
+        min: usize,
+        /// The kind of right.
+        asset_type: AssetType,
+    },
+    /// The market value is a price per asset, indicative only.
+    MarketIndicative {
+        /// The market weight's factor.
+        weight: f64,
+    },
+    /// The comparables report no remaining life: the models' reference life.
+    MarketReferenceLife {
+        /// n_ref, years.
+        years: f64,
+    },
+    /// An approach overflowed at the central inputs.
+    Overflow {
+        /// `income`, `cost` or `market`.
+        approach: &'static str,
+    },
+    /// The cost approach exceeds twice the income approach.
+    Obsolescence,
+    /// No approach and no floor.
+    NotRated,
+}
+
+impl Note {
+    /// The sentence for asset `a`.
+    pub fn on<'a>(&'a self, a: &'a Asset) -> impl fmt::Display + 'a {
+        Shown { note: self, a }
+    }
+}
+
+struct Shown<'a> {
+    note: &'a Note,
+    a: &'a Asset,
+}
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let a = self.a;
+        match *self.note {
+            Note::EconomicLife {
+                life,
+                median,
+                asset_type,
+            } => write!(
+                f,
+                "remaining life {life:.2} years from the models' economic life of a {asset_type} \
+                 (median {median} years, life.toml)"
+            ),
+            Note::NoRevenue => {
+                f.write_str("income approach not applied: no revenue (annual_revenue empty or 0)")
+            }
+            Note::GrowthImputed { growth } => {
+                write!(f, "revenue growth imputed from the model default {growth}")
+            }
+            Note::RoyaltyImputed {
+                class,
+                median,
+                file,
+                basis,
+            } => {
+                let how = match basis {
+                    RoyaltyBasis::Sourced => "",
+                    RoyaltyBasis::CrossIndustry => ", a cross-industry range: none for the sector",
+                    RoyaltyBasis::Assumption => ", an assumption: no source for the class",
+                };
+                write!(
+                    f,
+                    "royalty rate imputed from the {} {class} median {median} ({file}{how})",
+                    a.sector
+                )
+            }
+            Note::AmortisationUnknown { years } => write!(
+                f,
+                "tax amortisation period of {} unknown: the models' {years} years assumed",
+                tax_country(a)
+            ),
+            Note::DiscountRaised { rate, k_min } => write!(
+                f,
+                "discount rate {rate:.4} raised to the models' k_min {k_min}"
+            ),
+            Note::DevelopmentYear { year } => {
+                write!(f, "development year assumed to be the filing year {year}")
+            }
+            Note::NoCostIndex { development, as_of } => write!(
+                f,
+                "cost_index.csv has no {} index for {development} or {as_of}: index ratio 1",
+                a.jurisdiction
+            ),
+            Note::NoDevelopmentCost => {
+                f.write_str("cost approach not applied: no development cost")
+            }
+            Note::FewComparables { min, asset_type } => write!(
+                f,
+                "market approach not applied: fewer than {min} comparable {asset_type} transactions"
+            ),
+            Note::MarketIndicative { weight } => write!(
+                f,
+                "market value indicative (price per asset, weight × {weight}): not in the \
+                 approaches' disagreement test"
+            ),
+            Note::MarketReferenceLife { years } => write!(
+                f,
+                "market reference life {years} years assumed (market.toml): the comparables \
+                 report none"
+            ),
+            Note::Overflow { approach } => write!(
+                f,
+                "{approach} approach could not be computed (the inputs overflow)"
+            ),
+            Note::Obsolescence => {
+                f.write_str("economic obsolescence: cost exceeds twice the income value")
+            }
+            Note::NotRated => f.write_str(
+                "not rated: no approach applies and no official fees give a floor (add revenue, a \
+                 development cost or comparables)",
+            ),
+        }
+    }
+}
+
+/// Why an asset is worth zero outright.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ZeroReason {
+    /// Lapsed, expired or otherwise dead.
+    Dead(Status),
+    /// No legal (or remaining) life left.
+    NoLifeLeft,
+}
+
+impl fmt::Display for ZeroReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ZeroReason::Dead(status) => write!(f, "status {status}: valued at zero"),
+            ZeroReason::NoLifeLeft => f.write_str("no legal life left: valued at zero"),
+        }
+    }
+}
+
+/// The weak defaults a valuation used, in the order resolution meets them (the order the
+/// notes and the trigger name them): a set of five flags.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct WeakSet(u8);
+
+/// The order in which resolution meets the weak defaults.
+const RESOLUTION_ORDER: [WeakDefault; 5] = [
+    WeakDefault::EconomicLife,
+    WeakDefault::RevenueGrowth,
+    WeakDefault::RoyaltyRate,
+    WeakDefault::DevelopmentYear,
+    WeakDefault::MarketReferenceLife,
+];
+
+impl WeakSet {
+    fn bit(w: WeakDefault) -> u8 {
+        1 << (w as u8)
+    }
+
+    /// Adds one.
+    pub fn insert(&mut self, w: WeakDefault) {
+        self.0 |= Self::bit(w);
+    }
+
+    /// Removes one.
+    pub fn remove(&mut self, w: WeakDefault) {
+        self.0 &= !Self::bit(w);
+    }
+
+    /// Whether `w` is in the set.
+    pub fn contains(&self, w: WeakDefault) -> bool {
+        self.0 & Self::bit(w) != 0
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0 == 0
+    }
+
+    /// The members, in resolution order.
+    pub fn iter(self) -> impl Iterator<Item = WeakDefault> {
+        RESOLUTION_ORDER
+            .into_iter()
+            .filter(move |w| self.contains(*w))
+    }
+}
+
+/// The name of a weak default as the notes print it.
+pub fn weak_name(w: WeakDefault) -> &'static str {
+    match w {
+        WeakDefault::RoyaltyRate => "royalty_rate",
+        WeakDefault::RevenueGrowth => "revenue_growth",
+        WeakDefault::EconomicLife => "economic_life",
+        WeakDefault::DevelopmentYear => "development_year",
+        WeakDefault::MarketReferenceLife => "market_reference_life",
+    }
+}
+
+/// What calls for expert review, before the materiality test.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "trigger", rename_all = "snake_case")]
+pub enum Trigger {
+    /// The approaches disagree by more than the ratio.
+    Disagree {
+        /// The models' disagreement ratio.
+        ratio: f64,
+    },
+    /// One approach only, driven by weak defaults.
+    OneApproach {
+        /// Whether the indicative market value was set aside.
+        set_aside: bool,
+        /// The weak defaults driving it.
+        driving: WeakSet,
+    },
+    /// A revenue-earning asset valued at zero.
+    RevenueAtZero,
+    /// An expert override changed the value.
+    Override,
+}
+
+impl fmt::Display for Trigger {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Trigger::Disagree { ratio } => write!(f, "approaches differ by more than {ratio}×"),
+            Trigger::OneApproach { set_aside, driving } => {
+                let aside = if set_aside {
+                    " (the indicative market value aside)"
+                } else {
+                    ""
+                };
+                let names: Vec<&str> = driving.iter().map(weak_name).collect();
+                write!(
+                    f,
+                    "one approach only{aside}, driven by a weak default ({})",
+                    names.join(", ")
+                )
+            }
+            Trigger::RevenueAtZero => f.write_str("a revenue-earning asset is valued at zero"),
+            Trigger::Override => f.write_str("an expert override changed the value"),
+        }
+    }
+}
