@@ -523,8 +523,14 @@ impl ScorecardParams {
 
     /// Scores one rated asset. `collateral` is its collateral value, when there are draws.
     pub fn score(&self, inp: &ScoreInputs, collateral: Option<f64>) -> AssetScore {
-        let mut s = self.score_bulk(inp, collateral);
-        s.earned = self.characteristics.iter().map(|c| earn(c, inp)).collect();
+        let tallies = self.tallies(inp);
+        let mut s = self.score_of(&tallies, inp, collateral);
+        s.earned = self
+            .characteristics
+            .iter()
+            .zip(tallies)
+            .map(earned)
+            .collect();
         s
     }
 
@@ -532,7 +538,21 @@ impl ScorecardParams {
     /// what a bulk run keeps: no characteristic's names and figures are put into words but the
     /// reasons' (`explain` recomputes the detail).
     pub fn score_bulk(&self, inp: &ScoreInputs, collateral: Option<f64>) -> AssetScore {
-        let tallies: Vec<Tally> = self.characteristics.iter().map(|c| tally(c, inp)).collect();
+        self.score_of(&self.tallies(inp), inp, collateral)
+    }
+
+    /// What the asset scored on each characteristic, in scorecard order.
+    fn tallies(&self, inp: &ScoreInputs) -> Vec<Tally> {
+        self.characteristics.iter().map(|c| tally(c, inp)).collect()
+    }
+
+    /// Score, grade, lending figures and reasons from the tallies (`earned` empty).
+    fn score_of(
+        &self,
+        tallies: &[Tally],
+        inp: &ScoreInputs,
+        collateral: Option<f64>,
+    ) -> AssetScore {
         let score = self.clamp(tallies.iter().map(|t| t.points).sum());
         let cut = self.grade(score);
         let not_pledgeable = (!self.pledgeable(inp.asset_type))
@@ -548,7 +568,7 @@ impl ScorecardParams {
             grade: cut.grade.clone(),
             advance_rate,
             lendable_value: collateral.map(|c| advance_rate * c),
-            reasons: reasons(&tallies, &self.characteristics),
+            reasons: reasons(tallies, &self.characteristics),
             earned: Vec::new(),
             not_pledgeable,
         }
@@ -696,8 +716,7 @@ fn tally(c: &Characteristic, inp: &ScoreInputs) -> Tally {
     }
 }
 
-fn earn(c: &Characteristic, inp: &ScoreInputs) -> Earned {
-    let t = tally(c, inp);
+fn earned((c, t): (&Characteristic, Tally)) -> Earned {
     Earned {
         code: c.code.clone(),
         name: c.name.clone(),
