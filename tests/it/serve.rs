@@ -82,6 +82,14 @@ impl Server {
         request(&self.addr, method, path, headers, body)
     }
 
+    /// The `asset_id` of the first asset `/v1/assets` lists.
+    pub fn first_asset_id(&self) -> String {
+        self.get_json("/v1/assets")[0]["asset_id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
     /// GET, answering JSON.
     pub fn get_json(&self, path: &str) -> Value {
         let r = self.req("GET", path, &[], b"");
@@ -393,10 +401,7 @@ fn malformed_bodies_get_400_or_422_naming_row_and_column_and_the_server_stays_up
     let r = s.req("POST", "/v1/valuations", &csv, &big);
     assert_eq!(r.status, 413, "{}", r.text());
     // Override bodies: bad JSON 400, a missing key 422, a bad value 422 naming the column.
-    let id = s.get_json("/v1/assets")[0]["asset_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = s.first_asset_id();
     let path = format!("/v1/assets/{id}/overrides");
     assert_eq!(s.req("POST", &path, &json, b"{").status, 400);
     assert_eq!(
@@ -552,10 +557,7 @@ fn a_torn_last_log_line_is_skipped_with_a_warning() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let s = Server::start(&data, &[]);
-    let id = s.get_json("/v1/assets")[0]["asset_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = s.first_asset_id();
     let r = s.post_json(
         &format!("/v1/assets/{id}/signoff"),
         &json!({"reviewer": "R", "decision": "accepted", "comment": ""}),
@@ -656,10 +658,7 @@ fn a_non_loopback_address_without_a_token_refuses_to_start() {
 fn the_workbench_pages_render_and_refuse_cross_site_posts() {
     let dir = tempfile::tempdir().unwrap();
     let s = Server::start(&dir.path().join("data"), &[]);
-    let id = s.get_json("/v1/assets")[0]["asset_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = s.first_asset_id();
     for path in [
         "/",
         "/queue",
@@ -873,10 +872,7 @@ fn a_log_that_does_not_fit_the_portfolio_stops_the_start() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let s = Server::start(&data, &[]);
-    let id = s.get_json("/v1/assets")[0]["asset_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = s.first_asset_id();
     let r = s.post_json(
         &format!("/v1/assets/{id}/overrides"),
         &json!({"field": "royalty_rate", "value": "0.02", "reviewer": "R", "reason": "x"}),
