@@ -22,6 +22,7 @@ use crate::types::{Asset, RevenueEvidence};
 use crate::valuation::{self, Context};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
+use std::cell::RefCell;
 
 /// Assets simulated together before their draws are folded into the owner sums.
 const BLOCK: usize = 256;
@@ -366,40 +367,90 @@ fn progress_bar(cfg: &RunConfig, len: usize) -> ProgressBar {
 }
 
 /// Runs the Monte Carlo block by block, folding draws into one running sum per owner, so that
-/// memory holds one block of draws, not assets × draws.
+/// memory holds two blocks of draws, not assets × draws. A block is folded into the owner sums
+/// (in order, on one thread) while the next block is simulated.
 fn simulate_all(
     assets: &mut [AssetResult],
     cfg: &RunConfig,
     contexts: Contexts<'_>,
 ) -> Vec<PortfolioResult> {
-    let ctx = &contexts.base;
     let d = cfg.draws;
-    let samples = Samples::new(assets, cfg.seed, d, ctx.models);
+    let samples = Samples::new(assets, cfg.seed, d, contexts.base.models);
     let bar = progress_bar(cfg, assets.len());
-    let mut buffers = vec![Draw::ZERO; BLOCK * d];
-    let mut owners: Vec<PortfolioResult> = vec![];
-    let mut running: Option<OwnerSum> = None;
-    for block in assets.chunks_mut(BLOCK) {
-        let bufs = &mut buffers[..block.len() * d];
-        block
-            .par_iter_mut()
-            .zip(bufs.par_chunks_mut(d))
-            .for_each(|(a, out)| simulate_one(a, &contexts, &samples, cfg.seed, out));
-        for (a, out) in block.iter().zip(bufs.chunks(d)) {
-            if running.as_ref().is_some_and(|s| s.owner != a.asset.owner) {
-                let keep = cfg.plots && owners.len() < PLOTTED_OWNERS;
-                owners.extend(running.take().map(|o| o.finish(ctx, keep)));
-            }
-            running
-                .get_or_insert_with(|| OwnerSum::new(&a.asset.owner, d))
-                .add(a, out, ctx);
-        }
+    let mut folds = OwnerFold {
+        owners: vec![],
+        running: None,
+        plots: cfg.plots,
+        ctx: &contexts.base,
+    };
+    let mut buffers = [vec![Draw::ZERO; BLOCK * d], vec![Draw::ZERO; BLOCK * d]];
+    let blocks = assets.len().div_ceil(BLOCK);
+    let mut done: Option<&[AssetResult]> = None;
+    for (i, block) in assets.chunks_mut(BLOCK).enumerate() {
+        let [a, b] = &mut buffers;
+        let (this, last) = if i % 2 == 0 { (a, &*b) } else { (b, &*a) };
+        let bufs = &mut this[..block.len() * d];
+        rayon::join(
+            || {
+                if let Some(before) = done {
+                    folds.add_block(before, last, d);
+                }
+            },
+            || {
+                block
+                    .par_iter_mut()
+                    .zip(bufs.par_chunks_mut(d))
+                    .for_each(|(a, out)| simulate_one(a, &contexts, &samples, cfg.seed, out));
+            },
+        );
         bar.inc(block.len() as u64);
+        done = Some(block);
     }
-    let keep = cfg.plots && owners.len() < PLOTTED_OWNERS;
-    owners.extend(running.map(|o| o.finish(ctx, keep)));
+    if let Some(before) = done {
+        let last = &buffers[(blocks + 1) % 2];
+        folds.add_block(before, last, d);
+    }
     bar.finish_and_clear();
-    owners
+    folds.finish()
+}
+
+/// The owner sums of a run, fed one simulated block at a time in the results' order.
+struct OwnerFold<'a> {
+    owners: Vec<PortfolioResult>,
+    running: Option<OwnerSum>,
+    plots: bool,
+    ctx: &'a Context<'a>,
+}
+
+impl OwnerFold<'_> {
+    /// Adds a block of assets with their `d` draws each (`bufs`: each asset's in turn).
+    fn add_block(&mut self, block: &[AssetResult], bufs: &[Draw], d: usize) {
+        for (a, out) in block.iter().zip(bufs.chunks(d)) {
+            if self
+                .running
+                .as_ref()
+                .is_some_and(|s| s.owner != a.asset.owner)
+            {
+                self.close();
+            }
+            self.running
+                .get_or_insert_with(|| OwnerSum::new(&a.asset.owner, d))
+                .add(a, out, self.ctx);
+        }
+    }
+
+    /// Ends the running owner.
+    fn close(&mut self) {
+        let keep = self.plots && self.owners.len() < PLOTTED_OWNERS;
+        if let Some(o) = self.running.take() {
+            self.owners.push(o.finish(self.ctx, keep));
+        }
+    }
+
+    fn finish(mut self) -> Vec<PortfolioResult> {
+        self.close();
+        self.owners
+    }
 }
 
 /// Simulates, summarises and scores one asset, its draws left in `out`.
@@ -425,21 +476,30 @@ fn simulate_one(
         out.fill(Draw::ZERO);
     }
     let rated = !a.not_rated() && bad == 0;
-    // One buffer for both statistics: the values, then the values if the right survives.
-    let mut values: Vec<f64> = out.iter().map(|d| d.value).collect();
-    a.summary = Summary::of(&values).filter(|_| rated);
-    for (v, d) in values.iter_mut().zip(out.iter()) {
-        *v = d.if_valid;
+    thread_local! {
+        // Working buffers of every asset a thread simulates.
+        static BUFFERS: RefCell<(Vec<f64>, Vec<Draw>)> = RefCell::default();
     }
-    a.collateral = percentile_select(&values, 10.0)
-        .filter(|_| rated)
-        .map(|q10| a.resolved.legal_factor() * q10);
-    if rated {
-        let mut scoring = vec![Draw::ZERO; scoring_draws(out.len(), ctx.models)];
-        simulate_asset(a, ctx, &samples.scoring, SCORING_SEED, &mut scoring);
-        let values: Vec<f64> = scoring.iter().map(|d| d.value).collect();
-        a.certainty = certainty_of_draws(&values);
-    }
+    BUFFERS.with_borrow_mut(|(values, scoring)| {
+        // The values, then the values if the right survives, then the scoring sample's values.
+        values.clear();
+        values.extend(out.iter().map(|d| d.value));
+        a.summary = Summary::of(values).filter(|_| rated);
+        for (v, d) in values.iter_mut().zip(out.iter()) {
+            *v = d.if_valid;
+        }
+        a.collateral = percentile_select(values, 10.0)
+            .filter(|_| rated)
+            .map(|q10| a.resolved.legal_factor() * q10);
+        if rated {
+            scoring.clear();
+            scoring.resize(scoring_draws(out.len(), ctx.models), Draw::ZERO);
+            simulate_asset(a, ctx, &samples.scoring, SCORING_SEED, scoring);
+            values.clear();
+            values.extend(scoring.iter().map(|d| d.value));
+            a.certainty = certainty_of_draws(values);
+        }
+    });
     score_asset(a, ctx);
 }
 

@@ -139,6 +139,52 @@ mod tests {
         assert!(percentiles_select(&[], [50.0]).is_none());
     }
 
+    /// Point masses (draws worth 0 or at a floor), wide and narrow spreads, negatives and
+    /// infinities: selection still gives the sorted data's percentiles.
+    #[test]
+    fn selection_matches_sorting_with_masses_and_spreads() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let ps = [
+            0.0, 5.0, 10.0, 16.0, 25.0, 50.0, 75.0, 84.0, 90.0, 95.0, 100.0,
+        ];
+        for n in (1usize..=64).chain([255, 256, 257, 500, 1000, 4099]) {
+            for shape in 0..6 {
+                let data: Vec<f64> = (0..n)
+                    .map(|_| {
+                        let u = next();
+                        match shape {
+                            0 => u,
+                            1 => (30.0 * u - 15.0).exp(),
+                            2 if u < 0.4 => 0.0,
+                            2 => 1e6 * next(),
+                            3 if u < 0.7 => 1234.5,
+                            3 => 1234.5 + next(),
+                            4 => (u - 0.5) * 1e300,
+                            _ if u < 0.01 => f64::INFINITY,
+                            _ => -next(),
+                        }
+                    })
+                    .collect();
+                let mut sorted = data.clone();
+                sorted.sort_by(f64::total_cmp);
+                let want = ps.map(|p| percentile_sorted(&sorted, p).unwrap());
+                let got = percentiles_select(&data, ps).unwrap();
+                for (w, g) in want.iter().zip(&got) {
+                    assert!(
+                        w.to_bits() == g.to_bits() || (w.is_nan() && g.is_nan()),
+                        "n {n} shape {shape}: {want:?} != {got:?}"
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn integer_keys_sort_like_total_cmp() {
         let mut a = vec![

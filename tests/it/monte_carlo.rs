@@ -259,6 +259,41 @@ fn owner_draws_are_summed_draw_by_draw() {
     }
 }
 
+/// The run folds its draws into the owners a block of assets at a time while it simulates the
+/// next block: with owners whose assets span several blocks and a short last block, each
+/// owner's mean is still the sum of its assets' means, and the draws of the owners do not
+/// depend on the thread count.
+#[test]
+fn owner_sums_span_blocks() {
+    let m = market();
+    let sample = portfolio(&m);
+    // Six copies of the sample (690 assets): the pipeline's blocks hold 256.
+    let assets: Vec<Asset> = (0..6)
+        .flat_map(|copy| {
+            sample.assets.iter().map(move |a| Asset {
+                asset_id: format!("{}-{copy}", a.asset_id),
+                ..a.clone()
+            })
+        })
+        .collect();
+    let p = with_assets(assets);
+    let models = ModelSet::embedded().unwrap();
+    let r = pipeline::run(&config(64, Some(2)), &p, &m, &models).unwrap();
+    let one = pipeline::run(&config(64, Some(1)), &p, &m, &models).unwrap();
+    assert!(r.assets.len() > 2 * 256);
+    for (port, alone) in r.portfolios.iter().zip(&one.portfolios) {
+        let s = port.summary.unwrap();
+        let means: f64 = r
+            .assets
+            .iter()
+            .filter(|a| a.asset.owner == port.owner)
+            .filter_map(|a| a.summary.map(|s| s.mean))
+            .sum();
+        assert!(close_rel(s.mean, means, 1e-9), "{}", port.owner);
+        assert_eq!(port.summary, alone.summary, "{}", port.owner);
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // methods v2 acceptance on the sample portfolio, at the default draws
 // ---------------------------------------------------------------------------------------------
