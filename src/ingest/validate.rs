@@ -635,63 +635,85 @@ pub struct Rows<'a> {
     value: &'a StringChunked,
     dup_rows: &'a ListChunked,
     raw_id: &'a StringChunked,
-    text: [&'a StringChunked; 9],
-    dates: [&'a DateChunked; 2],
-    numbers: [&'a Float64Chunked; 7],
-    ints: [&'a Int64Chunked; 4],
-    flags: [&'a BooleanChunked; 2],
+    values: Values<'a>,
 }
 
-/// The text values [`Rows`] reads, in its `text` order.
-const TEXT: [&str; 9] = [
-    "asset_id",
-    "owner",
-    "asset_type",
-    "jurisdiction",
-    "sector",
-    "status",
-    "currency",
-    "owner_country",
-    "litigation",
-];
-/// …its `numbers` order.
-const NUMBERS: [&str; 7] = [
-    "annual_revenue",
-    "revenue_growth",
-    "royalty_rate",
-    "discount_rate",
-    "tax_rate",
-    "useful_life_years",
-    "development_cost",
-];
-/// …its `ints` order.
-const INTS: [&str; 4] = [
-    "development_year",
-    "forward_citations",
-    "family_size",
-    "claims",
-];
+/// The typed value of each portfolio column an asset takes, by name.
+struct Values<'a> {
+    asset_id: &'a StringChunked,
+    owner: &'a StringChunked,
+    asset_type: &'a StringChunked,
+    jurisdiction: &'a StringChunked,
+    sector: &'a StringChunked,
+    status: &'a StringChunked,
+    currency: &'a StringChunked,
+    owner_country: &'a StringChunked,
+    litigation: &'a StringChunked,
+    filing_date: &'a DateChunked,
+    expiry_date: &'a DateChunked,
+    annual_revenue: &'a Float64Chunked,
+    revenue_growth: &'a Float64Chunked,
+    royalty_rate: &'a Float64Chunked,
+    discount_rate: &'a Float64Chunked,
+    tax_rate: &'a Float64Chunked,
+    useful_life_years: &'a Float64Chunked,
+    development_cost: &'a Float64Chunked,
+    development_year: &'a Int64Chunked,
+    forward_citations: &'a Int64Chunked,
+    family_size: &'a Int64Chunked,
+    claims: &'a Int64Chunked,
+    encumbered: &'a BooleanChunked,
+    licensed_out: &'a BooleanChunked,
+}
+
+impl<'a> Values<'a> {
+    /// The value columns of `df` (the collected [`plan`]).
+    fn new(df: &'a DataFrame) -> PolarsResult<Self> {
+        let v = |n: &str| df.column(&value_col(n));
+        Ok(Values {
+            asset_id: v("asset_id")?.str()?,
+            owner: v("owner")?.str()?,
+            asset_type: v("asset_type")?.str()?,
+            jurisdiction: v("jurisdiction")?.str()?,
+            sector: v("sector")?.str()?,
+            status: v("status")?.str()?,
+            currency: v("currency")?.str()?,
+            owner_country: v("owner_country")?.str()?,
+            litigation: v("litigation")?.str()?,
+            filing_date: v("filing_date")?.date()?,
+            expiry_date: v("expiry_date")?.date()?,
+            annual_revenue: v("annual_revenue")?.f64()?,
+            revenue_growth: v("revenue_growth")?.f64()?,
+            royalty_rate: v("royalty_rate")?.f64()?,
+            discount_rate: v("discount_rate")?.f64()?,
+            tax_rate: v("tax_rate")?.f64()?,
+            useful_life_years: v("useful_life_years")?.f64()?,
+            development_cost: v("development_cost")?.f64()?,
+            development_year: v("development_year")?.i64()?,
+            forward_citations: v("forward_citations")?.i64()?,
+            family_size: v("family_size")?.i64()?,
+            claims: v("claims")?.i64()?,
+            encumbered: v("encumbered")?.bool()?,
+            licensed_out: v("licensed_out")?.bool()?,
+        })
+    }
+}
+
+/// Entry `i` of a date column.
+fn date(column: &DateChunked, i: usize) -> Option<NaiveDate> {
+    let days = column.physical().get(i)?;
+    // Polars counts days from 1970-01-01, chrono from 0001-01-01 (day 1).
+    NaiveDate::from_num_days_from_ce_opt(days + 719_163)
+}
+
+/// Entry `i` of a count column.
+fn count(column: &Int64Chunked, i: usize) -> Option<u32> {
+    column.get(i).and_then(|v| u32::try_from(v).ok())
+}
 
 impl<'a> Rows<'a> {
     /// Looks up the columns of `df` (the collected [`plan`]).
     pub fn new(df: &'a DataFrame, problems: &'a DataFrame, extra: &[String]) -> PolarsResult<Self> {
-        let v = |n: &str| df.column(&value_col(n));
-        let strs = |names: [&str; 9]| -> PolarsResult<[&'a StringChunked; 9]> {
-            let mut out = Vec::with_capacity(9);
-            for n in names {
-                out.push(df.column(&value_col(n))?.str()?);
-            }
-            out.try_into()
-                .map_err(|_| PolarsError::ComputeError("text columns".into()))
-        };
-        let mut numbers = Vec::with_capacity(7);
-        for n in NUMBERS {
-            numbers.push(v(n)?.f64()?);
-        }
-        let mut ints = Vec::with_capacity(4);
-        for n in INTS {
-            ints.push(v(n)?.i64()?);
-        }
         Ok(Rows {
             extra: extra
                 .iter()
@@ -709,26 +731,8 @@ impl<'a> Rows<'a> {
             value: problems.column(VALUE)?.str()?,
             dup_rows: df.column(DUP_ROWS)?.list()?,
             raw_id: df.column("asset_id")?.str()?,
-            text: strs(TEXT)?,
-            dates: [v("filing_date")?.date()?, v("expiry_date")?.date()?],
-            numbers: numbers
-                .try_into()
-                .map_err(|_| PolarsError::ComputeError("number columns".into()))?,
-            ints: ints
-                .try_into()
-                .map_err(|_| PolarsError::ComputeError("integer columns".into()))?,
-            flags: [v("encumbered")?.bool()?, v("licensed_out")?.bool()?],
+            values: Values::new(df)?,
         })
-    }
-
-    fn date(&self, k: usize, i: usize) -> Option<NaiveDate> {
-        let days = self.dates[k].physical().get(i)?;
-        // Polars counts days from 1970-01-01, chrono from 0001-01-01 (day 1).
-        NaiveDate::from_num_days_from_ce_opt(days + 719_163)
-    }
-
-    fn count(&self, k: usize, i: usize) -> Option<u32> {
-        self.ints[k].get(i).and_then(|v| u32::try_from(v).ok())
     }
 
     /// Row `i` as a valid asset, or the rejection that lists every problem of the row.
@@ -798,37 +802,36 @@ impl<'a> Rows<'a> {
     /// A row without problems as an asset (`None` only if a required value is missing, which
     /// its reason would have said).
     fn valid(&self, i: usize, row: usize) -> Option<Asset> {
-        let t = |k: usize| self.text[k].get(i);
-        let n = |k: usize| self.numbers[k].get(i);
+        let v = &self.values;
         Some(Asset {
             row,
-            asset_id: t(0)?.to_string(),
-            owner: t(1)?.to_string(),
-            asset_type: t(2)?.parse().ok()?,
-            jurisdiction: t(3)?.into(),
-            sector: crate::types::SectorCode::new(t(4)?),
-            status: t(5)?.parse().ok()?,
-            filing_date: self.date(0, i)?,
-            expiry_date: self.date(1, i),
-            currency: CurrencyCode::new(t(6)?),
-            annual_revenue: n(0),
-            revenue_growth: n(1),
-            royalty_rate: n(2),
-            discount_rate: n(3),
-            tax_rate: n(4),
-            useful_life_years: n(5),
-            development_cost: n(6),
-            development_year: self.ints[0].get(i).map(|y| y as i32),
-            forward_citations: self.count(1, i),
-            family_size: self.count(2, i),
-            claims: self.count(3, i),
-            litigation: match t(8) {
+            asset_id: v.asset_id.get(i)?.to_string(),
+            owner: v.owner.get(i)?.to_string(),
+            asset_type: v.asset_type.get(i)?.parse().ok()?,
+            jurisdiction: v.jurisdiction.get(i)?.into(),
+            sector: crate::types::SectorCode::new(v.sector.get(i)?),
+            status: v.status.get(i)?.parse().ok()?,
+            filing_date: date(v.filing_date, i)?,
+            expiry_date: date(v.expiry_date, i),
+            currency: CurrencyCode::new(v.currency.get(i)?),
+            annual_revenue: v.annual_revenue.get(i),
+            revenue_growth: v.revenue_growth.get(i),
+            royalty_rate: v.royalty_rate.get(i),
+            discount_rate: v.discount_rate.get(i),
+            tax_rate: v.tax_rate.get(i),
+            useful_life_years: v.useful_life_years.get(i),
+            development_cost: v.development_cost.get(i),
+            development_year: v.development_year.get(i).map(|y| y as i32),
+            forward_citations: count(v.forward_citations, i),
+            family_size: count(v.family_size, i),
+            claims: count(v.claims, i),
+            litigation: match v.litigation.get(i) {
                 Some(l) => l.parse().ok()?,
                 None => Litigation::None,
             },
-            encumbered: self.flags[0].get(i).unwrap_or(false),
-            licensed_out: self.flags[1].get(i).unwrap_or(false),
-            owner_country: t(7).map(Into::into),
+            encumbered: v.encumbered.get(i).unwrap_or(false),
+            licensed_out: v.licensed_out.get(i).unwrap_or(false),
+            owner_country: v.owner_country.get(i).map(Into::into),
             extra: self
                 .extra
                 .iter()
