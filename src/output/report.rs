@@ -14,7 +14,11 @@ use crate::results::{AssetResult, AssetSink, PortfolioResult, RunResult};
 use crate::score::NOT_RATED;
 use crate::simulate::Summary;
 use serde::Serialize;
+use std::io;
 use std::path::PathBuf;
+use std::sync::mpsc::{sync_channel, SyncSender};
+use std::sync::Arc;
+use std::thread::JoinHandle;
 
 /// The contract's asset columns, in order; carried-through input columns follow.
 pub const ASSET_COLUMNS: &[&str] = &[
@@ -307,8 +311,7 @@ pub struct AssetWriter<'a> {
     extra_columns: &'a [String],
     automated: Option<&'a RunResult>,
     table: TableWriter,
-    workbook: Workbook<AtomicFile>,
-    workbook_path: PathBuf,
+    workbook: BookWriter,
     /// Whether the first batch is written.
     started: bool,
 }
@@ -337,10 +340,70 @@ impl<'a> AssetWriter<'a> {
             extra_columns: &portfolio.extra_columns,
             automated,
             table,
-            workbook,
-            workbook_path,
+            workbook: BookWriter::start(workbook, workbook_path),
             started: false,
         })
+    }
+}
+
+/// The workbook's Assets sheet, written on a thread of its own from the batches it is sent,
+/// so that the asset table and the next batch's cells never wait for it, nor it for them.
+struct BookWriter {
+    path: PathBuf,
+    send: Option<SyncSender<Arc<OutTable>>>,
+    thread: Option<JoinHandle<io::Result<Workbook<AtomicFile>>>>,
+}
+
+/// Batches queued for the workbook: enough to even out the table's larger writes.
+const QUEUED_BATCHES: usize = 64;
+
+impl BookWriter {
+    fn start(mut workbook: Workbook<AtomicFile>, path: PathBuf) -> Self {
+        let (send, batches) = sync_channel::<Arc<OutTable>>(QUEUED_BATCHES);
+        let thread = std::thread::spawn(move || {
+            for t in batches {
+                workbook.add_rows(&t)?;
+            }
+            Ok(workbook)
+        });
+        BookWriter {
+            path,
+            send: Some(send),
+            thread: Some(thread),
+        }
+    }
+
+    /// Queues a batch; a workbook that failed says why here.
+    fn add(&mut self, t: Arc<OutTable>) -> Result<()> {
+        let sent = self.send.as_ref().is_some_and(|s| s.send(t).is_ok());
+        if sent {
+            Ok(())
+        } else {
+            // The thread stopped at its first failure: its error is the reason.
+            self.finish().map(|_| ())
+        }
+    }
+
+    /// The workbook with every batch sent written.
+    fn finish(&mut self) -> Result<Workbook<AtomicFile>> {
+        self.send = None;
+        let fail = |e| crate::error::Error::io(&self.path, e);
+        match self.thread.take().map(JoinHandle::join) {
+            Some(Ok(written)) => written.map_err(fail),
+            Some(Err(_)) => Err(fail(io::Error::other("the workbook writer panicked"))),
+            None => Err(fail(io::Error::other("the workbook was already finished"))),
+        }
+    }
+}
+
+impl Drop for BookWriter {
+    /// A run that fails waits for the workbook's thread, which drops the unfinished workbook
+    /// and so removes its temporary file.
+    fn drop(&mut self) {
+        self.send = None;
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
     }
 }
 
@@ -364,66 +427,51 @@ const BATCH_ROWS: usize = 256;
 
 impl AssetWriter<'_> {
     /// The cells of a batch of assets.
-    fn cells(&self, batch: &[AssetResult]) -> OutTable {
-        asset_rows(batch, self.currency, self.extra_columns, self.automated)
+    fn cells(&self, batch: &[AssetResult]) -> Arc<OutTable> {
+        Arc::new(asset_rows(
+            batch,
+            self.currency,
+            self.extra_columns,
+            self.automated,
+        ))
     }
 
-    /// Writes `t` to the table and the workbook side by side, putting the `next` batch into
-    /// cells and dropping the batch written `before` meanwhile (the workbook, the slower
-    /// writer, has a thread to itself).
+    /// Writes `t` to the table, putting the `next` batch into cells meanwhile (the workbook
+    /// has been sent `t` and writes it on its own thread).
     fn write(
         &mut self,
         t: &OutTable,
-        before: Option<OutTable>,
         next: Option<&[AssetResult]>,
-    ) -> Result<Option<OutTable>> {
+    ) -> Result<Option<Arc<OutTable>>> {
         let (currency, extra, automated) = (self.currency, self.extra_columns, self.automated);
-        let (table, workbook) = (&mut self.table, &mut self.workbook);
-        let (sheet, (rows, next)) = rayon::join(
-            || workbook.add_rows(t),
-            || {
-                drop(before);
-                let rows = table.rows(t);
-                (
-                    rows,
-                    next.map(|b| asset_rows(b, currency, extra, automated)),
-                )
-            },
+        let table = &mut self.table;
+        let (rows, next) = rayon::join(
+            || table.rows(t),
+            || next.map(|b| Arc::new(asset_rows(b, currency, extra, automated))),
         );
         rows?;
-        sheet.map_err(|e| crate::error::Error::io(&self.workbook_path, e))?;
         Ok(next)
-    }
-
-    /// Writes the first batch: to the table alone first, so that a table that cannot be
-    /// written fails the run before the workbook holds rows (a workbook dropped unfinished
-    /// reports its own failure).
-    fn write_first(&mut self, t: &OutTable) -> Result<()> {
-        self.table.rows(t)?;
-        self.workbook
-            .add_rows(t)
-            .map_err(|e| crate::error::Error::io(&self.workbook_path, e))?;
-        self.started = true;
-        Ok(())
     }
 }
 
 impl AssetSink for AssetWriter<'_> {
     /// Writes `assets` a batch at a time, in order, each batch put into cells while the one
-    /// before is written: the writing is the run's last serial stage.
+    /// before is written: the writing is the run's last serial stage. The first batch goes to
+    /// the table before the workbook, so that a table that cannot be written fails the run
+    /// before the workbook holds rows.
     fn accept(&mut self, assets: &[AssetResult]) -> Result<()> {
         let mut batches = assets.chunks(BATCH_ROWS);
         let mut current = batches.next().map(|b| self.cells(b));
-        if !self.started {
-            if let Some(t) = &current {
-                self.write_first(t)?;
+        while let Some(t) = current {
+            if self.started {
+                self.workbook.add(t.clone())?;
+                current = self.write(&t, batches.next())?;
+            } else {
+                self.table.rows(&t)?;
+                self.workbook.add(t)?;
+                self.started = true;
                 current = batches.next().map(|b| self.cells(b));
             }
-        }
-        let mut before = None;
-        while let Some(t) = current {
-            current = self.write(&t, before.take(), batches.next())?;
-            before = Some(t);
         }
         Ok(())
     }
@@ -438,8 +486,11 @@ pub fn write_all(o: &RunOutputs<'_>, assets: AssetWriter<'_>) -> Result<Vec<Path
     let portfolios = portfolios_table(&o.result.portfolios);
     let rejected = rejected_table(o.portfolio);
     let AssetWriter {
-        table, workbook, ..
+        table,
+        mut workbook,
+        ..
     } = assets;
+    let workbook = workbook.finish()?;
     let whole = || {
         let automated = o.overrides.map(|(_, a)| a);
         asset_rows(
