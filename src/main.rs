@@ -3,8 +3,12 @@
 use clap::Parser;
 use std::process::ExitCode;
 
+/// mimalloc, set up by [`ipval::process::configure_allocator`] (why: `ipval::process`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
-    ipval::process::bound_malloc_arenas();
+    ipval::process::configure_allocator();
     // args_os: a path that is not UTF-8 must not panic here; the manifest records it lossily.
     let command_line: Vec<String> = std::env::args_os()
         .map(|a| a.to_string_lossy().into_owned())
