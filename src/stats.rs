@@ -122,6 +122,16 @@ pub fn median(values: impl IntoIterator<Item = f64>) -> Option<f64> {
 mod tests {
     use super::*;
 
+    /// Uniforms in [0, 1) from a xorshift generator: test data without the simulation's streams.
+    fn uniforms(mut state: u64) -> impl FnMut() -> f64 {
+        move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        }
+    }
+
     /// Selection gives the sorted data's percentiles to the bit, ties and zeros included.
     #[test]
     fn selection_matches_sorting() {
@@ -143,13 +153,7 @@ mod tests {
     /// infinities: selection still gives the sorted data's percentiles.
     #[test]
     fn selection_matches_sorting_with_masses_and_spreads() {
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = uniforms(0x9e37_79b9_7f4a_7c15);
         let ps = [
             0.0, 5.0, 10.0, 16.0, 25.0, 50.0, 75.0, 84.0, 90.0, 95.0, 100.0,
         ];
@@ -218,13 +222,7 @@ mod tests {
 
     #[test]
     fn selection_equals_sorting() {
-        let mut rng = 7u64;
-        let mut next = || {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            (rng >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = uniforms(7);
         for n in [1usize, 2, 3, 10, 101, 1000] {
             let v: Vec<f64> = (0..n).map(|_| next()).collect();
             let mut sorted = v.clone();
