@@ -388,7 +388,7 @@ impl<'a> AssetSim<'a> {
     fn fill_strata(&self, rng: &mut Stream, c: &mut Columns) {
         let n = c.n;
         let used = self.used();
-        for (dim, column) in c.strata.chunks_mut(n.max(1)).enumerate() {
+        for (dim, column) in c.strata[..DIMS * n].chunks_mut(n.max(1)).enumerate() {
             // Every dimension takes its own seed from the asset's stream whether it is used or
             // not, so that an input that starts or stops applying (an expert adds a development
             // cost) leaves the other inputs' draws as they were.
@@ -612,7 +612,11 @@ struct Work {
 impl Columns {
     fn resize(&mut self, n: usize) {
         self.n = n;
-        self.strata.resize(DIMS * n, 0.0);
+        // Only ever grown: a thread alternates between the run's draws and the scoring
+        // sample's, and shrinking then growing again would clear the columns each time.
+        if self.strata.len() < DIMS * n {
+            self.strata.resize(DIMS * n, 0.0);
+        }
         let w = &mut self.work;
         let n = n.min(CHUNK);
         for column in [
