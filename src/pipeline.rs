@@ -4,7 +4,8 @@
 //! Determinism: assets are processed in (owner, asset_id) order in fixed-size blocks; within a
 //! block rayon computes each asset's draws independently, then the block is added to the owner's
 //! running sum in that fixed order. Floating-point sums therefore never depend on the thread
-//! count, and memory holds one block of draws plus one running sum, not assets × draws.
+//! count, and memory holds two blocks of draws (one simulated while the other is added) plus
+//! one running sum, not assets × draws.
 
 use crate::config::RunConfig;
 use crate::error::{Error, Result};
@@ -407,8 +408,8 @@ fn simulate_all(
         done = Some(block);
     }
     if let Some(before) = done {
-        let last = &buffers[(blocks + 1) % 2];
-        folds.add_block(before, last, d);
+        // Block i went into buffer i % 2.
+        folds.add_block(before, &buffers[(blocks - 1) % 2], d);
     }
     bar.finish_and_clear();
     folds.finish()

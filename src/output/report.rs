@@ -311,7 +311,7 @@ pub struct AssetWriter<'a> {
     extra_columns: &'a [String],
     automated: Option<&'a RunResult>,
     table: TableWriter,
-    workbook: BookWriter,
+    workbook: BookWriter<AtomicFile>,
     /// Whether the first batch is written.
     started: bool,
 }
@@ -348,17 +348,17 @@ impl<'a> AssetWriter<'a> {
 
 /// The workbook's Assets sheet, written on a thread of its own from the batches it is sent,
 /// so that the asset table and the next batch's cells never wait for it, nor it for them.
-struct BookWriter {
+struct BookWriter<W: io::Write + Send + 'static> {
     path: PathBuf,
     send: Option<SyncSender<Arc<OutTable>>>,
-    thread: Option<JoinHandle<io::Result<Workbook<AtomicFile>>>>,
+    thread: Option<JoinHandle<io::Result<Workbook<W>>>>,
 }
 
 /// Batches queued for the workbook: enough to even out the table's larger writes.
 const QUEUED_BATCHES: usize = 64;
 
-impl BookWriter {
-    fn start(mut workbook: Workbook<AtomicFile>, path: PathBuf) -> Self {
+impl<W: io::Write + Send + 'static> BookWriter<W> {
+    fn start(mut workbook: Workbook<W>, path: PathBuf) -> Self {
         let (send, batches) = sync_channel::<Arc<OutTable>>(QUEUED_BATCHES);
         let thread = std::thread::spawn(move || {
             for t in batches {
@@ -377,15 +377,20 @@ impl BookWriter {
     fn add(&mut self, t: Arc<OutTable>) -> Result<()> {
         let sent = self.send.as_ref().is_some_and(|s| s.send(t).is_ok());
         if sent {
-            Ok(())
-        } else {
-            // The thread stopped at its first failure: its error is the reason.
-            self.finish().map(|_| ())
+            return Ok(());
+        }
+        // The thread stops only at its first failure, whose error is the reason.
+        match self.finish() {
+            Err(e) => Err(e),
+            Ok(_) => Err(crate::error::Error::io(
+                &self.path,
+                io::Error::other("the workbook writer stopped early"),
+            )),
         }
     }
 
     /// The workbook with every batch sent written.
-    fn finish(&mut self) -> Result<Workbook<AtomicFile>> {
+    fn finish(&mut self) -> Result<Workbook<W>> {
         self.send = None;
         let fail = |e| crate::error::Error::io(&self.path, e);
         match self.thread.take().map(JoinHandle::join) {
@@ -396,7 +401,7 @@ impl BookWriter {
     }
 }
 
-impl Drop for BookWriter {
+impl<W: io::Write + Send + 'static> Drop for BookWriter<W> {
     /// A run that fails waits for the workbook's thread, which drops the unfinished workbook
     /// and so removes its temporary file.
     fn drop(&mut self) {
@@ -613,4 +618,85 @@ fn automated_columns(t: &mut OutTable, assets: &[AssetResult], automated: &RunRe
             .join("; ")
     };
     t.push("overrides", text(assets, described));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::table::Values;
+
+    /// Takes `room` bytes, then fails as a full disk does.
+    struct Full {
+        room: usize,
+    }
+
+    impl io::Write for Full {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if buf.len() > self.room {
+                return Err(io::Error::other("no space left"));
+            }
+            self.room -= buf.len();
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn batch(rows: usize) -> Arc<OutTable> {
+        let mut t = OutTable::default();
+        t.push(
+            "value",
+            Values::Number {
+                values: (0..rows).map(|i| Some(i as f64 * 1.5)).collect(),
+                decimals: 2,
+            },
+        );
+        t.push(
+            "id",
+            Values::Text((0..rows).map(|i| format!("A-{i}")).collect()),
+        );
+        Arc::new(t)
+    }
+
+    /// The workbook's thread stops at its first failed write; the writer then reports that
+    /// failure with the workbook's path, whether the next batch or the finish meets it.
+    #[test]
+    fn a_failing_workbook_is_reported_with_its_path() {
+        let mut book = Workbook::new(Full { room: 64 * 1024 });
+        book.start_sheet("Assets", &batch(0), 1_000_000).unwrap();
+        let mut w = BookWriter::start(book, PathBuf::from("out/results.xlsx"));
+        let mut failed = None;
+        for _ in 0..2_000 {
+            if let Err(e) = w.add(batch(256)) {
+                failed = Some(e);
+                break;
+            }
+        }
+        let e = failed.unwrap_or_else(|| w.finish().map(|_| ()).unwrap_err());
+        let message = e.to_string();
+        assert!(message.contains("results.xlsx"), "{message}");
+        assert!(message.contains("no space left"), "{message}");
+    }
+
+    /// Batches sent are all written before the workbook is handed back.
+    #[test]
+    fn finish_waits_for_every_batch() {
+        let mut book = Workbook::new(Vec::new());
+        book.start_sheet("Assets", &batch(0), 10_000).unwrap();
+        let mut w = BookWriter::start(book, PathBuf::from("results.xlsx"));
+        for _ in 0..20 {
+            w.add(batch(100)).unwrap();
+        }
+        let bytes = w.finish().unwrap().finish().unwrap();
+        let mut zip = zip::ZipArchive::new(io::Cursor::new(bytes)).unwrap();
+        let mut sheet = String::new();
+        io::Read::read_to_string(
+            &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+            &mut sheet,
+        )
+        .unwrap();
+        assert_eq!(sheet.matches("<row ").count(), 1 + 20 * 100);
+    }
 }
