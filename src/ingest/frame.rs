@@ -127,7 +127,7 @@ pub struct Scan {
     path: PathBuf,
     /// Column names as in the file (a byte-order mark removed), in file order.
     headers: Vec<String>,
-    /// The columns, each named by [`Scan::name`] of its header.
+    /// The columns, each named by [`name_for`] of its header.
     pub frame: LazyFrame,
 }
 
