@@ -194,9 +194,7 @@ impl Shared {
             }
             if let (Some(basis), true) = (&r.market_basis, mc.market.bootstrap) {
                 if s.bootstrap_of(a, basis).is_none() {
-                    let mut rng = stream(seed, &["market", &bootstrap_key(a, basis)]);
-                    let mut t = bootstrap_medians(basis.samples(), &mut rng);
-                    t.sort_unstable_by(f64::total_cmp);
+                    let t = bootstrap_table(seed, a, basis);
                     s.bootstrap
                         .entry(a.sector.to_string())
                         .or_default()

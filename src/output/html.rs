@@ -215,7 +215,7 @@ fn write_portfolio_table(r: &Report<'_>, out: &mut dyn Write) -> io::Result<()> 
         let rows = html! {
             @for (k, p) in chunk.iter().enumerate() { (portfolio_row(c * PORTFOLIO_ROWS + k, p)) }
         };
-        out.write_all(rows.into_string().as_bytes())?;
+        put(out, rows)?;
     }
     out.write_all(tail.as_bytes())
 }
@@ -586,12 +586,10 @@ fn write_page(r: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
 
 /// The page's sections, in order.
 fn write_body(r: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let mut put = |m: Markup| out.write_all(m.into_string().as_bytes());
-    put(summary(r))?;
+    put(out, summary(r))?;
     write_portfolio_table(r, out)?;
-    let mut put = |m: Markup| out.write_all(m.into_string().as_bytes());
     for (i, p) in r.result.portfolios.iter().enumerate().take(SECTIONS) {
-        put(portfolio_section(r, i, p))?;
+        put(out, portfolio_section(r, i, p))?;
     }
     for part in [
         scores,
@@ -602,9 +600,14 @@ fn write_body(r: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         rejected,
         manifest,
     ] {
-        put(part(r))?;
+        put(out, part(r))?;
     }
     Ok(())
+}
+
+/// Writes one rendered part.
+fn put(out: &mut dyn Write, m: Markup) -> io::Result<()> {
+    out.write_all(m.into_string().as_bytes())
 }
 
 /// Writes the report to `path` atomically.
