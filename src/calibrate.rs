@@ -711,6 +711,7 @@ mod tests {
                     .unwrap(),
                 approach_spread: rng.random_bool(0.8).then(|| rng.random_range(1.0..5.0)),
                 patent_quality: Some(rng.random_range(0.0..1.0)),
+                indicative_only: false,
             })
             .collect();
         // logit P(bad) = a + Σ_j w_j · (best_j − points_j) / 10, w = 0.05, 0.10 … 0.50, the

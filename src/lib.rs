@@ -40,6 +40,7 @@ pub mod sensitivity;
 pub mod serve;
 pub mod simulate;
 pub mod stats;
+pub mod targets;
 // A test-data generator (1,200 lines) that no valuation needs: only with `--features synth`.
 #[cfg(feature = "synth")]
 pub mod synth;

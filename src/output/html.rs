@@ -93,7 +93,7 @@ fn caption(kind: Kind) -> &'static str {
         Kind::Value => {
             "Simulated portfolio value: each draw sums the assets' simulated values. \
              p10 is the value 90 % of draws exceed; the lendable value is each asset's advance \
-             rate × its collateral value (legal risk × the 10th percentile of its value if the right survives), summed, less the concentration haircut."
+             rate × its collateral value (legal risk × the 10th percentile of its value if the right survives, never above its median), summed, less the concentration haircut."
         }
         Kind::Ranges => {
             "Each asset's simulated range, largest median first: whiskers p05–p95, box \

@@ -446,7 +446,7 @@ fn approaches(e: &Explanation) -> Markup {
                 tr { td { "Floor (official fees paid)" } td.n { (money(r.floor)) } td {} }
                 tr { td { "Legal factor P(grant)·(1 − p_invalid)" } td.n { (format!("{:.3}", e.legal.factor)) } td {} }
                 tr { td { strong { "Reconciled value point" } } td.n { strong { (money(r.value_point)) } } td {} }
-                tr { td { "Collateral value (legal factor · q10 if valid)" } td.n { (money(e.collateral.collateral_value)) } td {} }
+                tr { td { "Collateral value (min(legal factor · q10 if valid, p50))" } td.n { (money(e.collateral.collateral_value)) } td {} }
             }
         }
         @if !r.triggers.is_empty() {

@@ -908,13 +908,24 @@ fn case09_market_per_asset_lives_unknown() {
     assert!(r
         .weak
         .contains(ipval::params::WeakDefault::MarketReferenceLife));
-    // The indicative route's weight is the market weight times indicative_weight.
+    // Alone (no revenue, no development cost) the indicative route keeps the type's weight
+    // and is the value: 262,500 × (1 − 0.07) = 244,125.00, with its trigger (methods v3, §8).
     let w = models.reconcile.weights[&AssetType::Patent];
-    assert!(close_abs(
-        r.weights.market,
-        w.market * models.market.indicative_weight,
-        1e-12
-    ));
+    assert!(close_abs(r.weights.market, w.market, 1e-12));
+    let legal = 1.0 - r.p_invalid;
+    assert_cent(
+        p.value_point.unwrap(),
+        p.approaches.market.unwrap() * legal,
+        "alone",
+    );
+    if n_ref == 10.0 && legal == 0.93 {
+        assert_cent(
+            p.value_point.unwrap(),
+            244_125.0,
+            "market alone, shipped models",
+        );
+    }
+    assert!(p.triggers.contains(&ipval::notes::Trigger::MarketOnly));
 }
 
 #[test]
@@ -1092,8 +1103,10 @@ fn case11_reconciliation_end_to_end() {
     //   cost:   900,000 · 0.222123 = 199,910.70 USD; ratio 112.1/95 = 1.18;
     //           RCN (markup 1.25) = 294,868.2825; n/(age+n) = 0.414546486 → V_cost 122,236.610441
     //   market: 3.25 · 266,547.60 = 866,279.70 (a revenue multiple: full weight)
-    //   central (0.6, 0.2, 0.2) = 214,733.250546; × (1 − 0.07) = 199,701.923008;
-    //   max/min = 30.5 > 3 → review trigger
+    //   methods v3: the cost approach is capped at the income value (economic obsolescence):
+    //   V_cost = 28,383.314096 (122,236.610441 before the cap, kept for the cross-checks);
+    //   central (0.6, 0.2, 0.2) = 0.8 · 28,383.314096 + 0.2 · 866,279.70 = 195,962.591277;
+    //   × (1 − 0.07) = 182,245.209887; max/min of the evidence = 30.5 > 3 → review trigger
     let models = models();
     let markup = 1.0 + models.cost.developer_profit + models.cost.entrepreneurial_incentive;
     let age = 3095.0 / DAYS_PER_YEAR;
@@ -1118,10 +1131,19 @@ fn case11_reconciliation_end_to_end() {
     let vc = p.approaches.cost.unwrap();
     let vm = p.approaches.market.unwrap();
     assert_cent(vi, 28_383.314096, "V_income");
-    assert_cent(vc, 199_910.70 * 1.18 * markup * 6.0 / (age + 6.0), "V_cost");
+    let before_cap = p.cost_before_cap.unwrap();
+    assert_cent(
+        before_cap,
+        199_910.70 * 1.18 * markup * 6.0 / (age + 6.0),
+        "V_cost",
+    );
     if markup == 1.25 {
-        assert_cent(vc, 122_236.610441, "V_cost at markup 1.25");
+        assert_cent(before_cap, 122_236.610441, "V_cost at markup 1.25");
     }
+    assert_eq!(vc, vi, "the cost approach capped at the income value");
+    assert!(p
+        .notes
+        .contains(&ipval::notes::Note::CostCapped { cost: before_cap }));
     assert_cent(vm, 866_279.70, "V_market");
     let w = models.reconcile.weights[&AssetType::Patent];
     let legal = 1.0
@@ -1134,12 +1156,12 @@ fn case11_reconciliation_end_to_end() {
     if (w.income, w.cost, w.market) == (0.6, 0.2, 0.2) && markup == 1.25 && legal == 0.93 {
         assert_cent(
             p.central.unwrap(),
-            214_733.250546,
+            195_962.591277,
             "central, shipped models",
         );
         assert_cent(
             p.value_point.unwrap(),
-            199_701.923008,
+            182_245.209887,
             "value_point, shipped models",
         );
     }
@@ -1159,14 +1181,22 @@ fn case11_reconciliation_end_to_end() {
         expected * legal,
         "value_point, two approaches",
     );
+    // Capped at the income value, the cost adds nothing: 28,383.314096 × 0.93 = 26,396.482109.
+    if legal == 0.93 {
+        assert_cent(
+            p.value_point.unwrap(),
+            26_396.482109,
+            "income and capped cost",
+        );
+    }
 }
 
-/// methods v2, review triggers: approaches that differ by more than 3×, one approach driven by
-/// a weak default, a revenue-earning asset at zero, an override. Cost above twice income is a
-/// *note* ("note economic obsolescence"), not a trigger: an asset with cost = 2.5 × income (two
-/// approaches, no weak default) carries the note and has no trigger.
+/// Methods v3, §6: a cost approach above the income approach is capped at it (economic
+/// obsolescence, IVS 210), with a note naming the cost before the cap; the cross-check still
+/// compares the evidence. An asset with cost = 2.5 × income: V_cost = V_income, the note, and the
+/// two approaches differ by 2.5 ≤ 3 → no trigger. At 4 × income they disagree (trigger).
 #[test]
-fn case11_obsolescence_is_a_note_not_a_flag() {
+fn case11_cost_capped_by_the_benefit() {
     let models = models();
     let m = market_base();
     let ctx = ctx(&m, &models, "USD");
@@ -1178,17 +1208,47 @@ fn case11_obsolescence_is_a_note_not_a_flag() {
     a.useful_life_years = Some(5.0);
     let income_only = ipval::pipeline::value_asset(&a, &ctx);
     let vi = income_only.point.approaches.income.unwrap();
-    // Development cost chosen so that V_cost = 2.5 · V_income (no cost index for US → ratio 1).
+    // Development cost chosen so that V_cost = k · V_income (no cost index for US → ratio 1).
     let markup = 1.0 + models.cost.developer_profit + models.cost.entrepreneurial_incentive;
     let age = income_only.resolved.age;
-    a.development_cost = Some(2.5 * vi * (age + 5.0) / 5.0 / markup);
-    a.development_year = Some(2020);
-    let res = ipval::pipeline::value_asset(&a, &ctx);
-    let vc = res.point.approaches.cost.unwrap();
-    assert!(close_rel(vc, 2.5 * vi, 1e-9));
-    assert!(res.notes().iter().any(|n| n.contains("obsolescence")));
+    let mut with_cost = |k: f64| {
+        a.development_cost = Some(k * vi * (age + 5.0) / 5.0 / markup);
+        a.development_year = Some(2020);
+        ipval::pipeline::value_asset(&a, &ctx)
+    };
+    let res = with_cost(2.5);
+    assert_eq!(res.point.approaches.cost, Some(vi), "capped at V_income");
+    assert!(close_rel(
+        res.point.cost_before_cap.unwrap(),
+        2.5 * vi,
+        1e-9
+    ));
+    assert!(res
+        .notes()
+        .iter()
+        .any(|n| n.contains("economic obsolescence")));
     assert!(res.triggers().is_empty(), "triggers: {:?}", res.triggers());
-    assert!(!res.review_flag());
+    // Both approaches now say V_income: value_point = V_income × (1 − p_invalid).
+    assert_cent(
+        res.point.value_point.unwrap(),
+        vi * (1.0 - res.resolved.p_invalid),
+        "value_point",
+    );
+    let far = with_cost(4.0);
+    assert_eq!(far.point.approaches.cost, Some(vi));
+    assert!(
+        far.triggers().iter().any(|t| t.contains("differ")),
+        "{:?}",
+        far.triggers()
+    );
+    // Below the income value the cost is not touched.
+    let low = with_cost(0.5);
+    assert!(close_rel(
+        low.point.approaches.cost.unwrap(),
+        0.5 * vi,
+        1e-9
+    ));
+    assert_eq!(low.point.cost_before_cap, None);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -74,6 +74,7 @@ fn any_inputs() -> impl Strategy<Value = ScoreInputs> {
                 revenue_evidence: rev,
                 approach_spread: spread,
                 patent_quality: pq,
+                indicative_only: false,
             },
         )
 }
@@ -91,6 +92,7 @@ fn best_inputs() -> ScoreInputs {
         revenue_evidence: RevenueEvidence::Licensed,
         approach_spread: Some(1.1),
         patent_quality: None,
+        indicative_only: false,
     }
 }
 
@@ -247,6 +249,7 @@ fn the_best_and_worst_assets_hit_the_ends_of_the_range() {
         revenue_evidence: RevenueEvidence::None,
         approach_spread: Some(f64::INFINITY),
         patent_quality: Some(0.1),
+        indicative_only: false,
     };
     let s = card.score(&worst, Some(1000.0));
     let sum: f64 = s.earned.iter().map(|e| e.points).sum();
@@ -306,6 +309,7 @@ fn named_improvements_raise_the_score_by_the_bin_difference() {
         revenue_evidence: RevenueEvidence::None,
         approach_spread: Some(2.0),
         patent_quality: None,
+        indicative_only: false,
     };
     // 45+45+45+10+20+45+55+30+55+70 = 420.
     let s0 = card.score(&base, None).score;
@@ -492,12 +496,50 @@ proptest! {
         }
         prop_assert!(card.pledgeable(AssetType::Patent));
         let patent = card.score(
-            &ScoreInputs { asset_type: AssetType::Patent, ..inp.clone() },
+            &ScoreInputs {
+                asset_type: AssetType::Patent,
+                status: Status::Granted,
+                indicative_only: false,
+                ..inp.clone()
+            },
             Some(collateral),
         );
         prop_assert!(patent.not_pledgeable.is_none());
         prop_assert_eq!(patent.advance_rate, card.grade(patent.score).advance_rate);
         prop_assert_eq!(patent.lendable_value, Some(patent.advance_rate * collateral));
+    }
+
+    /// Methods v3, §12: a pending application lends nothing until granted, and neither does a
+    /// value that rests on the indicative market route alone; both say why, and the route alone
+    /// takes the worst value-certainty bin whatever the fsd.
+    #[test]
+    fn no_lending_on_applications_or_on_deal_prices_alone(
+        inp in any_inputs(),
+        collateral in 1.0..1e9f64,
+    ) {
+        let card = card();
+        let base = ScoreInputs {
+            asset_type: AssetType::Patent,
+            indicative_only: false,
+            ..inp.clone()
+        };
+        let pending = card.score(&ScoreInputs { status: Status::Pending, ..base.clone() }, Some(collateral));
+        prop_assert_eq!(pending.advance_rate, 0.0);
+        prop_assert_eq!(pending.lendable_value, Some(0.0));
+        let why = pending.not_pledgeable.clone().unwrap_or_default();
+        prop_assert!(why.contains("pending") && why.contains("until granted"), "{why}");
+        let granted = ScoreInputs { status: Status::Granted, ..base };
+        let alone = card.score(&ScoreInputs { indicative_only: true, ..granted.clone() }, Some(collateral));
+        prop_assert_eq!(alone.lendable_value, Some(0.0));
+        let why = alone.not_pledgeable.clone().unwrap_or_default();
+        prop_assert!(why.contains("indicative market route alone"), "{why}");
+        let measured = card.score(&granted, Some(collateral));
+        let r01 = &card.characteristics[0];
+        let worst = r01.points_of(ipval::score::Slot::Bin(r01.worst_bin()));
+        let best = r01.bins.iter().map(|b| b.points()).fold(f64::MIN, f64::max);
+        // Alone, R01 scores its worst bin: never more than the same asset measured.
+        prop_assert!(alone.score <= measured.score);
+        prop_assert!(alone.score >= measured.score - (best - worst));
     }
 }
 
@@ -667,6 +709,7 @@ fn reason_codes_name_the_largest_losses_in_order() {
         revenue_evidence: RevenueEvidence::Licensed, // 90 of 90, lost 0
         approach_spread: Some(1.2),     // < 1.5: 70 of 70, lost 0
         patent_quality: Some(0.5),      // [0.4, 0.6): 65 of 70, lost 5
+        indicative_only: false,
     };
     // Losses (all adverse): R04 80 > R02 55 > R05 50 > R03 45 > R07 10 > R10 5; the rest 0.
     // Score 100+45+45+10+20+90+70+90+70+65 = 605 → BB.
@@ -701,6 +744,7 @@ fn reason_ties_follow_scorecard_order_and_missing_values_have_their_own_sentence
         revenue_evidence: RevenueEvidence::None, // 30 of 90, lost 60
         approach_spread: Some(4.37),       // ≥ 3: 30 of 70, lost 40
         patent_quality: Some(0.1),         // not a patent: n/a = 70 of 70, lost 0
+        indicative_only: false,
     };
     // Losses: R01 60 = R08 60 (tie: scorecard order) > R06 45 > R09 40 > R07 25 (> R04 5 in v1;
     // v2: litigation none is not adverse and never listed).
@@ -713,7 +757,7 @@ fn reason_ties_follow_scorecard_order_and_missing_values_have_their_own_sentence
             "R01 value uncertainty not measured (no simulation)",
             "R08 weak evidence of revenue (none)",
             "R06 weak enforcement in the jurisdiction (index 0.42)",
-            "R09 approaches disagree (largest / smallest 4.4)",
+            "R09 income and cost approaches disagree (largest / smallest 4.4)",
         ]
     );
     for best in ["R02", "R03", "R05", "R10"] {
@@ -724,21 +768,21 @@ fn reason_ties_follow_scorecard_order_and_missing_values_have_their_own_sentence
     let s = card.score(
         &ScoreInputs {
             certainty: Certainty::Fsd(1.234), // ≥ 0.8: 30, lost 70
-            approach_spread: None,            // missing: 35, lost 35
+            approach_spread: None,            // missing: 30, lost 40 (methods v3)
             asset_type: AssetType::Patent,    // 70, lost 10
             patent_quality: None,             // missing: 50, lost 20
             ..inp
         },
         None,
     );
-    // Losses: R01 70 > R08 60 > R06 45 > R09 35 > R10 20 > R07 10 (R04 5: not adverse).
+    // Losses: R01 70 > R08 60 > R06 45 > R09 40 > R10 20 > R07 10 (R04 5: not adverse).
     assert_eq!(
         s.reasons,
         [
             "R01 uncertain value (fsd 1.23)",
             "R08 weak evidence of revenue (none)",
             "R06 weak enforcement in the jurisdiction (index 0.42)",
-            "R09 fewer than two approaches to cross-check the value",
+            "R09 no income and cost approaches to cross-check the value",
         ]
     );
 }
@@ -956,6 +1000,7 @@ fn a_zero_median_scores_the_worst_certainty_bin_and_says_so() {
         revenue_evidence: RevenueEvidence::None,
         approach_spread: Some(f64::INFINITY),
         patent_quality: Some(0.1),
+        indicative_only: false,
     };
     let s = card.score(&worst_asset, None);
     assert_eq!(s.earned.iter().map(|e| e.points).sum::<f64>(), 280.0);
