@@ -17,7 +17,7 @@ use crate::plot::{Kind, Plots};
 use crate::results::{AssetResult, PortfolioResult, RunResult};
 use layout::{
     card, count, count_cell, figure, hhi, lines, money, money_cell, note, num_cell, percent, table,
-    text_cell, Text, MISSING,
+    text_cell, warning, Text, MISSING,
 };
 use maud::{html, Markup, PreEscaped};
 use std::io::{self, Write};
@@ -446,6 +446,7 @@ fn assumptions(r: &Report<'_>) -> Markup {
     html! {
         section #assumptions {
             h2 { "Assumptions and sources" }
+            @if let Some(fx) = &r.manifest.fx_note { (warning(fx)) }
             p.note {
                 "Every default is in the models/*.toml file named, with its source in the \
                  file's comments (or marked EXPERT ASSUMPTION). Market data: "

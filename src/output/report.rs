@@ -7,7 +7,7 @@ use crate::atomic::{write_atomic, AtomicFile};
 use crate::config::RunConfig;
 use crate::error::Result;
 use crate::ingest::Portfolio;
-use crate::market_data::{InputFile, MarketData};
+use crate::market_data::{stale_fx_sentence, InputFile, MarketData, StaleFx};
 use crate::overrides::{Applied, Overrides};
 use crate::params::ModelSet;
 use crate::results::{AssetResult, AssetSink, PortfolioResult, RunResult};
@@ -280,6 +280,13 @@ pub struct Manifest {
     pub outputs: Vec<String>,
     /// Expert overrides applied.
     pub overrides: Vec<Applied>,
+    /// The FX rates the run converted at (the valued rows' currencies and the reporting
+    /// currency) that are more than [`crate::market_data::FX_STALE_DAYS`] from `as_of`, or of
+    /// unknown date; empty when every rate is current.
+    pub fx_stale: Vec<StaleFx>,
+    /// The sentence saying so, when `fx_stale` is not empty.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fx_note: Option<String>,
 }
 
 /// Everything `write_all` needs.
@@ -549,7 +556,13 @@ pub fn manifest(o: &RunOutputs<'_>, outputs: &[String]) -> Manifest {
         .chain(o.market.files.iter().cloned())
         .chain(o.extra_inputs.iter().cloned())
         .collect();
+    let used = o.result.assets.iter().map(|a| a.asset.currency.as_str());
+    let fx_stale = o
+        .market
+        .stale_fx(cfg.as_of, used.chain([cfg.currency.as_str()]));
     Manifest {
+        fx_note: stale_fx_sentence(&fx_stale, cfg.as_of),
+        fx_stale,
         version: env!("CARGO_PKG_VERSION"),
         command_line: cfg.command_line.clone(),
         as_of: cfg.as_of.to_string(),

@@ -8,6 +8,7 @@ mod backtest;
 mod bad_inputs;
 mod edge_numbers;
 mod faults;
+mod fx_dates;
 mod fuzz_regressions;
 mod known_answers;
 mod monte_carlo;
