@@ -40,7 +40,13 @@ pub fn run(args: &ValueArgs, command_line: Vec<String>) -> Result<ExitCode> {
     let assets = std::mem::take(&mut portfolio.assets);
     let automated_results = automated.as_ref().map(|(_, r, _)| r);
     // The asset table and workbook are written as the run values each block of assets.
-    let mut writer = AssetWriter::create(&cfg, &portfolio, automated_results, assets.len())?;
+    let mut writer = AssetWriter::create(
+        &cfg,
+        &portfolio,
+        automated_results,
+        models.scorecard.pd_basis(),
+        assets.len(),
+    )?;
     let result = pipeline::run_into(&cfg, assets, &market, &models, ov, &mut writer)?;
     let outputs = RunOutputs {
         cfg: &cfg,

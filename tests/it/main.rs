@@ -13,6 +13,7 @@ mod fuzz_regressions;
 mod known_answers;
 mod monte_carlo;
 mod overrides_explain;
+mod pd_basis;
 mod properties;
 mod report;
 mod score;
