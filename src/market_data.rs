@@ -292,13 +292,23 @@ mod tests {
             m.fx.insert(CurrencyCode::new(c), 1.0);
             m.fx_dates.insert(CurrencyCode::new(c), d.map(day));
         }
-        let stale = m.stale_fx(as_of, ["DDD", "AAA", "BBB", "CCC", "EEE", "USD", "BBB", "FFF"]);
-        let got: Vec<(&str, Option<i64>)> =
-            stale.iter().map(|s| (s.currency.as_str(), s.days)).collect();
+        let stale = m.stale_fx(
+            as_of,
+            ["DDD", "AAA", "BBB", "CCC", "EEE", "USD", "BBB", "FFF"],
+        );
+        let got: Vec<(&str, Option<i64>)> = stale
+            .iter()
+            .map(|s| (s.currency.as_str(), s.days))
+            .collect();
         // FFF has no rate at all: its date is unknown too.
         assert_eq!(
             got,
-            [("BBB", Some(181)), ("DDD", Some(181)), ("EEE", None), ("FFF", None)]
+            [
+                ("BBB", Some(181)),
+                ("DDD", Some(181)),
+                ("EEE", None),
+                ("FFF", None)
+            ]
         );
         assert_eq!(stale[0].rate_date, Some(day("2025-01-01")));
         assert!(m.stale_fx(as_of, ["AAA", "CCC", "USD"]).is_empty());

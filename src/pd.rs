@@ -37,7 +37,9 @@ impl CalibratedFrom {
     pub fn problem(&self) -> Option<String> {
         let h = &self.outcomes_sha256;
         let hex = h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit());
-        (!hex).then(|| format!("[calibration] outcomes_sha256 `{h}` is not a SHA-256 (64 hex digits)"))
+        (!hex).then(|| {
+            format!("[calibration] outcomes_sha256 `{h}` is not a SHA-256 (64 hex digits)")
+        })
     }
 }
 

@@ -618,7 +618,10 @@ impl ScorecardParams {
 /// The p50-weighted mean of `f` over a portfolio's rated assets (weight, score, lendable),
 /// negative weights counted as 0; the plain mean when every weight is 0. The portfolio's score
 /// and pd share it, so they weigh the assets alike (methods.md §14).
-fn weighted_mean(assets: &[(f64, f64, Option<f64>)], f: impl Fn(&(f64, f64, Option<f64>)) -> f64) -> f64 {
+fn weighted_mean(
+    assets: &[(f64, f64, Option<f64>)],
+    f: impl Fn(&(f64, f64, Option<f64>)) -> f64,
+) -> f64 {
     let weight: f64 = assets.iter().map(|a| a.0.max(0.0)).sum();
     if weight > 0.0 {
         assets.iter().map(|a| a.0.max(0.0) * f(a)).sum::<f64>() / weight

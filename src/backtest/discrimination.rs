@@ -233,7 +233,8 @@ impl GradeRate {
     /// P(X ≥ bads) for X ~ Binomial(n, mean pd): how likely this many bads, or more, are if
     /// the pd is right. `None` without a mean pd.
     pub fn binomial_p(&self) -> Option<f64> {
-        self.mean_pd.map(|pd| binomial_at_least(self.n, self.bads, pd))
+        self.mean_pd
+            .map(|pd| binomial_at_least(self.n, self.bads, pd))
     }
 
     /// Whether the binomial test rejects the pd at [`BINOMIAL_ALPHA`] (more bads than it allows).

@@ -246,7 +246,8 @@ fn print_validation(
             100.0 * g.bad_rate(),
             g.mean_score,
             pct4(g.mean_pd),
-            g.binomial_p().map_or_else(|| "-".into(), |p| format!("{p:.4}")),
+            g.binomial_p()
+                .map_or_else(|| "-".into(), |p| format!("{p:.4}")),
             if g.in_order {
                 ""
             } else {

@@ -520,7 +520,8 @@ fn binomial_test_per_grade_by_hand() {
     assert_eq!(aa("pd_too_low"), "false");
     assert_eq!(group(&t, "all")("binomial_p"), "");
     assert!(
-        run.stdout.contains("binomial test: P(this many bads or more | mean pd) < 0.05 for BB"),
+        run.stdout
+            .contains("binomial test: P(this many bads or more | mean pd) < 0.05 for BB"),
         "{}",
         run.stdout
     );
@@ -545,7 +546,11 @@ fn binomial_test_per_grade_by_hand() {
     let t = CsvTable::read(&run.out.join("score_validation.csv"));
     assert_eq!(group(&t, "BB")("binomial_p"), "");
     assert_eq!(group(&t, "BB")("pd_too_low"), "");
-    assert!(run.stdout.contains("need the valuations' pd column"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("need the valuations' pd column"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]

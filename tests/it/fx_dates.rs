@@ -40,13 +40,17 @@ fn a_stale_rate_is_noted_in_the_manifest_the_report_and_validate() {
     );
     let note = m["fx_note"].as_str().expect("fx_note");
     assert!(
-        note.starts_with("1 FX rate(s) used are more than 180 days from the valuation date 2026-11-21"),
+        note.starts_with(
+            "1 FX rate(s) used are more than 180 days from the valuation date 2026-11-21"
+        ),
         "{note}"
     );
     assert!(note.contains("SGD of 2024-12-19 (702 days)"), "{note}");
     // The report shows the same sentence as a warning, in the Assumptions section.
     let html = report(&run);
-    let at = html.find("id=\"assumptions\"").expect("assumptions section");
+    let at = html
+        .find("id=\"assumptions\"")
+        .expect("assumptions section");
     let warning = html.find("Warning: </strong>").expect("a warning");
     assert!(warning > at, "the warning is in the Assumptions section");
     assert!(html[warning..].contains("SGD of 2024-12-19 (702 days)"));

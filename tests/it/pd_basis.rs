@@ -12,7 +12,10 @@ fn xlsx_part(path: &std::path::Path, part: &str) -> String {
     let file = std::fs::File::open(path).unwrap();
     let mut zip = zip::ZipArchive::new(file).unwrap();
     let mut text = String::new();
-    zip.by_name(part).unwrap().read_to_string(&mut text).unwrap();
+    zip.by_name(part)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
     text
 }
 
@@ -26,7 +29,11 @@ fn the_prior_card_s_pds_say_prior_and_one_year_everywhere() {
     let pd = assets.col("pd");
     assert_eq!(assets.headers[pd + 1], "pd_basis");
     for row in 0..assets.len() {
-        let expected = if assets.get(row, "pd").is_empty() { "" } else { "prior" };
+        let expected = if assets.get(row, "pd").is_empty() {
+            ""
+        } else {
+            "prior"
+        };
         assert_eq!(assets.get(row, "pd_basis"), expected, "row {row}");
     }
     assert!(assets.column("pd_basis").contains(&"prior"));
@@ -66,7 +73,9 @@ fn a_calibrated_card_s_pds_name_their_outcomes() {
     let run = case.value(&portfolio, &["--models", models.to_str().unwrap()]);
     run.assert_code(0);
     let assets = run.assets();
-    assert!(assets.column("pd_basis").contains(&"calibrated:0123456789ab"));
+    assert!(assets
+        .column("pd_basis")
+        .contains(&"calibrated:0123456789ab"));
     let m = run.manifest();
     assert_eq!(m["pd_basis"], "calibrated:0123456789ab");
     let meaning = m["pd_meaning"].as_str().unwrap();

@@ -1262,7 +1262,9 @@ fn a_portfolio_pd_is_the_weighted_mean_of_its_assets_pds() {
     let p = card.portfolio(&unweighted, None).unwrap();
     assert!((p.pd - 0.013_640_012).abs() < 1e-9, "{}", p.pd);
     // A negative weight counts as 0, as in the score.
-    let p = card.portfolio(&[(-5.0, 700.0, None), (2.0, 600.0, None)], None).unwrap();
+    let p = card
+        .portfolio(&[(-5.0, 700.0, None), (2.0, 600.0, None)], None)
+        .unwrap();
     assert_eq!(p.pd, card.pd(600.0));
 }
 
@@ -1286,7 +1288,12 @@ fn portfolios_csv_pd_is_the_weighted_mean_of_the_assets_csv_pds() {
         let w: f64 = rated.iter().map(|r| r.0).sum();
         assert!(w > 0.0, "{}", p.owner);
         let mean = rated.iter().map(|r| r.0 * r.1).sum::<f64>() / w;
-        assert!(close_rel(score.pd, mean, 1e-12), "{}: {} vs {mean}", p.owner, score.pd);
+        assert!(
+            close_rel(score.pd, mean, 1e-12),
+            "{}: {} vs {mean}",
+            p.owner,
+            score.pd
+        );
     }
 }
 
@@ -1437,8 +1444,8 @@ fn the_scale_s_odds_points_and_the_cut_offs_imply_the_pds_of_the_methods_table()
     // The table in docs/methods.md §16: `| grade | lo–hi | pd_hi–pd_lo % | … |`, where a band's
     // highest pd is at its own cut-off (`< x %` for the best grade, `> x %` for the worst,
     // whose pd is at the cut-off above it).
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/methods.md"))
-        .unwrap();
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/methods.md")).unwrap();
     let rows: Vec<Vec<String>> = text
         .lines()
         .skip_while(|l| !l.starts_with("| grade | score band | implied pd"))

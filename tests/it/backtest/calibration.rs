@@ -169,7 +169,13 @@ fn calibrate_recovers_a_known_logistic_model() {
     let sha = ipval::params::sha256_hex(&std::fs::read(&outcomes).unwrap());
     let from = card.calibration.as_ref().expect("[calibration]");
     assert_eq!(from.outcomes_sha256, sha);
-    assert_eq!((from.outcomes, from.bad), (assets.len() / 2, bad.iter().step_by(2).filter(|b| **b).count()));
+    assert_eq!(
+        (from.outcomes, from.bad),
+        (
+            assets.len() / 2,
+            bad.iter().step_by(2).filter(|b| **b).count()
+        )
+    );
     let basis = format!("calibrated:{}", &sha[..12]);
     assert_eq!(card.pd_basis(), basis);
     assert_eq!(models.scorecard.pd_basis(), "prior");
