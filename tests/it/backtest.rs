@@ -40,6 +40,22 @@ fn backtest(case: &Case, args: &[&str]) -> common::Run {
     case.run(&all)
 }
 
+/// `backtest --outcomes` on planted files: the run (exit 0) and its score_validation.csv.
+fn score_validation(case: &Case, valuations: &Path, outcomes: &Path) -> (common::Run, CsvTable) {
+    let run = backtest(
+        case,
+        &[
+            "--valuations",
+            valuations.to_str().unwrap(),
+            "--outcomes",
+            outcomes.to_str().unwrap(),
+        ],
+    );
+    run.assert_code(0);
+    let t = CsvTable::read(&run.out.join("score_validation.csv"));
+    (run, t)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Realized prices
 
@@ -415,17 +431,7 @@ fn outcomes_hand_computed() {
         "outcomes.csv",
         "asset_id,outcome\nB1,0\nB2,0\nB3,0\nB4,1\nB5,0\nB6,1\nB7,1\nB8,0\nZ1,1\nB1,1\nB10,2\n",
     );
-    let run = backtest(
-        &case,
-        &[
-            "--valuations",
-            val.to_str().unwrap(),
-            "--outcomes",
-            outcomes.to_str().unwrap(),
-        ],
-    );
-    run.assert_code(0);
-    let t = CsvTable::read(&run.out.join("score_validation.csv"));
+    let (run, t) = score_validation(&case, &val, &outcomes);
     assert_eq!(t.column("group"), ["all", "CCC", "BB", "BBB", "A", "AAA"]);
     let all = group(&t, "all");
     assert_eq!(all("n"), "8");
@@ -497,17 +503,7 @@ fn binomial_test_per_grade_by_hand() {
     }
     let val = case.write("assets.csv", val);
     let outcomes = case.write("outcomes.csv", outcomes);
-    let run = backtest(
-        &case,
-        &[
-            "--valuations",
-            val.to_str().unwrap(),
-            "--outcomes",
-            outcomes.to_str().unwrap(),
-        ],
-    );
-    run.assert_code(0);
-    let t = CsvTable::read(&run.out.join("score_validation.csv"));
+    let (run, t) = score_validation(&case, &val, &outcomes);
     let (bb, a, aa) = (group(&t, "BB"), group(&t, "A"), group(&t, "AA"));
     assert_eq!((bb("n"), bb("n_bad")), ("6", "2"));
     near(bb("mean_pd"), 0.0367, "BB mean pd");
@@ -533,17 +529,7 @@ fn binomial_test_per_grade_by_hand() {
         format!("{VAL_HEADER}\nT1,O,patent,USD,1,,,,,,,,600,BB\nT2,O,patent,USD,1,,,,,,,,600,BB\n"),
     );
     let outcomes = case.write("outcomes.csv", "asset_id,outcome\nT1,1\nT2,0\n");
-    let run = backtest(
-        &case,
-        &[
-            "--valuations",
-            val.to_str().unwrap(),
-            "--outcomes",
-            outcomes.to_str().unwrap(),
-        ],
-    );
-    run.assert_code(0);
-    let t = CsvTable::read(&run.out.join("score_validation.csv"));
+    let (run, t) = score_validation(&case, &val, &outcomes);
     assert_eq!(group(&t, "BB")("binomial_p"), "");
     assert_eq!(group(&t, "BB")("pd_too_low"), "");
     assert!(
@@ -566,17 +552,7 @@ fn ties_everywhere_give_auc_one_half() {
         ),
     );
     let outcomes = case.write("outcomes.csv", "asset_id,outcome\nT1,1\nT2,0\nT3,1\nT4,0\n");
-    let run = backtest(
-        &case,
-        &[
-            "--valuations",
-            val.to_str().unwrap(),
-            "--outcomes",
-            outcomes.to_str().unwrap(),
-        ],
-    );
-    run.assert_code(0);
-    let t = CsvTable::read(&run.out.join("score_validation.csv"));
+    let (_, t) = score_validation(&case, &val, &outcomes);
     let all = group(&t, "all");
     near(all("auc"), 0.5, "AUC");
     near(all("gini"), 0.0, "Gini");
