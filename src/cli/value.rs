@@ -4,7 +4,8 @@ use super::ValueArgs;
 use crate::error::Result;
 use crate::format::thousands;
 use crate::ingest::{self, market::input_file};
-use crate::output::report::{write_all, AssetWriter, RunOutputs};
+use crate::market_data::stale_fx_sentence;
+use crate::output::report::{stale_fx_of_run, write_all, AssetWriter, RunOutputs};
 use crate::overrides::{self, Overrides};
 use crate::params::ModelSet;
 use crate::pipeline::{self, RunResult};
@@ -60,6 +61,10 @@ pub fn run(args: &ValueArgs, command_line: Vec<String>) -> Result<ExitCode> {
     };
     let written = write_all(&outputs, writer)?;
     print_summary(&result, &cfg.currency, portfolio.rejected.len());
+    let stale = stale_fx_of_run(&cfg, &market, &result);
+    if let Some(sentence) = stale_fx_sentence(&stale, cfg.as_of) {
+        println!("warning: {sentence}");
+    }
     println!("\noutputs:");
     for p in written {
         println!("  {}", p.display());

@@ -591,6 +591,13 @@ pub fn write_all(o: &RunOutputs<'_>, assets: AssetWriter<'_>) -> Result<Vec<Path
     Ok(shown.iter().map(|n| dir.join(n)).collect())
 }
 
+/// The FX rates a run converted at that are stale or undated: those of the valued rows'
+/// currencies and of the reporting currency, which converts the USD market data.
+pub fn stale_fx_of_run(cfg: &RunConfig, market: &MarketData, result: &RunResult) -> Vec<StaleFx> {
+    let used = result.assets.iter().map(|a| a.asset.currency.as_str());
+    market.stale_fx(cfg.as_of, used.chain([cfg.currency.as_str()]))
+}
+
 /// The manifest of a run whose files are `outputs`.
 pub fn manifest(o: &RunOutputs<'_>, outputs: &[String]) -> Manifest {
     let cfg = o.cfg;
@@ -598,10 +605,7 @@ pub fn manifest(o: &RunOutputs<'_>, outputs: &[String]) -> Manifest {
         .chain(o.market.files.iter().cloned())
         .chain(o.extra_inputs.iter().cloned())
         .collect();
-    let used = o.result.assets.iter().map(|a| a.asset.currency.as_str());
-    let fx_stale = o
-        .market
-        .stale_fx(cfg.as_of, used.chain([cfg.currency.as_str()]));
+    let fx_stale = stale_fx_of_run(cfg, o.market, o.result);
     let card = &o.models.scorecard;
     Manifest {
         pd_basis: card.pd_basis(),

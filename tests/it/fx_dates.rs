@@ -46,6 +46,12 @@ fn a_stale_rate_is_noted_in_the_manifest_the_report_and_validate() {
         "{note}"
     );
     assert!(note.contains("SGD of 2024-12-19 (702 days)"), "{note}");
+    // `value` says so on its standard output too.
+    assert!(
+        run.stdout.contains(&format!("warning: {note}")),
+        "{}",
+        run.stdout
+    );
     // The report shows the same sentence as a warning, in the Assumptions section.
     let html = report(&run);
     let at = html
@@ -87,6 +93,7 @@ fn rates_within_180_days_give_no_note() {
     let m = run.manifest();
     assert_eq!(m["fx_stale"], json!([]));
     assert!(m.get("fx_note").is_none(), "{m}");
+    assert!(!run.stdout.contains("warning"), "{}", run.stdout);
     assert!(!report(&run).contains("Warning: "));
     let v = validate(&case, &portfolio, Path::new(MARKET), "2025-03-01");
     assert!(!v.stdout.contains("warning"), "{}", v.stdout);
