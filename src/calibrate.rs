@@ -199,6 +199,9 @@ pub fn calibrate(prior: &ScorecardParams, samples: &[Sample]) -> Result<Calibrat
         round2(-(beta * woe + alpha / mf) * factor + (offset - kept_points) / mf)
     };
     let mut card = prior.clone();
+    // The points no longer come from the prior's outcomes, if it had any: the caller records
+    // the new ones (`ipval calibrate` does, from the outcomes file).
+    card.calibration = None;
     let mut fits = Vec::with_capacity(evidence.len());
     for (j, (e, c)) in evidence.iter().zip(&prior.characteristics).enumerate() {
         let beta = fitted.iter().position(|&f| f == j).map(|k| theta[k + 1]);

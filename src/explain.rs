@@ -602,7 +602,7 @@ impl Explanation {
         }
         writeln!(
             o,
-            "  score {:.0}, implied probability of going bad {:.2} %, grade {}, advance rate {:.2}",
+            "  score {:.0}, implied probability of going bad within one year {:.2} %, grade {}, advance rate {:.2}",
             s.score,
             s.pd * 100.0,
             s.grade,

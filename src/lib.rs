@@ -30,6 +30,7 @@ pub mod notes;
 pub mod output;
 pub mod overrides;
 pub mod params;
+pub mod pd;
 pub mod pipeline;
 pub mod plot;
 pub mod prec;

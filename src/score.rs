@@ -214,6 +214,10 @@ pub struct ScorecardParams {
     pub concentration_max_haircut: f64,
     /// The characteristics.
     pub characteristics: Vec<Characteristic>,
+    /// The outcomes the points were fitted to (`[calibration]`, written by `ipval calibrate`);
+    /// absent in a prior card such as the shipped one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration: Option<crate::pd::CalibratedFrom>,
 }
 
 /// What was observed of one characteristic for one asset.
@@ -343,7 +347,7 @@ pub struct Earned {
 pub struct AssetScore {
     /// 300–850, rounded to a whole point.
     pub score: f64,
-    /// Implied probability of going bad.
+    /// Score-implied probability of going bad within one year ([`crate::pd`]).
     pub pd: f64,
     /// Grade label.
     pub grade: Grade,
@@ -492,6 +496,9 @@ impl ScorecardParams {
                 g.grade
             )));
         }
+        if let Some(m) = self.calibration.as_ref().and_then(|c| c.problem()) {
+            return Err(err(m));
+        }
         for c in &self.characteristics {
             if c.bins.is_empty() {
                 return Err(err(format!("{}: no bins", c.code)));
@@ -538,6 +545,11 @@ impl ScorecardParams {
     /// The implied probability of going bad, `1 / (1 + exp((score − offset) / factor))`.
     pub fn pd(&self, score: f64) -> f64 {
         1.0 / (1.0 + self.odds(score))
+    }
+
+    /// What the card's pds rest on: `prior`, or `calibrated:<outcomes hash>` ([`crate::pd`]).
+    pub fn pd_basis(&self) -> String {
+        crate::pd::basis(self.calibration.as_ref())
     }
 
     /// score = offset + factor · ln(odds): the scaling's factor.
@@ -631,12 +643,7 @@ impl ScorecardParams {
         if assets.is_empty() {
             return None;
         }
-        let weight: f64 = assets.iter().map(|a| a.0.max(0.0)).sum();
-        let mean = if weight > 0.0 {
-            assets.iter().map(|a| a.0.max(0.0) * a.1).sum::<f64>() / weight
-        } else {
-            assets.iter().map(|a| a.1).sum::<f64>() / assets.len().max(1) as f64
-        };
+        let mean = weighted_mean(assets, |a| a.1);
         let excess = hhi.map_or(0.0, |h| {
             ((h - self.concentration_threshold) / (1.0 - self.concentration_threshold))
                 .clamp(0.0, 1.0)
@@ -645,7 +652,7 @@ impl ScorecardParams {
         let lendable: Option<f64> = assets.iter().map(|a| a.2).sum();
         Some(PortfolioScore {
             score,
-            pd: self.pd(score),
+            pd: weighted_mean(assets, |a| self.pd(a.1)),
             grade: self.grade(score).grade.clone(),
             concentration_penalty: self.concentration_max_penalty * excess,
             haircut: self.concentration_max_haircut * excess,
@@ -654,12 +661,28 @@ impl ScorecardParams {
     }
 }
 
+/// The p50-weighted mean of `f` over a portfolio's rated assets (weight, score, lendable),
+/// negative weights counted as 0; the plain mean when every weight is 0. The portfolio's score
+/// and pd share it, so they weigh the assets alike (methods.md §14).
+fn weighted_mean(
+    assets: &[(f64, f64, Option<f64>)],
+    f: impl Fn(&(f64, f64, Option<f64>)) -> f64,
+) -> f64 {
+    let weight: f64 = assets.iter().map(|a| a.0.max(0.0)).sum();
+    if weight > 0.0 {
+        assets.iter().map(|a| a.0.max(0.0) * f(a)).sum::<f64>() / weight
+    } else {
+        assets.iter().map(f).sum::<f64>() / assets.len().max(1) as f64
+    }
+}
+
 /// A portfolio's score and lending figures.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PortfolioScore {
     /// p50-weighted mean score less the concentration penalty.
     pub score: f64,
-    /// Implied probability of going bad.
+    /// The p50-weighted mean of the rated assets' pds (one year; not the pd of `score`: the
+    /// concentration penalty lowers the score and grade, not the assets' pds).
     pub pd: f64,
     /// Grade label.
     pub grade: Grade,

@@ -195,6 +195,14 @@ pub fn table(
         sc.base_score, sc.base_odds, sc.pdo
     );
     r.add("scorecard", "scaling", v, &src);
+    let pd = crate::pd::meaning(sc.calibration.as_ref());
+    r.add("scorecard", "pd_basis", sc.pd_basis(), &pd);
+    r.add(
+        "scorecard",
+        "pd horizon",
+        crate::pd::HORIZON,
+        "docs/methods.md §13",
+    );
     for g in &sc.grades {
         let v = format!("score ≥ {}, advance rate {}", g.min_score, g.advance_rate);
         r.add("scorecard", format!("grade {}", g.grade), v, &src);

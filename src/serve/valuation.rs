@@ -59,6 +59,7 @@ pub fn value_body(
         assets: table_rows(&assets_table(
             &result.assets,
             &cfg.currency,
+            &models.scorecard.pd_basis(),
             &portfolio.extra_columns,
         ))?,
         portfolios: table_rows(&portfolios_table(&result.portfolios))?,

@@ -185,6 +185,7 @@ impl Workbench {
         table_rows(&assets_table(
             &owned,
             &self.cfg.currency,
+            &self.models.scorecard.pd_basis(),
             &self.original.extra_columns,
         ))
     }

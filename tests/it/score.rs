@@ -1149,9 +1149,7 @@ fn concentration_penalty_and_haircut_by_hand() {
     assert_eq!(card.concentration_max_penalty, 60.0);
     assert_eq!(card.concentration_max_haircut, 0.30);
     let portfolio = |assets: &[(f64, f64, Option<f64>)], hhi: Option<f64>| {
-        let p = card.portfolio(assets, hhi).expect("rated assets");
-        assert_eq!(p.pd, card.pd(p.score));
-        p
+        card.portfolio(assets, hhi).expect("rated assets")
     };
     // p50 weights 1 and 3: mean (1·700 + 3·600) / 4 = 625; lendable 100 + 50 = 150.
     let assets = [(1.0, 700.0, Some(100.0)), (3.0, 600.0, Some(50.0))];
@@ -1283,6 +1281,67 @@ fn a_single_asset_owner_is_penalised_for_concentration() {
     }
 }
 
+/// The portfolio pd is the p50-weighted mean of its rated assets' pds (methods v3), not the pd
+/// of its score. Weights 1 and 3, scores 700 and 600:
+///   pd(700) = 1 / (1 + 110 · 2^(40/45)) = 1 / (1 + 110 · 1.851749) = 1 / 204.692437 = 0.004885378
+///   pd(600) = 1 / (1 + 110 · 2^(−60/45)) = 1 / 44.653637 = 0.022394647
+///   mean    = (1 · 0.004885378 + 3 · 0.022394647) / 4 = 0.018017330
+/// against pd(625) = 0.015347 of the p50-weighted mean score: the pd is convex in the score,
+/// so the mean of the pds is the larger. Concentration lowers the score (595, B) but not the
+/// assets' pds. Without weights (all 0), the plain mean (0.004885378 + 0.022394647)/2 =
+/// 0.013640012.
+#[test]
+fn a_portfolio_pd_is_the_weighted_mean_of_its_assets_pds() {
+    let card = card();
+    let assets = [(1.0, 700.0, Some(100.0)), (3.0, 600.0, Some(50.0))];
+    assert!((card.pd(700.0) - 0.004_885_378).abs() < 1e-9);
+    assert!((card.pd(600.0) - 0.022_394_647).abs() < 1e-9);
+    for hhi in [None, Some(0.625), Some(1.0)] {
+        let p = card.portfolio(&assets, hhi).unwrap();
+        assert!((p.pd - 0.018_017_330).abs() < 1e-9, "{hhi:?}: {}", p.pd);
+    }
+    let p = card.portfolio(&assets, Some(0.625)).unwrap();
+    assert_eq!((p.score, p.grade.as_str()), (595.0, "B"));
+    assert!((card.pd(625.0) - 0.015_347_051).abs() < 1e-9);
+    let unweighted = [(0.0, 700.0, None), (0.0, 600.0, None)];
+    let p = card.portfolio(&unweighted, None).unwrap();
+    assert!((p.pd - 0.013_640_012).abs() < 1e-9, "{}", p.pd);
+    // A negative weight counts as 0, as in the score.
+    let p = card
+        .portfolio(&[(-5.0, 700.0, None), (2.0, 600.0, None)], None)
+        .unwrap();
+    assert_eq!(p.pd, card.pd(600.0));
+}
+
+/// On a run, each owner's pd in portfolios.csv is the p50-weighted mean of its rated assets'
+/// pds in assets.csv (to the 6 decimals written).
+#[test]
+fn portfolios_csv_pd_is_the_weighted_mean_of_the_assets_csv_pds() {
+    let m = market();
+    let models = ModelSet::embedded().unwrap();
+    let run = pipeline::run(&config(500, None), &portfolio(&m), &m, &models).unwrap();
+    for p in &run.portfolios {
+        let Some(score) = p.score.as_ref() else {
+            continue;
+        };
+        let rated: Vec<(f64, f64)> = run
+            .assets
+            .iter()
+            .filter(|a| a.asset.owner == p.owner)
+            .filter_map(|a| Some((a.summary?.p50.max(0.0), a.score.as_ref()?.pd)))
+            .collect();
+        let w: f64 = rated.iter().map(|r| r.0).sum();
+        assert!(w > 0.0, "{}", p.owner);
+        let mean = rated.iter().map(|r| r.0 * r.1).sum::<f64>() / w;
+        assert!(
+            close_rel(score.pd, mean, 1e-12),
+            "{}: {} vs {mean}",
+            p.owner,
+            score.pd
+        );
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // 9. Scaling
 
@@ -1364,7 +1423,7 @@ proptest! {
     }
 
     #[test]
-    fn an_asset_and_a_portfolio_carry_the_pd_of_their_score(
+    fn an_asset_carries_the_pd_of_its_score_and_a_one_asset_portfolio_its_asset_s(
         inp in any_inputs(),
         weight in 0.0..1e6f64,
         hhi in prop::option::of(0.0..=1.0f64),
@@ -1373,9 +1432,10 @@ proptest! {
         let s = card.score(&inp, None);
         prop_assert_eq!(s.pd, card.pd(s.score));
         let p = card.portfolio(&[(weight, s.score, s.lendable_value)], hhi).unwrap();
-        prop_assert_eq!(p.pd, card.pd(p.score));
-        // Concentration can only lower the score, so only raise the pd.
-        prop_assert!(p.pd >= s.pd);
+        // The mean of one pd, whatever the weight and the concentration (which lowers the
+        // score, never the assets' pds).
+        prop_assert!(close_rel(p.pd, s.pd, 1e-15), "{} vs {}", p.pd, s.pd);
+        prop_assert!(p.score <= s.score);
     }
 }
 
@@ -1390,53 +1450,92 @@ fn pd_falls_at_every_whole_point_of_the_range() {
     assert!((pds[550] - 0.000487).abs() < 1e-6, "{}", pds[550]);
 }
 
+/// The scale's odds points, read from the card itself so that a changed scorecard.toml fails
+/// here: pd at `base_score` is 1 / (1 + base_odds) (660: 1/111); the odds double every `pdo`
+/// points over the whole range, k = −8 … 4 (300 … 840); and each grade cut-off implies the pd
+/// that the table of docs/methods.md §16 prints, to its last digit (3 decimals of a percent,
+/// so to 5e-6 absolute). Hand values of pd(c) = 1 / (1 + 110 · 2^((c − 660)/45)):
+///   760: 1/(1 + 110 · 4.666) = 0.194 %   720: 0.359 %   680: 0.664 %   640: 1.222 %
+///   600: 2.239 %   560: 4.069 %   520: 7.283 %
+/// (This replaces a test that each grade band lies within 2× of the KTRS anchors: the bands
+/// were chosen to, so it could not fail.)
 #[test]
-fn each_grade_band_implies_a_pd_within_a_factor_of_two_of_the_ktrs_anchor() {
+fn the_scale_s_odds_points_and_the_cut_offs_imply_the_pds_of_the_methods_table() {
     let card = card();
-    // KIBO Technology Rating System accident rates by grade (scorecard.toml).
-    let anchors = [
-        ("A", 0.0068),
-        ("BBB", 0.0083),
-        ("BB", 0.0190),
-        ("B", 0.0287),
-    ];
-    // By hand, pd(s) = 1 / (1 + exp((s − 354.838813) / 64.921277)):
-    //   pd(720) = 1 / (1 + 277.18) = 0.359 %   pd(680) = 1 / (1 + 149.69) = 0.664 %
-    //   pd(640) = 1 / (1 + 80.835) = 1.222 %   pd(600) = 1 / (1 + 43.654) = 2.239 %
-    //   pd(560) = 1 / (1 + 23.574) = 4.069 %
-    // so the bands [min_score, next grade's min_score) span
-    //   A   0.359–0.664 % (anchor 0.68 %: ratios 1.89 and 1.02)
-    //   BBB 0.664–1.222 % (0.83 %: 1.25, 1.47)
-    //   BB  1.222–2.239 % (1.90 %: 1.55, 1.18)
-    //   B   2.239–4.069 % (2.87 %: 1.28, 1.42)
-    let hand = [
-        (720.0, 0.003595),
-        (680.0, 0.006636),
-        (640.0, 0.012220),
-        (600.0, 0.022395),
-        (560.0, 0.040693),
-    ];
-    for (s, pd) in hand {
-        assert!((card.pd(s) - pd).abs() < 1e-6, "pd({s}) = {}", card.pd(s));
+    assert!(close_rel(
+        card.pd(card.base_score),
+        1.0 / (1.0 + card.base_odds),
+        1e-14
+    ));
+    assert!(close_rel(card.pd(660.0), 1.0 / 111.0, 1e-14));
+    for k in -8..=4 {
+        let s = card.base_score + f64::from(k) * card.pdo;
+        let odds = card.base_odds * 2f64.powi(k);
+        assert!(close_rel(card.odds(s), odds, 1e-12), "odds({s})");
+        assert!(close_rel(card.pd(s), 1.0 / (1.0 + odds), 1e-12), "pd({s})");
     }
-    for (grade, anchor) in anchors {
-        let i = card.grades.iter().position(|g| g.grade == grade).unwrap();
-        assert!(i > 0, "{grade} has a better grade");
-        // The band's lower edge (its own cut-off: highest pd) and upper edge (the next better
-        // grade's cut-off, excluded: the band's pd never reaches it); pd is monotone between.
-        let (low, high) = (card.grades[i].min_score, card.grades[i - 1].min_score);
-        assert_eq!(high - low, 40.0, "{grade}");
-        assert_eq!(card.grade(low).grade, grade);
-        assert_eq!(card.grade(high - 1.0).grade, grade);
-        for edge in [low, high] {
-            let pd = card.pd(edge);
-            let ratio = (pd / anchor).max(anchor / pd);
+    let by_hand = [
+        (760.0, 0.00194),
+        (720.0, 0.00359),
+        (680.0, 0.00664),
+        (640.0, 0.01222),
+        (600.0, 0.02239),
+        (560.0, 0.04069),
+        (520.0, 0.07283),
+    ];
+    for (s, pd) in by_hand {
+        assert!((card.pd(s) - pd).abs() < 5e-6, "pd({s}) = {}", card.pd(s));
+    }
+    // The table in docs/methods.md §16: `| grade | lo–hi | pd_hi–pd_lo % | … |`, where a band's
+    // highest pd is at its own cut-off (`< x %` for the best grade, `> x %` for the worst,
+    // whose pd is at the cut-off above it).
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/methods.md")).unwrap();
+    let rows: Vec<Vec<String>> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("| grade | score band | implied pd"))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| l.split('|').map(|c| c.trim().to_string()).collect())
+        .collect();
+    assert_eq!(rows.len(), card.grades.len(), "one row per grade");
+    let numbers = |cell: &str| -> Vec<f64> {
+        cell.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .filter(|t| !t.is_empty())
+            .map(|t| t.parse().unwrap())
+            .collect()
+    };
+    for (i, (row, g)) in rows.iter().zip(&card.grades).enumerate() {
+        assert_eq!(row[1], g.grade.as_str(), "row {i}");
+        let pds = numbers(&row[3]);
+        let band = numbers(&row[2]);
+        let cut = if g.min_score > 0.0 {
+            // The band starts at the grade's cut-off, and its highest pd is the cut-off's.
+            assert_eq!(band[0], g.min_score, "{}", g.grade);
+            g.min_score
+        } else {
+            // The worst grade: everything below the cut-off above it.
+            card.grades[i - 1].min_score
+        };
+        if i > 0 && g.min_score > 0.0 {
+            // Its lowest pd is the better grade's cut-off's (not reached: that score is the
+            // better grade's).
+            let upper = card.grades[i - 1].min_score;
+            assert_eq!(band[1], upper, "{}", g.grade);
+            let printed = pds[0] / 100.0;
             assert!(
-                ratio <= 2.0,
-                "{grade} edge {edge}: pd {:.3} % vs anchor {:.2} % (×{ratio:.2})",
-                100.0 * pd,
-                100.0 * anchor
+                (card.pd(upper) - printed).abs() < 5e-6,
+                "{}: pd({upper}) = {} but methods.md says {printed}",
+                g.grade,
+                card.pd(upper)
             );
         }
+        let printed = pds[pds.len() - 1] / 100.0;
+        assert!(
+            (card.pd(cut) - printed).abs() < 5e-6,
+            "{}: pd({cut}) = {} but methods.md says {printed}",
+            g.grade,
+            card.pd(cut)
+        );
     }
 }
