@@ -5,13 +5,15 @@
 //! ```sh
 //! cargo run --release --features synth --example sweep                      # the full sweep
 //! cargo run --release --features synth --example sweep -- --sizes 5000 --seeds 7,11 --detail
+//! cargo run --release --features synth --example sweep -- --portfolio sample-data/portfolio.csv --seeds 1-5
 //! ```
 //!
 //! Options: `--sizes 1000,5000,50000`, `--seeds 1-20` (a range or a list), `--shapes
 //! default,giants,singles,patent-pending`, `--draws N` (default 2,000: the targets are shares
 //! and counts that barely move with more draws; see the note in methods.md §19), `--as-of
-//! YYYY-MM-DD` (default 2026-11-21), `--detail` (a row per book). Exit 1 when any book misses a
-//! target.
+//! YYYY-MM-DD` (default 2026-11-21), `--detail` (a row per book), `--portfolio FILE` (measure
+//! this book at each seed instead of synthetic ones), `--models DIR` (model files that replace the
+//! embedded ones, as `ipval value --models`). Exit 1 when any book misses a target.
 
 use ipval::config::{parse_as_of, RunConfig};
 use ipval::ingest;
@@ -19,6 +21,7 @@ use ipval::params::ModelSet;
 use ipval::pipeline;
 use ipval::synth::{write_csv_shaped, Shape};
 use ipval::targets::Targets;
+use std::path::Path;
 use std::process::ExitCode;
 
 struct Args {
@@ -28,6 +31,8 @@ struct Args {
     draws: usize,
     as_of: String,
     detail: bool,
+    portfolio: Option<std::path::PathBuf>,
+    models: Option<std::path::PathBuf>,
 }
 
 fn list(s: &str) -> Vec<u64> {
@@ -52,6 +57,8 @@ fn args() -> Args {
         draws: 2_000,
         as_of: "2026-11-21".into(),
         detail: false,
+        portfolio: None,
+        models: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -63,24 +70,31 @@ fn args() -> Args {
             "--draws" => a.draws = value().parse().unwrap_or(a.draws),
             "--as-of" => a.as_of = value(),
             "--detail" => a.detail = true,
+            "--portfolio" => a.portfolio = Some(value().into()),
+            "--models" => a.models = Some(value().into()),
             other => eprintln!("ignored: {other}"),
         }
     }
     a
 }
 
-/// One book, valued and measured.
+/// One book, valued and measured: `given`, or a synthetic book of `shape`, `size` and `seed`.
 fn book(
-    shape: Shape,
-    size: u64,
-    seed: u64,
+    given: Option<&Path>,
+    (shape, size): (Shape, u64),
     cfg: &RunConfig,
     models: &ModelSet,
 ) -> ipval::Result<Targets> {
     let dir = std::env::temp_dir().join(format!("ipval-sweep-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| ipval::Error::io(&dir, e))?;
-    let file = dir.join("book.csv");
-    write_csv_shaped(&file, size, seed, shape)?;
+    let file = match given {
+        Some(f) => f.to_path_buf(),
+        None => {
+            let file = dir.join("book.csv");
+            write_csv_shaped(&file, size, cfg.seed, shape)?;
+            file
+        }
+    };
     let market = ingest::market::read(&ingest::market::dir_or_embedded(None))?;
     let portfolio = ingest::portfolio::read(&file, &market, cfg.as_of)?;
     let run = pipeline::run(cfg, &portfolio, &market, models)?;
@@ -96,7 +110,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let models = match ModelSet::load(None) {
+    let models = match ModelSet::load(a.models.as_deref()) {
         Ok(m) => m,
         Err(e) => {
             eprintln!("{e}");
@@ -108,16 +122,29 @@ fn main() -> ExitCode {
     );
     println!("|---|---:|---:|---|---|---:|---:|---:|---|---|---:|---:|");
     let mut failed = false;
-    for name in &a.shapes {
-        let Ok(shape) = Shape::named(name) else {
-            eprintln!("unknown shape {name}");
-            return ExitCode::FAILURE;
+    let shapes = match &a.portfolio {
+        Some(p) => vec![p.display().to_string()],
+        None => a.shapes.clone(),
+    };
+    let sizes = if a.portfolio.is_some() {
+        vec![0]
+    } else {
+        a.sizes.clone()
+    };
+    for name in &shapes {
+        let shape = match (&a.portfolio, Shape::named(name)) {
+            (Some(_), _) => Shape::default(),
+            (None, Ok(s)) => s,
+            (None, Err(e)) => {
+                eprintln!("{e}");
+                return ExitCode::FAILURE;
+            }
         };
-        for &size in &a.sizes {
+        for &size in &sizes {
             let mut all = vec![];
             for &seed in &a.seeds {
                 let cfg = RunConfig::in_memory(as_of, a.draws, seed);
-                match book(shape, size, seed, &cfg, &models) {
+                match book(a.portfolio.as_deref(), (shape, size), &cfg, &models) {
                     Ok(t) => {
                         if a.detail {
                             println!(
@@ -144,6 +171,11 @@ fn main() -> ExitCode {
             let sum = |f: fn(&Targets) -> usize| all.iter().map(f).sum::<usize>();
             let misses = all.iter().filter(|t| !t.misses().is_empty()).count();
             failed |= misses > 0;
+            let size = if size == 0 {
+                all.first().map_or(0, |t| t.assets as u64)
+            } else {
+                size
+            };
             println!(
                 "| {name} | {size} | {} | {} | {} | {} | {} | {} | {} ({}) | {} ({}) | {:.0} | {misses} |",
                 all.len(),

@@ -181,7 +181,7 @@ pub fn retriage(run: &mut RunResult, rules: &Triage) {
 /// The triage rule's settings (methods v3, §15), in the run's reporting currency.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Triage {
-    /// Share of the triggered money at stake the flags must hold.
+    /// Share of the run's money at stake the flags must hold.
     pub coverage: f64,
     /// Least money at stake an asset is flagged for by materiality.
     pub min_stake: f64,
@@ -200,13 +200,15 @@ impl Triage {
 
 /// Flags for review, over the whole run and never relative to one owner: every asset with a
 /// trigger that says a figure is wrong; then the other triggered assets from the largest money
-/// at stake down, until the flagged ones hold `coverage` of the triggered money at stake, none
-/// below `min_stake`. Ranks the flagged assets by money at stake (ties in results order).
+/// at stake down, until the flagged ones hold `coverage` of the whole run's money at stake (or
+/// no triggered asset is left), none below `min_stake`. Ranks the flagged assets by money at stake (ties in results order).
 pub fn triage(assets: &mut [AssetResult], rules: &Triage) {
     let mut flagged: Vec<(usize, f64)> = vec![];
     let mut material: Vec<(usize, f64)> = vec![];
+    let mut total = 0.0;
     for (i, a) in assets.iter().enumerate() {
         let stake = a.money_at_stake();
+        total += stake.max(0.0);
         if a.trigger_codes().any(|t| t.bypasses_materiality()) {
             flagged.push((i, stake));
         } else if a.has_triggers() {
@@ -215,7 +217,6 @@ pub fn triage(assets: &mut [AssetResult], rules: &Triage) {
     }
     let by_stake = |a: &(usize, f64), b: &(usize, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
     material.sort_by(by_stake);
-    let total: f64 = flagged.iter().chain(&material).map(|x| x.1.max(0.0)).sum();
     let mut held: f64 = flagged.iter().map(|x| x.1.max(0.0)).sum();
     for (i, stake) in material {
         if held >= rules.coverage * total || stake < rules.min_stake || stake <= 0.0 {

@@ -488,7 +488,9 @@ pub struct Shape {
 
 impl Shape {
     /// The named shapes of the documented sweep (`examples/sweep.rs`): `default`, `giants`,
-    /// `singles` and `patent-pending` (70 % patents, 40 % of applicable rights pending).
+    /// `singles`, `patent-pending` (60 % patents, 30 % of the rights that can be pending are:
+    /// about 20 % of the book, twice the default's share) and `pending-stress` (70 % patents,
+    /// 40 % pending: about 30 % of the book).
     pub fn named(name: &str) -> std::result::Result<Shape, String> {
         let d = Shape::default();
         match name {
@@ -502,12 +504,18 @@ impl Shape {
                 ..d
             }),
             "patent-pending" => Ok(Shape {
+                patent_share: Some(0.6),
+                pending_share: Some(0.3),
+                ..d
+            }),
+            "pending-stress" => Ok(Shape {
                 patent_share: Some(0.7),
                 pending_share: Some(0.4),
                 ..d
             }),
             _ => Err(format!(
-                "unknown shape {name:?}: expected default, giants, singles or patent-pending"
+                "unknown shape {name:?}: expected default, giants, singles, patent-pending or \
+                 pending-stress"
             )),
         }
     }

@@ -284,9 +284,18 @@ fn case01_median_residual_life() {
     assert_factor(l15.median_residual(15.3), 10.521446, "a 15.3");
     let l10 = EconomicLife::new(10.0, 1.3).unwrap();
     assert_factor(l10.median_residual(17.0), 6.242081, "m 10, a 17");
+    // Methods v3, the patent's filing-clock fit: m 13.9, κ 1.78; (ln 2)^(1/1.78) = 0.813909,
+    //   λ = 17.078066; a 10: (10/λ)^1.78 = 0.385708, + ln 2 = 1.078856, ^(1/1.78) = 1.043563,
+    //   × λ = 17.822040 → 7.822040 (κ 1.3 at the same median gives 10.448629 years).
+    let fit = EconomicLife::new(13.9, 1.78).unwrap();
+    assert_factor(fit.scale, 17.078066, "λ of the fit");
+    assert_factor(fit.median_residual(0.0), 13.9, "fit, a 0");
+    assert_factor(fit.median_residual(10.0), 7.822040, "fit, a 10");
+    let models = models();
+    assert_eq!(models.life.economic_life_years[&AssetType::Patent], 13.9);
+    assert_eq!(models.life.economic_life_shape[&AssetType::Patent], 1.78);
     // End to end: a patent with no expiry date and an economic life that binds gets
     // n = min(legal, r(age)) — never zero while the right is in force.
-    let models = models();
     let m = market_base();
     // A trade secret (no legal limit) first used in 2006, in a sector with no life of its own.
     let mut a = asset("L1", "US", "chemicals", "USD", date(2006, 1, 1));
@@ -884,6 +893,60 @@ fn case09_market_per_asset_widened() {
         291_666.666667,
         "with revenue, no multiples",
     );
+
+    // Methods v3, §8: where the income approach applies the indicative route is reported but
+    // not in value_point, and it is a trigger only above 2× the income value. python3 with
+    // R0 = 1e6 SGD · 0.734484, g0 0 fading to 2.5 % over 5 years, ρ 5 %, T 17 % (SG), k 10 %,
+    // n 7.5, TAB over SG's P 5 (A = 3.790786769, TAB 1.147956365):
+    //   PV 161,460.186197 → V_income 185,349.248478; × (1 − 0.07) = 172,374.801085;
+    //   291,666.67 ≤ 2 × 185,349.25 → no market trigger.
+    //   ρ 2 %: V_income 74,139.699391 → value_point 68,949.920434; 291,666.67 > 148,279.40 →
+    //   the trigger "indicative market value more than 2× the income value".
+    a.revenue_growth = Some(0.0);
+    a.discount_rate = Some(0.10);
+    let (r, p) = value_of(&a, &ctx(&m, &models, "USD"));
+    assert_eq!(r.weights.market, 0.0, "set aside");
+    assert!(r.notes.contains(&ipval::notes::Note::MarketSetAside));
+    assert_cent(p.approaches.income.unwrap(), 185_349.248478, "V_income");
+    let legal = 1.0 - r.p_invalid;
+    assert_cent(
+        p.value_point.unwrap(),
+        185_349.248478 * legal,
+        "value_point",
+    );
+    if legal == 0.93 {
+        assert_cent(
+            p.value_point.unwrap(),
+            172_374.801085,
+            "value_point, shipped models",
+        );
+    }
+    let above = |p: &PointValue| {
+        p.triggers
+            .iter()
+            .any(|t| matches!(t, ipval::notes::Trigger::MarketAboveIncome { .. }))
+    };
+    assert!(!above(&p));
+    a.royalty_rate = Some(0.02);
+    let (_, p) = value_of(&a, &ctx(&m, &models, "USD"));
+    assert_cent(
+        p.approaches.income.unwrap(),
+        74_139.699391,
+        "V_income at ρ 2 %",
+    );
+    assert_cent(
+        p.value_point.unwrap(),
+        74_139.699391 * legal,
+        "value_point at ρ 2 %",
+    );
+    if legal == 0.93 {
+        assert_cent(
+            p.value_point.unwrap(),
+            68_949.920434,
+            "ρ 2 %, shipped models",
+        );
+    }
+    assert!(above(&p), "{:?}", p.triggers);
 }
 
 #[test]

@@ -21,4 +21,6 @@ mod serve;
 mod serve_browser;
 #[cfg(feature = "synth")]
 mod synth;
+#[cfg(feature = "synth")]
+mod targets;
 mod validate;
