@@ -339,6 +339,12 @@ pub enum Trigger {
         /// That stream, in the reporting currency.
         benefit: f64,
     },
+    /// The asset's money at stake is at least `multiple` × the run's average: a large
+    /// exposure, worth a valuer's look whatever the model says (set by the triage).
+    LargeExposure {
+        /// The models' large_exposure_multiple.
+        multiple: f64,
+    },
 }
 
 impl Trigger {
@@ -384,6 +390,10 @@ impl fmt::Display for Trigger {
             Trigger::GrowthCapped { ceiling } => {
                 write!(f, "revenue growth above the ceiling {ceiling}")
             }
+            Trigger::LargeExposure { multiple } => write!(
+                f,
+                "a large exposure: money at stake at least {multiple}× the run's average"
+            ),
             Trigger::AboveBenefit { benefit } => write!(
                 f,
                 "value above the whole undiscounted after-tax royalty stream of its remaining \

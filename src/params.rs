@@ -119,6 +119,9 @@ pub struct ReconcileParams {
     pub review_coverage: f64,
     /// Triage: no asset is flagged for materiality with less money at stake than this (USD).
     pub review_min_stake_usd: f64,
+    /// Triage: money at stake of at least this multiple of the run's average makes an asset a
+    /// large exposure, a trigger of its own.
+    pub large_exposure_multiple: f64,
 }
 
 /// An input that can be imputed from a default.
@@ -487,6 +490,8 @@ impl ModelSet {
         )?;
         let floor = rc.review_min_stake_usd;
         rate("reconcile.toml", "review_min_stake_usd", floor, 0.0, 1e15)?;
+        let large = rc.large_exposure_multiple;
+        rate("reconcile.toml", "large_exposure_multiple", large, 1.0, 1e9)?;
         let ratio = rc.market_income_ratio;
         rate("reconcile.toml", "market_income_ratio", ratio, 1.0, 1e6)?;
         let g = &self.income;

@@ -185,6 +185,8 @@ pub struct Triage {
     pub coverage: f64,
     /// Least money at stake an asset is flagged for by materiality.
     pub min_stake: f64,
+    /// Money at stake, as a multiple of the run's average, that makes an asset a large exposure.
+    pub large_multiple: f64,
 }
 
 impl Triage {
@@ -194,21 +196,24 @@ impl Triage {
         Triage {
             coverage: rc.review_coverage,
             min_stake: rc.review_min_stake_usd / usd_per_reporting,
+            large_multiple: rc.large_exposure_multiple,
         }
     }
 }
 
 /// Flags for review, over the whole run and never relative to one owner: every asset with a
-/// trigger that says a figure is wrong; then the other triggered assets from the largest money
-/// at stake down, until the flagged ones hold `coverage` of the whole run's money at stake (or
-/// no triggered asset is left), none below `min_stake`. Ranks the flagged assets by money at stake (ties in results order).
+/// trigger that says a figure is wrong; then the other triggered assets — a large exposure
+/// (money at stake at least `large_multiple` × the run's average) is one — from the largest
+/// money at stake down, until the flagged ones hold `coverage` of the whole run's money at stake
+/// (or no triggered asset is left), none below `min_stake`. Ranks the flagged assets by money at stake (ties in results order).
 pub fn triage(assets: &mut [AssetResult], rules: &Triage) {
     let mut flagged: Vec<(usize, f64)> = vec![];
     let mut material: Vec<(usize, f64)> = vec![];
-    let mut total = 0.0;
-    for (i, a) in assets.iter().enumerate() {
+    let total: f64 = assets.iter().map(|a| a.money_at_stake().max(0.0)).sum();
+    let large = rules.large_multiple * total / assets.len().max(1) as f64;
+    for (i, a) in assets.iter_mut().enumerate() {
         let stake = a.money_at_stake();
-        total += stake.max(0.0);
+        a.large_exposure = (stake > 0.0 && stake >= large).then_some(rules.large_multiple);
         if a.trigger_codes().any(|t| t.bypasses_materiality()) {
             flagged.push((i, stake));
         } else if a.has_triggers() {
@@ -251,6 +256,7 @@ fn value_owned(asset: Asset, ctx: &Context<'_>) -> AssetResult {
         q10_if_valid: None,
         certainty: Certainty::NotMeasured,
         review_priority: None,
+        large_exposure: None,
         score: None,
         overrides: vec![],
         issues: vec![],

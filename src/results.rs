@@ -30,6 +30,8 @@ pub struct AssetResult {
     pub certainty: Certainty,
     /// Rank among the run's flagged assets by money at stake (1 = first); `None`: not flagged.
     pub review_priority: Option<u32>,
+    /// Money at stake large against the run's average (a trigger the triage sets).
+    pub large_exposure: Option<f64>,
     /// Score, grade and lending figures.
     pub score: Option<AssetScore>,
     /// Expert overrides applied to this asset.
@@ -68,7 +70,10 @@ impl AssetResult {
     /// Every review trigger, material or not: the valuation's and an expert override's.
     pub fn trigger_codes(&self) -> impl Iterator<Item = Trigger> + '_ {
         let over = (!self.overrides.is_empty()).then_some(Trigger::Override);
-        self.point.triggers.iter().copied().chain(over)
+        let large = self
+            .large_exposure
+            .map(|multiple| Trigger::LargeExposure { multiple });
+        self.point.triggers.iter().copied().chain(over).chain(large)
     }
 
     /// Every review trigger in words, material or not.
@@ -79,6 +84,7 @@ impl AssetResult {
     /// Whether any review trigger fired, as `!triggers().is_empty()` without copying them.
     pub fn has_triggers(&self) -> bool {
         !(self.point.triggers.is_empty() && self.overrides.is_empty())
+            || self.large_exposure.is_some()
     }
 
     /// The fsd the scorecard read: measured on the fixed-seed scoring sample; `None` without

@@ -142,6 +142,8 @@ pub fn table(
     r.add("reconcile", "review_coverage", rc.review_coverage, &src);
     let floor = rc.review_min_stake_usd;
     r.add("reconcile", "review_min_stake_usd", floor, &src);
+    let large = rc.large_exposure_multiple;
+    r.add("reconcile", "large_exposure_multiple", large, &src);
     for (t, w) in &rc.weights {
         let v = format!(
             "income {} / cost {} / market {}",
