@@ -109,17 +109,22 @@ pub fn guarded<T>(path: &Path, f: impl FnOnce() -> PolarsResult<T>) -> Result<T>
 
 /// Runs `f`, turning a panic inside polars into an error naming `path`.
 fn caught<T>(path: &Path, f: impl FnOnce() -> PolarsResult<T>) -> Result<PolarsResult<T>> {
-    std::panic::catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
-        let why = payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown error".to_string());
-        Error::Polars {
-            path: path.to_path_buf(),
-            message: format!("the reader failed on malformed input: {why}"),
-        }
+    std::panic::catch_unwind(AssertUnwindSafe(f)).map_err(|payload| Error::Polars {
+        path: path.to_path_buf(),
+        message: format!(
+            "the reader failed on malformed input: {}",
+            panic_text(payload.as_ref())
+        ),
     })
+}
+
+/// The message a caught panic carried.
+pub(super) fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown error".to_string())
 }
 
 /// A file as a lazy frame of trimmed text columns plus [`ROW`].
@@ -157,10 +162,16 @@ impl Scan {
         let raw = match format {
             Format::Xlsx => sheet_frame(path, sheet)?,
             Format::Parquet => {
-                super::parquet_guard::check(path)?;
+                check_columns(path, &super::parquet_guard::check(path)?)?;
                 guarded(path, || file_frame(path, format))?
             }
-            Format::Csv => guarded(path, || file_frame(path, format))?,
+            Format::Csv => {
+                let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+                if let Some(header) = csv_header(std::io::BufReader::new(file)) {
+                    check_columns(path, &header)?;
+                }
+                guarded(path, || file_frame(path, format))?
+            }
         };
         Scan::from_frame(path, raw, known)
     }
@@ -173,6 +184,9 @@ impl Scan {
                 name,
                 "the file is empty: expected a header row",
             ));
+        }
+        if let Some(header) = csv_header(bytes) {
+            check_columns(name, &header)?;
         }
         let read = caught(name, || {
             CsvReadOptions::default()
@@ -191,7 +205,7 @@ impl Scan {
     pub fn from_frame(path: &Path, mut raw: LazyFrame, known: &[&str]) -> Result<Scan> {
         let schema = guarded(path, || raw.collect_schema())?;
         let names: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
-        check_unique(path, &names)?;
+        check_columns(path, &names)?;
         let columns: Vec<Expr> = names
             .iter()
             // By exact name: `col` would read a header `*` or `^…$` as a wildcard or regex.
@@ -246,7 +260,8 @@ fn require(path: &Path, headers: &[String], required: &[&str]) -> Result<()> {
             "missing required column{} `{}` (found: {})",
             if missing.len() > 1 { "s" } else { "" },
             missing.join("`, `"),
-            headers.join(", ")
+            // Bounded: an unreadable header (a megabyte of NUL bytes) is not echoed whole.
+            quote_at_most(&headers.join(", "))
         ),
     ))
 }
@@ -260,13 +275,39 @@ pub fn name_for(header: &str, known: &[&str]) -> String {
     }
 }
 
-/// Two headers that mean the same column make every row ambiguous.
-fn check_unique(path: &Path, names: &[String]) -> Result<()> {
+/// Most columns an input table may have. Every column is cleaned and checked as its own
+/// expression, so a header of tens of thousands of columns (a 64 KB file can hold one) would
+/// cost minutes and gigabytes; the readers, the CLI and the API refuse it with this number.
+pub const MAX_COLUMNS: usize = 1024;
+
+/// A header with more than [`MAX_COLUMNS`] columns is refused. Two headers that mean the same
+/// column make every row ambiguous. `names` are a file's own
+/// headers, as written (the readers call this on the raw header row, before polars renames an
+/// exact repeat to `…_duplicated_0`). Empty headers are not compared: polars names each one
+/// apart. One pass with a hash map, so that a header of many thousands of columns costs time
+/// linear in its length.
+pub(super) fn check_columns<S: AsRef<str>>(path: &Path, names: &[S]) -> Result<()> {
+    if names.len() > MAX_COLUMNS {
+        return Err(Error::structure(
+            path,
+            format!(
+                "the header has {} columns; at most {MAX_COLUMNS} are read",
+                names.len()
+            ),
+        ));
+    }
+    let mut seen: std::collections::HashMap<String, usize> =
+        std::collections::HashMap::with_capacity(names.len());
     for (i, h) in names.iter().enumerate() {
-        if let Some(first) = names[..i].iter().position(|o| normalise(o) == normalise(h)) {
-            let h = h.trim_start_matches('\u{feff}');
+        let key = normalise(h.as_ref());
+        if key.is_empty() {
+            continue;
+        }
+        if let Some(first) = seen.insert(key, i) {
+            let h = h.as_ref().trim_start_matches('\u{feff}');
             let msg = format!(
-                "column `{h}` appears twice (columns {} and {})",
+                "column `{}` appears twice (columns {} and {})",
+                quote_at_most(h),
                 first + 1,
                 i + 1
             );
@@ -274,6 +315,45 @@ fn check_unique(path: &Path, names: &[String]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Most bytes of a user's text an error message quotes: an answer must not echo a
+/// megabyte-long header back.
+pub const QUOTE_MAX: usize = 200;
+
+/// `text`, cut to at most [`QUOTE_MAX`] bytes (at a character boundary) with `…` when cut.
+pub fn quote_at_most(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.len() <= QUOTE_MAX {
+        return text.into();
+    }
+    format!("{}…", prefix_at_most(text, QUOTE_MAX)).into()
+}
+
+/// The longest prefix of `text` of at most `max` bytes that ends on a character boundary.
+pub fn prefix_at_most(text: &str, max: usize) -> &str {
+    let mut end = max.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// The header row of CSV text as the CSV reader splits it (invalid UTF-8 replaced, as polars'
+/// lossy reading does), for [`check_columns`]; `None` when there is no readable first record
+/// (polars then reports the file itself).
+fn csv_header(text: impl std::io::Read) -> Option<Vec<String>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(text);
+    let mut record = csv::ByteRecord::new();
+    reader.read_byte_record(&mut record).ok()?;
+    Some(
+        record
+            .iter()
+            .map(|f| String::from_utf8_lossy(f).into_owned())
+            .collect(),
+    )
 }
 
 /// A cell as text, whitespace trimmed, an empty cell missing.
@@ -308,6 +388,7 @@ fn file_frame(path: &Path, format: Format) -> PolarsResult<LazyFrame> {
 /// A workbook sheet (read by [`super::xlsx`]) as a lazy frame of text columns.
 fn sheet_frame(path: &Path, sheet: Option<&str>) -> Result<LazyFrame> {
     let rows = super::xlsx::read_rows(path, sheet)?;
+    check_columns(path, rows.first().map_or(&[][..], Vec::as_slice))?;
     Ok(frame_from_rows(rows).lazy())
 }
 
