@@ -9,6 +9,7 @@ mod bad_inputs;
 mod edge_numbers;
 mod faults;
 mod fuzz_regressions;
+mod hardening;
 mod known_answers;
 mod monte_carlo;
 mod overrides_explain;
