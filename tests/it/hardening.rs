@@ -23,20 +23,62 @@ fn sample_with_column(rows: usize, extra: &str, value: &str) -> String {
         .collect()
 }
 
+/// Runs the `ipval` binary with `args`.
+fn ipval<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_ipval"))
+        .args(args)
+        .env_remove("IPVAL_TOKEN")
+        .output()
+        .unwrap()
+}
+
+/// `ipval value` on the sample at the tests' date, no draws or plots, into `out`, with `extra`.
+fn value_sample(out: &Path, extra: &[&str]) -> std::process::Output {
+    let out = out.to_str().unwrap();
+    let mut args = vec![
+        "value",
+        "--portfolio",
+        SAMPLE,
+        "--market",
+        MARKET,
+        "--as-of",
+        AS_OF,
+    ];
+    args.extend(["--draws", "0", "--no-plots", "--out", out]);
+    args.extend(extra);
+    ipval(&args)
+}
+
+/// `ipval serve` on `data`, expected to refuse to start: its stderr.
+fn failed_start(data: &Path) -> String {
+    let data = data.to_str().unwrap();
+    let o = ipval(&[
+        "serve",
+        "--addr",
+        "127.0.0.1:0",
+        "--as-of",
+        AS_OF,
+        "--draws",
+        "10",
+        "--data",
+        data,
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
 /// `ipval validate` on `path`: (exit code, stderr).
 fn validate(path: &Path) -> (i32, String) {
-    let o = Command::new(env!("CARGO_BIN_EXE_ipval"))
-        .args([
-            "validate",
-            "--market",
-            MARKET,
-            "--as-of",
-            AS_OF,
-            "--portfolio",
-        ])
-        .arg(path)
-        .output()
-        .unwrap();
+    let path = path.to_str().unwrap();
+    let o = ipval(&[
+        "validate",
+        "--market",
+        MARKET,
+        "--as-of",
+        AS_OF,
+        "--portfolio",
+        path,
+    ]);
     (
         o.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&o.stderr).into_owned(),
@@ -327,22 +369,8 @@ fn key_columns_cannot_be_overridden_anywhere() {
         format!("asset_id,field,value,reviewer,reason\n{id},owner,Someone Else Ltd,R,x\n"),
     )
     .unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_ipval"))
-        .args([
-            "value",
-            "--portfolio",
-            SAMPLE,
-            "--market",
-            MARKET,
-            "--as-of",
-            AS_OF,
-        ])
-        .args(["--draws", "0", "--no-plots", "--overrides"])
-        .arg(&overrides)
-        .arg("--out")
-        .arg(dir.path().join("out"))
-        .output()
-        .unwrap();
+    let overrides = overrides.to_str().unwrap();
+    let o = value_sample(&dir.path().join("out"), &["--overrides", overrides]);
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
@@ -484,22 +512,7 @@ fn failed_logins_are_throttled() {
 fn a_second_run_into_the_same_folder_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let run = || {
-        Command::new(env!("CARGO_BIN_EXE_ipval"))
-            .args([
-                "value",
-                "--portfolio",
-                SAMPLE,
-                "--market",
-                MARKET,
-                "--as-of",
-                AS_OF,
-            ])
-            .args(["--draws", "0", "--no-plots", "--out"])
-            .arg(&out)
-            .output()
-            .unwrap()
-    };
+    let run = || value_sample(&out, &[]);
     // Another run holding the folder (as `ipval value` holds it while writing).
     let held = ipval::atomic::lock_out(&out).unwrap();
     let o = run();
@@ -536,11 +549,12 @@ fn a_damaged_log_is_named_by_its_line_at_start_and_by_verify() {
     }
     drop(s);
     let verify = || {
-        Command::new(env!("CARGO_BIN_EXE_ipval"))
-            .args(["audit", "verify", "--data"])
-            .arg(&data)
-            .output()
-            .unwrap()
+        ipval(&[
+            "audit".as_ref(),
+            "verify".as_ref(),
+            "--data".as_ref(),
+            data.as_os_str(),
+        ])
     };
     let o = verify();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -561,22 +575,7 @@ fn a_damaged_log_is_named_by_its_line_at_start_and_by_verify() {
         err.contains("audit.jsonl: line 2: its `prev` is not the hash of line 1"),
         "{err}"
     );
-    let start = Command::new(env!("CARGO_BIN_EXE_ipval"))
-        .args([
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--as-of",
-            AS_OF,
-            "--draws",
-            "10",
-            "--data",
-        ])
-        .arg(&data)
-        .output()
-        .unwrap();
-    assert_eq!(start.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&start.stderr);
+    let err = failed_start(&data);
     assert!(
         err.contains("line 2:") && err.contains("restore audit.jsonl"),
         "{err}"
@@ -587,22 +586,7 @@ fn a_damaged_log_is_named_by_its_line_at_start_and_by_verify() {
     let bad = good.replacen("\"new\":\"0.12\"", "\"new\":\"lots\"", 1);
     std::fs::write(&log, bad).unwrap();
     assert!(verify().status.success());
-    let start = Command::new(env!("CARGO_BIN_EXE_ipval"))
-        .args([
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--as-of",
-            AS_OF,
-            "--draws",
-            "10",
-            "--data",
-        ])
-        .arg(&data)
-        .output()
-        .unwrap();
-    assert_eq!(start.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&start.stderr);
+    let err = failed_start(&data);
     assert!(
         err.contains("audit.jsonl: replaying the overrides of the audit log: line 2, `value`"),
         "{err}"
