@@ -167,7 +167,7 @@ impl Scan {
             }
             Format::Csv => {
                 let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-                if let Some(header) = csv_header(std::io::BufReader::new(file)) {
+                if let Some(header) = csv_header(path, std::io::BufReader::new(file))? {
                     check_columns(path, &header)?;
                 }
                 guarded(path, || file_frame(path, format))?
@@ -185,7 +185,7 @@ impl Scan {
                 "the file is empty: expected a header row",
             ));
         }
-        if let Some(header) = csv_header(bytes) {
+        if let Some(header) = csv_header(name, bytes)? {
             check_columns(name, &header)?;
         }
         let read = caught(name, || {
@@ -206,11 +206,14 @@ impl Scan {
         let schema = guarded(path, || raw.collect_schema())?;
         let names: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
         check_columns(path, &names)?;
-        let columns: Vec<Expr> = names
+        let columns = schema
             .iter()
-            // By exact name: `col` would read a header `*` or `^…$` as a wildcard or regex.
-            .map(|n| clean(Expr::Column(n.as_str().into())).alias(name_for(n, known)))
-            .collect();
+            .map(|(n, dtype)| {
+                // By exact name: `col` would read a header `*` or `^…$` as a wildcard or regex.
+                let c = as_text(path, n, dtype, Expr::Column(n.clone()))?;
+                Ok(clean(c).alias(name_for(n, known)))
+            })
+            .collect::<Result<Vec<Expr>>>()?;
         let frame = raw.select(columns).with_row_index(ROW, Some(FIRST_ROW));
         Ok(Scan {
             path: path.to_path_buf(),
@@ -338,22 +341,56 @@ pub fn prefix_at_most(text: &str, max: usize) -> &str {
     &text[..end]
 }
 
+/// Longest header row read, in bytes. A file padded with NUL bytes (or any one-line file) is
+/// otherwise a header as long as the file: held whole by the reader, several times over, and
+/// echoed by its messages. 1,024 columns of 1 KiB names fit.
+pub const MAX_HEADER_BYTES: usize = 1 << 20;
+
 /// The header row of CSV text as the CSV reader splits it (invalid UTF-8 replaced, as polars'
 /// lossy reading does), for [`check_columns`]; `None` when there is no readable first record
-/// (polars then reports the file itself).
-fn csv_header(text: impl std::io::Read) -> Option<Vec<String>> {
+/// (polars then reports the file itself). A header longer than [`MAX_HEADER_BYTES`] is an
+/// error naming the limit; no more than that is read.
+fn csv_header(path: &Path, text: impl std::io::Read) -> Result<Option<Vec<String>>> {
+    let limit = MAX_HEADER_BYTES as u64 + 1;
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(false)
-        .from_reader(text);
+        .from_reader(text.take(limit));
     let mut record = csv::ByteRecord::new();
-    reader.read_byte_record(&mut record).ok()?;
-    Some(
+    if reader.read_byte_record(&mut record).is_err() {
+        return Ok(None);
+    }
+    if reader.position().byte() >= limit {
+        return Err(Error::structure(
+            path,
+            format!(
+                "the header row is longer than {MAX_HEADER_BYTES} bytes (is this a table? a file \
+                 padded with NUL bytes, or without line breaks, reads as one long header)"
+            ),
+        ));
+    }
+    Ok(Some(
         record
             .iter()
             .map(|f| String::from_utf8_lossy(f).into_owned())
             .collect(),
-    )
+    ))
+}
+
+/// A typed column (Parquet) that can be read as text; a column of lists, structs, binary or
+/// objects is refused naming the column and its type (polars' own message names neither).
+fn as_text(path: &Path, name: &str, dtype: &DataType, c: Expr) -> Result<Expr> {
+    if dtype.is_nested() || dtype.is_binary() || dtype.is_object() || dtype.is_extension() {
+        let name = quote_at_most(name);
+        return Err(Error::structure(
+            path,
+            format!(
+                "column `{name}` holds {dtype} values, which cannot be read as text: export it \
+                 as text, numbers, booleans or dates"
+            ),
+        ));
+    }
+    Ok(c)
 }
 
 /// A cell as text, whitespace trimmed, an empty cell missing.
