@@ -45,5 +45,13 @@ fuzz_target!(init: common::restore_default_panic_hook(), |data: &[u8]| {
         return;
     };
     cfg.draws = cfg.draws.min(50);
-    let _ = ipval::serve::valuation::value_body(body, kind, &cfg, common::market(), common::models());
+    let deadline = ipval::serve::workbench::Deadline::after(std::time::Duration::from_secs(600));
+    let _ = ipval::serve::valuation::value_body(
+        body,
+        kind,
+        &cfg,
+        common::market(),
+        common::models(),
+        &deadline,
+    );
 });

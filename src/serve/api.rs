@@ -181,14 +181,25 @@ pub async fn valuations(
         .map_err(|_| busy())?
         .map_err(|_| busy())?;
     let base = app.base.clone();
+    // Given up when the request is: its timeout or its client's hang-up drops this future.
+    let deadline = Deadline::after(super::REQUEST_TIMEOUT);
+    let mut hang_up = CancelOnHangUp(Some(deadline.clone()));
     let answer = tokio::task::spawn_blocking(move || {
         let _permit = permit;
-        super::valuation::value_body(&body, kind, &cfg, &base.market, &base.models)
-            .map_err(|e| Problem::of_input(&e))
+        super::valuation::value_body(&body, kind, &cfg, &base.market, &base.models, &deadline)
+            .map_err(|e| Problem::of_input(&e))?
+            .ok_or_else(|| {
+                Problem::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "timeout",
+                    format!("not valued within {} s", super::REQUEST_TIMEOUT.as_secs()),
+                )
+            })
             .and_then(|v| serde_json::to_vec(&v).map_err(|e| internal(e.to_string())))
     })
     .await
     .map_err(|e| internal(e.to_string()))??;
+    hang_up.0 = None;
     Ok(([(header::CONTENT_TYPE, "application/json")], answer).into_response())
 }
 

@@ -177,7 +177,9 @@ fn replay_valuation(data: &[u8]) -> ipval::Result<()> {
     };
     cfg.draws = cfg.draws.min(50);
     let models = ModelSet::embedded().unwrap();
-    ipval::serve::valuation::value_body(body, kind, &cfg, sample_market(), &models).map(drop)
+    let deadline = ipval::serve::workbench::Deadline::after(std::time::Duration::from_secs(600));
+    ipval::serve::valuation::value_body(body, kind, &cfg, sample_market(), &models, &deadline)
+        .map(drop)
 }
 
 #[test]
