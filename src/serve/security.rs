@@ -1,5 +1,6 @@
 //! Who may talk to the server: loopback unless a token is set, the token checked in constant
-//! time, and form posts refused when they come from another site.
+//! time and its failures throttled, the workbench's logins as random session ids, no answer
+//! framed by another site, and form posts refused when they come from another site.
 
 use super::problem::Problem;
 use super::AppState;
@@ -154,7 +155,8 @@ pub async fn no_framing(req: Request, next: Next) -> Response {
 pub fn check_bind(addr: SocketAddr, token: Option<&str>) -> Result<(), String> {
     match token {
         Some(t) if t.len() < 16 => Err("--token must be at least 16 characters".into()),
-        // The workbench keeps the token in a cookie: no character that a cookie cannot carry.
+        // The token travels in an `Authorization` header and a form: printable ASCII only (the
+        // set a cookie could carry, as when the login cookie was the token).
         Some(t)
             if !t
                 .bytes()
@@ -241,11 +243,12 @@ pub async fn authenticate(State(app): State<AppState>, req: Request, next: Next)
             }
         };
     }
-    let session = cookie(req.headers()).is_some_and(|id| app.sessions().valid(id));
-    match session {
-        true => next.run(req).await,
-        _ if req.method() == Method::GET => Redirect::to("/login").into_response(),
-        _ => Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", "log in first").into_response(),
+    if cookie(req.headers()).is_some_and(|id| app.sessions().valid(id)) {
+        next.run(req).await
+    } else if req.method() == Method::GET {
+        Redirect::to("/login").into_response()
+    } else {
+        Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", "log in first").into_response()
     }
 }
 
