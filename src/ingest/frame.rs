@@ -187,6 +187,7 @@ impl Scan {
         }
         if let Some(header) = csv_header(name, bytes)? {
             check_columns(name, &header)?;
+            check_cells(name, bytes, header.len())?;
         }
         let read = caught(name, || {
             CsvReadOptions::default()
@@ -339,6 +340,28 @@ pub fn prefix_at_most(text: &str, max: usize) -> &str {
         end -= 1;
     }
     &text[..end]
+}
+
+/// Most cells of CSV text held in memory (a request body): rows × columns, the rows counted
+/// as lines (a line break inside quotes counts too, so the estimate errs high). Every cell
+/// costs polars tens of bytes whatever its length, so a body of empty cells (`,,,,`) would
+/// otherwise cost a large multiple of its size.
+pub const MAX_CELLS: usize = 20_000_000;
+
+/// Refuses CSV text of more than [`MAX_CELLS`] cells before polars reads it.
+fn check_cells(path: &Path, bytes: &[u8], columns: usize) -> Result<()> {
+    let lines = bytes.iter().filter(|b| **b == b'\n').count() + 1;
+    let cells = lines.saturating_mul(columns);
+    if cells > MAX_CELLS {
+        return Err(Error::structure(
+            path,
+            format!(
+                "{lines} lines of {columns} columns are {cells} cells; at most {MAX_CELLS} are \
+                 read at once (send the portfolio in parts)"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Longest header row read, in bytes. A file padded with NUL bytes (or any one-line file) is

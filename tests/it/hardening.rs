@@ -222,6 +222,35 @@ fn columns_are_capped_and_a_repeat_among_many_is_named() {
         .contains("at most 1024"));
 }
 
+/// Row 15 / item 1: a body of empty cells costs polars tens of bytes a cell whatever its size.
+/// CSV text held in memory (a request body) is refused past `MAX_CELLS` cells, before it is
+/// parsed, naming the limit.
+#[test]
+fn a_body_of_too_many_cells_is_refused_before_it_is_read() {
+    use ipval::ingest::frame::{Table, MAX_CELLS};
+    let columns = 1000;
+    let rows = MAX_CELLS / columns + 1;
+    let header: Vec<String> = (0..columns).map(|i| format!("c{i}")).collect();
+    let mut text = format!("{}\n", header.join(",")).into_bytes();
+    let row = format!("{}\n", ",".repeat(columns - 1));
+    for _ in 0..rows {
+        text.extend_from_slice(row.as_bytes());
+    }
+    let e = Table::from_csv_bytes(Path::new("body"), &text, None)
+        .err()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        e,
+        format!(
+            "body: {} lines of 1000 columns are {} cells; at most 20000000 are read at once \
+             (send the portfolio in parts)",
+            rows + 2,
+            (rows + 2) * 1000
+        )
+    );
+}
+
 /// Row 1: 100,000 rows sharing one `asset_id` grew the server past 24 GB (every copy learnt
 /// every other: quadratic). Each copy now names the first ten others and counts the rest; the
 /// run stays linear (20,000 copies here, under an address-space limit of 2 GiB set on the
