@@ -793,3 +793,51 @@ fn parquet_columns_of_unreadable_types_are_named() {
         );
     }
 }
+
+/// Row 4: of 450 concurrent overrides, 134 were answered 503 and all 134 were applied and
+/// logged. A burst now gets 2xx for exactly the changes in the log and 503 "not applied" for
+/// the rest (past the queue of 32, or past their deadline): the property holds whatever the
+/// timing.
+#[test]
+fn a_burst_of_overrides_logs_exactly_the_ones_answered_2xx() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let s = Server::start(&data, &[]);
+    let id = s.first_asset_id();
+    let statuses: Vec<(usize, u16, String)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..80)
+            .map(|i| {
+                let (s, id) = (&s, &id);
+                scope.spawn(move || {
+                    let body = serde_json::json!({"field": "royalty_rate",
+                        "value": format!("0.0{}", 1 + i % 9), "reviewer": "R",
+                        "reason": format!("burst {i}")});
+                    let r = s.post_json(&format!("/v1/assets/{id}/overrides"), &body);
+                    let title = match r.status {
+                        200 => String::new(),
+                        _ => r.json()["title"].as_str().unwrap_or_default().to_string(),
+                    };
+                    (i, r.status, title)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let mut answered: Vec<String> = vec![];
+    for (i, status, title) in &statuses {
+        match status {
+            200 => answered.push(format!("burst {i}")),
+            503 => assert_eq!(title, "not applied"),
+            other => panic!("request {i}: {other} {title}"),
+        }
+    }
+    let mut logged: Vec<String> = log_entries(&data)
+        .iter()
+        .map(|e| e["reason"].as_str().unwrap().to_string())
+        .collect();
+    answered.sort();
+    logged.sort();
+    assert_eq!(logged, answered);
+    let refused = statuses.iter().filter(|s| s.1 == 503).count();
+    eprintln!("{refused} of 80 answered 503 (not applied)");
+}
