@@ -386,7 +386,7 @@ fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Problem>
 /// Overrides one input of an asset; answers the asset's new row.
 #[utoipa::path(post, path = "/v1/assets/{asset_id}/overrides", params(("asset_id" = String, Path)),
     request_body = OverrideBody,
-    responses((status = 200, body = AssetRow), (status = 400, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = AssetRow), (status = 400, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem), (status = 503, description = "not applied and not logged: safe to send again", body = Problem)))]
 pub async fn override_asset(
     State(app): State<AppState>,
     Path(id): Path<String>,
@@ -415,7 +415,7 @@ pub async fn override_asset(
 /// Signs an asset off.
 #[utoipa::path(post, path = "/v1/assets/{asset_id}/signoff", params(("asset_id" = String, Path)),
     request_body = SignoffBody,
-    responses((status = 200, body = Entry), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = Entry), (status = 404, body = Problem), (status = 422, body = Problem), (status = 503, description = "not applied and not logged: safe to send again", body = Problem)))]
 pub async fn signoff(
     State(app): State<AppState>,
     Path(id): Path<String>,
