@@ -176,6 +176,22 @@ fn an_exact_repeated_header_is_refused_by_every_reader() {
     assert_eq!(r.status, 422, "{}", r.text());
     assert_eq!(r.header("content-type"), Some("application/problem+json"));
     assert_eq!(r.json()["column"], "asset_id");
+    // The JSON form: a key given twice in a row object (serde_json would keep the last).
+    let body =
+        r#"[{"asset_id": "A", "owner": "O"}, {"owner": "P", "asset_id": "B", "asset_id": "C"}]"#;
+    let r = s.req(
+        "POST",
+        "/v1/valuations",
+        &[("Content-Type", "application/json")],
+        body.as_bytes(),
+    );
+    assert_eq!(r.status, 422, "{}", r.text());
+    let p = r.json();
+    assert_eq!(
+        (&p["row"], &p["column"]),
+        (&Value::from(3), &Value::from("asset_id"))
+    );
+    assert!(p["detail"].as_str().unwrap().contains("given twice"), "{p}");
 }
 
 /// Row 2: work grew with the square of the columns (10,000 columns, a 64 KB file, took over
