@@ -107,8 +107,9 @@ pub fn guarded<T>(path: &Path, f: impl FnOnce() -> PolarsResult<T>) -> Result<T>
     caught(path, f)?.map_err(|e| polars_err(path, e))
 }
 
-/// Runs `f`, turning a panic inside polars into an error naming `path`.
-fn caught<T>(path: &Path, f: impl FnOnce() -> PolarsResult<T>) -> Result<PolarsResult<T>> {
+/// Runs `f`, turning a panic inside a foreign parser (polars, polars-parquet, calamine) into
+/// an error naming `path`: the last line behind the checks made before each reader runs.
+pub(super) fn caught<T>(path: &Path, f: impl FnOnce() -> T) -> Result<T> {
     std::panic::catch_unwind(AssertUnwindSafe(f)).map_err(|payload| Error::Polars {
         path: path.to_path_buf(),
         message: format!(
@@ -119,7 +120,7 @@ fn caught<T>(path: &Path, f: impl FnOnce() -> PolarsResult<T>) -> Result<PolarsR
 }
 
 /// The message a caught panic carried.
-pub(super) fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
     payload
         .downcast_ref::<&str>()
         .map(|s| s.to_string())
@@ -447,7 +448,7 @@ fn file_frame(path: &Path, format: Format) -> PolarsResult<LazyFrame> {
 
 /// A workbook sheet (read by [`super::xlsx`]) as a lazy frame of text columns.
 fn sheet_frame(path: &Path, sheet: Option<&str>) -> Result<LazyFrame> {
-    let rows = super::xlsx::read_rows(path, sheet)?;
+    let rows = caught(path, || super::xlsx::read_rows(path, sheet))??;
     check_columns(path, rows.first().map_or(&[][..], Vec::as_slice))?;
     Ok(frame_from_rows(rows).lazy())
 }

@@ -14,7 +14,6 @@ use polars_parquet::parquet::page::{CompressedPage, DataPageHeader};
 use polars_parquet::parquet::read::{deserialize_metadata, PageReader};
 use std::fs::File;
 use std::io::{Cursor, Read, Seek, SeekFrom};
-use std::panic::AssertUnwindSafe;
 use std::path::Path;
 
 /// Refuses a Parquet file whose footer does not decode safely, whose row groups claim bytes it
@@ -27,16 +26,7 @@ use std::path::Path;
 /// here (as [`super::frame::guarded`] does for the read itself) and becomes an error naming
 /// the file.
 pub fn check(path: &Path) -> Result<Vec<String>> {
-    let caught = std::panic::catch_unwind(AssertUnwindSafe(|| check_unguarded(path)));
-    caught.unwrap_or_else(|payload| {
-        Err(malformed(
-            path,
-            format!(
-                "the reader failed on malformed input: {}",
-                super::frame::panic_text(payload.as_ref())
-            ),
-        ))
-    })
+    super::frame::caught(path, || check_unguarded(path))?
 }
 
 fn check_unguarded(path: &Path) -> Result<Vec<String>> {
