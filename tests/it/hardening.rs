@@ -857,3 +857,41 @@ fn a_burst_of_overrides_logs_exactly_the_ones_answered_2xx() {
     let refused = statuses.iter().filter(|s| s.1 == 503).count();
     eprintln!("{refused} of 80 answered 503 (not applied)");
 }
+
+/// Row 2: a client that hung up did not free its valuation slot; the work went on. With one
+/// slot, a long valuation (60,000 synthetic assets, about 30 batches) whose client hangs up at
+/// once stops within a batch, so the next valuation gets the slot inside its 20 s wait instead
+/// of a 503.
+#[cfg(feature = "synth")]
+#[test]
+fn a_client_that_hangs_up_frees_its_valuation_slot() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("book.csv");
+    let book_s = book.to_str().unwrap();
+    let o = ipval(&["synth", "--assets", "60000", "--seed", "5", "--out", book_s]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let body = std::fs::read(&book).unwrap();
+    let s = Server::start(&dir.path().join("data"), &["--max-valuations", "1"]);
+    let mut gone = std::net::TcpStream::connect(&s.addr).unwrap();
+    let head = format!(
+        "POST /v1/valuations?draws=2000 HTTP/1.1\r\nHost: {}\r\nContent-Type: text/csv\r\n\
+         Content-Length: {}\r\n\r\n",
+        s.addr,
+        body.len()
+    );
+    gone.write_all(head.as_bytes()).unwrap();
+    gone.write_all(&body).unwrap();
+    // Give the server the body, then hang up.
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    drop(gone);
+    let small = std::fs::read_to_string(SAMPLE).unwrap();
+    let small: String = small.lines().take(4).map(|l| format!("{l}\n")).collect();
+    let r = s.req(
+        "POST",
+        "/v1/valuations?draws=10",
+        &[("Content-Type", "text/csv")],
+        small.as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+}
