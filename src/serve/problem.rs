@@ -161,3 +161,34 @@ impl IntoResponse for Problem {
             .into_response()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whatever a message holds, an answer's `detail` stays within [`MAX_DETAIL`] bytes (and a
+    /// character boundary).
+    #[test]
+    fn a_long_detail_is_cut() {
+        let p = Problem::new(StatusCode::BAD_REQUEST, "t", "é".repeat(5000));
+        let r = p.into_response();
+        let body = body_of(r);
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        let detail = v["detail"].as_str().unwrap();
+        assert!(
+            detail.len() <= MAX_DETAIL + '…'.len_utf8(),
+            "{}",
+            detail.len()
+        );
+        assert!(detail.ends_with('…'));
+    }
+
+    fn body_of(r: Response) -> Vec<u8> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        rt.block_on(axum::body::to_bytes(r.into_body(), usize::MAX))
+            .unwrap()
+            .to_vec()
+    }
+}
