@@ -38,7 +38,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let result = ipval::pipeline::run(&cfg, &p, &market, &models)?;
     let rows = result.assets.len().min(ipval::output::xlsx::MAX_ROWS);
-    let table = assets_table(&result.assets[..rows], "USD", &p.extra_columns);
+    let table = assets_table(
+        &result.assets[..rows],
+        "USD",
+        &models.scorecard.pd_basis(),
+        &p.extra_columns,
+    );
     let dir = std::env::temp_dir();
 
     let ours = dir.join("xlsx_compare_ipval.xlsx");

@@ -24,7 +24,7 @@ COLUMNS = ["asset_id", "owner", "asset_type", "jurisdiction", "sector", "status"
            "expiry_date", "currency", "annual_revenue", "revenue_growth", "royalty_rate",
            "discount_rate", "tax_rate", "useful_life_years", "development_cost", "development_year",
            "forward_citations", "family_size", "claims", "litigation", "encumbered", "licensed_out",
-           "application_number", "title"]
+           "owner_country", "application_number", "title"]
 
 TYPE_CODE = {"patent": "PAT", "trademark": "TM", "copyright": "CR", "design": "DES",
              "trade_secret": "TS", "gi": "GI"}
@@ -309,7 +309,11 @@ def main():
                 "development_cost": development_cost, "development_year": development_year,
                 "forward_citations": cit, "family_size": fam, "claims": clm,
                 "litigation": o.get("lit", "none"), "encumbered": "true" if o.get("enc") else "false",
-                "licensed_out": licensed_out, "application_number": o.get("app", ""), "title": title,
+                "licensed_out": licensed_out,
+                # The owner is taxed at home (its tax jurisdiction sets T and P): named only where a
+                # right is registered abroad, blank where the default (the jurisdiction) is right.
+                "owner_country": home if jur != home else "",
+                "application_number": o.get("app", ""), "title": title,
             })
     with open(OUT, "w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")

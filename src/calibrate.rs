@@ -199,6 +199,9 @@ pub fn calibrate(prior: &ScorecardParams, samples: &[Sample]) -> Result<Calibrat
         round2(-(beta * woe + alpha / mf) * factor + (offset - kept_points) / mf)
     };
     let mut card = prior.clone();
+    // The points no longer come from the prior's outcomes, if it had any: the caller records
+    // the new ones (`ipval calibrate` does, from the outcomes file).
+    card.calibration = None;
     let mut fits = Vec::with_capacity(evidence.len());
     for (j, (e, c)) in evidence.iter().zip(&prior.characteristics).enumerate() {
         let beta = fitted.iter().position(|&f| f == j).map(|k| theta[k + 1]);
@@ -711,6 +714,7 @@ mod tests {
                     .unwrap(),
                 approach_spread: rng.random_bool(0.8).then(|| rng.random_range(1.0..5.0)),
                 patent_quality: Some(rng.random_range(0.0..1.0)),
+                indicative_only: false,
             })
             .collect();
         // logit P(bad) = a + Σ_j w_j · (best_j − points_j) / 10, w = 0.05, 0.10 … 0.50, the

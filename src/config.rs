@@ -45,6 +45,24 @@ pub fn parse_as_of(s: &str) -> Result<NaiveDate> {
 }
 
 impl RunConfig {
+    /// A run with no outputs of its own (a library caller's: the sweep, a test): USD, all
+    /// threads, no plots, no progress bar.
+    pub fn in_memory(as_of: NaiveDate, draws: usize, seed: u64) -> Self {
+        RunConfig {
+            as_of,
+            draws,
+            seed,
+            currency: "USD".into(),
+            threads: None,
+            format: Format::Csv,
+            out_dir: PathBuf::new(),
+            strict: false,
+            plots: false,
+            progress: false,
+            command_line: vec![],
+        }
+    }
+
     /// USD per unit of the reporting currency, which must be in the FX table.
     pub fn usd_per_reporting(&self, market: &MarketData) -> Result<f64> {
         market.usd_per_unit(&self.currency).ok_or_else(|| {

@@ -38,7 +38,9 @@ pub struct CostDetail {
     pub age: f64,
     /// n / (age + n).
     pub obsolescence_factor: f64,
-    /// value_cost.
+    /// RCN · n / (age + n), before any cap.
+    pub before_cap: f64,
+    /// value_cost: capped at value_income where that applies (economic obsolescence).
     pub value: f64,
 }
 
@@ -51,8 +53,11 @@ pub struct MarketDetail {
     pub widened: bool,
     /// min(n / n_ref, cap) for the price-per-asset route; 1 for a revenue multiple.
     pub life_factor: f64,
-    /// The price-per-asset route is indicative (reduced weight, not in the disagreement test).
+    /// The price-per-asset route is indicative: out of value_point where another approach
+    /// applies, no lending where it is alone.
     pub indicative: bool,
+    /// The indicative route is the only basis of the value.
+    pub alone: bool,
     /// value_market.
     pub value: f64,
 }
@@ -85,6 +90,9 @@ pub struct Reconciliation {
     pub triggers: Vec<String>,
     /// The asset's money at stake (p90 − p10, or value_point without draws).
     pub money_at_stake: f64,
+    /// The whole undiscounted after-tax royalty stream over the remaining life, for a
+    /// revenue-earning asset: no value should exceed it.
+    pub benefit: Option<f64>,
     /// Flagged for review (a trigger, and material to its owner).
     pub review_flag: bool,
 }
@@ -96,8 +104,12 @@ pub struct Collateral {
     pub legal_factor: f64,
     /// 10th percentile of the draws' values had the right survived.
     pub q10_if_valid: Option<f64>,
-    /// legal_factor · q10_if_valid.
+    /// min(legal_factor · q10_if_valid, p50).
     pub collateral_value: Option<f64>,
+    /// The asset's p50, the collateral value's ceiling.
+    pub p50: Option<f64>,
+    /// Why nothing is lent whatever the grade, if so.
+    pub advance_bar: Option<String>,
     /// The grade's advance rate (0 when not pledgeable).
     pub advance_rate: Option<f64>,
     /// advance_rate · collateral_value.
@@ -158,8 +170,10 @@ pub fn explain(r: &AssetResult, ctx: &Context<'_>, currency: &str) -> Explanatio
         remaining_life: res.life,
         age: res.age,
         obsolescence_factor: crate::models::cost::obsolescence_factor(res.life, res.age),
-        value: base.value(res.life, res.age),
+        before_cap: base.value(res.life, res.age),
+        value: r.point.approaches.cost.unwrap_or(f64::NAN),
     });
+    let alone = valuation::market_alone(&r.point.approaches, res);
     let market = res
         .market_basis
         .clone()
@@ -168,6 +182,7 @@ pub fn explain(r: &AssetResult, ctx: &Context<'_>, currency: &str) -> Explanatio
             value: basis.value(res.revenue0.unwrap_or(0.0), res.life, res.usd_to_reporting),
             life_factor: basis.life_factor(res.life),
             indicative: basis.is_indicative(),
+            alone,
             basis,
             widened: res.market_widened,
         });
@@ -210,6 +225,9 @@ pub fn explain(r: &AssetResult, ctx: &Context<'_>, currency: &str) -> Explanatio
             value_point: r.point.value_point,
             triggers: r.triggers(),
             money_at_stake: r.money_at_stake(),
+            benefit: valuation::rfr_inputs(res)
+                .filter(|_| live)
+                .map(|i| income::undiscounted_benefit(&i)),
             review_flag: r.review_flag(),
         },
         distribution: r.summary,
@@ -217,11 +235,10 @@ pub fn explain(r: &AssetResult, ctx: &Context<'_>, currency: &str) -> Explanatio
         scored_fsd: r.scored_fsd(),
         collateral: Collateral {
             legal_factor,
-            q10_if_valid: r
-                .collateral
-                .filter(|_| legal_factor > 0.0)
-                .map(|c| c / legal_factor),
+            q10_if_valid: r.q10_if_valid,
             collateral_value: r.collateral,
+            p50: r.summary.map(|s| s.p50),
+            advance_bar: score.and_then(|s| s.not_pledgeable.clone()),
             advance_rate: score.map(|s| s.advance_rate),
             lendable_value: score.and_then(|s| s.lendable_value),
         },
@@ -380,6 +397,14 @@ impl Explanation {
                 c.remaining_life,
                 c.obsolescence_factor
             )?;
+            if c.value < c.before_cap {
+                writeln!(
+                    o,
+                    "  RCN × obsolescence = {}, capped at value_income (economic obsolescence: \
+                     no more than the present value of the benefit it can earn)",
+                    money(c.before_cap)
+                )?;
+            }
             writeln!(o, "  value_cost = {}", money(c.value))?;
         }
         let Some(m) = &self.market else {
@@ -421,7 +446,21 @@ impl Explanation {
             "  median {:.4}; value_market = {}",
             m.basis.central(),
             money(m.value)
-        )
+        )?;
+        if m.alone {
+            writeln!(
+                o,
+                "  the only basis of the value: no lending on it (advance rate 0), worst value \
+                 certainty"
+            )?;
+        } else if m.indicative {
+            writeln!(
+                o,
+                "  indicative (US portfolio deals, no jurisdiction, size or vintage adjustment): \
+                 reported, not in value_point"
+            )?;
+        }
+        Ok(())
     }
 
     fn write_reconciliation(&self, o: &mut String) -> std::fmt::Result {
@@ -457,6 +496,18 @@ impl Explanation {
             l.factor,
             show(r.value_point)
         )?;
+        if let Some(u) = r.benefit {
+            let within = if r.value_point.is_some_and(|v| v > u) {
+                "value_point is above it: a review trigger"
+            } else {
+                "value_point is within it"
+            };
+            writeln!(
+                o,
+                "  the whole benefit: undiscounted after-tax royalty stream over n = {}; {within}",
+                money(u)
+            )?;
+        }
         let flag = if r.review_flag {
             "flagged"
         } else {
@@ -505,18 +556,23 @@ impl Explanation {
             };
             writeln!(
                 o,
-                "  value certainty as scored (fixed-seed scoring sample, independent of --seed): {scored}"
+                "  value certainty as scored (the most certain approach that counts, alone, on the \
+                 fixed-seed scoring sample, independent of --seed): {scored}"
             )?;
         }
         let c = &self.collateral;
         writeln!(o, "\nCOLLATERAL")?;
         writeln!(
             o,
-            "  collateral_value = legal factor {:.4} × q10 of the value if the right survives {} = {}",
+            "  collateral_value = min(legal factor {:.4} × q10 of the value if the right survives {}, p50 {}) = {}",
             c.legal_factor,
             or_na(c.q10_if_valid),
+            or_na(c.p50),
             or_na(c.collateral_value)
         )?;
+        if let Some(bar) = &c.advance_bar {
+            writeln!(o, "  {bar}")?;
+        }
         let rate = c
             .advance_rate
             .map_or("n/a".to_string(), |r| format!("{r:.2}"));
@@ -531,7 +587,8 @@ impl Explanation {
         let Some(s) = &self.score else {
             return writeln!(
                 o,
-                "\nSCORECARD\n  not rated (NR): no approach and no floor value it"
+                "\nSCORECARD\n  not rated (NR): no approach values it (official fees paid are no \
+                 evidence of value)"
             );
         };
         writeln!(o, "\nSCORECARD")?;
@@ -545,7 +602,7 @@ impl Explanation {
         }
         writeln!(
             o,
-            "  score {:.0}, implied probability of going bad {:.2} %, grade {}, advance rate {:.2}",
+            "  score {:.0}, implied probability of going bad within one year {:.2} %, grade {}, advance rate {:.2}",
             s.score,
             s.pd * 100.0,
             s.grade,

@@ -30,6 +30,7 @@ pub mod notes;
 pub mod output;
 pub mod overrides;
 pub mod params;
+pub mod pd;
 pub mod pipeline;
 pub mod plot;
 pub mod prec;
@@ -40,6 +41,7 @@ pub mod sensitivity;
 pub mod serve;
 pub mod simulate;
 pub mod stats;
+pub mod targets;
 // A test-data generator (1,200 lines) that no valuation needs: only with `--features synth`.
 #[cfg(feature = "synth")]
 pub mod synth;

@@ -4,7 +4,7 @@
 use crate::types::{AssetType, CurrencyCode, Jurisdiction, RoyaltyClass, SectorCode};
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A jurisdiction's risk, tax and enforcement figures (countries.csv).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -154,6 +154,9 @@ pub struct MarketData {
     pub royalties: HashMap<(SectorCode, RoyaltyClass), RoyaltyRange>,
     /// USD per unit, by currency code.
     pub fx: BTreeMap<CurrencyCode, f64>,
+    /// The date of each rate (fx_rates.csv `as_of`), `None` when the file gives none; a
+    /// currency absent here has no known date either.
+    pub fx_dates: BTreeMap<CurrencyCode, Option<NaiveDate>>,
     /// Comparable transactions.
     pub transactions: Vec<Transaction>,
     /// Official fees.
@@ -194,5 +197,129 @@ impl MarketData {
     /// Factor converting an amount in `currency` to USD, if the currency is known.
     pub fn usd_per_unit(&self, currency: &str) -> Option<f64> {
         self.fx.get(currency).copied()
+    }
+
+    /// The rates among `currencies` (those a run converts at) whose date is more than
+    /// [`FX_STALE_DAYS`] from `as_of`, before or after it, or unknown; by currency, each once.
+    /// USD is never stale: its rate is 1 by definition.
+    pub fn stale_fx<'a>(
+        &self,
+        as_of: NaiveDate,
+        currencies: impl IntoIterator<Item = &'a str>,
+    ) -> Vec<StaleFx> {
+        let used: BTreeSet<&str> = currencies.into_iter().filter(|c| *c != "USD").collect();
+        used.into_iter()
+            .filter_map(|c| {
+                let rate_date = self.fx_dates.get(c).copied().flatten();
+                let days = rate_date.map(|d| (as_of - d).num_days().abs());
+                let stale = days.is_none_or(|d| d > FX_STALE_DAYS);
+                stale.then(|| StaleFx {
+                    currency: CurrencyCode::new(c),
+                    rate_date,
+                    days,
+                })
+            })
+            .collect()
+    }
+}
+
+/// Days between the valuation date and an FX rate's date beyond which the rate is reported as
+/// stale (manifest, report, `ipval validate`). EXPERT ASSUMPTION, not a cited standard: half a
+/// year. A credit file's figures are expected to be current, and a rate half a year old may
+/// already be several percent off for the region's floating currencies, which changes every
+/// converted revenue, cost and fee by as much; the shipped data's other vintages are yearly, so
+/// a tighter bound would flag every run, a looser one would let a rate two years old through.
+/// The rate is still used: the note asks for a current fx_rates.csv, it does not stop the run.
+pub const FX_STALE_DAYS: i64 = 180;
+
+/// An FX rate a run converts at whose date is far from the valuation date, or unknown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StaleFx {
+    /// Currency code.
+    pub currency: CurrencyCode,
+    /// The rate's date (fx_rates.csv `as_of`); `None` when the file gives none.
+    pub rate_date: Option<NaiveDate>,
+    /// Days between it and the valuation date; `None` when the date is unknown.
+    pub days: Option<i64>,
+}
+
+/// One sentence on the stale rates for the manifest, the report and `ipval validate`; `None`
+/// when there is none.
+pub fn stale_fx_sentence(stale: &[StaleFx], as_of: NaiveDate) -> Option<String> {
+    if stale.is_empty() {
+        return None;
+    }
+    let each: Vec<String> = stale
+        .iter()
+        .map(|s| match (s.rate_date, s.days) {
+            (Some(d), Some(n)) => format!("{} of {d} ({n} days)", s.currency),
+            _ => format!("{} (date unknown: fx_rates.csv gives no as_of)", s.currency),
+        })
+        .collect();
+    Some(format!(
+        "{} FX rate(s) used are more than {FX_STALE_DAYS} days from the valuation date {as_of} \
+         or of unknown date: {}. Amounts converted at them carry the currency's move since; \
+         give an fx_rates.csv of the valuation date.",
+        stale.len(),
+        each.join(", ")
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    /// 180 days either side is current, 181 is stale; USD never is; an unknown date always is;
+    /// a currency used twice is named once.
+    #[test]
+    fn a_rate_is_stale_beyond_180_days_either_side_or_without_a_date() {
+        let mut m = MarketData::default();
+        let as_of = day("2025-07-01");
+        // 2025-01-02 is 180 days before 2025-07-01 (Jan 29 + Feb 28 + Mar 31 + Apr 30 + May 31
+        // + Jun 30 + 1); 2025-01-01 is 181; 2025-12-28 is 180 after, 2025-12-29 181.
+        for (c, d) in [
+            ("AAA", Some("2025-01-02")),
+            ("BBB", Some("2025-01-01")),
+            ("CCC", Some("2025-12-28")),
+            ("DDD", Some("2025-12-29")),
+            ("EEE", None),
+            ("USD", Some("2020-01-01")),
+        ] {
+            m.fx.insert(CurrencyCode::new(c), 1.0);
+            m.fx_dates.insert(CurrencyCode::new(c), d.map(day));
+        }
+        let stale = m.stale_fx(
+            as_of,
+            ["DDD", "AAA", "BBB", "CCC", "EEE", "USD", "BBB", "FFF"],
+        );
+        let got: Vec<(&str, Option<i64>)> = stale
+            .iter()
+            .map(|s| (s.currency.as_str(), s.days))
+            .collect();
+        // FFF has no rate at all: its date is unknown too.
+        assert_eq!(
+            got,
+            [
+                ("BBB", Some(181)),
+                ("DDD", Some(181)),
+                ("EEE", None),
+                ("FFF", None)
+            ]
+        );
+        assert_eq!(stale[0].rate_date, Some(day("2025-01-01")));
+        assert!(m.stale_fx(as_of, ["AAA", "CCC", "USD"]).is_empty());
+        assert_eq!(stale_fx_sentence(&[], as_of), None);
+        let s = stale_fx_sentence(&stale[..1], as_of).unwrap();
+        assert!(
+            s.starts_with(
+                "1 FX rate(s) used are more than 180 days from the valuation date 2025-07-01 \
+                 or of unknown date: BBB of 2025-01-01 (181 days)."
+            ),
+            "{s}"
+        );
     }
 }

@@ -35,6 +35,13 @@ pub enum Note {
         /// The default growth.
         growth: f64,
     },
+    /// The row's growth is above the models' ceiling: valued at the ceiling.
+    GrowthCapped {
+        /// The row's growth.
+        given: f64,
+        /// The ceiling (income.toml growth_ceiling).
+        ceiling: f64,
+    },
     /// The royalty rate is the sector and class median.
     RoyaltyImputed {
         /// The royalty class.
@@ -79,11 +86,11 @@ pub enum Note {
         /// The kind of right.
         asset_type: AssetType,
     },
-    /// The market value is a price per asset, indicative only.
-    MarketIndicative {
-        /// The market weight's factor.
-        weight: f64,
-    },
+    /// The market value is a price per asset, indicative only, and another approach values
+    /// the asset: reported, not in the value.
+    MarketSetAside,
+    /// The indicative price per asset is the only basis of the value: no lending on it.
+    MarketAlone,
     /// The comparables report no remaining life: the models' reference life.
     MarketReferenceLife {
         /// n_ref, years.
@@ -94,10 +101,16 @@ pub enum Note {
         /// `income`, `cost` or `market`.
         approach: &'static str,
     },
-    /// The cost approach exceeds twice the income approach.
-    Obsolescence,
+    /// The cost approach exceeded the income approach (the present value of the benefit the
+    /// asset can earn) and was capped at it: economic obsolescence.
+    CostCapped {
+        /// The cost approach before the cap.
+        cost: f64,
+    },
     /// No approach and no floor.
     NotRated,
+    /// No approach: the value is the official fees paid, which rate nothing.
+    FloorOnly,
 }
 
 impl Note {
@@ -131,6 +144,11 @@ impl fmt::Display for Shown<'_> {
             Note::GrowthImputed { growth } => {
                 write!(f, "revenue growth imputed from the model default {growth}")
             }
+            Note::GrowthCapped { given, ceiling } => write!(
+                f,
+                "revenue growth {given} above the models' ceiling {ceiling} (income.toml \
+                 growth_ceiling): valued at the ceiling"
+            ),
             Note::RoyaltyImputed {
                 class,
                 median,
@@ -172,10 +190,13 @@ impl fmt::Display for Shown<'_> {
                 f,
                 "market approach not applied: fewer than {min} comparable {asset_type} transactions"
             ),
-            Note::MarketIndicative { weight } => write!(
-                f,
-                "market value indicative (price per asset, weight × {weight}): not in the \
-                 approaches' disagreement test"
+            Note::MarketSetAside => f.write_str(
+                "market value indicative (price per asset of US portfolio deals, no \
+                 jurisdiction, size or vintage adjustment): reported, not in value_point",
+            ),
+            Note::MarketAlone => f.write_str(
+                "value rests on the indicative market route alone (price per asset of US \
+                 portfolio deals): advance rate 0",
             ),
             Note::MarketReferenceLife { years } => write!(
                 f,
@@ -186,12 +207,19 @@ impl fmt::Display for Shown<'_> {
                 f,
                 "{approach} approach could not be computed (the inputs overflow)"
             ),
-            Note::Obsolescence => {
-                f.write_str("economic obsolescence: cost exceeds twice the income value")
-            }
+            Note::CostCapped { cost } => write!(
+                f,
+                "economic obsolescence: cost approach {cost:.2} capped at the income value, the \
+                 present value of the benefit the asset can earn (IVS 210)"
+            ),
             Note::NotRated => f.write_str(
                 "not rated: no approach applies and no official fees give a floor (add revenue, a \
                  development cost or comparables)",
+            ),
+            Note::FloorOnly => f.write_str(
+                "not rated: no approach applies; value_point is the official fees paid \
+                 (value_floor), which are no evidence of value (add revenue, a development \
+                 cost or comparables)",
             ),
         }
     }
@@ -294,6 +322,37 @@ pub enum Trigger {
     RevenueAtZero,
     /// An expert override changed the value.
     Override,
+    /// The indicative market route is the only basis of the value.
+    MarketOnly,
+    /// The indicative market value is more than `ratio` × the income value.
+    MarketAboveIncome {
+        /// The models' market_income_ratio.
+        ratio: f64,
+    },
+    /// The row's growth was above the models' ceiling.
+    GrowthCapped {
+        /// The ceiling.
+        ceiling: f64,
+    },
+    /// The value exceeds the undiscounted after-tax royalty stream over the remaining life.
+    AboveBenefit {
+        /// That stream, in the reporting currency.
+        benefit: f64,
+    },
+}
+
+impl Trigger {
+    /// Whether the trigger says a figure is wrong rather than uncertain: such an asset is
+    /// flagged whatever its money at stake (methods v3, §15).
+    pub fn bypasses_materiality(&self) -> bool {
+        matches!(
+            self,
+            Trigger::RevenueAtZero
+                | Trigger::Override
+                | Trigger::GrowthCapped { .. }
+                | Trigger::AboveBenefit { .. }
+        )
+    }
 }
 
 impl fmt::Display for Trigger {
@@ -315,6 +374,21 @@ impl fmt::Display for Trigger {
             }
             Trigger::RevenueAtZero => f.write_str("a revenue-earning asset is valued at zero"),
             Trigger::Override => f.write_str("an expert override changed the value"),
+            Trigger::MarketOnly => {
+                f.write_str("the indicative market route (price per asset) is the only basis")
+            }
+            Trigger::MarketAboveIncome { ratio } => write!(
+                f,
+                "the indicative market value is more than {ratio}× the income value"
+            ),
+            Trigger::GrowthCapped { ceiling } => {
+                write!(f, "revenue growth above the ceiling {ceiling}")
+            }
+            Trigger::AboveBenefit { benefit } => write!(
+                f,
+                "value above the whole undiscounted after-tax royalty stream of its remaining \
+                 life ({benefit:.2})"
+            ),
         }
     }
 }

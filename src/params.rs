@@ -26,6 +26,9 @@ pub struct IncomeParams {
     pub long_term_growth: f64,
     /// Years H over which growth fades linearly from g0 to g∞ (H ≥ 1).
     pub growth_fade_years: f64,
+    /// Highest first-year growth g0 a valuation uses: a row's growth above it is valued at
+    /// the ceiling, with a note and a review trigger (methods v3).
+    pub growth_ceiling: f64,
     /// Lowest discount rate any valuation or draw uses, so that the TAB stays finite.
     pub k_min: f64,
     /// Tax amortisation period P where countries.csv gives none (an assumption, noted).
@@ -80,8 +83,6 @@ pub struct CostParams {
 pub struct MarketParams {
     /// Fewer comparables than this in a sector → widen to the asset type; still fewer → no value.
     pub min_comparables: usize,
-    /// The price-per-asset route's weight is the type's market weight times this.
-    pub indicative_weight: f64,
     /// Largest life adjustment n / n_ref of the price-per-asset route.
     pub life_factor_cap: f64,
     /// n_ref where no comparable reports a remaining life, by asset type (a weak default).
@@ -110,9 +111,14 @@ pub struct ReconcileParams {
     pub weak_defaults: Vec<WeakDefault>,
     /// Approach weights by asset type.
     pub weights: BTreeMap<AssetType, ApproachWeights>,
-    /// A review trigger flags an asset only when its money at stake is at least this share of
-    /// its owner's total.
-    pub materiality_share: f64,
+    /// An indicative (price-per-asset) market value more than this multiple of the income
+    /// value is a review trigger (methods v3).
+    pub market_income_ratio: f64,
+    /// Triage: the assets whose triggers need materiality are flagged from the largest money
+    /// at stake down until the flagged ones hold this share of all triggered money at stake.
+    pub review_coverage: f64,
+    /// Triage: no asset is flagged for materiality with less money at stake than this (USD).
+    pub review_min_stake_usd: f64,
 }
 
 /// An input that can be imputed from a default.
@@ -452,13 +458,6 @@ impl ModelSet {
         let mk = &self.market;
         rate(
             "market.toml",
-            "indicative_weight",
-            mk.indicative_weight,
-            0.0,
-            1.0,
-        )?;
-        rate(
-            "market.toml",
             "life_factor_cap",
             mk.life_factor_cap,
             0.0,
@@ -478,8 +477,20 @@ impl ModelSet {
                 1000.0,
             )?;
         }
-        let share = self.reconcile.materiality_share;
-        rate("reconcile.toml", "materiality_share", share, 0.0, 1.0)?;
+        let rc = &self.reconcile;
+        rate(
+            "reconcile.toml",
+            "review_coverage",
+            rc.review_coverage,
+            0.0,
+            1.0,
+        )?;
+        let floor = rc.review_min_stake_usd;
+        rate("reconcile.toml", "review_min_stake_usd", floor, 0.0, 1e15)?;
+        let ratio = rc.market_income_ratio;
+        rate("reconcile.toml", "market_income_ratio", ratio, 1.0, 1e6)?;
+        let g = &self.income;
+        rate("income.toml", "growth_ceiling", g.growth_ceiling, 0.0, 1.0)?;
         if self.market.min_comparables == 0 {
             return Err(model_err(
                 "market.toml",

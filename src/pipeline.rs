@@ -96,7 +96,7 @@ pub fn run_into(
             simulate_all(&mut assets, cfg, ctx)
         };
         let mut run = RunResult { assets, portfolios };
-        retriage(&mut run, models.reconcile.materiality_share);
+        retriage(&mut run, &Triage::of(models, ctx.base.usd_per_reporting));
         run.assets
             .chunks(SINK_BLOCK)
             .try_for_each(|b| sink.accept(b))?;
@@ -171,29 +171,61 @@ fn owner_groups(assets: &[AssetResult]) -> impl Iterator<Item = &[AssetResult]> 
 
 /// Triages the whole run ([`triage`]) and counts each owner's flagged assets: after any
 /// asset's figures change (a workbench override), every asset's flag and priority can move.
-pub fn retriage(run: &mut RunResult, share: f64) {
-    triage(&mut run.assets, share);
+pub fn retriage(run: &mut RunResult, rules: &Triage) {
+    triage(&mut run.assets, rules);
     for (p, group) in run.portfolios.iter_mut().zip(owner_groups(&run.assets)) {
         p.n_review = group.iter().filter(|a| a.review_flag()).count();
     }
 }
 
-/// Flags the assets with a review trigger whose money at stake is at least `share` of their
-/// owner's total, and ranks them over the whole run by money at stake (ties in results order).
-pub fn triage(assets: &mut [AssetResult], share: f64) {
-    let mut flagged: Vec<(usize, f64)> = vec![];
-    let mut start = 0;
-    for group in owner_groups(assets) {
-        let total: f64 = group.iter().map(AssetResult::money_at_stake).sum();
-        for (i, a) in group.iter().enumerate() {
-            let stake = a.money_at_stake();
-            if a.has_triggers() && total > 0.0 && stake >= share * total {
-                flagged.push((start + i, stake));
-            }
+/// The triage rule's settings (methods v3, §15), in the run's reporting currency.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Triage {
+    /// Share of the run's money at stake the flags must hold.
+    pub coverage: f64,
+    /// Least money at stake an asset is flagged for by materiality.
+    pub min_stake: f64,
+}
+
+impl Triage {
+    /// The models' rule in a currency worth `usd_per_reporting` US dollars a unit.
+    pub fn of(models: &ModelSet, usd_per_reporting: f64) -> Self {
+        let rc = &models.reconcile;
+        Triage {
+            coverage: rc.review_coverage,
+            min_stake: rc.review_min_stake_usd / usd_per_reporting,
         }
-        start += group.len();
     }
-    flagged.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+}
+
+/// Flags for review, over the whole run and never relative to one owner: every asset with a
+/// trigger that says a figure is wrong; then the other triggered assets from the largest money
+/// at stake down, until the flagged ones hold `coverage` of the whole run's money at stake (or
+/// no triggered asset is left), none below `min_stake`. Ranks the flagged assets by money at stake (ties in results order).
+pub fn triage(assets: &mut [AssetResult], rules: &Triage) {
+    let mut flagged: Vec<(usize, f64)> = vec![];
+    let mut material: Vec<(usize, f64)> = vec![];
+    let mut total = 0.0;
+    for (i, a) in assets.iter().enumerate() {
+        let stake = a.money_at_stake();
+        total += stake.max(0.0);
+        if a.trigger_codes().any(|t| t.bypasses_materiality()) {
+            flagged.push((i, stake));
+        } else if a.has_triggers() {
+            material.push((i, stake));
+        }
+    }
+    let by_stake = |a: &(usize, f64), b: &(usize, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+    material.sort_by(by_stake);
+    let mut held: f64 = flagged.iter().map(|x| x.1.max(0.0)).sum();
+    for (i, stake) in material {
+        if held >= rules.coverage * total || stake < rules.min_stake || stake <= 0.0 {
+            break;
+        }
+        held += stake;
+        flagged.push((i, stake));
+    }
+    flagged.sort_by(by_stake);
     for a in assets.iter_mut() {
         a.review_priority = None;
     }
@@ -216,6 +248,7 @@ fn value_owned(asset: Asset, ctx: &Context<'_>) -> AssetResult {
         point,
         summary: None,
         collateral: None,
+        q10_if_valid: None,
         certainty: Certainty::NotMeasured,
         review_priority: None,
         score: None,
@@ -228,7 +261,6 @@ fn value_owned(asset: Asset, ctx: &Context<'_>) -> AssetResult {
 pub fn score_inputs(r: &AssetResult, ctx: &Context<'_>) -> ScoreInputs {
     let a = &r.asset;
     let res = &r.resolved;
-    let indicative = res.market_basis.as_ref().is_some_and(|b| b.is_indicative());
     let revenue_evidence = match (valuation::has_revenue(a), a.licensed_out) {
         (true, true) => RevenueEvidence::Licensed,
         (true, false) => RevenueEvidence::Revenue,
@@ -248,7 +280,8 @@ pub fn score_inputs(r: &AssetResult, ctx: &Context<'_>) -> ScoreInputs {
             .map_or(0.0, |c| c.enforcement_index),
         asset_type: a.asset_type,
         revenue_evidence,
-        approach_spread: r.point.approaches.spread(&res.weights, !indicative),
+        approach_spread: r.point.evidence().cross_check(&res.weights),
+        indicative_only: valuation::market_alone(&r.point.approaches, res),
         patent_quality: score::patent_quality(a.forward_citations, a.family_size, a.claims),
     }
 }
@@ -330,6 +363,57 @@ fn certainty_from(fsd: Option<f64>, prob_zero: impl FnOnce() -> f64) -> Certaint
         Some(f) => Certainty::Fsd(f),
         None => Certainty::ZeroMedian(prob_zero()),
     }
+}
+
+/// The collateral value (methods v3, §12): the chance the right exists and holds times the
+/// 10th percentile of its value if it does, never above the asset's own median — an asset more
+/// likely worthless than not (a pending application, a right likely held invalid) secures
+/// nothing beyond what its median says.
+pub fn collateral_value(legal_factor: f64, q10_if_valid: f64, summary: Option<Summary>) -> f64 {
+    let c = legal_factor * q10_if_valid;
+    summary.map_or(c, |s| c.min(s.p50))
+}
+
+/// The value certainty the scorecard reads (methods v3, §13): that of the most certain
+/// approach that counts, each applied alone (with the floor and legal events) to the
+/// fixed-seed scoring sample. Evidence can only add certainty: an approach whose input is
+/// removed leaves the others' draws as they were, so no score rises when evidence goes.
+/// `scoring` holds the sample's draws, `values` is working room.
+fn scored_certainty(
+    a: &AssetResult,
+    ctx: &Context<'_>,
+    shared: &Shared,
+    scoring: &mut [Draw],
+    values: &mut Vec<f64>,
+) -> Certainty {
+    let vol = ctx
+        .market
+        .sectors
+        .get(&a.asset.sector)
+        .map_or(0.0, |s| s.revenue_volatility);
+    let indicative = a
+        .resolved
+        .market_basis
+        .as_ref()
+        .is_some_and(|b| b.is_indicative());
+    let mut singles = a.point.approaches.singles(&a.resolved.weights, !indicative);
+    if singles.is_empty() {
+        // Worth zero outright (expired): its own draws, all zero.
+        singles.push(a.resolved.weights);
+    }
+    let mut best = Certainty::NotMeasured;
+    for weights in singles {
+        let sim = AssetSim::new(&a.asset, &a.resolved, ctx.models, vol, shared).weighted(weights);
+        let mut rng = simulate::stream(SCORING_SEED, &["asset", &a.asset.asset_id]);
+        sim.run(&mut rng, scoring);
+        values.clear();
+        values.extend(scoring.iter().map(|d| d.value));
+        let c = certainty_of_draws(values);
+        if c.better_than(&best) {
+            best = c;
+        }
+    }
+    best
 }
 
 /// Draws for one asset into `out` (the benchmarked kernel).
@@ -489,16 +573,13 @@ fn simulate_one(
         for (v, d) in values.iter_mut().zip(out.iter()) {
             *v = d.if_valid;
         }
-        a.collateral = percentile_select(values, 10.0)
-            .filter(|_| rated)
-            .map(|q10| a.resolved.legal_factor() * q10);
+        a.q10_if_valid = percentile_select(values, 10.0).filter(|_| rated);
+        a.collateral = a
+            .q10_if_valid
+            .map(|q10| collateral_value(a.resolved.legal_factor(), q10, a.summary));
         if rated {
-            scoring.clear();
             scoring.resize(scoring_draws(out.len(), ctx.models), Draw::ZERO);
-            simulate_asset(a, ctx, &samples.scoring, SCORING_SEED, scoring);
-            values.clear();
-            values.extend(scoring.iter().map(|d| d.value));
-            a.certainty = certainty_of_draws(values);
+            a.certainty = scored_certainty(a, ctx, &samples.scoring, scoring, values);
         }
     });
     score_asset(a, ctx);

@@ -22,8 +22,10 @@ pub struct AssetResult {
     pub point: PointValue,
     /// Monte Carlo summary (`None` with `--draws 0` or when the asset is not rated).
     pub summary: Option<Summary>,
-    /// `P(grant) · (1 − p_invalid) · q10(value | granted and valid)`, with draws.
+    /// `min(P(grant) · (1 − p_invalid) · q10(value | granted and valid), p50)`, with draws.
     pub collateral: Option<f64>,
+    /// The 10th percentile of the value had the right been granted and held valid, with draws.
+    pub q10_if_valid: Option<f64>,
     /// Value certainty as the scorecard reads it, from the fixed-seed scoring sample.
     pub certainty: Certainty,
     /// Rank among the run's flagged assets by money at stake (1 = first); `None`: not flagged.
@@ -57,9 +59,10 @@ impl AssetResult {
         self.review_priority.is_some()
     }
 
-    /// Not rated: no approach and no floor value it.
+    /// Not rated (methods v3, §9): no approach values it (a value from the official fees
+    /// alone, or none at all). A right worth zero outright (expired) is rated.
     pub fn not_rated(&self) -> bool {
-        self.point.value_point.is_none()
+        self.point.central.is_none()
     }
 
     /// Every review trigger, material or not: the valuation's and an expert override's.

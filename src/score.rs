@@ -102,6 +102,10 @@ pub struct Characteristic {
     /// likely worthless than not); `{value}` is prob_zero. Such an asset takes the worst bin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zero_median_reason: Option<String>,
+    /// Value certainty only: the reason when only the indicative market route values the
+    /// asset (the worst bin).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub indicative_reason: Option<String>,
     /// Points when the characteristic does not apply (default: the best bin).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_applicable: Option<f64>,
@@ -210,6 +214,10 @@ pub struct ScorecardParams {
     pub concentration_max_haircut: f64,
     /// The characteristics.
     pub characteristics: Vec<Characteristic>,
+    /// The outcomes the points were fitted to (`[calibration]`, written by `ipval calibrate`);
+    /// absent in a prior card such as the shipped one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration: Option<crate::pd::CalibratedFrom>,
 }
 
 /// What was observed of one characteristic for one asset.
@@ -229,6 +237,8 @@ pub enum Observed {
         /// The share of draws that are zero.
         prob_zero: f64,
     },
+    /// Value certainty of an asset that only the indicative market route values.
+    IndicativeOnly,
 }
 
 /// How certain an asset's simulated value is.
@@ -240,6 +250,20 @@ pub enum Certainty {
     Fsd(f64),
     /// p50 = 0: more likely worthless than not; the share of zero draws.
     ZeroMedian(f64),
+}
+
+impl Certainty {
+    /// Whether `self` is strictly more certain than `other`, in the scorecard's order: any fsd
+    /// before a zero median before nothing measured; a smaller fsd or share of zeros first.
+    pub fn better_than(&self, other: &Certainty) -> bool {
+        let rank = |c: &Certainty| match *c {
+            Certainty::Fsd(f) => (0, f),
+            Certainty::ZeroMedian(p) => (1, p),
+            Certainty::NotMeasured => (2, 0.0),
+        };
+        let (a, b) = (rank(self), rank(other));
+        a.0 < b.0 || (a.0 == b.0 && a.1 < b.1)
+    }
 }
 
 /// Everything the scorecard reads of one asset.
@@ -261,8 +285,10 @@ pub struct ScoreInputs {
     pub asset_type: AssetType,
     /// `licensed`, `revenue` or `none`.
     pub revenue_evidence: RevenueEvidence,
-    /// Largest / smallest approach (`None` when fewer than two apply).
+    /// Largest / smallest of the income and cost approaches (`None` unless both apply).
     pub approach_spread: Option<f64>,
+    /// Only the indicative market route (a deal's price per asset) values the asset.
+    pub indicative_only: bool,
     /// Patent quality index (`None` for a patent without data; ignored for other types).
     pub patent_quality: Option<f64>,
 }
@@ -271,6 +297,9 @@ impl ScoreInputs {
     /// The observed value of a variable.
     pub fn observe(&self, v: Variable) -> Observed {
         match v {
+            // Nothing of the asset's own is measured when a deal's price per asset is all that
+            // values it: the worst bin, with draws or without (methods v3, §13).
+            Variable::Fsd if self.indicative_only => Observed::IndicativeOnly,
             Variable::Fsd => match self.certainty {
                 Certainty::NotMeasured => Observed::Missing,
                 Certainty::Fsd(x) => Observed::Num(x),
@@ -318,7 +347,7 @@ pub struct Earned {
 pub struct AssetScore {
     /// 300–850, rounded to a whole point.
     pub score: f64,
-    /// Implied probability of going bad.
+    /// Score-implied probability of going bad within one year ([`crate::pd`]).
     pub pd: f64,
     /// Grade label.
     pub grade: Grade,
@@ -467,6 +496,9 @@ impl ScorecardParams {
                 g.grade
             )));
         }
+        if let Some(m) = self.calibration.as_ref().and_then(|c| c.problem()) {
+            return Err(err(m));
+        }
         for c in &self.characteristics {
             if c.bins.is_empty() {
                 return Err(err(format!("{}: no bins", c.code)));
@@ -488,9 +520,36 @@ impl ScorecardParams {
         !self.not_pledgeable.contains(&t)
     }
 
+    /// Why nothing is lent on an asset whatever its grade (advance rate 0), if so: a type that
+    /// cannot be pledged, a right that does not exist yet (a pending application is not
+    /// pledgeable until granted), or a value that rests on the indicative market route alone
+    /// (methods v3, §12).
+    pub fn pledge_bar(&self, inp: &ScoreInputs) -> Option<String> {
+        if !self.pledgeable(inp.asset_type) {
+            Some(format!(
+                "a {} cannot be pledged: advance rate 0",
+                inp.asset_type
+            ))
+        } else if inp.status == Status::Pending {
+            Some(format!(
+                "a pending {} application is not pledgeable until granted: advance rate 0",
+                inp.asset_type
+            ))
+        } else if inp.indicative_only {
+            Some("no lending on the indicative market route alone: advance rate 0".into())
+        } else {
+            None
+        }
+    }
+
     /// The implied probability of going bad, `1 / (1 + exp((score − offset) / factor))`.
     pub fn pd(&self, score: f64) -> f64 {
         1.0 / (1.0 + self.odds(score))
+    }
+
+    /// What the card's pds rest on: `prior`, or `calibrated:<outcomes hash>` ([`crate::pd`]).
+    pub fn pd_basis(&self) -> String {
+        crate::pd::basis(self.calibration.as_ref())
     }
 
     /// score = offset + factor · ln(odds): the scaling's factor.
@@ -555,8 +614,7 @@ impl ScorecardParams {
     ) -> AssetScore {
         let score = self.clamp(tallies.iter().map(|t| t.points).sum());
         let cut = self.grade(score);
-        let not_pledgeable = (!self.pledgeable(inp.asset_type))
-            .then(|| format!("a {} cannot be pledged: advance rate 0", inp.asset_type));
+        let not_pledgeable = self.pledge_bar(inp);
         let advance_rate = if not_pledgeable.is_some() {
             0.0
         } else {
@@ -585,12 +643,7 @@ impl ScorecardParams {
         if assets.is_empty() {
             return None;
         }
-        let weight: f64 = assets.iter().map(|a| a.0.max(0.0)).sum();
-        let mean = if weight > 0.0 {
-            assets.iter().map(|a| a.0.max(0.0) * a.1).sum::<f64>() / weight
-        } else {
-            assets.iter().map(|a| a.1).sum::<f64>() / assets.len().max(1) as f64
-        };
+        let mean = weighted_mean(assets, |a| a.1);
         let excess = hhi.map_or(0.0, |h| {
             ((h - self.concentration_threshold) / (1.0 - self.concentration_threshold))
                 .clamp(0.0, 1.0)
@@ -599,7 +652,7 @@ impl ScorecardParams {
         let lendable: Option<f64> = assets.iter().map(|a| a.2).sum();
         Some(PortfolioScore {
             score,
-            pd: self.pd(score),
+            pd: weighted_mean(assets, |a| self.pd(a.1)),
             grade: self.grade(score).grade.clone(),
             concentration_penalty: self.concentration_max_penalty * excess,
             haircut: self.concentration_max_haircut * excess,
@@ -608,12 +661,28 @@ impl ScorecardParams {
     }
 }
 
+/// The p50-weighted mean of `f` over a portfolio's rated assets (weight, score, lendable),
+/// negative weights counted as 0; the plain mean when every weight is 0. The portfolio's score
+/// and pd share it, so they weigh the assets alike (methods.md §14).
+fn weighted_mean(
+    assets: &[(f64, f64, Option<f64>)],
+    f: impl Fn(&(f64, f64, Option<f64>)) -> f64,
+) -> f64 {
+    let weight: f64 = assets.iter().map(|a| a.0.max(0.0)).sum();
+    if weight > 0.0 {
+        assets.iter().map(|a| a.0.max(0.0) * f(a)).sum::<f64>() / weight
+    } else {
+        assets.iter().map(f).sum::<f64>() / assets.len().max(1) as f64
+    }
+}
+
 /// A portfolio's score and lending figures.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PortfolioScore {
     /// p50-weighted mean score less the concentration penalty.
     pub score: f64,
-    /// Implied probability of going bad.
+    /// The p50-weighted mean of the rated assets' pds (one year; not the pd of `score`: the
+    /// concentration penalty lowers the score and grade, not the assets' pds).
     pub pd: f64,
     /// Grade label.
     pub grade: Grade,
@@ -663,7 +732,7 @@ impl Characteristic {
             ),
             Observed::Missing => return Slot::Missing,
             Observed::NotApplicable => return Slot::NotApplicable,
-            Observed::ZeroMedian { .. } => None,
+            Observed::ZeroMedian { .. } | Observed::IndicativeOnly => None,
         };
         Slot::Bin(found.unwrap_or_else(|| self.worst_bin()))
     }
@@ -737,6 +806,7 @@ fn show(o: &Observed, v: Variable) -> String {
         (Observed::Missing, _) => "unknown".into(),
         (Observed::NotApplicable, _) => "n/a".into(),
         (Observed::ZeroMedian { prob_zero }, _) => format!("{:.0} %", prob_zero * 100.0),
+        (Observed::IndicativeOnly, _) => "indicative market route only".into(),
     }
 }
 
@@ -760,6 +830,10 @@ fn reasons(earned: &[Tally], chars: &[Characteristic]) -> Reasons {
             let text = match (observed, &c.missing_reason, &c.zero_median_reason) {
                 (Observed::Missing, Some(r), _) => r.clone(),
                 (Observed::ZeroMedian { .. }, _, Some(r)) => r.replace("{value}", shown),
+                (Observed::IndicativeOnly, _, _) => c
+                    .indicative_reason
+                    .clone()
+                    .unwrap_or_else(|| format!("value rests on the {shown}")),
                 _ => c.reason.replace("{value}", shown),
             };
             format!("{} {text}", c.code)

@@ -363,6 +363,13 @@ impl<'a> AssetSim<'a> {
         }
     }
 
+    /// The same draws reconciled with other weights (one approach alone, for the scorecard's
+    /// value certainty): every input keeps its uniforms.
+    pub fn weighted(mut self, weights: ApproachWeights) -> Self {
+        self.weights = weights;
+        self
+    }
+
     /// Fills `out` with one draw per slot. Every input is stratified (a Latin hypercube drawn
     /// from the asset's stream), so that its percentiles and its collateral value barely move
     /// with the seed.
@@ -469,6 +476,11 @@ impl<'a> AssetSim<'a> {
                 };
                 *v = market::value_from(central, basis, revenue0[i], life[i], fx);
             }
+        }
+        if self.cost_base.is_some()
+            && cost::capped_by_income(self.income.is_some(), self.weights.income)
+        {
+            cost::cap_by_benefit(&mut k.cost[..n], &k.income[..n]);
         }
         let columns = [
             self.income.is_some().then_some(&k.income[..n]),

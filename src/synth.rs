@@ -443,9 +443,105 @@ pub struct SynthSummary {
     pub largest_owner: u64,
 }
 
+/// How owners' sizes are spread.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum OwnerSizes {
+    /// A lognormal firm size (median about 3 assets, mean about 10): many small owners and a
+    /// few with hundreds, as [`generate`] describes.
+    #[default]
+    Mixed,
+    /// Nine owners in ten hold one asset; the rest two to five.
+    Singles,
+    /// Five giants hold 12 % of the book each; everyone else holds one to three assets.
+    Giants,
+}
+
+impl std::str::FromStr for OwnerSizes {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s {
+            "mixed" => Ok(OwnerSizes::Mixed),
+            "singles" => Ok(OwnerSizes::Singles),
+            "giants" => Ok(OwnerSizes::Giants),
+            _ => Err(format!(
+                "unknown owner sizes {s:?}: expected mixed, singles or giants"
+            )),
+        }
+    }
+}
+
+/// The shape of a synthetic book: who owns how much, the type mix and how many rights are
+/// still applications. The default is the sample-derived mix; books unlike the sample test
+/// rules that were never tuned on them.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Shape {
+    /// How owners' sizes are spread.
+    pub owners: OwnerSizes,
+    /// Share of patents (0–1) instead of the sample-derived type mix; the other types keep
+    /// their relative weights.
+    pub patent_share: Option<f64>,
+    /// Share of pending applications (0–1) among the types that can be pending, instead of
+    /// the sample-derived status mix.
+    pub pending_share: Option<f64>,
+}
+
+impl Shape {
+    /// The named shapes of the documented sweep (`examples/sweep.rs`): `default`, `giants`,
+    /// `singles`, `patent-pending` (60 % patents, 30 % of the rights that can be pending are:
+    /// about 20 % of the book, twice the default's share) and `pending-stress` (70 % patents,
+    /// 40 % pending: about 30 % of the book).
+    pub fn named(name: &str) -> std::result::Result<Shape, String> {
+        let d = Shape::default();
+        match name {
+            "default" => Ok(d),
+            "giants" => Ok(Shape {
+                owners: OwnerSizes::Giants,
+                ..d
+            }),
+            "singles" => Ok(Shape {
+                owners: OwnerSizes::Singles,
+                ..d
+            }),
+            "patent-pending" => Ok(Shape {
+                patent_share: Some(0.6),
+                pending_share: Some(0.3),
+                ..d
+            }),
+            "pending-stress" => Ok(Shape {
+                patent_share: Some(0.7),
+                pending_share: Some(0.4),
+                ..d
+            }),
+            _ => Err(format!(
+                "unknown shape {name:?}: expected default, giants, singles, patent-pending or \
+                 pending-stress"
+            )),
+        }
+    }
+
+    fn check(&self) -> Result<()> {
+        for (name, v) in [
+            ("--patent-share", self.patent_share),
+            ("--pending-share", self.pending_share),
+        ] {
+            if let Some(x) = v.filter(|x| !(0.0..=1.0).contains(x)) {
+                return Err(Error::Usage(format!("{name} must be in [0, 1], got {x}")));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Writes a synthetic portfolio of `assets` rows to `path` (a `.csv` file), atomically.
 pub fn write_csv(path: &Path, assets: u64, seed: u64) -> Result<SynthSummary> {
+    write_csv_shaped(path, assets, seed, Shape::default())
+}
+
+/// As [`write_csv`], for a book of the given shape.
+pub fn write_csv_shaped(path: &Path, assets: u64, seed: u64, shape: Shape) -> Result<SynthSummary> {
     check_assets(assets)?;
+    shape.check()?;
     let is_csv = path
         .extension()
         .and_then(|e| e.to_str())
@@ -458,7 +554,7 @@ pub fn write_csv(path: &Path, assets: u64, seed: u64) -> Result<SynthSummary> {
     }
     let mut summary = None;
     write_atomic(path, |w| {
-        summary = Some(generate(assets, seed, w)?);
+        summary = Some(generate_shaped(assets, seed, shape, w)?);
         Ok(())
     })?;
     summary.ok_or_else(|| Error::io(path, io::Error::other("no rows were generated")))
@@ -476,9 +572,20 @@ fn check_assets(assets: u64) -> Result<()> {
 /// Streams a synthetic portfolio of `assets` rows (header first) as CSV into `out`.
 /// Deterministic: the same `assets` and `seed` give the same bytes.
 pub fn generate<W: io::Write>(assets: u64, seed: u64, out: W) -> io::Result<SynthSummary> {
+    generate_shaped(assets, seed, Shape::default(), out)
+}
+
+/// As [`generate`], for a book of the given shape. The default shape draws exactly what
+/// [`generate`] always drew: the same seed gives the same bytes as before shapes existed.
+pub fn generate_shaped<W: io::Write>(
+    assets: u64,
+    seed: u64,
+    shape: Shape,
+    out: W,
+) -> io::Result<SynthSummary> {
     let mut wtr = csv::WriterBuilder::new().from_writer(out);
     wtr.write_record(columns())?;
-    let mut gen = Generator::new(assets, seed);
+    let mut gen = Generator::new(assets, seed, shape);
     // The 24th column, owner_country, stays blank: every owner is taxed where it files at home.
     let mut row: [String; 24] = Default::default();
     let mut summary = SynthSummary {
@@ -623,10 +730,17 @@ struct Generator {
     id_width: usize,
     n_owners: u64,
     name_offset: u64,
+    shape: Shape,
+    total: u64,
 }
 
+/// Owners that the giants shape makes giants, and each one's share of the book.
+const GIANTS: u64 = 5;
+/// See [`GIANTS`].
+const GIANT_SHARE: f64 = 0.12;
+
 impl Generator {
-    fn new(assets: u64, seed: u64) -> Self {
+    fn new(assets: u64, seed: u64, shape: Shape) -> Self {
         let mut owners = stream(seed, &["synth", "owners"]);
         let name_offset = owners.random_range(0..NAME_SPACE);
         Generator {
@@ -644,15 +758,31 @@ impl Generator {
             size_cap: (assets / 50).max(assets.min(10)).min(SIZE_CAP),
             id_width: assets.to_string().len().max(6),
             n_owners: 0,
+            shape,
+            total: assets,
+        }
+    }
+
+    /// The next owner's number of assets.
+    fn size(&mut self) -> u64 {
+        let rng = &mut self.owners;
+        let z = normal(rng);
+        match self.shape.owners {
+            OwnerSizes::Mixed => {
+                ((SIZE_MU + SIZE_SIGMA * z).exp().round() as u64).clamp(1, self.size_cap)
+            }
+            OwnerSizes::Singles if z < 1.2816 => 1,
+            OwnerSizes::Singles => rng.random_range(2..=5),
+            OwnerSizes::Giants if self.n_owners < GIANTS => {
+                ((self.total as f64 * GIANT_SHARE).round() as u64).max(1)
+            }
+            OwnerSizes::Giants => rng.random_range(1..=3),
         }
     }
 
     fn owner(&mut self, remaining: u64) -> Owner {
+        let size = self.size().min(remaining);
         let rng = &mut self.owners;
-        let z = normal(rng);
-        let size = ((SIZE_MU + SIZE_SIGMA * z).exp().round() as u64)
-            .clamp(1, self.size_cap)
-            .min(remaining);
         let k = size as f64;
         let home = self
             .jurisdictions
@@ -696,7 +826,12 @@ impl Generator {
         };
         let tech = SECTORS[s].tech;
         let types = &mut self.types[usize::from(tech)];
-        let ti = types.pick(rng, 1.0, |_| true);
+        let ti = match self.shape.patent_share {
+            None => types.pick(rng, 1.0, |_| true),
+            Some(p) if rng.random_bool(p) => 0,
+            // The other types keep their relative weights.
+            Some(_) => types.pick(rng, 1.0, |j| j != 0),
+        };
         types.record(ti);
         let atype = TYPE_MIX[ti].0;
         if atype == AssetType::Gi && !GI_SECTORS.contains(&SECTORS[s].key) {
@@ -705,7 +840,10 @@ impl Generator {
                 .pick(rng, 1.0, |i| GI_SECTORS.contains(&SECTORS[i].key));
         }
         self.sectors.record(s);
-        let status = pick_pair(rng, status_weights(atype));
+        let status = match self.shape.pending_share {
+            None => pick_pair(rng, status_weights(atype)),
+            Some(q) => shaped_status(rng, atype, q),
+        };
         let jspec = &JURISDICTIONS[j];
         let sspec = &SECTORS[s];
 
@@ -839,6 +977,22 @@ impl Generator {
         row[21].push_str(if encumbered { "true" } else { "false" });
         row[22].push_str(if licensed_out { "true" } else { "false" });
     }
+}
+
+/// A status with `pending` at share `q` where the type can be pending (the other statuses
+/// keep their relative weights).
+fn shaped_status(rng: &mut Stream, t: AssetType, q: f64) -> Status {
+    let weights = status_weights(t);
+    let can_pend = weights.iter().any(|(s, _)| *s == Status::Pending);
+    if can_pend && rng.random_bool(q) {
+        return Status::Pending;
+    }
+    let others: Vec<(Status, f64)> = weights
+        .iter()
+        .copied()
+        .filter(|(s, _)| *s != Status::Pending)
+        .collect();
+    pick_pair(rng, &others)
 }
 
 /// Writes `x` rounded to 3 significant figures as an integer ("2830000"): amounts look like

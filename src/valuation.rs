@@ -210,8 +210,10 @@ pub struct Resolved {
     pub life: f64,
     /// R0 in the reporting currency, when the asset has revenue.
     pub revenue0: Option<f64>,
-    /// Growth path: g0 fading to g∞.
+    /// Growth path: g0 fading to g∞ (g0 at most the models' ceiling).
     pub growth: Growth,
+    /// The row's own growth when it was above the ceiling and the ceiling was used.
+    pub growth_capped_from: Option<f64>,
     /// Royalty ρ.
     pub royalty: f64,
     /// (low, high) around ρ for the Monte Carlo: the sector and class range, scaled to the
@@ -270,6 +272,9 @@ pub struct PointValue {
     /// `max(central, floor) · P(grant) · (1 − p_invalid)`; `None` when neither an approach nor
     /// a floor applies (not rated).
     pub value_point: Option<f64>,
+    /// The cost approach before its cap at the income value, when the cap bound (the
+    /// cross-checks compare the evidence, not the capped figure).
+    pub cost_before_cap: Option<f64>,
     /// What would call for expert review, before the materiality test (empty: nothing).
     pub triggers: Vec<Trigger>,
     /// Observations that do not by themselves call for review (economic obsolescence).
@@ -333,6 +338,7 @@ impl<'a> Resolver<'a> {
             life: 0.0,
             revenue0: a.annual_revenue.map(|r| r * to_reporting),
             growth: Growth::constant(0.0),
+            growth_capped_from: None,
             royalty: 0.0,
             royalty_range: (0.0, 0.0),
             tax: 0.0,
@@ -557,6 +563,16 @@ impl<'a> Resolver<'a> {
                 let detail = self.said(|| "default_growth".into());
                 (i.default_growth, src, detail)
             }
+        };
+        let g0 = if g0 > i.growth_ceiling {
+            self.out.growth_capped_from = Some(g0);
+            self.out.notes.push(Note::GrowthCapped {
+                given: g0,
+                ceiling: i.growth_ceiling,
+            });
+            i.growth_ceiling
+        } else {
+            g0
         };
         self.out.growth = Growth {
             initial: g0,
@@ -823,11 +839,14 @@ impl<'a> Resolver<'a> {
             ..
         } = basis
         {
-            let w = &mut self.out.weights;
-            w.market *= mp.indicative_weight;
-            self.out.notes.push(Note::MarketIndicative {
-                weight: mp.indicative_weight,
-            });
+            // Deal prices of US portfolios, with no adjustment a source supports, never move a
+            // value that earnings or cost evidence sets (methods v3, §8).
+            if has_revenue(a) || self.out.cost_base.is_some() {
+                self.out.weights.market = 0.0;
+                self.out.notes.push(Note::MarketSetAside);
+            } else {
+                self.out.notes.push(Note::MarketAlone);
+            }
             if life_from_comparables {
                 let detail = self.said(|| "median remaining life of the comparables".into());
                 let src = market_file("transactions.csv");
@@ -917,30 +936,42 @@ pub fn point_value(asset: &Asset, r: &Resolved, models: &ModelSet) -> PointValue
         return PointValue {
             triggers: triggers(asset, &approaches, Some(0.0), r, models),
             approaches,
+            cost_before_cap: None,
             central: Some(0.0),
             value_point: Some(0.0),
             notes: vec![],
         };
     }
     let mut notes = vec![];
-    let approaches = approach_values(r, models, &mut notes);
+    let evidence = approach_values(r, models, &mut notes);
+    let mut approaches = evidence;
+    let mut cost_before_cap = None;
+    let income = approaches
+        .income
+        .filter(|_| cost::capped_by_income(true, r.weights.income));
+    if let (Some(c), Some(i)) = (approaches.cost.as_mut(), income) {
+        let before = *c;
+        cost::cap_by_benefit(std::slice::from_mut(c), &[i]);
+        if *c < before {
+            notes.push(Note::CostCapped { cost: before });
+            cost_before_cap = Some(before);
+        }
+    }
     let reconciled = approaches.reconcile(&r.weights);
     let central = reconciled.filter(|v| v.is_finite());
     let value_point = floored(reconciled, r.floor)
         .filter(|v| v.is_finite())
         .map(|v| v * r.legal_factor());
-    if let (Some(c), Some(i)) = (approaches.cost, approaches.income) {
-        if c > 2.0 * i {
-            notes.push(Note::Obsolescence);
-        }
+    match (value_point, central) {
+        (None, _) => notes.push(Note::NotRated),
+        (Some(_), None) => notes.push(Note::FloorOnly),
+        _ => {}
     }
-    if value_point.is_none() {
-        notes.push(Note::NotRated);
-    }
-    let triggers = exact(triggers(asset, &approaches, value_point, r, models));
+    let triggers = exact(triggers(asset, &evidence, value_point, r, models));
     let notes = exact(notes);
     PointValue {
         approaches,
+        cost_before_cap,
         central,
         value_point,
         triggers,
@@ -948,7 +979,23 @@ pub fn point_value(asset: &Asset, r: &Resolved, models: &ModelSet) -> PointValue
     }
 }
 
-/// The review triggers of methods v2, before the materiality test.
+impl PointValue {
+    /// The approaches as evidence: the cost approach before its cap at the income value.
+    pub fn evidence(&self) -> ApproachValues {
+        ApproachValues {
+            cost: self.cost_before_cap.or(self.approaches.cost),
+            ..self.approaches
+        }
+    }
+}
+
+/// Whether the value rests on the indicative (price-per-asset) market route alone.
+pub fn market_alone(v: &ApproachValues, r: &Resolved) -> bool {
+    let indicative = r.market_basis.as_ref().is_some_and(Basis::is_indicative);
+    indicative && v.market.is_some() && v.count(&r.weights, false) == 0 && r.weights.market > 0.0
+}
+
+/// The review triggers of methods v3, before the materiality test.
 fn triggers(
     asset: &Asset,
     v: &ApproachValues,
@@ -957,21 +1004,45 @@ fn triggers(
     models: &ModelSet,
 ) -> Vec<Trigger> {
     let mut out = vec![];
-    let ratio = models.reconcile.disagreement_ratio;
-    let indicative = r.market_basis.as_ref().is_some_and(Basis::is_indicative);
-    if v.disagree(&r.weights, ratio, !indicative) {
+    let rc = &models.reconcile;
+    let ratio = rc.disagreement_ratio;
+    // The indicative market value is never in the value (unless alone) and no cross-check:
+    // out of the disagreement test but for a market value far above the earnings.
+    if v.disagree(&r.weights, ratio, true) {
         out.push(Trigger::Disagree { ratio });
     }
-    // The indicative market value is no cross-check: set aside unless it is all there is, and
-    // then so is its assumed reference life.
-    let real = v.count(&r.weights, false);
-    let set_aside = indicative && real >= 1;
-    let mut driving = r.weak;
-    if set_aside {
-        driving.remove(WeakDefault::MarketReferenceLife);
+    let indicative = r.market_basis.as_ref().is_some_and(Basis::is_indicative);
+    if let (true, Some(m), Some(i)) = (indicative, v.market, v.income) {
+        if m > rc.market_income_ratio * i {
+            out.push(Trigger::MarketAboveIncome {
+                ratio: rc.market_income_ratio,
+            });
+        }
     }
-    if v.count(&r.weights, !set_aside) == 1 && !driving.is_empty() {
-        out.push(Trigger::OneApproach { set_aside, driving });
+    if market_alone(v, r) {
+        out.push(Trigger::MarketOnly);
+    } else if v.count(&r.weights, true) == 1 {
+        let mut driving = r.weak;
+        if indicative {
+            driving.remove(WeakDefault::MarketReferenceLife);
+        }
+        if !driving.is_empty() {
+            out.push(Trigger::OneApproach {
+                set_aside: indicative,
+                driving,
+            });
+        }
+    }
+    if let Some(ceiling) = r.growth_capped_from.map(|_| models.income.growth_ceiling) {
+        if has_revenue(asset) {
+            out.push(Trigger::GrowthCapped { ceiling });
+        }
+    }
+    if let (Some(inp), Some(v)) = (rfr_inputs(r), value_point) {
+        let benefit = income::undiscounted_benefit(&inp);
+        if v > benefit {
+            out.push(Trigger::AboveBenefit { benefit });
+        }
     }
     if has_revenue(asset) && value_point == Some(0.0) {
         out.push(Trigger::RevenueAtZero);

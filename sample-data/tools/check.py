@@ -109,7 +109,7 @@ for i,r in enumerate(D['fees']):
     else:
         if r['from_year'] or r['to_year'] or r['every_years']: errs.append(f"fee {i} years on non-maintenance")
 # portfolio
-PC=["asset_id","owner","asset_type","jurisdiction","sector","status","filing_date","expiry_date","currency","annual_revenue","revenue_growth","royalty_rate","discount_rate","tax_rate","useful_life_years","development_cost","development_year","forward_citations","family_size","claims","litigation","encumbered","licensed_out","application_number","title"]
+PC=["asset_id","owner","asset_type","jurisdiction","sector","status","filing_date","expiry_date","currency","annual_revenue","revenue_growth","royalty_rate","discount_rate","tax_rate","useful_life_years","development_cost","development_year","forward_citations","family_size","claims","litigation","encumbered","licensed_out","owner_country","application_number","title"]
 hdr,P=rd(B+"/portfolio.csv"); need('portfolio',hdr,PC)
 ids=collections.Counter(r['asset_id'] for r in P)
 if any(v>1 for v in ids.values()): errs.append("dup asset_id")
@@ -156,6 +156,7 @@ for r in P:
     if r['litigation'] not in ('none','pending','won','lost'): errs.append(f"{a} lit")
     for b in ('encumbered','licensed_out'):
         if r[b] not in ('true','false'): errs.append(f"{a} {b}")
+    if r['owner_country'] and (r['owner_country'] not in C or r['owner_country']==r['jurisdiction']): errs.append(f"{a} owner_country")
     if r['asset_type'] in ('copyright','trade_secret') and r['status'] not in ('registered','granted'): errs.append(f"{a} cr/ts status")
     if r['asset_type'] in ('trademark','gi') and r['status']=='granted': errs.append(f"{a} tm granted")
     if r['asset_type'] in ('patent','design') and r['status']=='registered': errs.append(f"{a} pat registered")
@@ -165,6 +166,10 @@ J={r['jurisdiction'] for r in P}
 for j in "BN KH ID LA MY MM PH SG TH VN".split():
     if j not in J: errs.append(f"missing jurisdiction {j}")
 if {r['asset_type'] for r in P}!=AT: errs.append("missing asset type")
+# every owner is taxed at one home: the jurisdiction of its rights without owner_country
+for o in owners:
+    homes={r['owner_country'] or r['jurisdiction'] for r in P if r['owner']==o}
+    if len(homes)!=1: errs.append(f"{o}: tax homes {sorted(homes)}")
 # leading zeros and comma-in-title present
 if not any(re.fullmatch(r"0\d+",r['application_number']) for r in P): errs.append("no leading-zero app numbers")
 if not any(',' in r['title'] for r in P): errs.append("no comma titles")

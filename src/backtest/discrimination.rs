@@ -6,6 +6,12 @@
 //! - KS = the largest distance between the cumulative score distributions of goods and bads.
 //! - Bad rates by grade should fall from the worst grade to the best; grades are ordered by
 //!   the mean score of their assets (so the ordering does not depend on grade names).
+//! - Each grade's realised bad rate is tested against the mean pd the valuation gave its
+//!   assets (the one-sided binomial test of PD calibration; Basel Committee on Banking
+//!   Supervision, Studies on the Validation of Internal Rating Systems, WP 14, 2005): the p-value is
+//!   P(X ≥ D) for X ~ Binomial(N, mean pd); below [`BINOMIAL_ALPHA`] the pd understates the
+//!   grade's risk. The test assumes independent outcomes, so correlated defaults make it
+//!   reject too often: a flag asks for a look, it is not a verdict.
 
 use super::{alone, matching, TypeCheck, Unmatched, Valuations};
 use crate::error::{Error, Result};
@@ -95,6 +101,8 @@ pub struct Scored {
     pub grade: String,
     /// Went bad.
     pub bad: bool,
+    /// The valuation's pd (`None` when the file has no `pd` column or the cell is empty).
+    pub pd: Option<f64>,
 }
 
 /// Matches outcomes to valuations by asset_id; a valuation without score or grade, an outcome
@@ -124,6 +132,7 @@ pub fn pair(
                 score,
                 grade: grade.clone(),
                 bad: o.bad,
+                pd: v.pd,
             }),
             _ => unmatched.push(reject(format!(
                 "the valuation (row {}) has no score or grade",
@@ -208,12 +217,52 @@ pub struct GradeRate {
     pub mean_score: f64,
     /// False when the grade's bad rate is above that of the next worse grade.
     pub in_order: bool,
+    /// Mean pd of the grade's assets; `None` unless every one has a pd.
+    pub mean_pd: Option<f64>,
 }
+
+/// Significance level of the binomial test per grade: a p-value below it flags the grade.
+pub const BINOMIAL_ALPHA: f64 = 0.05;
 
 impl GradeRate {
     /// bads / n.
     pub fn bad_rate(&self) -> f64 {
         self.bads as f64 / self.n.max(1) as f64
+    }
+
+    /// P(X ≥ bads) for X ~ Binomial(n, mean pd): how likely this many bads, or more, are if
+    /// the pd is right. `None` without a mean pd.
+    pub fn binomial_p(&self) -> Option<f64> {
+        self.mean_pd
+            .map(|pd| binomial_at_least(self.n, self.bads, pd))
+    }
+
+    /// Whether the binomial test rejects the pd at [`BINOMIAL_ALPHA`] (more bads than it allows).
+    pub fn pd_too_low(&self) -> Option<bool> {
+        self.binomial_p().map(|p| p < BINOMIAL_ALPHA)
+    }
+}
+
+/// P(X ≥ d) for X ~ Binomial(n, p), `p` clamped to [0, 1]: 1 when d = 0, 0 when d > n.
+pub fn binomial_at_least(n: usize, d: usize, p: f64) -> f64 {
+    use statrs::distribution::{Binomial, DiscreteCDF};
+    if d == 0 {
+        return 1.0;
+    }
+    if d > n {
+        return 0.0;
+    }
+    if p.is_nan() {
+        return f64::NAN;
+    }
+    let p = p.clamp(0.0, 1.0);
+    // sf(x) = P(X > x), so P(X ≥ d) = sf(d − 1); the two ends are certain.
+    if p == 0.0 {
+        0.0
+    } else if p == 1.0 {
+        1.0
+    } else {
+        Binomial::new(p, n as u64).map_or(f64::NAN, |b| b.sf(d as u64 - 1))
     }
 }
 
@@ -264,21 +313,27 @@ impl Validation {
 /// Validates scores against outcomes.
 pub fn validate(scored: &[Scored]) -> Validation {
     let items: Vec<(f64, bool)> = scored.iter().map(|s| (s.score, s.bad)).collect();
-    let mut by_grade: BTreeMap<&str, (usize, usize, f64)> = BTreeMap::new();
+    // Per grade: n, bads, Σ score, Σ pd and how many pds.
+    let mut by_grade: BTreeMap<&str, (usize, usize, f64, f64, usize)> = BTreeMap::new();
     for s in scored {
         let e = by_grade.entry(s.grade.as_str()).or_default();
         e.0 += 1;
         e.1 += usize::from(s.bad);
         e.2 += s.score;
+        if let Some(pd) = s.pd {
+            e.3 += pd;
+            e.4 += 1;
+        }
     }
     let mut grades: Vec<GradeRate> = by_grade
         .into_iter()
-        .map(|(g, (n, bads, sum))| GradeRate {
+        .map(|(g, (n, bads, sum, pds, with_pd))| GradeRate {
             grade: g.to_string(),
             n,
             bads,
             mean_score: sum / n as f64,
             in_order: true,
+            mean_pd: (with_pd == n).then(|| pds / n as f64),
         })
         .collect();
     grades.sort_by(|a, b| a.mean_score.total_cmp(&b.mean_score));
@@ -308,7 +363,13 @@ pub fn table(v: &Validation) -> OutTable {
     let mut rate = vec![(v.n > 0).then(|| v.bads as f64 / v.n as f64)];
     let mut mean = vec![None];
     let mut in_order = vec![v.monotonic().to_string()];
+    let mut mean_pd = vec![None];
+    let mut p_value = vec![None];
+    let mut too_low = vec![String::new()];
     for g in &v.grades {
+        mean_pd.push(g.mean_pd);
+        p_value.push(g.binomial_p());
+        too_low.push(g.pd_too_low().map_or_else(String::new, |f| f.to_string()));
         level.push("grade".into());
         group.push(g.grade.clone());
         n.push(Some(g.n as f64));
@@ -345,6 +406,9 @@ pub fn table(v: &Validation) -> OutTable {
     t.push("ks", num(only_first(v.ks.map(|k| k.0)), 4));
     t.push("ks_score", num(only_first(v.ks.map(|k| k.1)), 1));
     t.push("monotonic", Values::Text(in_order));
+    t.push("mean_pd", num(mean_pd, 6));
+    t.push("binomial_p", num(p_value, 6));
+    t.push("pd_too_low", Values::Text(too_low));
     t
 }
 
@@ -373,12 +437,65 @@ mod tests {
         assert_eq!(ks(&items), Some((0.5, 1.0)));
     }
 
+    /// N 6, D 2, pd 0.0367, q = 0.9633: q² = 0.92794689, q³ = 0.893891239, q⁵ = 0.829483595,
+    /// q⁶ = 0.799041547; P(X ≤ 1) = q⁶ + 6·p·q⁵ = 0.799041547 + 0.182652288 = 0.981693835,
+    /// so P(X ≥ 2) = 0.018306165 (< 0.05: the pd is rejected). The ends: D 0 → 1; D > N → 0;
+    /// N 4, D 4, p ½ → 1/16; N 4, D 1, p 0.1 → 1 − 0.9⁴ = 0.3439.
+    #[test]
+    fn binomial_tail_by_hand() {
+        let p = binomial_at_least(6, 2, 0.0367);
+        assert!((p - 0.018_306_165).abs() < 1e-9, "{p}");
+        assert_eq!(binomial_at_least(6, 0, 0.0367), 1.0);
+        assert_eq!(binomial_at_least(6, 7, 0.0367), 0.0);
+        assert!((binomial_at_least(4, 4, 0.5) - 0.0625).abs() < 1e-12);
+        assert!((binomial_at_least(4, 1, 0.1) - 0.3439).abs() < 1e-12);
+        assert_eq!(binomial_at_least(4, 1, 0.0), 0.0);
+        assert_eq!(binomial_at_least(4, 4, 1.0), 1.0);
+        let g = |bads: usize, mean_pd: Option<f64>| GradeRate {
+            grade: "BB".into(),
+            n: 6,
+            bads,
+            mean_score: 610.0,
+            in_order: true,
+            mean_pd,
+        };
+        assert_eq!(g(2, Some(0.0367)).pd_too_low(), Some(true));
+        // One bad in six: P(X ≥ 1) = 1 − q⁶ = 0.200958 — no flag.
+        assert!((g(1, Some(0.0367)).binomial_p().unwrap() - 0.200_958_453).abs() < 1e-9);
+        assert_eq!(g(1, Some(0.0367)).pd_too_low(), Some(false));
+        assert_eq!(g(2, None).binomial_p(), None);
+    }
+
+    /// A grade's mean pd is over all its assets, or unknown when one lacks a pd.
+    #[test]
+    fn mean_pd_per_grade() {
+        let s = |grade: &str, bad: bool, pd: Option<f64>| Scored {
+            score: 600.0,
+            grade: grade.into(),
+            bad,
+            pd,
+        };
+        let v = validate(&[
+            s("BB", true, Some(0.03)),
+            s("BB", false, Some(0.05)),
+            s("B", false, Some(0.05)),
+            s("B", false, None),
+        ]);
+        let bb = v.grades.iter().find(|g| g.grade == "BB").unwrap();
+        assert!((bb.mean_pd.unwrap() - 0.04).abs() < 1e-15);
+        // P(X ≥ 1 | 2, 0.04) = 1 − 0.96² = 0.0784.
+        assert!((bb.binomial_p().unwrap() - 0.0784).abs() < 1e-12);
+        let b = v.grades.iter().find(|g| g.grade == "B").unwrap();
+        assert_eq!(b.mean_pd, None);
+    }
+
     #[test]
     fn grades_ordered_by_mean_score_and_breaks_named() {
         let s = |score: f64, grade: &str, bad: bool| Scored {
             score,
             grade: grade.into(),
             bad,
+            pd: None,
         };
         // D: 2 of 2 bad; B: 0 of 2 bad; A: 1 of 2 bad → A breaks (50 % > 0 %).
         let v = validate(&[

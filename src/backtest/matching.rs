@@ -121,6 +121,7 @@ mod tests {
                 prob_zero: None,
                 score: None,
                 grade: None,
+                pd: None,
             })
             .collect();
         Valuations {

@@ -58,6 +58,8 @@ pub struct Valuation {
     pub score: Option<f64>,
     /// Grade.
     pub grade: Option<String>,
+    /// One-year probability of going bad the valuation gave (`None` in a file without it).
+    pub pd: Option<f64>,
 }
 
 /// A valuations file, read (asset ids unique).
@@ -88,6 +90,7 @@ const VALUATION_COLUMNS: &[&str] = &[
     "prob_zero",
     "score",
     "grade",
+    "pd",
 ];
 
 impl Valuations {
@@ -120,6 +123,7 @@ impl Valuations {
                 fsd: num("fsd")?,
                 prob_zero: num("prob_zero")?,
                 score: num("score")?,
+                pd: num("pd")?,
                 grade: t.text("grade", i).map(str::to_string),
                 asset_id,
             };

@@ -233,22 +233,49 @@ fn print_validation(
         println!("  (AUC and KS need at least one good and one bad outcome)");
     }
     println!(
-        "\n  {:<6} {:>6} {:>6} {:>9} {:>10}",
-        "grade", "n", "bad", "bad rate", "mean score"
+        "\n  {:<6} {:>6} {:>6} {:>9} {:>10} {:>9} {:>10}",
+        "grade", "n", "bad", "bad rate", "mean score", "mean pd", "binomial p"
     );
+    let pct4 = |x: Option<f64>| x.map_or_else(|| "-".into(), |x| format!("{:.2}%", 100.0 * x));
     for g in v.grades.iter() {
         println!(
-            "  {:<6} {:>6} {:>6} {:>8.1}% {:>10.0}{}",
+            "  {:<6} {:>6} {:>6} {:>8.1}% {:>10.0} {:>9} {:>10}{}{}",
             g.grade.chars().take(6).collect::<String>(),
             g.n,
             g.bads,
             100.0 * g.bad_rate(),
             g.mean_score,
+            pct4(g.mean_pd),
+            g.binomial_p()
+                .map_or_else(|| "-".into(), |p| format!("{p:.4}")),
             if g.in_order {
                 ""
             } else {
                 "   ← above the worse grade's"
+            },
+            if g.pd_too_low() == Some(true) {
+                "   ← more bads than its pd allows"
+            } else {
+                ""
             }
+        );
+    }
+    if v.grades.iter().any(|g| g.mean_pd.is_none()) {
+        println!("  (mean pd and the binomial test need the valuations' pd column)");
+    }
+    let low: Vec<&str> = v
+        .grades
+        .iter()
+        .filter(|g| g.pd_too_low() == Some(true))
+        .map(|g| g.grade.as_str())
+        .collect();
+    if !low.is_empty() {
+        println!(
+            "  binomial test: P(this many bads or more | mean pd) < {} for {}: their pd understates \
+             the risk (the test assumes independent outcomes; correlated defaults make it flag \
+             more often)",
+            discrimination::BINOMIAL_ALPHA,
+            low.join(", ")
         );
     }
     if v.monotonic() {

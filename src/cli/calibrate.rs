@@ -17,6 +17,7 @@ use crate::config::{self, RunConfig};
 use crate::error::{Error, Result};
 use crate::ingest;
 use crate::params::ModelSet;
+use crate::pd::CalibratedFrom;
 use crate::pipeline;
 use crate::score::Certainty;
 use crate::valuation::Context;
@@ -238,7 +239,16 @@ pub fn run(args: &CalibrateArgs, command_line: Vec<String>) -> Result<ExitCode> 
             args.valuations.display()
         );
     }
-    let cal = calibrate::calibrate(&models.scorecard, &samples)?;
+    let mut cal = calibrate::calibrate(&models.scorecard, &samples)?;
+    let today = chrono::Local::now().date_naive().to_string();
+    // The card records what it was fitted to, so that every pd it implies names its basis.
+    cal.card.calibration = Some(CalibratedFrom {
+        outcomes_sha256: ingest::market::input_file(&args.outcomes)?.sha256,
+        outcomes_file: args.outcomes.display().to_string(),
+        date: today.clone(),
+        outcomes: cal.n,
+        bad: cal.bads,
+    });
     let context = vec![
         format!("outcomes: {}", args.outcomes.display()),
         format!(
@@ -256,11 +266,14 @@ pub fn run(args: &CalibrateArgs, command_line: Vec<String>) -> Result<ExitCode> 
                 .map_or("embedded", |f| f.origin.as_str())
         ),
     ];
-    let today = chrono::Local::now().date_naive().to_string();
     let text = cal.to_toml(&context, &today)?;
     write_atomic(&args.out, |w| w.write_all(text.as_bytes()))?;
     print_summary(&cal);
-    println!("\nwrote {}", args.out.display());
+    println!(
+        "\nwrote {} (pd_basis {})",
+        args.out.display(),
+        cal.card.pd_basis()
+    );
     println!(
         "use it with `ipval value --models DIR` where DIR holds it as scorecard.toml, then check it \
          on outcomes it was not fitted on with `ipval backtest --outcomes`"

@@ -3,7 +3,7 @@
 use super::ValueArgs;
 use crate::error::{Error, Result};
 use crate::explain::explain;
-use crate::ingest::{self, Portfolio};
+use crate::ingest;
 use crate::overrides::{self, Overrides};
 use crate::params::ModelSet;
 use crate::pipeline::{self, Contexts};
@@ -61,21 +61,10 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode> {
                 input.portfolio.display()
             ))
         })?;
-    // The owner's assets, not the asset alone: the review flag weighs the asset's money at
-    // stake against its owner's total. Each asset's draws depend only on the seed and its id.
-    let owned: Vec<_> = portfolio
-        .assets
-        .iter()
-        .filter(|a| a.owner == asset.owner)
-        .cloned()
-        .collect();
-    let owner = Portfolio {
-        input_rows: owned.len(),
-        assets: owned,
-        rejected: vec![],
-        extra_columns: vec![],
-    };
-    let result = pipeline::run_with(&cfg, &owner, &market, &models, &ov)?;
+    // The whole portfolio, not the asset alone: the review flag ranks the asset's money at
+    // stake over the whole run (methods v3, §15). Each asset's draws depend only on the seed
+    // and its id.
+    let result = pipeline::run_with(&cfg, &portfolio, &market, &models, &ov)?;
     let mut r = result
         .assets
         .into_iter()

@@ -1,6 +1,7 @@
 //! `ipval synth`: write a realistic synthetic portfolio (see [`crate::synth`]).
 
 use crate::error::Result;
+use crate::synth::{OwnerSizes, Shape};
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -17,11 +18,26 @@ pub struct SynthArgs {
     /// Portfolio file to write (.csv).
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
+    /// How owners' sizes are spread: mixed (the sample-like lognormal), singles (nine owners
+    /// in ten hold one asset) or giants (five owners hold 60 % of the book).
+    #[arg(long, default_value = "mixed", value_name = "SIZES")]
+    pub owners: OwnerSizes,
+    /// Share of patents (0-1) instead of the sample-derived type mix.
+    #[arg(long, value_name = "SHARE")]
+    pub patent_share: Option<f64>,
+    /// Share of pending applications (0-1) among the types that can be pending.
+    #[arg(long, value_name = "SHARE")]
+    pub pending_share: Option<f64>,
 }
 
 /// Generates the portfolio and prints what was written.
 pub fn run(args: &SynthArgs) -> Result<ExitCode> {
-    let s = crate::synth::write_csv(&args.out, args.assets, args.seed)?;
+    let shape = Shape {
+        owners: args.owners,
+        patent_share: args.patent_share,
+        pending_share: args.pending_share,
+    };
+    let s = crate::synth::write_csv_shaped(&args.out, args.assets, args.seed, shape)?;
     println!(
         "wrote {} assets of {} owners (largest: {} assets) to {}",
         s.assets,

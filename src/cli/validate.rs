@@ -5,6 +5,7 @@ use crate::error::Result;
 use crate::ingest;
 use crate::ingest::frame::guarded;
 use crate::ingest::portfolio::Plan;
+use crate::market_data::stale_fx_sentence;
 use crate::params::ModelSet;
 use polars::prelude::DataFrame;
 use std::process::ExitCode;
@@ -56,6 +57,13 @@ pub fn run(validate: &ValidateArgs) -> Result<ExitCode> {
     }
     if let Some(owners) = owners {
         print_owners(&owners);
+    }
+    // The reporting currency is chosen at `value` (USD by default, never stale): the rows'
+    // currencies are the rates this portfolio will be converted at.
+    let used = portfolio.assets.iter().map(|a| a.currency.as_str());
+    let stale = market.stale_fx(as_of, used);
+    if let Some(sentence) = stale_fx_sentence(&stale, as_of) {
+        println!("warning: {sentence}");
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -4,7 +4,8 @@ use super::ValueArgs;
 use crate::error::Result;
 use crate::format::thousands;
 use crate::ingest::{self, market::input_file};
-use crate::output::report::{write_all, AssetWriter, RunOutputs};
+use crate::market_data::stale_fx_sentence;
+use crate::output::report::{stale_fx_of_run, write_all, AssetWriter, RunOutputs};
 use crate::overrides::{self, Overrides};
 use crate::params::ModelSet;
 use crate::pipeline::{self, RunResult};
@@ -42,7 +43,13 @@ pub fn run(args: &ValueArgs, command_line: Vec<String>) -> Result<ExitCode> {
     // Held until the last output is written: a second run into the same folder is refused.
     let _lock = crate::atomic::lock_out(&cfg.out_dir)?;
     // The asset table and workbook are written as the run values each block of assets.
-    let mut writer = AssetWriter::create(&cfg, &portfolio, automated_results, assets.len())?;
+    let mut writer = AssetWriter::create(
+        &cfg,
+        &portfolio,
+        automated_results,
+        models.scorecard.pd_basis(),
+        assets.len(),
+    )?;
     let result = pipeline::run_into(&cfg, assets, &market, &models, ov, &mut writer)?;
     let outputs = RunOutputs {
         cfg: &cfg,
@@ -56,6 +63,10 @@ pub fn run(args: &ValueArgs, command_line: Vec<String>) -> Result<ExitCode> {
     };
     let written = write_all(&outputs, writer)?;
     print_summary(&result, &cfg.currency, portfolio.rejected.len());
+    let stale = stale_fx_of_run(&cfg, &market, &result);
+    if let Some(sentence) = stale_fx_sentence(&stale, cfg.as_of) {
+        println!("warning: {sentence}");
+    }
     println!("\noutputs:");
     for p in written {
         println!("  {}", p.display());

@@ -112,7 +112,11 @@ pub fn read(dir: &Path) -> Result<MarketData> {
         for_rows(&t, |r| {
             let c = CurrencyCode::new(r.text("currency")?.to_ascii_uppercase());
             let v = r.positive("usd_per_unit")?;
+            // A file without the column, or an empty cell, leaves the rate's date unknown: the
+            // run uses the rate and says so (market_data::stale_fx).
+            let date = r.opt("as_of", cell::date)?;
             r.unique(m.fx.contains_key(c.as_str()), &c, "currency")?;
+            m.fx_dates.insert(c.clone(), date);
             m.fx.insert(c, v);
             Ok(())
         })?;
@@ -179,7 +183,7 @@ const SECTORS: &[&str] = &[
     "royalty_high",
     "revenue_volatility",
 ];
-const FX: &[&str] = &["currency", "usd_per_unit"];
+const FX: &[&str] = &["currency", "usd_per_unit", "as_of"];
 const ROYALTIES: &[&str] = &[
     "sector",
     "asset_class",
@@ -213,6 +217,7 @@ const COST_INDEX: &[&str] = &["jurisdiction", "year", "index"];
 const OPTIONAL_COLUMNS: &[&str] = &[
     "tax_amortisation_years",
     "tax_amortisation_source",
+    "as_of",
     "revenue_usd",
     "remaining_life_years",
     "from_year",

@@ -268,11 +268,13 @@ pub mod rules {
     pub const BEFORE_FILING: &str = "before the filing date";
     /// Money: 0 ≤ x ≤ MAX_MONEY.
     pub const MONEY: Range = closed(0.0, MAX_MONEY);
-    /// Growth: −1 < g ≤ 10.
+    /// Growth: −1 < g ≤ 1. Growth above 100 % a year is rejected as a rate typed in percent
+    /// (10 for 10 %); growth between income.toml's `growth_ceiling` and 1 is valued at the
+    /// ceiling and flagged (methods v3, §3).
     pub const GROWTH: Range = Range {
         lo: -1.0,
         lo_open: true,
-        hi: 10.0,
+        hi: 1.0,
         hi_open: false,
     };
     /// Royalty and tax rates: 0 ≤ r < 1.

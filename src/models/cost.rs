@@ -35,6 +35,22 @@ pub fn value(rcn: f64, life: f64, age: f64) -> f64 {
     rcn * obsolescence_factor(life, age)
 }
 
+/// Whether the cost approach is capped by the income approach: where the income approach
+/// applies and is weighed (an approach valued alone, for the scorecard's certainty, is not).
+pub fn capped_by_income(income_applies: bool, income_weight: f64) -> bool {
+    income_applies && income_weight > 0.0
+}
+
+/// Economic obsolescence (IVS 210, methods v3 §6): where the income approach applies, the cost
+/// approach is capped at it, the present value of the benefit the asset can earn. Over the
+/// draws of one asset (the point value: a batch of one), each draw by its own income value.
+#[inline(always)]
+pub fn cap_by_benefit(cost: &mut [f64], income: &[f64]) {
+    for (c, i) in cost.iter_mut().zip(income) {
+        *c = c.min(*i);
+    }
+}
+
 /// The cost index ratio I(as_of year) / I(development_year), 1 when the jurisdiction has no
 /// index; `None` when it has one but lacks either year (the caller notes it and uses 1).
 pub fn index_ratio(

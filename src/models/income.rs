@@ -477,6 +477,22 @@ fn add_tail(life: &[f64], s: &RfrShared, fading: f64, w: &mut RfrWork, n: usize)
 /// The longest tail the closed form takes in whole years (far beyond any life a model gives).
 const MAX_TAIL_YEARS: f64 = 1.0e6;
 
+/// The whole benefit the asset can earn: the after-tax royalty stream over its remaining life,
+/// undiscounted and without TAB, `Σ w_t · R_t · ρ · (1 − T)` (methods v3, §9): no value of the
+/// asset should exceed it. [`value`] at k = 0 with the TAB off, so the path is the same.
+pub fn undiscounted_benefit(inp: &RfrInputs) -> f64 {
+    let plain = RfrInputs {
+        discount: 0.0,
+        amortisation_years: 0.0,
+        ..*inp
+    };
+    let conv = Conventions {
+        mid_year: false,
+        tab: false,
+    };
+    value(&plain, conv)
+}
+
 /// value_income of one set of inputs: [`values`] over a batch of one.
 pub fn value(inp: &RfrInputs, conv: Conventions) -> f64 {
     thread_local! {

@@ -66,6 +66,44 @@ impl ApproachValues {
         })
     }
 
+    /// The scorecard's cross-check (methods v3, §13): largest / smallest of the income and cost
+    /// approaches when both apply and carry weight. The market route is left out so that no
+    /// approach's removal can narrow the spread the card reads.
+    pub fn cross_check(&self, w: &ApproachWeights) -> Option<f64> {
+        ApproachValues {
+            market: None,
+            ..*self
+        }
+        .spread(w, false)
+    }
+
+    /// Weights that value the asset by one approach alone, one set for each approach that
+    /// applies and carries weight (`with_market` false leaves an indicative market value out).
+    pub fn singles(&self, w: &ApproachWeights, with_market: bool) -> Vec<ApproachWeights> {
+        let none = ApproachWeights {
+            income: 0.0,
+            cost: 0.0,
+            market: 0.0,
+        };
+        let mut out = vec![];
+        if self.income.is_some() && w.income > 0.0 {
+            out.push(ApproachWeights {
+                income: 1.0,
+                ..none
+            });
+        }
+        if self.cost.is_some() && w.cost > 0.0 {
+            out.push(ApproachWeights { cost: 1.0, ..none });
+        }
+        if with_market && self.market.is_some() && w.market > 0.0 {
+            out.push(ApproachWeights {
+                market: 1.0,
+                ..none
+            });
+        }
+        out
+    }
+
     /// The spread of [`Self::spread`] exceeds `ratio`.
     pub fn disagree(&self, w: &ApproachWeights, ratio: f64, with_market: bool) -> bool {
         self.spread(w, with_market).is_some_and(|s| s > ratio)

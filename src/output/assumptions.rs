@@ -76,6 +76,7 @@ pub fn table(
     r.add("income", "default_growth", i.default_growth, &src);
     r.add("income", "long_term_growth", i.long_term_growth, &src);
     r.add("income", "growth_fade_years", i.growth_fade_years, &src);
+    r.add("income", "growth_ceiling", i.growth_ceiling, &src);
     r.add("income", "k_min", i.k_min, &src);
     let p = i.default_tax_amortisation_years;
     r.add("income", "default_tax_amortisation_years", p, &src);
@@ -105,7 +106,6 @@ pub fn table(
         &src,
     );
     let mk = &models.market;
-    r.add("market", "indicative_weight", mk.indicative_weight, &src);
     r.add("market", "life_factor_cap", mk.life_factor_cap, &src);
     for (t, y) in &mk.reference_life_years {
         r.add("market", format!("reference_life_years.{t}"), y, &src);
@@ -133,7 +133,15 @@ pub fn table(
         rc.disagreement_ratio,
         &src,
     );
-    r.add("reconcile", "materiality_share", rc.materiality_share, &src);
+    r.add(
+        "reconcile",
+        "market_income_ratio",
+        rc.market_income_ratio,
+        &src,
+    );
+    r.add("reconcile", "review_coverage", rc.review_coverage, &src);
+    let floor = rc.review_min_stake_usd;
+    r.add("reconcile", "review_min_stake_usd", floor, &src);
     for (t, w) in &rc.weights {
         let v = format!(
             "income {} / cost {} / market {}",
@@ -187,6 +195,14 @@ pub fn table(
         sc.base_score, sc.base_odds, sc.pdo
     );
     r.add("scorecard", "scaling", v, &src);
+    let pd = crate::pd::meaning(sc.calibration.as_ref());
+    r.add("scorecard", "pd_basis", sc.pd_basis(), &pd);
+    r.add(
+        "scorecard",
+        "pd horizon",
+        crate::pd::HORIZON,
+        "docs/methods.md §13",
+    );
     for g in &sc.grades {
         let v = format!("score ≥ {}, advance rate {}", g.min_score, g.advance_rate);
         r.add("scorecard", format!("grade {}", g.grade), v, &src);

@@ -17,7 +17,7 @@ use crate::plot::{Kind, Plots};
 use crate::results::{AssetResult, PortfolioResult, RunResult};
 use layout::{
     card, count, count_cell, figure, hhi, lines, money, money_cell, note, num_cell, percent, table,
-    text_cell, Text, MISSING,
+    text_cell, warning, Text, MISSING,
 };
 use maud::{html, Markup, PreEscaped};
 use std::io::{self, Write};
@@ -63,6 +63,9 @@ const NAV: &[(&str, &str)] = &[
     ("manifest", "Manifest"),
 ];
 
+/// The tables' pd column: its horizon in the header (the Assumptions section says its basis).
+const PD_HEADER: &str = "pd (1 year)";
+
 /// The score, implied probability of going bad, grade and lendable-value cells of a portfolio
 /// row and of an asset row.
 fn score_cells(score: Option<(f64, f64)>, grade: Option<&str>, lendable: Option<f64>) -> Markup {
@@ -93,7 +96,7 @@ fn caption(kind: Kind) -> &'static str {
         Kind::Value => {
             "Simulated portfolio value: each draw sums the assets' simulated values. \
              p10 is the value 90 % of draws exceed; the lendable value is each asset's advance \
-             rate × its collateral value (legal risk × the 10th percentile of its value if the right survives), summed, less the concentration haircut."
+             rate × its collateral value (legal risk × the 10th percentile of its value if the right survives, never above its median), summed, less the concentration haircut."
         }
         Kind::Ranges => {
             "Each asset's simulated range, largest median first: whiskers p05–p95, box \
@@ -169,7 +172,8 @@ fn summary(r: &Report<'_>) -> Markup {
             p.note {
                 "Valued as of " (Text(&m.as_of)) " with " (count(m.draws))
                 " Monte Carlo draws per asset (seed " (m.seed) "); money in " (Text(cur))
-                ". Every figure is reproducible from the manifest below."
+                ". Every figure is reproducible from the manifest below. pd is the one-year \
+                 probability of going bad, basis " code { (Text(&m.pd_basis)) } " (see Assumptions)."
             }
             @for n in &r.notes { (note(n)) }
         }
@@ -190,7 +194,7 @@ fn write_portfolio_table(r: &Report<'_>, out: &mut dyn Write) -> io::Result<()> 
         "p90",
         "point value",
         "score",
-        "pd",
+        PD_HEADER,
         "grade",
         "lendable",
         "HHI",
@@ -274,7 +278,7 @@ fn portfolio_section(r: &Report<'_>, i: usize, p: &PortfolioResult) -> Markup {
                 (figure(&format!("point value ({cur})"), &money(Some(p.value_point))))
                 @if let Some(sc) = &p.score {
                     (figure("score", &format!("{:.0}", sc.score)))
-                    (figure("implied pd", &percent(sc.pd, 2)))
+                    (figure("pd, one year", &percent(sc.pd, 2)))
                     (figure("grade", &sc.grade))
                     (figure(&format!("lendable value ({cur})"), &money(sc.lendable_value)))
                     (figure(
@@ -390,7 +394,7 @@ fn asset_table(r: &Report<'_>) -> Markup {
         "p50",
         "range p10 – p90",
         "score",
-        "pd",
+        PD_HEADER,
         "grade",
         "lendable",
         "review",
@@ -446,6 +450,8 @@ fn assumptions(r: &Report<'_>) -> Markup {
     html! {
         section #assumptions {
             h2 { "Assumptions and sources" }
+            @if let Some(fx) = &r.manifest.fx_note { (warning(fx)) }
+            p.note #pd-basis { (Text(&r.manifest.pd_meaning)) }
             p.note {
                 "Every default is in the models/*.toml file named, with its source in the \
                  file's comments (or marked EXPERT ASSUMPTION). Market data: "

@@ -7,7 +7,7 @@ use crate::atomic::{write_atomic, AtomicFile};
 use crate::config::RunConfig;
 use crate::error::Result;
 use crate::ingest::Portfolio;
-use crate::market_data::{InputFile, MarketData};
+use crate::market_data::{stale_fx_sentence, InputFile, MarketData, StaleFx};
 use crate::overrides::{Applied, Overrides};
 use crate::params::ModelSet;
 use crate::results::{AssetResult, AssetSink, PortfolioResult, RunResult};
@@ -46,6 +46,7 @@ pub const ASSET_COLUMNS: &[&str] = &[
     "score",
     "grade",
     "pd",
+    "pd_basis",
     "advance_rate",
     "collateral_value",
     "lendable_value",
@@ -77,8 +78,14 @@ pub fn grade_label(r: &AssetResult) -> &str {
     r.score.as_ref().map_or(NOT_RATED, |s| s.grade.as_str())
 }
 
-/// The asset table in contract order, money in the reporting currency.
-pub fn assets_table(assets: &[AssetResult], currency: &str, extra_columns: &[String]) -> OutTable {
+/// The asset table in contract order, money in the reporting currency; `pd_basis` is the
+/// scorecard's ([`crate::score::ScorecardParams::pd_basis`]).
+pub fn assets_table(
+    assets: &[AssetResult],
+    currency: &str,
+    pd_basis: &str,
+    extra_columns: &[String],
+) -> OutTable {
     let mut t = OutTable::default();
     let a = assets;
     t.push("asset_id", text(a, |r| r.asset.asset_id.clone()));
@@ -115,6 +122,15 @@ pub fn assets_table(assets: &[AssetResult], currency: &str, extra_columns: &[Str
     t.push("score", num(a, 0, |r| r.score.as_ref().map(|s| s.score)));
     t.push("grade", text(a, |r| grade_label(r).to_string()));
     t.push("pd", num(a, 6, |r| r.score.as_ref().map(|s| s.pd)));
+    // What every pd of the run rests on, beside it (empty where there is no pd).
+    t.push(
+        "pd_basis",
+        text(a, |r| {
+            r.score
+                .as_ref()
+                .map_or_else(String::new, |_| pd_basis.to_string())
+        }),
+    );
     // A not-rated asset lends nothing: advance rate and lendable value 0, not unknown.
     let nr = |r: &AssetResult, v: Option<f64>| if r.not_rated() { Some(0.0) } else { v };
     t.push(
@@ -280,6 +296,17 @@ pub struct Manifest {
     pub outputs: Vec<String>,
     /// Expert overrides applied.
     pub overrides: Vec<Applied>,
+    /// What the pds rest on: `prior`, or `calibrated:<outcomes hash>` ([`crate::pd`]).
+    pub pd_basis: String,
+    /// What `pd` is: its horizon (one year), its basis and how a portfolio's is formed.
+    pub pd_meaning: String,
+    /// The FX rates the run converted at (the valued rows' currencies and the reporting
+    /// currency) that are more than [`crate::market_data::FX_STALE_DAYS`] from `as_of`, or of
+    /// unknown date; empty when every rate is current.
+    pub fx_stale: Vec<StaleFx>,
+    /// The sentence saying so, when `fx_stale` is not empty.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fx_note: Option<String>,
 }
 
 /// Everything `write_all` needs.
@@ -308,6 +335,7 @@ pub struct RunOutputs<'a> {
 /// [`write_all`] (a failed run), it leaves neither file behind.
 pub struct AssetWriter<'a> {
     currency: &'a str,
+    pd_basis: String,
     extra_columns: &'a [String],
     automated: Option<&'a RunResult>,
     table: TableWriter,
@@ -318,16 +346,23 @@ pub struct AssetWriter<'a> {
 
 impl<'a> AssetWriter<'a> {
     /// Creates the output folder and opens the asset table and the workbook for `n_assets`
-    /// rows; `automated` holds the automated results of assets experts overrode.
+    /// rows; `automated` holds the automated results of assets experts overrode, `pd_basis`
+    /// what the scorecard's pds rest on.
     pub fn create(
         cfg: &'a RunConfig,
         portfolio: &'a Portfolio,
         automated: Option<&'a RunResult>,
+        pd_basis: String,
         n_assets: usize,
     ) -> Result<Self> {
         let dir = &cfg.out_dir;
         std::fs::create_dir_all(dir).map_err(|e| crate::error::Error::io(dir, e))?;
-        let header = asset_rows(&[], &cfg.currency, &portfolio.extra_columns, automated);
+        let columns = Columns {
+            currency: &cfg.currency,
+            pd_basis: &pd_basis,
+            extra: &portfolio.extra_columns,
+        };
+        let header = asset_rows(&[], columns, automated);
         let path = dir.join(format!("assets.{}", cfg.format.ext()));
         let table = TableWriter::create(&path, cfg.format, &header)?;
         let workbook_path = dir.join(review::XLSX);
@@ -337,6 +372,7 @@ impl<'a> AssetWriter<'a> {
             .map_err(|e| crate::error::Error::io(&workbook_path, e))?;
         Ok(AssetWriter {
             currency: &cfg.currency,
+            pd_basis,
             extra_columns: &portfolio.extra_columns,
             automated,
             table,
@@ -412,14 +448,18 @@ impl<W: io::Write + Send + 'static> Drop for BookWriter<W> {
     }
 }
 
+/// What every row of the asset table shares: the reporting currency, the pd basis and the
+/// carried-through input columns.
+#[derive(Clone, Copy)]
+struct Columns<'a> {
+    currency: &'a str,
+    pd_basis: &'a str,
+    extra: &'a [String],
+}
+
 /// The asset table of `rows`, with the automated columns when experts overrode assets.
-fn asset_rows(
-    rows: &[AssetResult],
-    currency: &str,
-    extra_columns: &[String],
-    automated: Option<&RunResult>,
-) -> OutTable {
-    let mut t = assets_table(rows, currency, extra_columns);
+fn asset_rows(rows: &[AssetResult], c: Columns<'_>, automated: Option<&RunResult>) -> OutTable {
+    let mut t = assets_table(rows, c.currency, c.pd_basis, c.extra);
     if let Some(automated) = automated {
         automated_columns(&mut t, rows, automated);
     }
@@ -433,12 +473,15 @@ const BATCH_ROWS: usize = 256;
 impl AssetWriter<'_> {
     /// The cells of a batch of assets.
     fn cells(&self, batch: &[AssetResult]) -> Arc<OutTable> {
-        Arc::new(asset_rows(
-            batch,
-            self.currency,
-            self.extra_columns,
-            self.automated,
-        ))
+        Arc::new(asset_rows(batch, self.columns(), self.automated))
+    }
+
+    fn columns(&self) -> Columns<'_> {
+        Columns {
+            currency: self.currency,
+            pd_basis: &self.pd_basis,
+            extra: self.extra_columns,
+        }
     }
 
     /// Writes `t` to the table, putting the `next` batch into cells meanwhile (the workbook
@@ -448,11 +491,16 @@ impl AssetWriter<'_> {
         t: &OutTable,
         next: Option<&[AssetResult]>,
     ) -> Result<Option<Arc<OutTable>>> {
-        let (currency, extra, automated) = (self.currency, self.extra_columns, self.automated);
+        let automated = self.automated;
+        let columns = Columns {
+            currency: self.currency,
+            pd_basis: &self.pd_basis,
+            extra: self.extra_columns,
+        };
         let table = &mut self.table;
         let (rows, next) = rayon::join(
             || table.rows(t),
-            || next.map(|b| Arc::new(asset_rows(b, currency, extra, automated))),
+            || next.map(|b| Arc::new(asset_rows(b, columns, automated))),
         );
         rows?;
         Ok(next)
@@ -493,17 +541,18 @@ pub fn write_all(o: &RunOutputs<'_>, assets: AssetWriter<'_>) -> Result<Vec<Path
     let AssetWriter {
         table,
         mut workbook,
+        pd_basis,
         ..
     } = assets;
     let workbook = workbook.finish()?;
     let whole = || {
         let automated = o.overrides.map(|(_, a)| a);
-        asset_rows(
-            &o.result.assets,
-            &o.cfg.currency,
-            &o.portfolio.extra_columns,
-            automated,
-        )
+        let columns = Columns {
+            currency: &o.cfg.currency,
+            pd_basis: &pd_basis,
+            extra: &o.portfolio.extra_columns,
+        };
+        asset_rows(&o.result.assets, columns, automated)
     };
     // Parquet builds its whole table only now: side by side with the workbook and plots. The
     // manifest, last, lists every file written.
@@ -542,6 +591,13 @@ pub fn write_all(o: &RunOutputs<'_>, assets: AssetWriter<'_>) -> Result<Vec<Path
     Ok(shown.iter().map(|n| dir.join(n)).collect())
 }
 
+/// The FX rates a run converted at that are stale or undated: those of the valued rows'
+/// currencies and of the reporting currency, which converts the USD market data.
+pub fn stale_fx_of_run(cfg: &RunConfig, market: &MarketData, result: &RunResult) -> Vec<StaleFx> {
+    let used = result.assets.iter().map(|a| a.asset.currency.as_str());
+    market.stale_fx(cfg.as_of, used.chain([cfg.currency.as_str()]))
+}
+
 /// The manifest of a run whose files are `outputs`.
 pub fn manifest(o: &RunOutputs<'_>, outputs: &[String]) -> Manifest {
     let cfg = o.cfg;
@@ -549,7 +605,13 @@ pub fn manifest(o: &RunOutputs<'_>, outputs: &[String]) -> Manifest {
         .chain(o.market.files.iter().cloned())
         .chain(o.extra_inputs.iter().cloned())
         .collect();
+    let fx_stale = stale_fx_of_run(cfg, o.market, o.result);
+    let card = &o.models.scorecard;
     Manifest {
+        pd_basis: card.pd_basis(),
+        pd_meaning: crate::pd::meaning(card.calibration.as_ref()),
+        fx_note: stale_fx_sentence(&fx_stale, cfg.as_of),
+        fx_stale,
         version: env!("CARGO_PKG_VERSION"),
         command_line: cfg.command_line.clone(),
         as_of: cfg.as_of.to_string(),

@@ -152,7 +152,7 @@ async fn overview(State(app): State<AppState>) -> Result<Html<String>, Problem> 
                 table {
                     thead { tr {
                         th { "Owner" } th.n { "Assets" } th.n { "p10" } th.n { "p50" } th.n { "p90" }
-                        th.n { "Score" } th { "Grade" } th.n { "PD" } th.n { "Lendable value" } th.n { "HHI" } th.n { "To review" }
+                        th.n { "Score" } th { "Grade" } th.n title=(pd_meaning(b)) { "PD (1 year)" } th.n { "Lendable value" } th.n { "HHI" } th.n { "To review" }
                     } }
                     tbody {
                         @for p in &r.portfolios {
@@ -324,7 +324,7 @@ fn asset_body(
             div.kpi { div.l { "Value point" } div.v #value-point { (money(a.point.value_point)) } }
             div.kpi.range { div.l { "p10 – p90" } div.v { (money(a.summary.map(|s| s.p10))) " – " (money(a.summary.map(|s| s.p90))) } }
             div.kpi { div.l { "Score" } div.v #score { (s.map_or("–".into(), |s| format!("{:.0}", s.score))) } }
-            div.kpi { div.l { "PD" } div.v { (s.map_or("–".into(), |s| format!("{:.2} %", 100.0 * s.pd))) } }
+            div.kpi title=(pd_meaning(b)) { div.l { "PD, 1 year" } div.v { (s.map_or("–".into(), |s| format!("{:.2} %", 100.0 * s.pd))) } small.muted #pd-basis { "basis " (b.models.scorecard.pd_basis()) } }
             div.kpi { div.l { "Advance rate" } div.v { (s.map_or("–".into(), |s| format!("{:.0} %", 100.0 * s.advance_rate))) } }
             div.kpi { div.l { "Lendable value" } div.v #lendable { (money(s.and_then(|s| s.lendable_value))) } }
         }
@@ -350,6 +350,11 @@ fn asset_body(
         div.card #asset-audit { h2 { "Audit trail of this asset" }
             @if entries.is_empty() { p.muted { "No override or sign-off yet." } } @else { (audit_table(&entries, false)) } }
     }
+}
+
+/// What the workbench's pds are (horizon and basis), for the readers of its PD figures.
+fn pd_meaning(b: &Workbench) -> String {
+    crate::pd::meaning(b.models.scorecard.calibration.as_ref())
 }
 
 fn change_box(c: &super::workbench::Change) -> Markup {
@@ -446,7 +451,7 @@ fn approaches(e: &Explanation) -> Markup {
                 tr { td { "Floor (official fees paid)" } td.n { (money(r.floor)) } td {} }
                 tr { td { "Legal factor P(grant)·(1 − p_invalid)" } td.n { (format!("{:.3}", e.legal.factor)) } td {} }
                 tr { td { strong { "Reconciled value point" } } td.n { strong { (money(r.value_point)) } } td {} }
-                tr { td { "Collateral value (legal factor · q10 if valid)" } td.n { (money(e.collateral.collateral_value)) } td {} }
+                tr { td { "Collateral value (min(legal factor · q10 if valid, p50))" } td.n { (money(e.collateral.collateral_value)) } td {} }
             }
         }
         @if !r.triggers.is_empty() {

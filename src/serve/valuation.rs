@@ -70,6 +70,7 @@ pub fn value_body(
         assets: table_rows(&assets_table(
             &result.assets,
             &cfg.currency,
+            &models.scorecard.pd_basis(),
             &portfolio.extra_columns,
         ))?,
         portfolios: table_rows(&portfolios_table(&result.portfolios))?,
@@ -117,7 +118,8 @@ fn run_in_batches(
         run.portfolios.extend(r.portfolios);
         rest = &rest[end..];
     }
-    pipeline::retriage(&mut run, models.reconcile.materiality_share);
+    let usd = cfg.usd_per_reporting(market)?;
+    pipeline::retriage(&mut run, &pipeline::Triage::of(models, usd));
     Ok(Some(run))
 }
 
@@ -159,7 +161,13 @@ mod tests {
             .unwrap();
         let rows = |r: &RunResult| {
             (
-                table_rows(&assets_table(&r.assets, "USD", &p.extra_columns)).unwrap(),
+                table_rows(&assets_table(
+                    &r.assets,
+                    "USD",
+                    &models.scorecard.pd_basis(),
+                    &p.extra_columns,
+                ))
+                .unwrap(),
                 table_rows(&portfolios_table(&r.portfolios)).unwrap(),
             )
         };

@@ -6,7 +6,7 @@
 //! their validation), then the pipeline values the assets. After an override only its owner's
 //! assets are revalued (each asset's draws depend on the seed and its id alone, so the others'
 //! figures cannot move), the owner's portfolio is re-aggregated and the whole run re-triaged
-//! (the owner's materiality shares and the run-wide review priority can change).
+//! (the run-wide materiality and review priority can change).
 
 use super::audit::{Action, AuditLog, Decision, Entry};
 use crate::config::RunConfig;
@@ -216,6 +216,7 @@ impl Workbench {
         table_rows(&assets_table(
             &owned,
             &self.cfg.currency,
+            &self.models.scorecard.pd_basis(),
             &self.original.extra_columns,
         ))
     }
@@ -462,7 +463,8 @@ impl Workbench {
                 *slot = p;
             }
         }
-        pipeline::retriage(&mut result, self.models.reconcile.materiality_share);
+        let usd = self.cfg.usd_per_reporting(&self.market)?;
+        pipeline::retriage(&mut result, &pipeline::Triage::of(&self.models, usd));
         Ok(result)
     }
 }

@@ -40,6 +40,22 @@ fn backtest(case: &Case, args: &[&str]) -> common::Run {
     case.run(&all)
 }
 
+/// `backtest --outcomes` on planted files: the run (exit 0) and its score_validation.csv.
+fn score_validation(case: &Case, valuations: &Path, outcomes: &Path) -> (common::Run, CsvTable) {
+    let run = backtest(
+        case,
+        &[
+            "--valuations",
+            valuations.to_str().unwrap(),
+            "--outcomes",
+            outcomes.to_str().unwrap(),
+        ],
+    );
+    run.assert_code(0);
+    let t = CsvTable::read(&run.out.join("score_validation.csv"));
+    (run, t)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Realized prices
 
@@ -415,17 +431,7 @@ fn outcomes_hand_computed() {
         "outcomes.csv",
         "asset_id,outcome\nB1,0\nB2,0\nB3,0\nB4,1\nB5,0\nB6,1\nB7,1\nB8,0\nZ1,1\nB1,1\nB10,2\n",
     );
-    let run = backtest(
-        &case,
-        &[
-            "--valuations",
-            val.to_str().unwrap(),
-            "--outcomes",
-            outcomes.to_str().unwrap(),
-        ],
-    );
-    run.assert_code(0);
-    let t = CsvTable::read(&run.out.join("score_validation.csv"));
+    let (run, t) = score_validation(&case, &val, &outcomes);
     assert_eq!(t.column("group"), ["all", "CCC", "BB", "BBB", "A", "AAA"]);
     let all = group(&t, "all");
     assert_eq!(all("n"), "8");
@@ -467,6 +473,72 @@ fn outcomes_hand_computed() {
     assert_eq!(u.len(), 5);
 }
 
+/// The binomial test per grade, on valuations that carry `pd`:
+///
+/// | grade | assets | pds                                      | mean pd | bads | P(X ≥ bads)           |
+/// |-------|--------|------------------------------------------|---------|------|-----------------------|
+/// | BB    | 6      | 0.03, 0.04, 0.035, 0.0384, 0.0368, 0.04  | 0.0367  | 2    | 0.018306 (flagged)    |
+/// | A     | 4      | 0.1 each                                 | 0.1     | 1    | 1 − 0.9⁴ = 0.3439     |
+/// | AA    | 2      | 0.003 each                               | 0.003   | 0    | 1                     |
+///
+/// BB: q = 0.9633, P(X ≤ 1) = q⁶ + 6·0.0367·q⁵ = 0.799041547 + 0.182652288, so
+/// P(X ≥ 2) = 0.018306165 < 0.05. A valuations file without `pd` leaves the columns empty.
+#[test]
+fn binomial_test_per_grade_by_hand() {
+    let case = Case::new();
+    let mut val = format!("{VAL_HEADER},pd\n");
+    let mut outcomes = String::from("asset_id,outcome\n");
+    let bb = [0.03, 0.04, 0.035, 0.0384, 0.0368, 0.04];
+    for (i, pd) in bb.iter().enumerate() {
+        val.push_str(&format!("C{i},O,patent,USD,1,,,,,,,,610,BB,{pd}\n"));
+        outcomes.push_str(&format!("C{i},{}\n", u8::from(i < 2)));
+    }
+    for i in 0..4 {
+        val.push_str(&format!("D{i},O,patent,USD,1,,,,,,,,690,A,0.1\n"));
+        outcomes.push_str(&format!("D{i},{}\n", u8::from(i == 0)));
+    }
+    for i in 0..2 {
+        val.push_str(&format!("E{i},O,patent,USD,1,,,,,,,,730,AA,0.003\n"));
+        outcomes.push_str(&format!("E{i},0\n"));
+    }
+    let val = case.write("assets.csv", val);
+    let outcomes = case.write("outcomes.csv", outcomes);
+    let (run, t) = score_validation(&case, &val, &outcomes);
+    let (bb, a, aa) = (group(&t, "BB"), group(&t, "A"), group(&t, "AA"));
+    assert_eq!((bb("n"), bb("n_bad")), ("6", "2"));
+    near(bb("mean_pd"), 0.0367, "BB mean pd");
+    assert_eq!(bb("binomial_p"), "0.018306");
+    assert_eq!(bb("pd_too_low"), "true");
+    near(a("mean_pd"), 0.1, "A mean pd");
+    assert_eq!(a("binomial_p"), "0.343900");
+    assert_eq!(a("pd_too_low"), "false");
+    assert_eq!(aa("binomial_p"), "1.000000");
+    assert_eq!(aa("pd_too_low"), "false");
+    assert_eq!(group(&t, "all")("binomial_p"), "");
+    assert!(
+        run.stdout
+            .contains("binomial test: P(this many bads or more | mean pd) < 0.05 for BB"),
+        "{}",
+        run.stdout
+    );
+
+    // Without a pd column there is no test, and the summary says why.
+    let case = Case::new();
+    let val = case.write(
+        "assets.csv",
+        format!("{VAL_HEADER}\nT1,O,patent,USD,1,,,,,,,,600,BB\nT2,O,patent,USD,1,,,,,,,,600,BB\n"),
+    );
+    let outcomes = case.write("outcomes.csv", "asset_id,outcome\nT1,1\nT2,0\n");
+    let (run, t) = score_validation(&case, &val, &outcomes);
+    assert_eq!(group(&t, "BB")("binomial_p"), "");
+    assert_eq!(group(&t, "BB")("pd_too_low"), "");
+    assert!(
+        run.stdout.contains("need the valuations' pd column"),
+        "{}",
+        run.stdout
+    );
+}
+
 #[test]
 fn ties_everywhere_give_auc_one_half() {
     // Every asset scores 600: each of the 2 × 2 good–bad pairs is a tie (½) → AUC 0.5, Gini 0,
@@ -480,17 +552,7 @@ fn ties_everywhere_give_auc_one_half() {
         ),
     );
     let outcomes = case.write("outcomes.csv", "asset_id,outcome\nT1,1\nT2,0\nT3,1\nT4,0\n");
-    let run = backtest(
-        &case,
-        &[
-            "--valuations",
-            val.to_str().unwrap(),
-            "--outcomes",
-            outcomes.to_str().unwrap(),
-        ],
-    );
-    run.assert_code(0);
-    let t = CsvTable::read(&run.out.join("score_validation.csv"));
+    let (_, t) = score_validation(&case, &val, &outcomes);
     let all = group(&t, "all");
     near(all("auc"), 0.5, "AUC");
     near(all("gini"), 0.0, "Gini");

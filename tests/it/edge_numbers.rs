@@ -28,7 +28,9 @@ const EDGES: &[[&str; 12]] = &[
         "registered",
         "2020-01-01",
         "1e18",
-        "10",
+        // The largest growth the reader accepts (methods v3: above 1 is a rate typed in
+        // percent), valued at income.toml's growth_ceiling.
+        "1",
         "0.5",
         "",
         "",

@@ -284,9 +284,18 @@ fn case01_median_residual_life() {
     assert_factor(l15.median_residual(15.3), 10.521446, "a 15.3");
     let l10 = EconomicLife::new(10.0, 1.3).unwrap();
     assert_factor(l10.median_residual(17.0), 6.242081, "m 10, a 17");
+    // Methods v3, the patent's filing-clock fit: m 13.9, κ 1.78; (ln 2)^(1/1.78) = 0.813909,
+    //   λ = 17.078066; a 10: (10/λ)^1.78 = 0.385708, + ln 2 = 1.078856, ^(1/1.78) = 1.043563,
+    //   × λ = 17.822040 → 7.822040 (κ 1.3 at the same median gives 10.448629 years).
+    let fit = EconomicLife::new(13.9, 1.78).unwrap();
+    assert_factor(fit.scale, 17.078066, "λ of the fit");
+    assert_factor(fit.median_residual(0.0), 13.9, "fit, a 0");
+    assert_factor(fit.median_residual(10.0), 7.822040, "fit, a 10");
+    let models = models();
+    assert_eq!(models.life.economic_life_years[&AssetType::Patent], 13.9);
+    assert_eq!(models.life.economic_life_shape[&AssetType::Patent], 1.78);
     // End to end: a patent with no expiry date and an economic life that binds gets
     // n = min(legal, r(age)) — never zero while the right is in force.
-    let models = models();
     let m = market_base();
     // A trade secret (no legal limit) first used in 2006, in a sector with no life of its own.
     let mut a = asset("L1", "US", "chemicals", "USD", date(2006, 1, 1));
@@ -884,6 +893,60 @@ fn case09_market_per_asset_widened() {
         291_666.666667,
         "with revenue, no multiples",
     );
+
+    // Methods v3, §8: where the income approach applies the indicative route is reported but
+    // not in value_point, and it is a trigger only above 2× the income value. python3 with
+    // R0 = 1e6 SGD · 0.734484, g0 0 fading to 2.5 % over 5 years, ρ 5 %, T 17 % (SG), k 10 %,
+    // n 7.5, TAB over SG's P 5 (A = 3.790786769, TAB 1.147956365):
+    //   PV 161,460.186197 → V_income 185,349.248478; × (1 − 0.07) = 172,374.801085;
+    //   291,666.67 ≤ 2 × 185,349.25 → no market trigger.
+    //   ρ 2 %: V_income 74,139.699391 → value_point 68,949.920434; 291,666.67 > 148,279.40 →
+    //   the trigger "indicative market value more than 2× the income value".
+    a.revenue_growth = Some(0.0);
+    a.discount_rate = Some(0.10);
+    let (r, p) = value_of(&a, &ctx(&m, &models, "USD"));
+    assert_eq!(r.weights.market, 0.0, "set aside");
+    assert!(r.notes.contains(&ipval::notes::Note::MarketSetAside));
+    assert_cent(p.approaches.income.unwrap(), 185_349.248478, "V_income");
+    let legal = 1.0 - r.p_invalid;
+    assert_cent(
+        p.value_point.unwrap(),
+        185_349.248478 * legal,
+        "value_point",
+    );
+    if legal == 0.93 {
+        assert_cent(
+            p.value_point.unwrap(),
+            172_374.801085,
+            "value_point, shipped models",
+        );
+    }
+    let above = |p: &PointValue| {
+        p.triggers
+            .iter()
+            .any(|t| matches!(t, ipval::notes::Trigger::MarketAboveIncome { .. }))
+    };
+    assert!(!above(&p));
+    a.royalty_rate = Some(0.02);
+    let (_, p) = value_of(&a, &ctx(&m, &models, "USD"));
+    assert_cent(
+        p.approaches.income.unwrap(),
+        74_139.699391,
+        "V_income at ρ 2 %",
+    );
+    assert_cent(
+        p.value_point.unwrap(),
+        74_139.699391 * legal,
+        "value_point at ρ 2 %",
+    );
+    if legal == 0.93 {
+        assert_cent(
+            p.value_point.unwrap(),
+            68_949.920434,
+            "ρ 2 %, shipped models",
+        );
+    }
+    assert!(above(&p), "{:?}", p.triggers);
 }
 
 #[test]
@@ -908,13 +971,24 @@ fn case09_market_per_asset_lives_unknown() {
     assert!(r
         .weak
         .contains(ipval::params::WeakDefault::MarketReferenceLife));
-    // The indicative route's weight is the market weight times indicative_weight.
+    // Alone (no revenue, no development cost) the indicative route keeps the type's weight
+    // and is the value: 262,500 × (1 − 0.07) = 244,125.00, with its trigger (methods v3, §8).
     let w = models.reconcile.weights[&AssetType::Patent];
-    assert!(close_abs(
-        r.weights.market,
-        w.market * models.market.indicative_weight,
-        1e-12
-    ));
+    assert!(close_abs(r.weights.market, w.market, 1e-12));
+    let legal = 1.0 - r.p_invalid;
+    assert_cent(
+        p.value_point.unwrap(),
+        p.approaches.market.unwrap() * legal,
+        "alone",
+    );
+    if n_ref == 10.0 && legal == 0.93 {
+        assert_cent(
+            p.value_point.unwrap(),
+            244_125.0,
+            "market alone, shipped models",
+        );
+    }
+    assert!(p.triggers.contains(&ipval::notes::Trigger::MarketOnly));
 }
 
 #[test]
@@ -1092,8 +1166,10 @@ fn case11_reconciliation_end_to_end() {
     //   cost:   900,000 · 0.222123 = 199,910.70 USD; ratio 112.1/95 = 1.18;
     //           RCN (markup 1.25) = 294,868.2825; n/(age+n) = 0.414546486 → V_cost 122,236.610441
     //   market: 3.25 · 266,547.60 = 866,279.70 (a revenue multiple: full weight)
-    //   central (0.6, 0.2, 0.2) = 214,733.250546; × (1 − 0.07) = 199,701.923008;
-    //   max/min = 30.5 > 3 → review trigger
+    //   methods v3: the cost approach is capped at the income value (economic obsolescence):
+    //   V_cost = 28,383.314096 (122,236.610441 before the cap, kept for the cross-checks);
+    //   central (0.6, 0.2, 0.2) = 0.8 · 28,383.314096 + 0.2 · 866,279.70 = 195,962.591277;
+    //   × (1 − 0.07) = 182,245.209887; max/min of the evidence = 30.5 > 3 → review trigger
     let models = models();
     let markup = 1.0 + models.cost.developer_profit + models.cost.entrepreneurial_incentive;
     let age = 3095.0 / DAYS_PER_YEAR;
@@ -1118,10 +1194,19 @@ fn case11_reconciliation_end_to_end() {
     let vc = p.approaches.cost.unwrap();
     let vm = p.approaches.market.unwrap();
     assert_cent(vi, 28_383.314096, "V_income");
-    assert_cent(vc, 199_910.70 * 1.18 * markup * 6.0 / (age + 6.0), "V_cost");
+    let before_cap = p.cost_before_cap.unwrap();
+    assert_cent(
+        before_cap,
+        199_910.70 * 1.18 * markup * 6.0 / (age + 6.0),
+        "V_cost",
+    );
     if markup == 1.25 {
-        assert_cent(vc, 122_236.610441, "V_cost at markup 1.25");
+        assert_cent(before_cap, 122_236.610441, "V_cost at markup 1.25");
     }
+    assert_eq!(vc, vi, "the cost approach capped at the income value");
+    assert!(p
+        .notes
+        .contains(&ipval::notes::Note::CostCapped { cost: before_cap }));
     assert_cent(vm, 866_279.70, "V_market");
     let w = models.reconcile.weights[&AssetType::Patent];
     let legal = 1.0
@@ -1134,12 +1219,12 @@ fn case11_reconciliation_end_to_end() {
     if (w.income, w.cost, w.market) == (0.6, 0.2, 0.2) && markup == 1.25 && legal == 0.93 {
         assert_cent(
             p.central.unwrap(),
-            214_733.250546,
+            195_962.591277,
             "central, shipped models",
         );
         assert_cent(
             p.value_point.unwrap(),
-            199_701.923008,
+            182_245.209887,
             "value_point, shipped models",
         );
     }
@@ -1159,14 +1244,22 @@ fn case11_reconciliation_end_to_end() {
         expected * legal,
         "value_point, two approaches",
     );
+    // Capped at the income value, the cost adds nothing: 28,383.314096 × 0.93 = 26,396.482109.
+    if legal == 0.93 {
+        assert_cent(
+            p.value_point.unwrap(),
+            26_396.482109,
+            "income and capped cost",
+        );
+    }
 }
 
-/// methods v2, review triggers: approaches that differ by more than 3×, one approach driven by
-/// a weak default, a revenue-earning asset at zero, an override. Cost above twice income is a
-/// *note* ("note economic obsolescence"), not a trigger: an asset with cost = 2.5 × income (two
-/// approaches, no weak default) carries the note and has no trigger.
+/// Methods v3, §6: a cost approach above the income approach is capped at it (economic
+/// obsolescence, IVS 210), with a note naming the cost before the cap; the cross-check still
+/// compares the evidence. An asset with cost = 2.5 × income: V_cost = V_income, the note, and the
+/// two approaches differ by 2.5 ≤ 3 → no trigger. At 4 × income they disagree (trigger).
 #[test]
-fn case11_obsolescence_is_a_note_not_a_flag() {
+fn case11_cost_capped_by_the_benefit() {
     let models = models();
     let m = market_base();
     let ctx = ctx(&m, &models, "USD");
@@ -1178,17 +1271,47 @@ fn case11_obsolescence_is_a_note_not_a_flag() {
     a.useful_life_years = Some(5.0);
     let income_only = ipval::pipeline::value_asset(&a, &ctx);
     let vi = income_only.point.approaches.income.unwrap();
-    // Development cost chosen so that V_cost = 2.5 · V_income (no cost index for US → ratio 1).
+    // Development cost chosen so that V_cost = k · V_income (no cost index for US → ratio 1).
     let markup = 1.0 + models.cost.developer_profit + models.cost.entrepreneurial_incentive;
     let age = income_only.resolved.age;
-    a.development_cost = Some(2.5 * vi * (age + 5.0) / 5.0 / markup);
-    a.development_year = Some(2020);
-    let res = ipval::pipeline::value_asset(&a, &ctx);
-    let vc = res.point.approaches.cost.unwrap();
-    assert!(close_rel(vc, 2.5 * vi, 1e-9));
-    assert!(res.notes().iter().any(|n| n.contains("obsolescence")));
+    let mut with_cost = |k: f64| {
+        a.development_cost = Some(k * vi * (age + 5.0) / 5.0 / markup);
+        a.development_year = Some(2020);
+        ipval::pipeline::value_asset(&a, &ctx)
+    };
+    let res = with_cost(2.5);
+    assert_eq!(res.point.approaches.cost, Some(vi), "capped at V_income");
+    assert!(close_rel(
+        res.point.cost_before_cap.unwrap(),
+        2.5 * vi,
+        1e-9
+    ));
+    assert!(res
+        .notes()
+        .iter()
+        .any(|n| n.contains("economic obsolescence")));
     assert!(res.triggers().is_empty(), "triggers: {:?}", res.triggers());
-    assert!(!res.review_flag());
+    // Both approaches now say V_income: value_point = V_income × (1 − p_invalid).
+    assert_cent(
+        res.point.value_point.unwrap(),
+        vi * (1.0 - res.resolved.p_invalid),
+        "value_point",
+    );
+    let far = with_cost(4.0);
+    assert_eq!(far.point.approaches.cost, Some(vi));
+    assert!(
+        far.triggers().iter().any(|t| t.contains("differ")),
+        "{:?}",
+        far.triggers()
+    );
+    // Below the income value the cost is not touched.
+    let low = with_cost(0.5);
+    assert!(close_rel(
+        low.point.approaches.cost.unwrap(),
+        0.5 * vi,
+        1e-9
+    ));
+    assert_eq!(low.point.cost_before_cap, None);
 }
 
 // ---------------------------------------------------------------------------------------------

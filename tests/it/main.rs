@@ -9,10 +9,12 @@ mod bad_inputs;
 mod edge_numbers;
 mod faults;
 mod fuzz_regressions;
+mod fx_dates;
 mod hardening;
 mod known_answers;
 mod monte_carlo;
 mod overrides_explain;
+mod pd_basis;
 mod properties;
 mod report;
 mod score;
@@ -20,4 +22,6 @@ mod serve;
 mod serve_browser;
 #[cfg(feature = "synth")]
 mod synth;
+#[cfg(feature = "synth")]
+mod targets;
 mod validate;

@@ -369,8 +369,9 @@ fn lending_does_not_move_with_the_seed() {
 /// The sample portfolio against the targets of methods v2, seed 1 at the default draws: the
 /// point value describes the distribution (mean / value_point in 0.75 … 1.33); no trade secret
 /// or design that earns revenue and has legal life left is worth zero; at most 35 % of assets
-/// flagged, holding at least 75 % of the money at stake; each grade's median pd within 2× of the
-/// KTRS anchor where the anchor has a rate.
+/// flagged, holding at least 75 % of the money at stake. (Each grade's median pd is no longer
+/// compared with the KTRS anchors within 2×: the grade bands lie inside that factor by
+/// construction, so the check could not fail; score.rs checks the scale's odds points.)
 #[test]
 fn the_sample_portfolio_meets_the_methods_v2_targets() {
     let r = &sample_run(1);
@@ -406,27 +407,4 @@ fn the_sample_portfolio_meets_the_methods_v2_targets() {
     let mut priorities: Vec<u32> = flagged.iter().filter_map(|a| a.review_priority).collect();
     priorities.sort_unstable();
     assert_eq!(priorities, (1..=flagged.len() as u32).collect::<Vec<_>>());
-
-    let anchors = [
-        ("B", 0.0287),
-        ("BB", 0.0190),
-        ("BBB", 0.0083),
-        ("A", 0.0068),
-    ];
-    for (grade, anchor) in anchors {
-        let mut pds: Vec<f64> = r
-            .assets
-            .iter()
-            .filter_map(|a| a.score.as_ref())
-            .filter(|s| s.grade == grade)
-            .map(|s| s.pd)
-            .collect();
-        assert!(!pds.is_empty(), "no asset graded {grade}");
-        pds.sort_by(f64::total_cmp);
-        let median = ipval::stats::percentile_sorted(&pds, 50.0).unwrap();
-        assert!(
-            (anchor / 2.0..=anchor * 2.0).contains(&median),
-            "{grade}: median pd {median} vs KTRS {anchor}"
-        );
-    }
 }

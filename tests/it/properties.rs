@@ -476,3 +476,87 @@ proptest! {
         prop_assert!(point(&a) > 0.0, "{a:?}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Methods v3: growth ceiling, and no score rises when an approach's evidence is removed
+// ---------------------------------------------------------------------------------------------
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Value is non-decreasing in g0 up to income.toml's growth_ceiling and flat above it (up
+    /// to the reader's hard bound of 1).
+    #[test]
+    fn value_rises_with_growth_to_the_ceiling_then_flat(
+        a in earning_asset(),
+        lo in -0.5..1.0f64,
+        hi in -0.5..1.0f64,
+    ) {
+        let ceiling = MODELS.income.growth_ceiling;
+        let (lo, hi) = (lo.min(hi), lo.max(hi));
+        let at = |g: f64| point(&Asset { revenue_growth: Some(g), ..a.clone() });
+        weakly_ge(at(hi), at(lo), "growth below the ceiling")?;
+        if lo >= ceiling {
+            prop_assert_eq!(at(lo), at(ceiling), "flat above the ceiling");
+            prop_assert_eq!(at(hi), at(ceiling), "flat above the ceiling");
+        }
+    }
+}
+
+/// One asset valued with draws (the value certainty is measured), in a run of its own.
+fn scored(a: &Asset) -> Option<f64> {
+    let cfg = RunConfig {
+        draws: 200,
+        ..config()
+    };
+    let p = Portfolio {
+        assets: vec![a.clone()],
+        rejected: vec![],
+        extra_columns: vec![],
+        input_rows: 1,
+    };
+    let r = pipeline::run(&cfg, &p, &MARKET, &MODELS).expect("pipeline runs");
+    r.assets[0].score.as_ref().map(|s| s.score)
+}
+
+/// Any asset of [`asset`], often with revenue and a development cost to remove, and the
+/// litigation and licence flags the scorecard reads.
+fn evidenced_asset() -> impl Strategy<Value = Asset> {
+    (
+        asset(),
+        proptest::option::of(1e4..5e7f64),
+        proptest::option::of(1e4..5e6f64),
+        any::<bool>(),
+        proptest::sample::select(vec![Litigation::None, Litigation::Won, Litigation::Lost]),
+    )
+        .prop_map(|(mut a, revenue, cost, licensed, litigation)| {
+            a.asset_id = "E1".into();
+            a.annual_revenue = revenue.or(a.annual_revenue);
+            a.development_cost = cost.or(a.development_cost);
+            a.licensed_out = licensed;
+            a.litigation = litigation;
+            a
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Methods v3, §13: evidence can only add certainty. Removing the revenue or the
+    /// development cost (the inputs of the income and cost approaches) never raises the score;
+    /// an asset left with no approach is not rated.
+    #[test]
+    fn score_never_rises_when_an_approach_input_is_removed(a in evidenced_asset()) {
+        let full = scored(&a);
+        for (what, less) in [
+            ("revenue", Asset { annual_revenue: None, ..a.clone() }),
+            ("development cost", Asset { development_cost: None, ..a.clone() }),
+            ("both", Asset { annual_revenue: None, development_cost: None, ..a.clone() }),
+        ] {
+            if let (Some(less), Some(full)) = (scored(&less), full) {
+                prop_assert!(less <= full, "without the {what}: {less} > {full} ({a:?})");
+            }
+            prop_assert!(full.is_some() || scored(&less).is_none(), "{what}: rated with less");
+        }
+    }
+}

@@ -74,6 +74,7 @@ fn any_inputs() -> impl Strategy<Value = ScoreInputs> {
                 revenue_evidence: rev,
                 approach_spread: spread,
                 patent_quality: pq,
+                indicative_only: false,
             },
         )
 }
@@ -91,6 +92,7 @@ fn best_inputs() -> ScoreInputs {
         revenue_evidence: RevenueEvidence::Licensed,
         approach_spread: Some(1.1),
         patent_quality: None,
+        indicative_only: false,
     }
 }
 
@@ -247,6 +249,7 @@ fn the_best_and_worst_assets_hit_the_ends_of_the_range() {
         revenue_evidence: RevenueEvidence::None,
         approach_spread: Some(f64::INFINITY),
         patent_quality: Some(0.1),
+        indicative_only: false,
     };
     let s = card.score(&worst, Some(1000.0));
     let sum: f64 = s.earned.iter().map(|e| e.points).sum();
@@ -306,6 +309,7 @@ fn named_improvements_raise_the_score_by_the_bin_difference() {
         revenue_evidence: RevenueEvidence::None,
         approach_spread: Some(2.0),
         patent_quality: None,
+        indicative_only: false,
     };
     // 45+45+45+10+20+45+55+30+55+70 = 420.
     let s0 = card.score(&base, None).score;
@@ -492,12 +496,50 @@ proptest! {
         }
         prop_assert!(card.pledgeable(AssetType::Patent));
         let patent = card.score(
-            &ScoreInputs { asset_type: AssetType::Patent, ..inp.clone() },
+            &ScoreInputs {
+                asset_type: AssetType::Patent,
+                status: Status::Granted,
+                indicative_only: false,
+                ..inp.clone()
+            },
             Some(collateral),
         );
         prop_assert!(patent.not_pledgeable.is_none());
         prop_assert_eq!(patent.advance_rate, card.grade(patent.score).advance_rate);
         prop_assert_eq!(patent.lendable_value, Some(patent.advance_rate * collateral));
+    }
+
+    /// Methods v3, §12: a pending application lends nothing until granted, and neither does a
+    /// value that rests on the indicative market route alone; both say why, and the route alone
+    /// takes the worst value-certainty bin whatever the fsd.
+    #[test]
+    fn no_lending_on_applications_or_on_deal_prices_alone(
+        inp in any_inputs(),
+        collateral in 1.0..1e9f64,
+    ) {
+        let card = card();
+        let base = ScoreInputs {
+            asset_type: AssetType::Patent,
+            indicative_only: false,
+            ..inp.clone()
+        };
+        let pending = card.score(&ScoreInputs { status: Status::Pending, ..base.clone() }, Some(collateral));
+        prop_assert_eq!(pending.advance_rate, 0.0);
+        prop_assert_eq!(pending.lendable_value, Some(0.0));
+        let why = pending.not_pledgeable.clone().unwrap_or_default();
+        prop_assert!(why.contains("pending") && why.contains("until granted"), "{why}");
+        let granted = ScoreInputs { status: Status::Granted, ..base };
+        let alone = card.score(&ScoreInputs { indicative_only: true, ..granted.clone() }, Some(collateral));
+        prop_assert_eq!(alone.lendable_value, Some(0.0));
+        let why = alone.not_pledgeable.clone().unwrap_or_default();
+        prop_assert!(why.contains("indicative market route alone"), "{why}");
+        let measured = card.score(&granted, Some(collateral));
+        let r01 = &card.characteristics[0];
+        let worst = r01.points_of(ipval::score::Slot::Bin(r01.worst_bin()));
+        let best = r01.bins.iter().map(|b| b.points()).fold(f64::MIN, f64::max);
+        // Alone, R01 scores its worst bin: never more than the same asset measured.
+        prop_assert!(alone.score <= measured.score);
+        prop_assert!(alone.score >= measured.score - (best - worst));
     }
 }
 
@@ -667,6 +709,7 @@ fn reason_codes_name_the_largest_losses_in_order() {
         revenue_evidence: RevenueEvidence::Licensed, // 90 of 90, lost 0
         approach_spread: Some(1.2),     // < 1.5: 70 of 70, lost 0
         patent_quality: Some(0.5),      // [0.4, 0.6): 65 of 70, lost 5
+        indicative_only: false,
     };
     // Losses (all adverse): R04 80 > R02 55 > R05 50 > R03 45 > R07 10 > R10 5; the rest 0.
     // Score 100+45+45+10+20+90+70+90+70+65 = 605 → BB.
@@ -701,6 +744,7 @@ fn reason_ties_follow_scorecard_order_and_missing_values_have_their_own_sentence
         revenue_evidence: RevenueEvidence::None, // 30 of 90, lost 60
         approach_spread: Some(4.37),       // ≥ 3: 30 of 70, lost 40
         patent_quality: Some(0.1),         // not a patent: n/a = 70 of 70, lost 0
+        indicative_only: false,
     };
     // Losses: R01 60 = R08 60 (tie: scorecard order) > R06 45 > R09 40 > R07 25 (> R04 5 in v1;
     // v2: litigation none is not adverse and never listed).
@@ -713,7 +757,7 @@ fn reason_ties_follow_scorecard_order_and_missing_values_have_their_own_sentence
             "R01 value uncertainty not measured (no simulation)",
             "R08 weak evidence of revenue (none)",
             "R06 weak enforcement in the jurisdiction (index 0.42)",
-            "R09 approaches disagree (largest / smallest 4.4)",
+            "R09 income and cost approaches disagree (largest / smallest 4.4)",
         ]
     );
     for best in ["R02", "R03", "R05", "R10"] {
@@ -724,21 +768,21 @@ fn reason_ties_follow_scorecard_order_and_missing_values_have_their_own_sentence
     let s = card.score(
         &ScoreInputs {
             certainty: Certainty::Fsd(1.234), // ≥ 0.8: 30, lost 70
-            approach_spread: None,            // missing: 35, lost 35
+            approach_spread: None,            // missing: 30, lost 40 (methods v3)
             asset_type: AssetType::Patent,    // 70, lost 10
             patent_quality: None,             // missing: 50, lost 20
             ..inp
         },
         None,
     );
-    // Losses: R01 70 > R08 60 > R06 45 > R09 35 > R10 20 > R07 10 (R04 5: not adverse).
+    // Losses: R01 70 > R08 60 > R06 45 > R09 40 > R10 20 > R07 10 (R04 5: not adverse).
     assert_eq!(
         s.reasons,
         [
             "R01 uncertain value (fsd 1.23)",
             "R08 weak evidence of revenue (none)",
             "R06 weak enforcement in the jurisdiction (index 0.42)",
-            "R09 fewer than two approaches to cross-check the value",
+            "R09 no income and cost approaches to cross-check the value",
         ]
     );
 }
@@ -956,6 +1000,7 @@ fn a_zero_median_scores_the_worst_certainty_bin_and_says_so() {
         revenue_evidence: RevenueEvidence::None,
         approach_spread: Some(f64::INFINITY),
         patent_quality: Some(0.1),
+        indicative_only: false,
     };
     let s = card.score(&worst_asset, None);
     assert_eq!(s.earned.iter().map(|e| e.points).sum::<f64>(), 280.0);
@@ -1104,9 +1149,7 @@ fn concentration_penalty_and_haircut_by_hand() {
     assert_eq!(card.concentration_max_penalty, 60.0);
     assert_eq!(card.concentration_max_haircut, 0.30);
     let portfolio = |assets: &[(f64, f64, Option<f64>)], hhi: Option<f64>| {
-        let p = card.portfolio(assets, hhi).expect("rated assets");
-        assert_eq!(p.pd, card.pd(p.score));
-        p
+        card.portfolio(assets, hhi).expect("rated assets")
     };
     // p50 weights 1 and 3: mean (1·700 + 3·600) / 4 = 625; lendable 100 + 50 = 150.
     let assets = [(1.0, 700.0, Some(100.0)), (3.0, 600.0, Some(50.0))];
@@ -1238,6 +1281,67 @@ fn a_single_asset_owner_is_penalised_for_concentration() {
     }
 }
 
+/// The portfolio pd is the p50-weighted mean of its rated assets' pds (methods v3), not the pd
+/// of its score. Weights 1 and 3, scores 700 and 600:
+///   pd(700) = 1 / (1 + 110 · 2^(40/45)) = 1 / (1 + 110 · 1.851749) = 1 / 204.692437 = 0.004885378
+///   pd(600) = 1 / (1 + 110 · 2^(−60/45)) = 1 / 44.653637 = 0.022394647
+///   mean    = (1 · 0.004885378 + 3 · 0.022394647) / 4 = 0.018017330
+/// against pd(625) = 0.015347 of the p50-weighted mean score: the pd is convex in the score,
+/// so the mean of the pds is the larger. Concentration lowers the score (595, B) but not the
+/// assets' pds. Without weights (all 0), the plain mean (0.004885378 + 0.022394647)/2 =
+/// 0.013640012.
+#[test]
+fn a_portfolio_pd_is_the_weighted_mean_of_its_assets_pds() {
+    let card = card();
+    let assets = [(1.0, 700.0, Some(100.0)), (3.0, 600.0, Some(50.0))];
+    assert!((card.pd(700.0) - 0.004_885_378).abs() < 1e-9);
+    assert!((card.pd(600.0) - 0.022_394_647).abs() < 1e-9);
+    for hhi in [None, Some(0.625), Some(1.0)] {
+        let p = card.portfolio(&assets, hhi).unwrap();
+        assert!((p.pd - 0.018_017_330).abs() < 1e-9, "{hhi:?}: {}", p.pd);
+    }
+    let p = card.portfolio(&assets, Some(0.625)).unwrap();
+    assert_eq!((p.score, p.grade.as_str()), (595.0, "B"));
+    assert!((card.pd(625.0) - 0.015_347_051).abs() < 1e-9);
+    let unweighted = [(0.0, 700.0, None), (0.0, 600.0, None)];
+    let p = card.portfolio(&unweighted, None).unwrap();
+    assert!((p.pd - 0.013_640_012).abs() < 1e-9, "{}", p.pd);
+    // A negative weight counts as 0, as in the score.
+    let p = card
+        .portfolio(&[(-5.0, 700.0, None), (2.0, 600.0, None)], None)
+        .unwrap();
+    assert_eq!(p.pd, card.pd(600.0));
+}
+
+/// On a run, each owner's pd in portfolios.csv is the p50-weighted mean of its rated assets'
+/// pds in assets.csv (to the 6 decimals written).
+#[test]
+fn portfolios_csv_pd_is_the_weighted_mean_of_the_assets_csv_pds() {
+    let m = market();
+    let models = ModelSet::embedded().unwrap();
+    let run = pipeline::run(&config(500, None), &portfolio(&m), &m, &models).unwrap();
+    for p in &run.portfolios {
+        let Some(score) = p.score.as_ref() else {
+            continue;
+        };
+        let rated: Vec<(f64, f64)> = run
+            .assets
+            .iter()
+            .filter(|a| a.asset.owner == p.owner)
+            .filter_map(|a| Some((a.summary?.p50.max(0.0), a.score.as_ref()?.pd)))
+            .collect();
+        let w: f64 = rated.iter().map(|r| r.0).sum();
+        assert!(w > 0.0, "{}", p.owner);
+        let mean = rated.iter().map(|r| r.0 * r.1).sum::<f64>() / w;
+        assert!(
+            close_rel(score.pd, mean, 1e-12),
+            "{}: {} vs {mean}",
+            p.owner,
+            score.pd
+        );
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // 9. Scaling
 
@@ -1319,7 +1423,7 @@ proptest! {
     }
 
     #[test]
-    fn an_asset_and_a_portfolio_carry_the_pd_of_their_score(
+    fn an_asset_carries_the_pd_of_its_score_and_a_one_asset_portfolio_its_asset_s(
         inp in any_inputs(),
         weight in 0.0..1e6f64,
         hhi in prop::option::of(0.0..=1.0f64),
@@ -1328,9 +1432,10 @@ proptest! {
         let s = card.score(&inp, None);
         prop_assert_eq!(s.pd, card.pd(s.score));
         let p = card.portfolio(&[(weight, s.score, s.lendable_value)], hhi).unwrap();
-        prop_assert_eq!(p.pd, card.pd(p.score));
-        // Concentration can only lower the score, so only raise the pd.
-        prop_assert!(p.pd >= s.pd);
+        // The mean of one pd, whatever the weight and the concentration (which lowers the
+        // score, never the assets' pds).
+        prop_assert!(close_rel(p.pd, s.pd, 1e-15), "{} vs {}", p.pd, s.pd);
+        prop_assert!(p.score <= s.score);
     }
 }
 
@@ -1345,53 +1450,92 @@ fn pd_falls_at_every_whole_point_of_the_range() {
     assert!((pds[550] - 0.000487).abs() < 1e-6, "{}", pds[550]);
 }
 
+/// The scale's odds points, read from the card itself so that a changed scorecard.toml fails
+/// here: pd at `base_score` is 1 / (1 + base_odds) (660: 1/111); the odds double every `pdo`
+/// points over the whole range, k = −8 … 4 (300 … 840); and each grade cut-off implies the pd
+/// that the table of docs/methods.md §16 prints, to its last digit (3 decimals of a percent,
+/// so to 5e-6 absolute). Hand values of pd(c) = 1 / (1 + 110 · 2^((c − 660)/45)):
+///   760: 1/(1 + 110 · 4.666) = 0.194 %   720: 0.359 %   680: 0.664 %   640: 1.222 %
+///   600: 2.239 %   560: 4.069 %   520: 7.283 %
+/// (This replaces a test that each grade band lies within 2× of the KTRS anchors: the bands
+/// were chosen to, so it could not fail.)
 #[test]
-fn each_grade_band_implies_a_pd_within_a_factor_of_two_of_the_ktrs_anchor() {
+fn the_scale_s_odds_points_and_the_cut_offs_imply_the_pds_of_the_methods_table() {
     let card = card();
-    // KIBO Technology Rating System accident rates by grade (scorecard.toml).
-    let anchors = [
-        ("A", 0.0068),
-        ("BBB", 0.0083),
-        ("BB", 0.0190),
-        ("B", 0.0287),
-    ];
-    // By hand, pd(s) = 1 / (1 + exp((s − 354.838813) / 64.921277)):
-    //   pd(720) = 1 / (1 + 277.18) = 0.359 %   pd(680) = 1 / (1 + 149.69) = 0.664 %
-    //   pd(640) = 1 / (1 + 80.835) = 1.222 %   pd(600) = 1 / (1 + 43.654) = 2.239 %
-    //   pd(560) = 1 / (1 + 23.574) = 4.069 %
-    // so the bands [min_score, next grade's min_score) span
-    //   A   0.359–0.664 % (anchor 0.68 %: ratios 1.89 and 1.02)
-    //   BBB 0.664–1.222 % (0.83 %: 1.25, 1.47)
-    //   BB  1.222–2.239 % (1.90 %: 1.55, 1.18)
-    //   B   2.239–4.069 % (2.87 %: 1.28, 1.42)
-    let hand = [
-        (720.0, 0.003595),
-        (680.0, 0.006636),
-        (640.0, 0.012220),
-        (600.0, 0.022395),
-        (560.0, 0.040693),
-    ];
-    for (s, pd) in hand {
-        assert!((card.pd(s) - pd).abs() < 1e-6, "pd({s}) = {}", card.pd(s));
+    assert!(close_rel(
+        card.pd(card.base_score),
+        1.0 / (1.0 + card.base_odds),
+        1e-14
+    ));
+    assert!(close_rel(card.pd(660.0), 1.0 / 111.0, 1e-14));
+    for k in -8..=4 {
+        let s = card.base_score + f64::from(k) * card.pdo;
+        let odds = card.base_odds * 2f64.powi(k);
+        assert!(close_rel(card.odds(s), odds, 1e-12), "odds({s})");
+        assert!(close_rel(card.pd(s), 1.0 / (1.0 + odds), 1e-12), "pd({s})");
     }
-    for (grade, anchor) in anchors {
-        let i = card.grades.iter().position(|g| g.grade == grade).unwrap();
-        assert!(i > 0, "{grade} has a better grade");
-        // The band's lower edge (its own cut-off: highest pd) and upper edge (the next better
-        // grade's cut-off, excluded: the band's pd never reaches it); pd is monotone between.
-        let (low, high) = (card.grades[i].min_score, card.grades[i - 1].min_score);
-        assert_eq!(high - low, 40.0, "{grade}");
-        assert_eq!(card.grade(low).grade, grade);
-        assert_eq!(card.grade(high - 1.0).grade, grade);
-        for edge in [low, high] {
-            let pd = card.pd(edge);
-            let ratio = (pd / anchor).max(anchor / pd);
+    let by_hand = [
+        (760.0, 0.00194),
+        (720.0, 0.00359),
+        (680.0, 0.00664),
+        (640.0, 0.01222),
+        (600.0, 0.02239),
+        (560.0, 0.04069),
+        (520.0, 0.07283),
+    ];
+    for (s, pd) in by_hand {
+        assert!((card.pd(s) - pd).abs() < 5e-6, "pd({s}) = {}", card.pd(s));
+    }
+    // The table in docs/methods.md §16: `| grade | lo–hi | pd_hi–pd_lo % | … |`, where a band's
+    // highest pd is at its own cut-off (`< x %` for the best grade, `> x %` for the worst,
+    // whose pd is at the cut-off above it).
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/methods.md")).unwrap();
+    let rows: Vec<Vec<String>> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("| grade | score band | implied pd"))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| l.split('|').map(|c| c.trim().to_string()).collect())
+        .collect();
+    assert_eq!(rows.len(), card.grades.len(), "one row per grade");
+    let numbers = |cell: &str| -> Vec<f64> {
+        cell.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .filter(|t| !t.is_empty())
+            .map(|t| t.parse().unwrap())
+            .collect()
+    };
+    for (i, (row, g)) in rows.iter().zip(&card.grades).enumerate() {
+        assert_eq!(row[1], g.grade.as_str(), "row {i}");
+        let pds = numbers(&row[3]);
+        let band = numbers(&row[2]);
+        let cut = if g.min_score > 0.0 {
+            // The band starts at the grade's cut-off, and its highest pd is the cut-off's.
+            assert_eq!(band[0], g.min_score, "{}", g.grade);
+            g.min_score
+        } else {
+            // The worst grade: everything below the cut-off above it.
+            card.grades[i - 1].min_score
+        };
+        if i > 0 && g.min_score > 0.0 {
+            // Its lowest pd is the better grade's cut-off's (not reached: that score is the
+            // better grade's).
+            let upper = card.grades[i - 1].min_score;
+            assert_eq!(band[1], upper, "{}", g.grade);
+            let printed = pds[0] / 100.0;
             assert!(
-                ratio <= 2.0,
-                "{grade} edge {edge}: pd {:.3} % vs anchor {:.2} % (×{ratio:.2})",
-                100.0 * pd,
-                100.0 * anchor
+                (card.pd(upper) - printed).abs() < 5e-6,
+                "{}: pd({upper}) = {} but methods.md says {printed}",
+                g.grade,
+                card.pd(upper)
             );
         }
+        let printed = pds[pds.len() - 1] / 100.0;
+        assert!(
+            (card.pd(cut) - printed).abs() < 5e-6,
+            "{}: pd({cut}) = {} but methods.md says {printed}",
+            g.grade,
+            card.pd(cut)
+        );
     }
 }

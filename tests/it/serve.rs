@@ -310,6 +310,17 @@ fn stateless_valuation_equals_the_cli_files() {
     assert_eq!(api["manifest"]["seed"], 7);
     assert_eq!(api["manifest"]["currency"], "EUR");
     assert_eq!(api["manifest"]["draws"], 200);
+    // Every pd names its basis (the prior card) and its one-year horizon.
+    assert_eq!(api["manifest"]["pd_basis"], "prior");
+    assert!(api["manifest"]["pd_meaning"]
+        .as_str()
+        .unwrap()
+        .contains("within one year"));
+    assert!(api["assets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|a| a["pd"].is_null() || a["pd_basis"] == "prior"));
     // portfolios.csv rounds to its decimals; the API gives the numbers unrounded.
     let p = crate::common::CsvTable::read(&out.join("portfolios.csv"));
     let ap = api["portfolios"].as_array().unwrap();
@@ -684,6 +695,12 @@ fn the_workbench_pages_render_and_refuse_cross_site_posts() {
     }
     let page = s.req("GET", &format!("/assets/{id}"), &[], b"").text();
     assert!(page.contains("<svg"), "the distribution plot is inline");
+    // The pd says its horizon and basis, on the asset page, the overview and in the API.
+    assert!(page.contains("PD, 1 year"));
+    assert!(page.contains("basis prior"));
+    assert!(s.req("GET", "/", &[], b"").text().contains("PD (1 year)"));
+    let detail = s.get_json(&format!("/v1/assets/{id}"));
+    assert!(detail.to_string().contains("\"pd_basis\""), "{detail}");
     let form = [
         ("Content-Type", "application/x-www-form-urlencoded"),
         ("Origin", "http://evil.example"),

@@ -52,6 +52,7 @@ figure{margin:0;border:1px solid var(--line);border-radius:6px;padding:6px;backg
 figure svg{display:block;width:100%;height:auto}
 figcaption{font-size:12px;color:var(--muted);padding:4px 4px 0}
 .note{color:var(--muted);font-size:13px}
+.warning{color:var(--warn);border-left:4px solid var(--warn);padding:4px 10px;background:#fdf3f2}
 code{font-size:12px;word-break:break-all}
 "#;
 
@@ -187,6 +188,11 @@ pub fn figure(label: &str, value: &str) -> Markup {
 /// A note paragraph.
 pub fn note(text: &str) -> Markup {
     html! { p.note { (Text(text)) } }
+}
+
+/// A warning the reader must not miss: a figure of the run rests on data that may be wrong.
+pub fn warning(text: &str) -> Markup {
+    html! { p.warning role="alert" { strong { "Warning: " } (Text(text)) } }
 }
 
 /// A whole page: `title`, a header with `heading` and the line `subtitle`, a navigation bar to

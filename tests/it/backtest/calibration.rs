@@ -162,9 +162,23 @@ fn calibrate_recovers_a_known_logistic_model() {
     assert!(text.contains(&format!("from {} outcomes", assets.len() / 2)));
     assert!(text.contains("AUC 0."));
 
-    // 5. The file is a complete scorecard that ModelSet::load accepts, with the scaling kept.
+    // 5. The file is a complete scorecard that ModelSet::load accepts, with the scaling kept,
+    //    and it names the outcomes it was fitted to (the prior names none).
     let calibrated = ModelSet::load(Some(&cal_dir)).unwrap();
     let card = &calibrated.scorecard;
+    let sha = ipval::params::sha256_hex(&std::fs::read(&outcomes).unwrap());
+    let from = card.calibration.as_ref().expect("[calibration]");
+    assert_eq!(from.outcomes_sha256, sha);
+    assert_eq!(
+        (from.outcomes, from.bad),
+        (
+            assets.len() / 2,
+            bad.iter().step_by(2).filter(|b| **b).count()
+        )
+    );
+    let basis = format!("calibrated:{}", &sha[..12]);
+    assert_eq!(card.pd_basis(), basis);
+    assert_eq!(models.scorecard.pd_basis(), "prior");
     assert_eq!(card.pdo, models.scorecard.pdo);
     assert_eq!(card.base_odds, models.scorecard.base_odds);
     assert_eq!(card.grades, models.scorecard.grades);
@@ -229,6 +243,8 @@ fn calibrate_recovers_a_known_logistic_model() {
         case.path("rescored").to_str().unwrap(),
     ]);
     rescored.assert_code(0);
+    let rescored_assets = CsvTable::read(&case.path("rescored/assets.csv"));
+    assert!(rescored_assets.column("pd_basis").contains(&basis.as_str()));
     let mut held_out = String::from("asset_id,outcome\n");
     for &i in &test {
         held_out.push_str(&format!("{},{}\n", assets[i].0, u8::from(bad[i])));

@@ -109,6 +109,7 @@ pub const ASSET_COLUMNS: &[&str] = &[
     "score",
     "grade",
     "pd",
+    "pd_basis",
     "advance_rate",
     "collateral_value",
     "lendable_value",
