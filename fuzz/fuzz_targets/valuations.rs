@@ -5,7 +5,7 @@
 #![no_main]
 
 use axum::extract::Query;
-use ipval::config::{Format, RunConfig};
+use ipval::config::RunConfig;
 use ipval::serve::api::{query_config, ValuationQuery};
 use ipval::serve::input::BodyKind;
 use libfuzzer_sys::fuzz_target;
@@ -13,19 +13,7 @@ use libfuzzer_sys::fuzz_target;
 mod common;
 
 fn base() -> RunConfig {
-    RunConfig {
-        as_of: common::as_of(),
-        draws: 20,
-        seed: 1,
-        currency: "USD".into(),
-        threads: Some(1),
-        format: Format::Json,
-        out_dir: std::env::temp_dir(),
-        strict: false,
-        plots: false,
-        progress: false,
-        command_line: vec![],
-    }
+    RunConfig::in_memory(common::as_of(), 20, 1)
 }
 
 fuzz_target!(init: common::restore_default_panic_hook(), |data: &[u8]| {

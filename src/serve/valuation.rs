@@ -134,19 +134,8 @@ mod tests {
         let market =
             crate::ingest::market::read(&crate::ingest::market::dir_or_embedded(None)).unwrap();
         let models = ModelSet::embedded().unwrap();
-        let cfg = RunConfig {
-            as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap(),
-            draws: 200,
-            seed: 7,
-            currency: "USD".into(),
-            threads: None,
-            format: Format::Json,
-            out_dir: std::env::temp_dir(),
-            strict: false,
-            plots: false,
-            progress: false,
-            command_line: vec![],
-        };
+        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+        let cfg = RunConfig::in_memory(as_of, 200, 7);
         let p = portfolio_from_body(
             super::super::SAMPLE_PORTFOLIO.as_bytes(),
             BodyKind::Csv,

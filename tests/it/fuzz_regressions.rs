@@ -158,19 +158,7 @@ fn replay_valuation(data: &[u8]) -> ipval::Result<()> {
         Ok(Query(q)) => q,
         Err(e) => return refused(e.to_string()),
     };
-    let base = ipval::config::RunConfig {
-        as_of: as_of(),
-        draws: 20,
-        seed: 1,
-        currency: "USD".into(),
-        threads: Some(1),
-        format: ipval::config::Format::Json,
-        out_dir: std::env::temp_dir(),
-        strict: false,
-        plots: false,
-        progress: false,
-        command_line: vec![],
-    };
+    let base = ipval::config::RunConfig::in_memory(as_of(), 20, 1);
     let mut cfg = match query_config(&base, &q) {
         Ok(cfg) => cfg,
         Err(p) => return refused(p.detail),

