@@ -10,6 +10,12 @@
 //! - `bench`: `POST /v1/valuations` of 1,000 synthetic assets at 2,000 draws (5 times), and an
 //!   override of the top asset at the server's default draws (20 times).
 //!
+//! - `hostile [SLOW]`: the cases of issue 24 — a body of 100,000 rows sharing one `asset_id`
+//!   (`?draws=100`) and one of 10,000 columns, each with its answer, time and the server's
+//!   peak memory (VmHWM); then SLOW (default 20,000, bounded by this process's descriptor
+//!   limit) connections that send half a request line and nothing more, with the number the
+//!   server holds and `/v1/health`'s latency meanwhile, and again after the header timeout.
+//!
 //! Every request goes to 127.0.0.1 only; the loops are bounded in count and time.
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -31,6 +37,10 @@ fn main() {
     let (mut server, addr) = start(&bin, &data);
     match mode.as_str() {
         "bench" => bench(&bin, &addr),
+        "hostile" => {
+            let slow = std::env::args().nth(2).and_then(|n| n.parse().ok());
+            hostile(&addr, server.id(), slow.unwrap_or(20_000));
+        }
         _ => load(&addr, server.id()),
     }
     let _ = server.kill();
@@ -267,4 +277,110 @@ fn get(addr: &str, path: &str) -> (u16, Vec<u8>) {
         .position(|w| w == b"\r\n\r\n")
         .map_or_else(Vec::new, |i| raw[i + 4..].to_vec());
     (200, body)
+}
+
+/// The server's peak resident memory (VmHWM), MiB.
+fn peak_mib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
+        .unwrap_or(0)
+        / 1024
+}
+
+/// Connections the server holds (its open sockets).
+fn sockets(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd")).map_or(0, |d| {
+        d.flatten()
+            .filter(|e| {
+                std::fs::read_link(e.path())
+                    .is_ok_and(|t| t.to_string_lossy().starts_with("socket:"))
+            })
+            .count()
+    })
+}
+
+fn health_ms(addr: &str) -> f64 {
+    let t = Instant::now();
+    let (_, body) = get(addr, "/v1/health");
+    assert!(String::from_utf8_lossy(&body).contains("ok"), "health");
+    t.elapsed().as_secs_f64() * 1000.0
+}
+
+fn hostile(addr: &str, pid: u32, slow: usize) {
+    let mut lines = SAMPLE.lines();
+    let header = lines.next().expect("header");
+    let row = lines.next().expect("a row");
+    let mut dups = format!("{header}\n");
+    for _ in 0..100_000 {
+        dups.push_str(row);
+        dups.push('\n');
+    }
+    let t = Instant::now();
+    let (st, out) = post(
+        addr,
+        "/v1/valuations?draws=100",
+        "text/csv",
+        dups.as_bytes(),
+    );
+    println!(
+        "100,000 copies of one asset_id ({:.1} MB): {st} in {:.2} s, server peak {} MiB, answer {} bytes",
+        dups.len() as f64 / 1e6,
+        t.elapsed().as_secs_f64(),
+        peak_mib(pid),
+        out.len()
+    );
+    let wide: Vec<String> = (0..10_000).map(|i| format!("c{i}")).collect();
+    let wide = format!(
+        "{header},{}\n{row}{}\n",
+        wide.join(","),
+        ",x".repeat(10_000)
+    );
+    let t = Instant::now();
+    let (st, out) = post(addr, "/v1/valuations", "text/csv", wide.as_bytes());
+    println!(
+        "10,000 extra columns ({} KB): {st} in {:.3} s, server peak {} MiB: {}",
+        wide.len() / 1000,
+        t.elapsed().as_secs_f64(),
+        peak_mib(pid),
+        String::from_utf8_lossy(&out)
+    );
+    let before = sockets(pid);
+    let t = Instant::now();
+    let mut held = Vec::with_capacity(slow);
+    for _ in 0..slow {
+        match TcpStream::connect(addr) {
+            Ok(mut s) => {
+                let _ = s.write_all(b"GET /v1/health HT");
+                held.push(s);
+            }
+            Err(e) => {
+                println!("stopped opening at {} connections: {e}", held.len());
+                break;
+            }
+        }
+    }
+    println!(
+        "{} slow clients opened in {:.1} s; the server holds {} sockets (it held {before})",
+        held.len(),
+        t.elapsed().as_secs_f64(),
+        sockets(pid)
+    );
+    let mut ms: Vec<f64> = (0..5).map(|_| health_ms(addr)).collect();
+    ms.sort_by(f64::total_cmp);
+    println!(
+        "/v1/health meanwhile: median {:.0} ms, max {:.0} ms over 5",
+        ms[2], ms[4]
+    );
+    std::thread::sleep(Duration::from_secs(12));
+    println!(
+        "12 s later (header timeout 10 s): the server holds {} sockets; /v1/health {:.0} ms",
+        sockets(pid),
+        health_ms(addr)
+    );
+    drop(held);
 }

@@ -115,3 +115,26 @@ models = ["income.toml", "life.toml", "legal.toml", "cost.toml", "market.toml", 
           "montecarlo.toml", "scorecard.toml"]
 for i, f in enumerate(models):
     put("models_toml", f"{i}-{f}", bytes([i]) + open(f"{ROOT}/models/{f}", "rb").read())
+
+# valuations: the first byte picks CSV (even) or JSON (odd), the text to the first newline is
+# the query string, the rest the body of POST /v1/valuations (see fuzz_targets/valuations.rs).
+# The hostile cases of issue 24 among them.
+def put_req(name, pick, query, body):
+    if isinstance(body, str):
+        body = body.encode()
+    put("valuations", name, bytes([pick]) + query.encode() + b"\n" + body)
+
+
+import json
+small = tocsv(rows[:4])
+put_req("csv-sample-head", 0, "draws=10&seed=3", small)
+put_req("json-rows", 1, "draws=5&currency=eur", json.dumps([dict(zip(hdr, r)) for r in rows[1:3]]))
+for i, q in enumerate(["draws=-1", "draws=abc", "draws=99999999999999999999999", "seed=-1",
+                       "as_of=2026-02-30", "currency=XYZ", "draws=200001"]):
+    put_req(f"query-{i}", 0, q, small)
+put_req("repeated-asset-id", 0, "draws=0", tocsv([hdr + ["asset_id"]] + [r + ["X"] for r in rows[1:3]]))
+put_req("repeated-owner-case", 0, "draws=0", tocsv([hdr + [" OWNER "]] + [r + ["X"] for r in rows[1:3]]))
+put_req("many-copies-of-one-id", 0, "draws=0", tocsv([hdr] + [rows[1]] * 300))
+put_req("wide-header", 0, "draws=0", tocsv([hdr + [f"c{i}" for i in range(1100)]]))
+put_req("nul-header", 0, "draws=0", b"\0" * 4096 + b"\n")
+put_req("json-nested", 1, "", '[{"asset_id":"A","owner":{"x":1}}]')

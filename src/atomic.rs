@@ -91,3 +91,44 @@ impl Drop for AtomicFile {
         let _ = std::fs::remove_file(&self.tmp);
     }
 }
+
+/// An exclusive lock on an output folder for the length of a run: two runs into one `--out`
+/// would each rename their files into it and leave a mixed set (one run's tables beside the
+/// other's workbook). Held by the operating system (`flock`), so a run that is killed
+/// releases it. Released when dropped.
+pub struct OutLock {
+    _file: File,
+}
+
+/// The lock file of an output folder where a folder itself cannot be locked (Windows).
+pub const LOCK_FILE: &str = ".ipval.lock";
+
+/// Creates `dir` if needed and locks it for this run; another run holding it is a usage error
+/// naming the folder.
+pub fn lock_out(dir: &Path) -> Result<OutLock> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    // The folder itself where the system allows it (nothing is left in it), else a lock file.
+    let (file, held) = match File::open(dir) {
+        Ok(f) => (f, dir.to_path_buf()),
+        Err(_) => {
+            let path = dir.join(LOCK_FILE);
+            let f = std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&path)
+                .map_err(|e| Error::io(&path, e))?;
+            (f, path)
+        }
+    };
+    // Through fs4's trait: std's own `File::try_lock` is newer than the crate's rust-version.
+    match fs4::FileExt::try_lock(&file) {
+        Ok(()) => Ok(OutLock { _file: file }),
+        Err(fs4::TryLockError::WouldBlock) => Err(Error::Usage(format!(
+            "--out {}: another ipval run is writing into this folder; wait for it to finish \
+             or choose another --out (one run, one set of outputs)",
+            dir.display()
+        ))),
+        Err(fs4::TryLockError::Error(e)) => Err(Error::io(held, e)),
+    }
+}

@@ -38,6 +38,30 @@ pub fn money(v: f64) -> String {
     grouped(v, 2)
 }
 
+/// The characters a spreadsheet reads a cell starting with as a formula: `=`, `+`, `-`, `@`,
+/// tab and carriage return. Written CSV text cells that start with one get a leading `'`.
+pub const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// The formula guard's rule as a regular expression (for polars' writers): a text that starts
+/// with one of [`FORMULA_START`] after any number of `'`. The `'*` makes the guard reversible:
+/// a text that already starts with `'` and a formula character gets one more `'`, so
+/// [`unguard`] returns every text exactly as it was.
+pub const FORMULA_GUARDED: &str = "^'*[=+\\-@\t\r]";
+
+/// Whether a text cell gets the formula guard (a leading `'`) when written as CSV.
+pub fn needs_formula_guard(s: &str) -> bool {
+    s.trim_start_matches('\'').starts_with(FORMULA_START)
+}
+
+/// Undoes the formula guard of a CSV text cell that ipval wrote: the leading `'` of a text
+/// that [`needs_formula_guard`] without it; any other text as it is.
+pub fn unguard(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if needs_formula_guard(rest) => rest,
+        _ => s,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -50,5 +74,24 @@ mod tests {
         assert_eq!(thousands(999.4), "999");
         assert_eq!(thousands(-0.2), "0");
         assert_eq!(money(0.0), "0.00");
+    }
+
+    #[test]
+    fn the_formula_guard_is_undone_exactly() {
+        assert_eq!(unguard("'-123"), "-123");
+        assert_eq!(unguard("'=A1"), "=A1");
+        assert_eq!(unguard("'quoted"), "'quoted");
+        assert_eq!(unguard("A1"), "A1");
+        // Guard-then-unguard is the identity, also for texts already starting with `'`.
+        for s in [
+            "=1", "'=1", "''@x", "+", "-5", "\tx", "'", "'a", "a=", "", "\r", "''",
+        ] {
+            let written = if needs_formula_guard(s) {
+                format!("'{s}")
+            } else {
+                s.to_string()
+            };
+            assert_eq!(unguard(&written), s, "{s:?}");
+        }
     }
 }

@@ -5,6 +5,7 @@
 //! its row and column: an expert's correction must never be silently ignored.
 
 use crate::error::Result;
+use crate::format::unguard;
 use crate::ingest::frame::Table;
 use crate::ingest::portfolio::rules;
 use crate::ingest::Portfolio;
@@ -80,6 +81,12 @@ pub const MODEL_FIELDS: &[&str] = &[
 
 const COLUMNS: &[&str] = &["asset_id", "field", "value", "reviewer", "reason"];
 
+/// Portfolio columns that identify an asset or group assets into portfolios. An override of
+/// one would move the asset out of its portfolio (or out of sight of the review), so the
+/// overrides reader — the one rule for `ipval value --overrides` and the workbench — refuses
+/// it: such a column is corrected in the portfolio file.
+pub const KEY_FIELDS: &[&str] = &["asset_id", "owner"];
+
 /// Reads the overrides file and applies it to `portfolio` (in place).
 pub fn apply(
     path: &Path,
@@ -127,7 +134,9 @@ fn apply_table(
     let mut out = Overrides::default();
     let mut seen = HashSet::new();
     for row in 0..t.height() {
-        let cell = |c: &str| t.text(c, row).unwrap_or("").to_string();
+        // ipval writes overrides.csv with the formula guard (`GET /v1/overrides.csv`): undone
+        // here, so that the file reads back as the values set.
+        let cell = |c: &str| unguard(t.text(c, row).unwrap_or("")).to_string();
         let err = |column: &str, message: String| t.cell_error(row, column, message);
         let (id, field, value, reviewer, reason) = (
             cell("asset_id"),
@@ -148,6 +157,9 @@ fn apply_table(
                     "required: every override names its asset, field, reviewer and reason".into(),
                 ));
             }
+        }
+        if KEY_FIELDS.contains(&field.as_str()) {
+            return Err(err("field", key_field(&field)));
         }
         let Some(&i) = index.get(&id) else {
             let why = if rejected.contains(id.as_str()) {
@@ -195,6 +207,14 @@ fn apply_table(
     Ok(out)
 }
 
+/// Why a key column cannot be overridden.
+pub fn key_field(field: &str) -> String {
+    format!(
+        "`{field}` identifies or groups assets and cannot be overridden \
+         (an override would move the asset out of its portfolio): correct it in the portfolio file"
+    )
+}
+
 fn unknown_field(field: &str) -> String {
     let columns = [
         super::ingest::portfolio::REQUIRED,
@@ -205,7 +225,7 @@ fn unknown_field(field: &str) -> String {
         "`{field}` is neither a portfolio column ({}) nor a model parameter ({})",
         columns
             .iter()
-            .filter(|c| **c != "asset_id")
+            .filter(|c| !KEY_FIELDS.contains(c))
             .copied()
             .collect::<Vec<_>>()
             .join(", "),

@@ -16,6 +16,7 @@ pub mod matching;
 pub mod plots;
 
 use crate::error::{Error, Result};
+use crate::format::unguard;
 use crate::ingest::cell::{self, CellError};
 use crate::ingest::frame::Table;
 use crate::output::table::{OutTable, Values};
@@ -104,7 +105,7 @@ impl Valuations {
         let mut by_id = HashMap::with_capacity(t.height());
         for i in 0..t.height() {
             let row = t.row(i);
-            let asset_id = unescape(&required_text(&t, i, "asset_id")?);
+            let asset_id = unguard(&required_text(&t, i, "asset_id")?).to_string();
             let currency = required_text(&t, i, "currency")?.to_ascii_uppercase();
             let num = |name: &str| number(&t, i, name);
             let v = Valuation {
@@ -240,15 +241,6 @@ pub fn unmatched_table(rows: &[Unmatched]) -> OutTable {
     t
 }
 
-/// Undoes the CSV protection of a text cell: ipval writes an id a spreadsheet would run as a
-/// formula (`=`, `+`, `-`, `@`, tab, CR first) with a leading `'`.
-pub fn unescape(s: &str) -> String {
-    match s.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest.to_string(),
-        _ => s.to_string(),
-    }
-}
-
 fn cell_error(path: &Path, row: usize, column: &str, message: impl Into<String>) -> Error {
     Error::Cell {
         path: path.to_path_buf(),
@@ -305,18 +297,5 @@ impl TypeCheck {
             Some(msg) => Err(Error::structure(path, msg)),
             None => Ok(()),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn unescape_reverses_the_formula_guard_only() {
-        assert_eq!(unescape("'-123"), "-123");
-        assert_eq!(unescape("'=A1"), "=A1");
-        assert_eq!(unescape("'quoted"), "'quoted");
-        assert_eq!(unescape("A1"), "A1");
     }
 }

@@ -1,6 +1,7 @@
 //! Command-line interface: flags (phase one) turned into a [`RunConfig`] (phase two), then
 //! one `run` per subcommand. `main.rs` only calls [`run`].
 
+mod audit;
 mod backtest;
 mod calibrate;
 mod explain;
@@ -10,6 +11,7 @@ mod synth;
 mod validate;
 mod value;
 
+pub use audit::AuditArgs;
 pub use backtest::BacktestArgs;
 pub use calibrate::CalibrateArgs;
 pub use serve::ServeArgs;
@@ -53,6 +55,8 @@ pub enum Command {
     Calibrate(CalibrateArgs),
     /// Serve the review workbench (browser) and the JSON API (`/v1/`) over HTTP.
     Serve(ServeArgs),
+    /// Check the review's audit log (`audit verify --data DIR`).
+    Audit(AuditArgs),
 }
 
 /// Where the inputs are.
@@ -220,5 +224,6 @@ pub fn run(cli: Cli, command_line: Vec<String>) -> Result<ExitCode> {
         Command::Backtest(args) => backtest::run(&args),
         Command::Calibrate(args) => calibrate::run(&args, command_line),
         Command::Serve(args) => serve::run(&args, command_line),
+        Command::Audit(args) => audit::run(&args),
     }
 }

@@ -40,6 +40,8 @@ pub fn run(args: &ValueArgs, command_line: Vec<String>) -> Result<ExitCode> {
     // The results own the assets from here on: a large portfolio is held once.
     let assets = std::mem::take(&mut portfolio.assets);
     let automated_results = automated.as_ref().map(|(_, r, _)| r);
+    // Held until the last output is written: a second run into the same folder is refused.
+    let _lock = crate::atomic::lock_out(&cfg.out_dir)?;
     // The asset table and workbook are written as the run values each block of assets.
     let mut writer = AssetWriter::create(
         &cfg,

@@ -107,19 +107,25 @@ pub fn guarded<T>(path: &Path, f: impl FnOnce() -> PolarsResult<T>) -> Result<T>
     caught(path, f)?.map_err(|e| polars_err(path, e))
 }
 
-/// Runs `f`, turning a panic inside polars into an error naming `path`.
-fn caught<T>(path: &Path, f: impl FnOnce() -> PolarsResult<T>) -> Result<PolarsResult<T>> {
-    std::panic::catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
-        let why = payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown error".to_string());
-        Error::Polars {
-            path: path.to_path_buf(),
-            message: format!("the reader failed on malformed input: {why}"),
-        }
+/// Runs `f`, turning a panic inside a foreign parser (polars, polars-parquet, calamine) into
+/// an error naming `path`: the last line behind the checks made before each reader runs.
+pub(super) fn caught<T>(path: &Path, f: impl FnOnce() -> T) -> Result<T> {
+    std::panic::catch_unwind(AssertUnwindSafe(f)).map_err(|payload| Error::Polars {
+        path: path.to_path_buf(),
+        message: format!(
+            "the reader failed on malformed input: {}",
+            panic_text(payload.as_ref())
+        ),
     })
+}
+
+/// The message a caught panic carried.
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown error".to_string())
 }
 
 /// A file as a lazy frame of trimmed text columns plus [`ROW`].
@@ -157,10 +163,16 @@ impl Scan {
         let raw = match format {
             Format::Xlsx => sheet_frame(path, sheet)?,
             Format::Parquet => {
-                super::parquet_guard::check(path)?;
+                check_columns(path, &super::parquet_guard::check(path)?)?;
                 guarded(path, || file_frame(path, format))?
             }
-            Format::Csv => guarded(path, || file_frame(path, format))?,
+            Format::Csv => {
+                let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+                if let Some(header) = csv_header(path, std::io::BufReader::new(file))? {
+                    check_columns(path, &header)?;
+                }
+                guarded(path, || file_frame(path, format))?
+            }
         };
         Scan::from_frame(path, raw, known)
     }
@@ -173,6 +185,10 @@ impl Scan {
                 name,
                 "the file is empty: expected a header row",
             ));
+        }
+        if let Some(header) = csv_header(name, bytes)? {
+            check_columns(name, &header)?;
+            check_cells(name, bytes, header.len())?;
         }
         let read = caught(name, || {
             CsvReadOptions::default()
@@ -191,12 +207,15 @@ impl Scan {
     pub fn from_frame(path: &Path, mut raw: LazyFrame, known: &[&str]) -> Result<Scan> {
         let schema = guarded(path, || raw.collect_schema())?;
         let names: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
-        check_unique(path, &names)?;
-        let columns: Vec<Expr> = names
+        check_columns(path, &names)?;
+        let columns = schema
             .iter()
-            // By exact name: `col` would read a header `*` or `^…$` as a wildcard or regex.
-            .map(|n| clean(Expr::Column(n.as_str().into())).alias(name_for(n, known)))
-            .collect();
+            .map(|(n, dtype)| {
+                // By exact name: `col` would read a header `*` or `^…$` as a wildcard or regex.
+                let c = as_text(path, n, dtype, Expr::Column(n.clone()))?;
+                Ok(clean(c).alias(name_for(n, known)))
+            })
+            .collect::<Result<Vec<Expr>>>()?;
         let frame = raw.select(columns).with_row_index(ROW, Some(FIRST_ROW));
         Ok(Scan {
             path: path.to_path_buf(),
@@ -246,7 +265,8 @@ fn require(path: &Path, headers: &[String], required: &[&str]) -> Result<()> {
             "missing required column{} `{}` (found: {})",
             if missing.len() > 1 { "s" } else { "" },
             missing.join("`, `"),
-            headers.join(", ")
+            // Bounded: an unreadable header (a megabyte of NUL bytes) is not echoed whole.
+            quote_at_most(&headers.join(", "))
         ),
     ))
 }
@@ -260,13 +280,39 @@ pub fn name_for(header: &str, known: &[&str]) -> String {
     }
 }
 
-/// Two headers that mean the same column make every row ambiguous.
-fn check_unique(path: &Path, names: &[String]) -> Result<()> {
+/// Most columns an input table may have. Every column is cleaned and checked as its own
+/// expression, so a header of tens of thousands of columns (a 64 KB file can hold one) would
+/// cost minutes and gigabytes; the readers, the CLI and the API refuse it with this number.
+pub const MAX_COLUMNS: usize = 1024;
+
+/// A header with more than [`MAX_COLUMNS`] columns is refused. Two headers that mean the same
+/// column make every row ambiguous. `names` are a file's own
+/// headers, as written (the readers call this on the raw header row, before polars renames an
+/// exact repeat to `…_duplicated_0`). Empty headers are not compared: polars names each one
+/// apart. One pass with a hash map, so that a header of many thousands of columns costs time
+/// linear in its length.
+pub(super) fn check_columns<S: AsRef<str>>(path: &Path, names: &[S]) -> Result<()> {
+    if names.len() > MAX_COLUMNS {
+        return Err(Error::structure(
+            path,
+            format!(
+                "the header has {} columns; at most {MAX_COLUMNS} are read",
+                names.len()
+            ),
+        ));
+    }
+    let mut seen: std::collections::HashMap<String, usize> =
+        std::collections::HashMap::with_capacity(names.len());
     for (i, h) in names.iter().enumerate() {
-        if let Some(first) = names[..i].iter().position(|o| normalise(o) == normalise(h)) {
-            let h = h.trim_start_matches('\u{feff}');
+        let key = normalise(h.as_ref());
+        if key.is_empty() {
+            continue;
+        }
+        if let Some(first) = seen.insert(key, i) {
+            let h = h.as_ref().trim_start_matches('\u{feff}');
             let msg = format!(
-                "column `{h}` appears twice (columns {} and {})",
+                "column `{}` appears twice (columns {} and {})",
+                quote_at_most(h),
                 first + 1,
                 i + 1
             );
@@ -274,6 +320,101 @@ fn check_unique(path: &Path, names: &[String]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Most bytes of a user's text an error message quotes: an answer must not echo a
+/// megabyte-long header back.
+pub const QUOTE_MAX: usize = 200;
+
+/// `text`, cut to at most [`QUOTE_MAX`] bytes (at a character boundary) with `…` when cut.
+pub fn quote_at_most(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.len() <= QUOTE_MAX {
+        return text.into();
+    }
+    format!("{}…", prefix_at_most(text, QUOTE_MAX)).into()
+}
+
+/// The longest prefix of `text` of at most `max` bytes that ends on a character boundary.
+pub fn prefix_at_most(text: &str, max: usize) -> &str {
+    let mut end = max.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// Most cells of CSV text held in memory (a request body): rows × columns, the rows counted
+/// as lines (a line break inside quotes counts too, so the estimate errs high). Every cell
+/// costs polars tens of bytes whatever its length, so a body of empty cells (`,,,,`) would
+/// otherwise cost a large multiple of its size.
+pub const MAX_CELLS: usize = 20_000_000;
+
+/// Refuses CSV text of more than [`MAX_CELLS`] cells before polars reads it.
+fn check_cells(path: &Path, bytes: &[u8], columns: usize) -> Result<()> {
+    let lines = bytes.iter().filter(|b| **b == b'\n').count() + 1;
+    let cells = lines.saturating_mul(columns);
+    if cells > MAX_CELLS {
+        return Err(Error::structure(
+            path,
+            format!(
+                "{lines} lines of {columns} columns are {cells} cells; at most {MAX_CELLS} are \
+                 read at once (send the portfolio in parts)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Longest header row read, in bytes. A file padded with NUL bytes (or any one-line file) is
+/// otherwise a header as long as the file: held whole by the reader, several times over, and
+/// echoed by its messages. 1,024 columns of 1 KiB names fit.
+pub const MAX_HEADER_BYTES: usize = 1 << 20;
+
+/// The header row of CSV text as the CSV reader splits it (invalid UTF-8 replaced, as polars'
+/// lossy reading does), for [`check_columns`]; `None` when there is no readable first record
+/// (polars then reports the file itself). A header longer than [`MAX_HEADER_BYTES`] is an
+/// error naming the limit; no more than that is read.
+fn csv_header(path: &Path, text: impl std::io::Read) -> Result<Option<Vec<String>>> {
+    let limit = MAX_HEADER_BYTES as u64 + 1;
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(text.take(limit));
+    let mut record = csv::ByteRecord::new();
+    if reader.read_byte_record(&mut record).is_err() {
+        return Ok(None);
+    }
+    if reader.position().byte() >= limit {
+        return Err(Error::structure(
+            path,
+            format!(
+                "the header row is longer than {MAX_HEADER_BYTES} bytes (is this a table? a file \
+                 padded with NUL bytes, or without line breaks, reads as one long header)"
+            ),
+        ));
+    }
+    Ok(Some(
+        record
+            .iter()
+            .map(|f| String::from_utf8_lossy(f).into_owned())
+            .collect(),
+    ))
+}
+
+/// A typed column (Parquet) that can be read as text; a column of lists, structs, binary or
+/// objects is refused naming the column and its type (polars' own message names neither).
+fn as_text(path: &Path, name: &str, dtype: &DataType, c: Expr) -> Result<Expr> {
+    if dtype.is_nested() || dtype.is_binary() || dtype.is_object() || dtype.is_extension() {
+        let name = quote_at_most(name);
+        return Err(Error::structure(
+            path,
+            format!(
+                "column `{name}` holds {dtype} values, which cannot be read as text: export it \
+                 as text, numbers, booleans or dates"
+            ),
+        ));
+    }
+    Ok(c)
 }
 
 /// A cell as text, whitespace trimmed, an empty cell missing.
@@ -307,7 +448,8 @@ fn file_frame(path: &Path, format: Format) -> PolarsResult<LazyFrame> {
 
 /// A workbook sheet (read by [`super::xlsx`]) as a lazy frame of text columns.
 fn sheet_frame(path: &Path, sheet: Option<&str>) -> Result<LazyFrame> {
-    let rows = super::xlsx::read_rows(path, sheet)?;
+    let rows = caught(path, || super::xlsx::read_rows(path, sheet))??;
+    check_columns(path, rows.first().map_or(&[][..], Vec::as_slice))?;
     Ok(frame_from_rows(rows).lazy())
 }
 

@@ -32,6 +32,10 @@ const SKIP_DEPTH: u8 = 64;
 enum Ty {
     /// `read_i16/i32/i64` or `skip_vlq`: a varint whatever the declared integer type.
     Varint,
+    /// A varint polars reads as an `i64` and then casts to `u64` to add to another: a column
+    /// chunk's offsets and size, whose sum polars-parquet unwraps (`checked_add(..).unwrap()`
+    /// in `column_metadata_byte_range_compact`), so a negative one panics. Must be ≥ 0.
+    Position,
     /// `read_i8`: one raw byte.
     Byte,
     /// The field header's own boolean.
@@ -108,10 +112,10 @@ const COLUMN_META_DATA: &Fields = &[
     (4, "codec", Ty::Varint),
     (5, "num_values", Ty::Varint),
     (6, "total_uncompressed_size", Ty::Varint),
-    (7, "total_compressed_size", Ty::Varint),
-    (9, "data_page_offset", Ty::Varint),
+    (7, "total_compressed_size", Ty::Position),
+    (9, "data_page_offset", Ty::Position),
     (10, "index_page_offset", Ty::Varint),
-    (11, "dictionary_page_offset", Ty::Varint),
+    (11, "dictionary_page_offset", Ty::Position),
     (12, "statistics", Ty::Struct(STATISTICS)),
     (14, "bloom_filter_offset", Ty::Varint),
     (15, "bloom_filter_length", Ty::Varint),
@@ -163,6 +167,11 @@ pub fn check(footer: &[u8]) -> Result<(), String> {
     };
     w.fields(FILE_META_DATA)
         .map_err(|why| format!("its footer metadata {why} (footer byte {})", w.pos))
+}
+
+/// A compact-protocol integer: zigzag-encoded in its varint.
+fn zigzag(z: u64) -> i64 {
+    (z >> 1) as i64 ^ -((z & 1) as i64)
 }
 
 struct Walk<'a> {
@@ -258,8 +267,7 @@ impl Walk<'_> {
         }
         let id = if delta == 0 {
             // A zigzag i16, truncated as polars does.
-            let z = self.vlq()?;
-            ((z >> 1) as i64 ^ -((z & 1) as i64)) as i16
+            zigzag(self.vlq()?) as i16
         } else {
             last.checked_add(i16::from(delta))
                 .ok_or("has a field id past 32767")?
@@ -285,7 +293,7 @@ impl Walk<'_> {
     /// A field polars reads as `t`, declared as `declared`.
     fn field(&mut self, declared: u8, t: Ty) -> Step {
         let ok: &[u8] = match t {
-            Ty::Varint => &[I16, I32, I64],
+            Ty::Varint | Ty::Position => &[I16, I32, I64],
             Ty::Byte => &[BYTE],
             Ty::Bool => &[BOOL_TRUE, BOOL_FALSE],
             Ty::Binary => &[BINARY],
@@ -297,6 +305,15 @@ impl Walk<'_> {
         }
         match t {
             Ty::Varint => self.vlq().map(drop),
+            Ty::Position => {
+                let n = zigzag(self.vlq()?);
+                if n < 0 {
+                    return Err(format!(
+                        "is {n}: a byte position or size cannot be negative"
+                    ));
+                }
+                Ok(())
+            }
             Ty::Byte => self.byte().map(drop),
             Ty::Bool => Ok(()),
             Ty::Binary => self.binary(),

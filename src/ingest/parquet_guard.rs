@@ -18,8 +18,18 @@ use std::path::Path;
 
 /// Refuses a Parquet file whose footer does not decode safely, whose row groups claim bytes it
 /// does not have or whose data page headers hold a negative count or more rows than their row
-/// group.
-pub fn check(path: &Path) -> Result<()> {
+/// group. Returns the names of the file's top-level columns, as written (for the readers'
+/// repeated-header rule: polars would rename a repeat).
+///
+/// The footer walk checks what polars-parquet's metadata reader would otherwise unwrap; should
+/// polars-parquet still panic on something the walk does not foresee, the panic is caught
+/// here (as [`super::frame::guarded`] does for the read itself) and becomes an error naming
+/// the file.
+pub fn check(path: &Path) -> Result<Vec<String>> {
+    super::frame::caught(path, || check_unguarded(path))?
+}
+
+fn check_unguarded(path: &Path) -> Result<Vec<String>> {
     let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
     let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
     let footer = footer(&mut file, len).map_err(|e| malformed(path, e))?;
@@ -27,6 +37,12 @@ pub fn check(path: &Path) -> Result<()> {
     // Decode the very bytes just checked, not a second read of the file.
     let meta =
         deserialize_metadata(Buffer::from(footer)).map_err(|e| malformed(path, e.to_string()))?;
+    let names = meta
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().to_string())
+        .collect();
     for (i, rg) in meta.row_groups.iter().enumerate() {
         let r = rg.full_byte_range();
         if r.start > r.end || r.end > len {
@@ -47,7 +63,7 @@ pub fn check(path: &Path) -> Result<()> {
                 .map_err(|why| malformed(path, format!("row group {}, {why}", i + 1)))?;
         }
     }
-    Ok(())
+    Ok(names)
 }
 
 /// The footer's metadata bytes: a file ends with them, their length (4 bytes, little endian)

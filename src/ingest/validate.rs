@@ -535,11 +535,14 @@ fn other_checks(extra: &[String], as_of: NaiveDate) -> Vec<Check> {
 
 /// Whether a row has any problem: a rule broken or a check failed.
 fn row_bad(rules: &[Rule], extra: &[String], as_of: NaiveDate) -> Expr {
-    rules
+    let bad: Vec<Expr> = rules
         .iter()
         .map(|r| col(bad_col(r.name)))
         .chain(other_checks(extra, as_of).into_iter().map(|c| c.bad))
-        .fold(lit(false), Expr::or)
+        .collect();
+    // One flat node: a chain of `or`s as deep as the file has columns made the query's
+    // optimisation grow faster than the columns.
+    any_horizontal(bad).unwrap_or(lit(false))
 }
 
 /// The rows with a problem, from the collected [`plan`]: their row, every reason, the first
@@ -554,14 +557,22 @@ pub fn problems(validated: LazyFrame, extra: &[String], as_of: NaiveDate) -> Laz
         .select([col(ROW), col(REASON), col(COLUMN), col(VALUE)])
 }
 
-/// Every row whose asset_id appears more than once learns the other rows (a group-by joined
-/// back), so the result does not depend on which copy comes first.
+/// How many other rows a duplicate's reason names; the rest are counted.
+const DUP_NAMED: usize = 10;
+
+/// Every row whose asset_id appears more than once learns the first rows of its copies and
+/// their number (a group-by joined back), so the result does not depend on which copy comes
+/// first. Only the first [`DUP_NAMED`] + 1 rows are joined back: every copy learning every other
+/// made 100,000 copies of one id cost 10^10 cells (row 1 of issue 24).
 fn duplicates(frame: LazyFrame) -> LazyFrame {
+    let first = col(ROW)
+        .sort(SortOptions::default())
+        .head(Some(DUP_NAMED + 1));
     let copies = frame
         .clone()
         .filter(col("asset_id").is_not_null())
         .group_by([col("asset_id").alias("__dup_id")])
-        .agg([col(ROW).alias(DUP_ROWS), len().alias(DUP_N)])
+        .agg([first.alias(DUP_ROWS), len().alias(DUP_N)])
         .filter(col(DUP_N).gt(lit(1)));
     left_join(frame, copies, "asset_id", "__dup_id")
 }
@@ -634,6 +645,7 @@ pub struct Rows<'a> {
     column: &'a StringChunked,
     value: &'a StringChunked,
     dup_rows: &'a ListChunked,
+    dup_n: &'a IdxCa,
     raw_id: &'a StringChunked,
     values: Values<'a>,
 }
@@ -730,6 +742,7 @@ impl<'a> Rows<'a> {
             column: problems.column(COLUMN)?.str()?,
             value: problems.column(VALUE)?.str()?,
             dup_rows: df.column(DUP_ROWS)?.list()?,
+            dup_n: df.column(DUP_N)?.idx()?,
             raw_id: df.column("asset_id")?.str()?,
             values: Values::new(df)?,
         })
@@ -783,7 +796,8 @@ impl<'a> Rows<'a> {
         })
     }
 
-    /// `asset_id: duplicate asset_id (also on row …)` when other rows share the asset_id.
+    /// `asset_id: duplicate asset_id (also on row …)` when other rows share the asset_id: the
+    /// first [`DUP_NAMED`] of them, then how many more.
     fn duplicate_reason(&self, i: usize, row: usize) -> Option<String> {
         let rows = self.dup_rows.get_as_series(i)?;
         let rows = rows.idx().ok()?;
@@ -791,10 +805,17 @@ impl<'a> Rows<'a> {
             .filter_map(|k| rows.get(k))
             .map(|r| r as usize)
             .filter(|&r| r != row)
+            .take(DUP_NAMED)
             .map(|r| r.to_string())
             .collect();
+        let copies = self.dup_n.get(i).map_or(0, |n| n as usize);
+        let more = copies.saturating_sub(1 + others.len());
+        let tail = match more {
+            0 => String::new(),
+            n => format!(" and {n} more"),
+        };
         Some(format!(
-            "asset_id: duplicate asset_id (also on row {})",
+            "asset_id: duplicate asset_id (also on row {}{tail})",
             others.join(", ")
         ))
     }

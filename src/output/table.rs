@@ -5,6 +5,7 @@ use super::number::push_fixed;
 use crate::atomic::{write_atomic, AtomicFile};
 pub use crate::config::Format;
 use crate::error::{Error, Result};
+use crate::format::FORMULA_GUARDED;
 use polars::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -87,17 +88,13 @@ pub struct OutTable {
     pub columns: Vec<Values>,
 }
 
-/// A spreadsheet runs a cell that starts with one of these as a formula (`=`, `+`, `-`, `@`,
-/// tab, carriage return).
-const FORMULA_START: &str = "^[=+\\-@\t\r]";
-
 /// A CSV text cell: the formula-injection guard (a cell a spreadsheet would run as a formula
 /// gets a leading `'`), and an empty text written as nothing, as every other empty cell.
 fn guarded_text(name: &str) -> Expr {
     let c = col(name);
     when(c.clone().eq(lit("")))
         .then(lit(NULL).cast(DataType::String))
-        .when(c.clone().str().contains(lit(FORMULA_START), true))
+        .when(c.clone().str().contains(lit(FORMULA_GUARDED), true))
         .then(concat_str([lit("'"), c.clone()], "", false))
         .otherwise(c)
         .alias(name)
@@ -121,6 +118,19 @@ impl OutTable {
         let mut w = TableWriter::create(path, format, self)?;
         w.rows(self)?;
         w.finish(|| self.clone())
+    }
+
+    /// The table as CSV text, exactly as [`OutTable::write`] writes a CSV file (text cells
+    /// carry the formula guard): for answers that are files.
+    pub fn csv_bytes(&self) -> Result<Vec<u8>> {
+        let fail = |e: PolarsError| Error::Polars {
+            path: PathBuf::from("<csv>"),
+            message: e.to_string(),
+        };
+        let mut df = self.frame(Format::Csv).map_err(fail)?;
+        let mut bytes = vec![];
+        CsvWriter::new(&mut bytes).finish(&mut df).map_err(fail)?;
+        Ok(bytes)
     }
 
     /// The rows as JSON objects, exactly as the JSON table holds them (numbers as numbers,

@@ -4,7 +4,7 @@
 use super::audit::{Decision, Entry};
 use super::input::BodyKind;
 use super::problem::Problem;
-use super::workbench::{ChangeError, OverrideRequest, Row, Workbench};
+use super::workbench::{ChangeError, Deadline, OverrideRequest, Row, Workbench};
 use super::AppState;
 use crate::config::{parse_as_of, RunConfig};
 use axum::body::Bytes;
@@ -181,14 +181,25 @@ pub async fn valuations(
         .map_err(|_| busy())?
         .map_err(|_| busy())?;
     let base = app.base.clone();
+    // Given up when the request is: its timeout or its client's hang-up drops this future.
+    let deadline = Deadline::after(super::REQUEST_TIMEOUT);
+    let mut hang_up = CancelOnHangUp(Some(deadline.clone()));
     let answer = tokio::task::spawn_blocking(move || {
         let _permit = permit;
-        super::valuation::value_body(&body, kind, &cfg, &base.market, &base.models)
-            .map_err(|e| Problem::of_input(&e))
+        super::valuation::value_body(&body, kind, &cfg, &base.market, &base.models, &deadline)
+            .map_err(|e| Problem::of_input(&e))?
+            .ok_or_else(|| {
+                Problem::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "timeout",
+                    format!("not valued within {} s", super::REQUEST_TIMEOUT.as_secs()),
+                )
+            })
             .and_then(|v| serde_json::to_vec(&v).map_err(|e| internal(e.to_string())))
     })
     .await
     .map_err(|e| internal(e.to_string()))??;
+    hang_up.0 = None;
     Ok(([(header::CONTENT_TYPE, "application/json")], answer).into_response())
 }
 
@@ -205,7 +216,7 @@ fn internal(detail: String) -> Problem {
 }
 
 /// The server's settings with the query's changes, validated as the CLI validates its flags.
-fn query_config(base: &RunConfig, q: &ValuationQuery) -> Result<RunConfig, Problem> {
+pub fn query_config(base: &RunConfig, q: &ValuationQuery) -> Result<RunConfig, Problem> {
     let bad = |m: String| Problem::new(StatusCode::BAD_REQUEST, "invalid option", m);
     let draws = q.draws.unwrap_or(base.draws);
     if draws > MAX_DRAWS {
@@ -240,6 +251,59 @@ pub async fn with_bench<T: Send + 'static>(
     })
     .await
     .map_err(|e| internal(e.to_string()))
+}
+
+/// Most changes (overrides, sign-offs) waiting for the workbench at once: a change beyond them
+/// is answered 503 at once and not applied, so that a burst queues neither without bound nor
+/// past its clients' patience.
+pub const MAX_PENDING_CHANGES: usize = 32;
+
+/// A change not written to the log this long after it arrived is given up and answered 503
+/// (not applied). Well inside [`super::REQUEST_TIMEOUT`]: the answer to a change is always its
+/// own, never the timeout's.
+pub const CHANGE_DEADLINE: Duration = Duration::from_secs(100);
+
+/// Gives a change up when its client hangs up (the handler's future is dropped) before it is
+/// written.
+struct CancelOnHangUp(Option<Deadline>);
+
+impl Drop for CancelOnHangUp {
+    fn drop(&mut self) {
+        if let Some(d) = self.0.take() {
+            d.cancel();
+        }
+    }
+}
+
+/// Runs the change `f` on the workbench: it waits in a queue of [`MAX_PENDING_CHANGES`] and is
+/// given a [`Deadline`] of [`CHANGE_DEADLINE`], cancelled if the client hangs up.
+pub async fn with_change<T: Send + 'static>(
+    app: &AppState,
+    f: impl FnOnce(&mut Workbench, &Deadline) -> T + Send + 'static,
+) -> Result<T, Problem> {
+    let place = app.changes.clone().try_acquire_owned().map_err(|_| {
+        not_applied(format!(
+            "{MAX_PENDING_CHANGES} changes are already waiting for the workbench"
+        ))
+    })?;
+    let deadline = Deadline::after(CHANGE_DEADLINE);
+    let mut hang_up = CancelOnHangUp(Some(deadline.clone()));
+    let r = with_bench(app, move |w| {
+        let _place = place;
+        f(w, &deadline)
+    })
+    .await;
+    hang_up.0 = None;
+    r
+}
+
+/// 503 for a change that was not applied (and not logged): sending it again is safe.
+pub fn not_applied(why: String) -> Problem {
+    Problem::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "not applied",
+        format!("{why}: the change was not applied and nothing was logged; send it again"),
+    )
 }
 
 /// The workbench's assets in review-queue order.
@@ -301,6 +365,10 @@ pub fn change_problem(e: ChangeError) -> Problem {
             p
         }
         ChangeError::Failed(e) => internal(e.to_string()),
+        ChangeError::NotApplied => not_applied(format!(
+            "not written within {} s",
+            CHANGE_DEADLINE.as_secs()
+        )),
     }
 }
 
@@ -318,7 +386,7 @@ fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Problem>
 /// Overrides one input of an asset; answers the asset's new row.
 #[utoipa::path(post, path = "/v1/assets/{asset_id}/overrides", params(("asset_id" = String, Path)),
     request_body = OverrideBody,
-    responses((status = 200, body = AssetRow), (status = 400, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = AssetRow), (status = 400, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem), (status = 503, description = "not applied and not logged: safe to send again", body = Problem)))]
 pub async fn override_asset(
     State(app): State<AppState>,
     Path(id): Path<String>,
@@ -336,24 +404,26 @@ pub async fn override_asset(
         reviewer: b.reviewer,
         reason: b.reason,
     };
-    with_bench(&app, move |w| w.override_asset(&id, req))
-        .await?
-        .map(|c| Json(c.after))
-        .map_err(change_problem)
+    with_change(&app, move |w, deadline| {
+        w.override_asset(&id, req, deadline)
+    })
+    .await?
+    .map(|c| Json(c.after))
+    .map_err(change_problem)
 }
 
 /// Signs an asset off.
 #[utoipa::path(post, path = "/v1/assets/{asset_id}/signoff", params(("asset_id" = String, Path)),
     request_body = SignoffBody,
-    responses((status = 200, body = Entry), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = Entry), (status = 404, body = Problem), (status = 422, body = Problem), (status = 503, description = "not applied and not logged: safe to send again", body = Problem)))]
 pub async fn signoff(
     State(app): State<AppState>,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Json<Entry>, Problem> {
     let b: SignoffBody = parse_json(&body)?;
-    with_bench(&app, move |w| {
-        w.sign_off(&id, &b.reviewer, b.decision, &b.comment)
+    with_change(&app, move |w, deadline| {
+        w.sign_off(&id, &b.reviewer, b.decision, &b.comment, deadline)
     })
     .await?
     .map(Json)

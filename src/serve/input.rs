@@ -63,13 +63,27 @@ pub fn json_rows_to_csv(body: &[u8]) -> Result<String> {
             "expected a JSON array of row objects",
         ));
     };
+    // A key given twice in one object is the JSON form of a repeated header: serde_json keeps
+    // the last silently, so the body is read again as lists of keys to find one.
+    let keys: Vec<RowKeys> = serde_json::from_slice(body).unwrap_or_default();
+    for (i, row) in keys.iter().enumerate() {
+        let mut seen = std::collections::HashSet::with_capacity(row.0.len());
+        if let Some(k) = row.0.iter().find(|k| !seen.insert(k.as_str())) {
+            return Err(cell_error(
+                i,
+                k,
+                "this key is given twice in the row object",
+            ));
+        }
+    }
     let mut columns: Vec<String> = vec![];
+    let mut known = std::collections::HashSet::new();
     for (i, row) in rows.iter().enumerate() {
         let Value::Object(map) = row else {
             return Err(cell_error(i, "", "each row must be a JSON object"));
         };
         for key in map.keys() {
-            if !columns.contains(key) {
+            if known.insert(key.as_str()) {
                 columns.push(key.clone());
             }
         }
@@ -88,6 +102,34 @@ pub fn json_rows_to_csv(body: &[u8]) -> Result<String> {
         .into_inner()
         .map_err(|e| Error::structure(JSON_BODY, e.to_string()))?;
     String::from_utf8(bytes).map_err(|e| Error::structure(JSON_BODY, e.to_string()))
+}
+
+/// The keys of one row object in their order, repeats kept (values skipped).
+#[derive(Default)]
+struct RowKeys(Vec<String>);
+
+impl<'de> serde::Deserialize<'de> for RowKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Keys;
+        impl<'de> serde::de::Visitor<'de> for Keys {
+            type Value = RowKeys;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a row object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<RowKeys, A::Error> {
+                let mut keys = vec![];
+                while let Some(k) = map.next_key::<String>()? {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                    keys.push(k);
+                }
+                Ok(RowKeys(keys))
+            }
+        }
+        d.deserialize_map(Keys)
+    }
 }
 
 fn cell_text(v: Option<&Value>, row: usize, column: &str) -> Result<String> {

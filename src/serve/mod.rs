@@ -84,6 +84,17 @@ pub struct AppState {
     pub token: Option<Arc<str>>,
     /// Slots for valuations running at once.
     pub valuations: Arc<Semaphore>,
+    /// Places for changes waiting for the workbench ([`api::MAX_PENDING_CHANGES`]).
+    pub changes: Arc<Semaphore>,
+    /// The workbench's logins and the failed token checks.
+    pub sessions: Arc<Mutex<security::Sessions>>,
+}
+
+impl AppState {
+    /// The sessions, locked (a panic elsewhere cannot leave them unusable).
+    pub fn sessions(&self) -> std::sync::MutexGuard<'_, security::Sessions> {
+        self.sessions.lock().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
 /// Loads the inputs, replays the log, binds and serves until interrupted.
@@ -104,13 +115,65 @@ pub fn run(opts: ServeOptions) -> Result<()> {
             .map_err(|e| Error::Usage(e.to_string()))?;
         println!("ipval serve: listening on http://{local}/");
         let _ = std::io::stdout().flush();
-        axum::serve(listener, router(state, opts.max_body))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-            .map_err(|e| Error::Usage(format!("serving: {e}")))
+        serve_connections(listener, router(state, opts.max_body), async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await;
+        Ok(())
     })
+}
+
+/// Longest a client may take to send a request's headers, and an idle connection may wait
+/// for its next request, before the server closes it: a client that sends its headers a byte
+/// a second holds a connection this long at most.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Most connections served at once. Past it the server stops accepting until one closes (the
+/// rest wait in the kernel's queue), so idle clients cannot take every file descriptor.
+pub const MAX_CONNECTIONS: usize = 512;
+
+/// Accepts connections until `shutdown`: at most [`MAX_CONNECTIONS`] at once, each served by
+/// hyper's HTTP/1 with a [`HEADER_TIMEOUT`] (axum's own `serve` sets no timer, so a slow
+/// client's headers were awaited for ever). A client that hangs up drops its request's future,
+/// which gives a pending change up ([`api::with_change`]).
+async fn serve_connections(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_) => return,
+            },
+            () = &mut shutdown => return,
+        };
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // Out of descriptors or a connection reset before it was accepted: wait a
+                // little rather than spin, and keep serving.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => return,
+        };
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        tokio::spawn(async move {
+            let _slot = slot;
+            let mut http = hyper::server::conn::http1::Builder::new();
+            http.timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT);
+            let io = hyper_util::rt::TokioIo::new(stream);
+            // A connection's own failure (reset, timeout) concerns only that client.
+            let _ = http.serve_connection(io, service).await;
+        });
+    }
 }
 
 /// Reads the market data, models and portfolio and opens the workbench.
@@ -138,6 +201,8 @@ pub fn load(opts: &ServeOptions) -> Result<AppState> {
         }),
         token: opts.token.as_deref().map(Arc::from),
         valuations: Arc::new(Semaphore::new(opts.max_valuations.max(1))),
+        changes: Arc::new(Semaphore::new(api::MAX_PENDING_CHANGES)),
+        sessions: Arc::default(),
     })
 }
 
@@ -175,6 +240,8 @@ pub fn router(state: AppState, max_body: usize) -> Router {
         .layer(axum::middleware::from_fn(security::same_origin))
         .layer(axum::middleware::from_fn(timeout))
         .layer(DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::from_fn(problem::problems_only))
+        .layer(axum::middleware::from_fn(security::no_framing))
         .with_state(state)
 }
 

@@ -1,10 +1,10 @@
 //! The browser workbench, rendered on the server with maud (escaped by default). Plain forms
 //! post back and redirect (no script needed); `static/app.js` only adds keyboard moves.
 
-use super::api::{change_problem, with_bench};
+use super::api::{change_problem, with_bench, with_change};
 use super::audit::{Action, Decision, Entry};
 use super::problem::Problem;
-use super::security::{same_secret, COOKIE};
+use super::security::{same_secret, session_cookie, throttled};
 use super::workbench::{OverrideRequest, Row, Workbench};
 use super::AppState;
 use crate::explain::Explanation;
@@ -13,7 +13,7 @@ use crate::overrides::MODEL_FIELDS;
 use crate::pipeline::AssetResult;
 use crate::plot::{self, charts::Chart, charts::ValueDist};
 use axum::extract::{Form, Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
@@ -589,8 +589,11 @@ async fn post_override(
         reviewer: f.reviewer,
         reason: f.reason,
     };
-    with_bench(&app, move |w| {
-        let refused = w.override_asset(&id, req).err().map(change_problem);
+    with_change(&app, move |w, deadline| {
+        let refused = w
+            .override_asset(&id, req, deadline)
+            .err()
+            .map(change_problem);
         after_post(w, &id, refused)
     })
     .await?
@@ -601,10 +604,10 @@ async fn post_signoff(
     Path(id): Path<String>,
     Form(f): Form<SignoffForm>,
 ) -> Result<Response, Problem> {
-    with_bench(&app, move |w| {
+    with_change(&app, move |w, deadline| {
         let refused = match Decision::parse(&f.decision) {
             Some(d) => w
-                .sign_off(&id, &f.reviewer, d, &f.comment)
+                .sign_off(&id, &f.reviewer, d, &f.comment, deadline)
                 .err()
                 .map(change_problem),
             None => Some(Problem::new(
@@ -642,13 +645,30 @@ async fn login_page() -> Html<String> {
     )
 }
 
-async fn login(State(app): State<AppState>, Form(f): Form<LoginForm>) -> Response {
-    match app.token.as_deref() {
-        Some(t) if same_secret(&f.token, t) => {
-            let cookie = format!("{COOKIE}={t}; HttpOnly; SameSite=Strict; Path=/");
+async fn login(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Response {
+    let Some(token) = app.token.as_deref() else {
+        return Redirect::to("/").into_response();
+    };
+    if app.sessions().throttled() {
+        return throttled();
+    }
+    if !same_secret(&f.token, token) {
+        app.sessions().failed();
+        return (StatusCode::UNAUTHORIZED, login_page().await).into_response();
+    }
+    // The cookie carries a random session id: the token itself never leaves the form.
+    let opened = app.sessions().open();
+    match opened {
+        Ok(id) => {
+            let cookie = session_cookie(&id, &headers);
             ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response()
         }
-        Some(_) => (StatusCode::UNAUTHORIZED, login_page().await).into_response(),
-        None => Redirect::to("/").into_response(),
+        Err(why) => {
+            Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "server error", why).into_response()
+        }
     }
 }

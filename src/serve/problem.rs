@@ -1,7 +1,10 @@
 //! Errors as RFC 9457 `application/problem+json`, naming the row and column as the CLI does.
 
 use crate::error::Error;
+use crate::ingest::frame::{prefix_at_most, quote_at_most};
+use axum::extract::Request;
 use axum::http::{header, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
@@ -86,8 +89,68 @@ fn backticked(message: &str) -> Option<String> {
     Some(message[start..start + len].to_string())
 }
 
+/// Most bytes of a problem's `detail`.
+pub const MAX_DETAIL: usize = 2048;
+
+/// Makes every 4xx answer but a page problem+json. Axum answers its own rejections in
+/// `text/plain` — a query string that does not parse (`?draws=abc`, `?draws=-1`, an overflow,
+/// `?seed=-1`), a path that does not decode, an unknown route or method — and the body limit
+/// its 413: their text becomes the problem's `detail` (at most
+/// [`crate::ingest::frame::QUOTE_MAX`] bytes of it), their headers (`Allow`,
+/// `WWW-Authenticate`) are kept.
+pub async fn problems_only(req: Request, next: Next) -> Response {
+    let answer = next.run(req).await;
+    let status = answer.status();
+    let content_type = answer
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !status.is_client_error()
+        || content_type.starts_with("application/problem+json")
+        || content_type.starts_with("text/html")
+    {
+        return answer;
+    }
+    let (parts, body) = answer.into_parts();
+    // Axum's rejection texts are short; a longer body is not read.
+    let text = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
+    let text = String::from_utf8_lossy(&text);
+    let title = match status {
+        StatusCode::BAD_REQUEST => "bad request",
+        StatusCode::NOT_FOUND => "not found",
+        StatusCode::METHOD_NOT_ALLOWED => "method not allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "body too large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported media type",
+        _ => "client error",
+    };
+    let detail = match text.trim() {
+        "" => status
+            .canonical_reason()
+            .unwrap_or("client error")
+            .to_string(),
+        t => quote_at_most(t).into_owned(),
+    };
+    let mut problem = Problem::new(status, title, detail).into_response();
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            problem.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    problem
+}
+
 impl IntoResponse for Problem {
-    fn into_response(self) -> Response {
+    fn into_response(mut self) -> Response {
+        // The messages quote what was refused at most QUOTE_MAX bytes at a time; this bounds
+        // an answer whatever a message holds.
+        if self.detail.len() > MAX_DETAIL {
+            let keep = prefix_at_most(&self.detail, MAX_DETAIL).len();
+            self.detail.truncate(keep);
+            self.detail.push('…');
+        }
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let body = serde_json::to_vec(&self).unwrap_or_default();
         (
@@ -96,5 +159,36 @@ impl IntoResponse for Problem {
             body,
         )
             .into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whatever a message holds, an answer's `detail` stays within [`MAX_DETAIL`] bytes (and a
+    /// character boundary).
+    #[test]
+    fn a_long_detail_is_cut() {
+        let p = Problem::new(StatusCode::BAD_REQUEST, "t", "é".repeat(5000));
+        let r = p.into_response();
+        let body = body_of(r);
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        let detail = v["detail"].as_str().unwrap();
+        assert!(
+            detail.len() <= MAX_DETAIL + '…'.len_utf8(),
+            "{}",
+            detail.len()
+        );
+        assert!(detail.ends_with('…'));
+    }
+
+    fn body_of(r: Response) -> Vec<u8> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        rt.block_on(axum::body::to_bytes(r.into_body(), usize::MAX))
+            .unwrap()
+            .to_vec()
     }
 }

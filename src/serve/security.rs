@@ -1,5 +1,6 @@
 //! Who may talk to the server: loopback unless a token is set, the token checked in constant
-//! time, and form posts refused when they come from another site.
+//! time and its failures throttled, the workbench's logins as random session ids, no answer
+//! framed by another site, and form posts refused when they come from another site.
 
 use super::problem::Problem;
 use super::AppState;
@@ -7,17 +8,155 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::time::{Duration, Instant};
 use subtle::ConstantTimeEq;
 
-/// The cookie the workbench's login page sets.
-pub const COOKIE: &str = "ipval_token";
+/// The cookie the workbench's login page sets: a random session id, never the token.
+pub const COOKIE: &str = "ipval_session";
+
+/// How long a workbench login lasts (the cookie's `Max-Age`, and the server's own expiry).
+pub const SESSION_TTL: Duration = Duration::from_secs(12 * 60 * 60);
+
+/// Most sessions kept: the oldest gives way (only a holder of the token can open one).
+const MAX_SESSIONS: usize = 1024;
+
+/// Failed token checks (login form or bearer) allowed per [`FAILURE_WINDOW`]; past them every
+/// token check in the window is answered 429 without being compared, so that guessing runs
+/// at most this fast. Logged-in sessions are not affected.
+pub const MAX_FAILURES: u32 = 30;
+
+/// The window of [`MAX_FAILURES`].
+pub const FAILURE_WINDOW: Duration = Duration::from_secs(60);
+
+/// The workbench's logins and the failed token checks.
+#[derive(Default)]
+pub struct Sessions {
+    /// Session id → when it expires.
+    live: HashMap<String, Instant>,
+    /// The current window's start and its failures.
+    failures: Option<(Instant, u32)>,
+}
+
+impl Sessions {
+    /// Opens a session; its id (256 random bits, hex).
+    pub fn open(&mut self) -> Result<String, String> {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).map_err(|e| format!("no random session id: {e}"))?;
+        let id: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let now = Instant::now();
+        self.live.retain(|_, until| *until > now);
+        if self.live.len() >= MAX_SESSIONS {
+            let oldest = self
+                .live
+                .iter()
+                .min_by_key(|(_, until)| **until)
+                .map(|(k, _)| k.clone());
+            if let Some(k) = oldest {
+                self.live.remove(&k);
+            }
+        }
+        self.live.insert(id.clone(), now + SESSION_TTL);
+        Ok(id)
+    }
+
+    /// Whether `id` is a live session.
+    pub fn valid(&self, id: &str) -> bool {
+        self.live
+            .get(id)
+            .is_some_and(|until| *until > Instant::now())
+    }
+
+    /// Whether token checks are throttled now.
+    pub fn throttled(&self) -> bool {
+        matches!(self.failures, Some((start, n))
+            if n >= MAX_FAILURES && start.elapsed() < FAILURE_WINDOW)
+    }
+
+    /// Counts a failed token check.
+    pub fn failed(&mut self) {
+        let now = Instant::now();
+        self.failures = match self.failures {
+            Some((start, n)) if now.duration_since(start) < FAILURE_WINDOW => {
+                Some((start, n.saturating_add(1)))
+            }
+            _ => Some((now, 1)),
+        };
+    }
+}
+
+/// The answer to a token check while they are throttled.
+pub fn throttled() -> Response {
+    let mut r = Problem::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "too many failed attempts",
+        format!(
+            "more than {MAX_FAILURES} wrong tokens within {} s: try again later",
+            FAILURE_WINDOW.as_secs()
+        ),
+    )
+    .into_response();
+    r.headers_mut().insert(
+        header::RETRY_AFTER,
+        header::HeaderValue::from(FAILURE_WINDOW.as_secs()),
+    );
+    r
+}
+
+/// The login cookie for session `id`: `HttpOnly`, `SameSite=Strict`, expiring with the
+/// session, and `Secure` when the request reached a TLS proxy first (`X-Forwarded-Proto:
+/// https`, or `Forwarded: …proto=https`).
+pub fn session_cookie(id: &str, request: &HeaderMap) -> String {
+    let mut c = format!(
+        "{COOKIE}={id}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}",
+        SESSION_TTL.as_secs()
+    );
+    if behind_tls(request) {
+        c.push_str("; Secure");
+    }
+    c
+}
+
+fn behind_tls(h: &HeaderMap) -> bool {
+    let text = |name: &str| {
+        h.get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .map(str::to_ascii_lowercase)
+            .collect::<Vec<_>>()
+    };
+    text("x-forwarded-proto")
+        .iter()
+        .any(|v| v.split(',').next().is_some_and(|p| p.trim() == "https"))
+        || text("forwarded")
+            .iter()
+            .any(|v| v.split([';', ',']).any(|kv| kv.trim() == "proto=https"))
+}
+
+/// Forbids other sites to frame any answer (`Content-Security-Policy: frame-ancestors 'none'`
+/// and, for older browsers, `X-Frame-Options: DENY`): a page of the workbench shown inside
+/// another site's frame could be clicked into a sign-off.
+pub async fn no_framing(req: Request, next: Next) -> Response {
+    let mut r = next.run(req).await;
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        header::HeaderValue::from_static("frame-ancestors 'none'"),
+    );
+    h.insert(
+        header::X_FRAME_OPTIONS,
+        header::HeaderValue::from_static("DENY"),
+    );
+    r
+}
 
 /// Refuses an address that is not loopback unless a token protects it.
 pub fn check_bind(addr: SocketAddr, token: Option<&str>) -> Result<(), String> {
     match token {
         Some(t) if t.len() < 16 => Err("--token must be at least 16 characters".into()),
-        // The workbench keeps the token in a cookie: no character that a cookie cannot carry.
+        // The token travels in an `Authorization` header and a form: printable ASCII only (the
+        // set a cookie could carry, as when the login cookie was the token).
         Some(t)
             if !t
                 .bytes()
@@ -50,7 +189,7 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .strip_prefix("Bearer ")
 }
 
-/// The token of the workbench's cookie.
+/// The session id of the workbench's cookie.
 fn cookie(headers: &HeaderMap) -> Option<&str> {
     headers
         .get_all(header::COOKIE)
@@ -83,9 +222,13 @@ pub async fn authenticate(State(app): State<AppState>, req: Request, next: Next)
         return next.run(req).await;
     }
     if path.starts_with("/v1/") {
+        if app.sessions().throttled() {
+            return throttled();
+        }
         return match bearer(req.headers()) {
             Some(t) if same_secret(t, token) => next.run(req).await,
             _ => {
+                app.sessions().failed();
                 let mut r = Problem::new(
                     StatusCode::UNAUTHORIZED,
                     "unauthorized",
@@ -100,10 +243,12 @@ pub async fn authenticate(State(app): State<AppState>, req: Request, next: Next)
             }
         };
     }
-    match cookie(req.headers()) {
-        Some(t) if same_secret(t, token) => next.run(req).await,
-        _ if req.method() == Method::GET => Redirect::to("/login").into_response(),
-        _ => Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", "log in first").into_response(),
+    if cookie(req.headers()).is_some_and(|id| app.sessions().valid(id)) {
+        next.run(req).await
+    } else if req.method() == Method::GET {
+        Redirect::to("/login").into_response()
+    } else {
+        Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", "log in first").into_response()
     }
 }
 

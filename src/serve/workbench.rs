@@ -15,12 +15,16 @@ use crate::explain::{explain, Explanation};
 use crate::ingest::Portfolio;
 use crate::market_data::MarketData;
 use crate::output::report::{assets_table, portfolios_table};
+use crate::output::table::{OutTable, Values};
 use crate::overrides::{self, Overrides};
 use crate::params::ModelSet;
 use crate::pipeline::{self, AssetResult, Contexts, RunResult};
 use crate::valuation::{self, Context};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// A JSON row of the contract's tables.
 pub type Row = Map<String, Value>;
@@ -91,6 +95,35 @@ pub struct Workbench {
     log: AuditLog,
 }
 
+/// When a change must be given up: its time is out, or its client hung up. Checked before a
+/// change is written to the log, so that a change answered 503 (or never answered) is never
+/// applied and a client's retry cannot apply it twice.
+#[derive(Debug, Clone)]
+pub struct Deadline {
+    until: Instant,
+    cancelled: Arc<AtomicBool>,
+}
+
+impl Deadline {
+    /// A deadline `within` from now.
+    pub fn after(within: Duration) -> Self {
+        Deadline {
+            until: Instant::now() + within,
+            cancelled: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// Gives the change up (its client hung up).
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether the change must be given up.
+    pub fn passed(&self) -> bool {
+        self.cancelled.load(Ordering::SeqCst) || Instant::now() >= self.until
+    }
+}
+
 /// Why a workbench change was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum ChangeError {
@@ -106,6 +139,9 @@ pub enum ChangeError {
     /// Valuing or logging failed.
     #[error("{0}")]
     Failed(Error),
+    /// The change's [`Deadline`] passed before it was written: nothing was applied or logged.
+    #[error("the change was not applied")]
+    NotApplied,
 }
 
 impl Workbench {
@@ -118,20 +154,15 @@ impl Workbench {
         portfolio: Portfolio,
         data_dir: &std::path::Path,
     ) -> Result<(Self, Vec<String>)> {
-        let (log, entries, warnings) = AuditLog::open(data_dir)?;
+        let (log, replayed) = AuditLog::open(data_dir)?;
+        let (entries, warnings) = (replayed.entries, replayed.warnings);
         let mut in_effect = vec![];
         let mut signoffs = HashMap::new();
         for e in &entries {
             replay_entry(e, &mut in_effect, &mut signoffs);
         }
         let (applied, overrides) = apply_all(&in_effect, &portfolio, &market, &models, &cfg)
-            .map_err(|e| {
-                Error::Usage(format!(
-                    "{}: replaying the overrides of the audit log: {e} \
-                     (is this --data folder the review of another portfolio?)",
-                    data_dir.display()
-                ))
-            })?;
+            .map_err(|e| replay_error(data_dir, &e, &in_effect, &entries, &replayed.lines))?;
         let result = pipeline::run_with(&cfg, &applied, &market, &models, &overrides)?;
         Ok((
             Workbench {
@@ -267,7 +298,11 @@ impl Workbench {
         &mut self,
         asset_id: &str,
         req: OverrideRequest,
+        deadline: &Deadline,
     ) -> std::result::Result<Change, ChangeError> {
+        if deadline.passed() {
+            return Err(ChangeError::NotApplied);
+        }
         let before_asset = self
             .asset(asset_id)
             .ok_or_else(|| ChangeError::UnknownAsset(asset_id.to_string()))?;
@@ -303,6 +338,10 @@ impl Workbench {
         let result = self
             .revalue_owner(&applied, &ov, &owner)
             .map_err(ChangeError::Failed)?;
+        // The last moment to give up: after the log's append the change is made.
+        if deadline.passed() {
+            return Err(ChangeError::NotApplied);
+        }
         let entry = self
             .log
             .append(Entry {
@@ -315,6 +354,7 @@ impl Workbench {
                 old: Some(old),
                 new: new.value.clone(),
                 reason: new.reason.clone(),
+                prev: None,
             })
             .map_err(ChangeError::Failed)?;
         self.entries.push(entry.clone());
@@ -341,7 +381,11 @@ impl Workbench {
         reviewer: &str,
         decision: Decision,
         comment: &str,
+        deadline: &Deadline,
     ) -> std::result::Result<Entry, ChangeError> {
+        if deadline.passed() {
+            return Err(ChangeError::NotApplied);
+        }
         if self.asset(asset_id).is_none() {
             return Err(ChangeError::UnknownAsset(asset_id.to_string()));
         }
@@ -360,6 +404,7 @@ impl Workbench {
                 old: None,
                 new: decision.as_str().to_string(),
                 reason: comment.trim().to_string(),
+                prev: None,
             })
             .map_err(ChangeError::Failed)?;
         self.entries.push(entry.clone());
@@ -424,6 +469,46 @@ impl Workbench {
     }
 }
 
+/// An override of the log that no longer applies, named by its line in `audit.jsonl` (the
+/// overrides reader numbers the rows of the overrides in effect, which no user sees).
+fn replay_error(
+    data_dir: &std::path::Path,
+    e: &Error,
+    in_effect: &[InEffect],
+    entries: &[Entry],
+    lines: &[usize],
+) -> Error {
+    let log = data_dir.join(super::audit::FILE);
+    let at = match e {
+        // Row 2 is the first override in effect; its line is that of the latest entry that
+        // set it.
+        Error::Cell {
+            row,
+            column,
+            message,
+            ..
+        } => row
+            .checked_sub(2)
+            .and_then(|i| in_effect.get(i))
+            .and_then(|o| {
+                entries.iter().rposition(|x| {
+                    x.action == Action::Override
+                        && x.asset_id == o.asset_id
+                        && x.field.as_deref() == Some(o.field.as_str())
+                })
+            })
+            .and_then(|i| lines.get(i))
+            .map(|line| format!("line {line}, `{column}`: {message}")),
+        _ => None,
+    };
+    Error::Usage(format!(
+        "{}: replaying the overrides of the audit log: {} \
+         (is this --data folder the review of another portfolio?)",
+        log.display(),
+        at.unwrap_or_else(|| e.to_string())
+    ))
+}
+
 /// The current UTC time, RFC 3339.
 fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
@@ -466,20 +551,21 @@ fn replay_entry(e: &Entry, in_effect: &mut Vec<InEffect>, signoffs: &mut HashMap
     }
 }
 
-/// The overrides file of `in_effect`: `asset_id, field, value, reviewer, reason`.
+/// The overrides file of `in_effect`: `asset_id, field, value, reviewer, reason`, written by
+/// the CLI's own table writer, so that a text a spreadsheet would run as a formula carries the
+/// guard every ipval CSV gives it (the overrides reader removes it again: the round trip is
+/// exact).
 pub fn overrides_csv(in_effect: &[InEffect]) -> Result<String> {
-    let mut w = csv::Writer::from_writer(vec![]);
-    let fail = |e: csv::Error| Error::Usage(format!("writing overrides.csv: {e}"));
-    w.write_record(["asset_id", "field", "value", "reviewer", "reason"])
-        .map_err(fail)?;
-    for o in in_effect {
-        w.write_record([&o.asset_id, &o.field, &o.value, &o.reviewer, &o.reason])
-            .map_err(fail)?;
-    }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| Error::Usage(format!("writing overrides.csv: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| Error::Usage(e.to_string()))
+    let mut t = OutTable::default();
+    let column = |f: fn(&InEffect) -> &String| {
+        Values::Text(in_effect.iter().map(|o| f(o).clone()).collect())
+    };
+    t.push("asset_id", column(|o| &o.asset_id));
+    t.push("field", column(|o| &o.field));
+    t.push("value", column(|o| &o.value));
+    t.push("reviewer", column(|o| &o.reviewer));
+    t.push("reason", column(|o| &o.reason));
+    String::from_utf8(t.csv_bytes()?).map_err(|e| Error::Usage(e.to_string()))
 }
 
 /// Applies the overrides in effect to a copy of `original` through the CLI's overrides reader.

@@ -10,6 +10,7 @@ mod edge_numbers;
 mod faults;
 mod fuzz_regressions;
 mod fx_dates;
+mod hardening;
 mod known_answers;
 mod monte_carlo;
 mod overrides_explain;
