@@ -205,7 +205,8 @@ impl Triage {
 /// trigger that says a figure is wrong; then the other triggered assets — a large exposure
 /// (money at stake at least `large_multiple` × the run's average) is one — from the largest
 /// money at stake down, until the flagged ones hold `coverage` of the whole run's money at stake
-/// (or no triggered asset is left), none below `min_stake`. Ranks the flagged assets by money at stake (ties in results order).
+/// (or no triggered asset is left), none below `min_stake`. Ranks the flagged assets by money
+/// at stake (ties in results order).
 pub fn triage(assets: &mut [AssetResult], rules: &Triage) {
     let mut flagged: Vec<(usize, f64)> = vec![];
     let mut material: Vec<(usize, f64)> = vec![];
