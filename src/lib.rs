@@ -35,6 +35,7 @@ pub mod pipeline;
 pub mod plot;
 pub mod prec;
 pub mod process;
+pub mod regression;
 pub mod results;
 pub mod score;
 pub mod sensitivity;
