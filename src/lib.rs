@@ -26,6 +26,7 @@ pub mod ingest;
 pub mod market_data;
 pub mod math;
 pub mod models;
+pub mod monitor;
 pub mod notes;
 pub mod output;
 pub mod overrides;

@@ -4,6 +4,7 @@
 mod backtest;
 mod calibrate;
 mod explain;
+mod monitor;
 mod serve;
 #[cfg(feature = "synth")]
 mod synth;
@@ -12,6 +13,7 @@ mod value;
 
 pub use backtest::BacktestArgs;
 pub use calibrate::CalibrateArgs;
+pub use monitor::MonitorArgs;
 pub use serve::ServeArgs;
 #[cfg(feature = "synth")]
 pub use synth::SynthArgs;
@@ -51,6 +53,9 @@ pub enum Command {
     Backtest(BacktestArgs),
     /// Fit the scorecard's points to good/bad outcomes and write a scorecard.toml.
     Calibrate(CalibrateArgs),
+    /// Population stability of a run against a baseline run (PSI of scores and grades, CSI per
+    /// scorecard characteristic, values by asset type); exit code 3 on a breach.
+    Monitor(MonitorArgs),
     /// Serve the review workbench (browser) and the JSON API (`/v1/`) over HTTP.
     Serve(ServeArgs),
 }
@@ -219,6 +224,7 @@ pub fn run(cli: Cli, command_line: Vec<String>) -> Result<ExitCode> {
         Command::Synth(args) => synth::run(&args),
         Command::Backtest(args) => backtest::run(&args),
         Command::Calibrate(args) => calibrate::run(&args, command_line),
+        Command::Monitor(args) => monitor::run(&args),
         Command::Serve(args) => serve::run(&args, command_line),
     }
 }

@@ -81,7 +81,7 @@ fn score_cells(score: Option<(f64, f64)>, grade: Option<&str>, lendable: Option<
 /// An SVG file prepared for inlining: from its `<svg` tag on, without the namespace
 /// declaration (HTML does not need it, and the page then names no URL at all). The file is
 /// ipval's own plot (plotters escapes the text in it); a `<script` in it is defused anyway.
-fn inline_svg(path: &Path) -> Option<PreEscaped<String>> {
+pub fn inline_svg(path: &Path) -> Option<PreEscaped<String>> {
     let text = std::fs::read_to_string(path).ok()?;
     let start = text.find("<svg")?;
     Some(PreEscaped(
@@ -426,7 +426,7 @@ fn asset_table(r: &Report<'_>) -> Markup {
 }
 
 /// A table of the outputs (the assumptions), numbers to their column's decimals.
-fn out_table(t: &OutTable) -> Markup {
+pub fn out_table(t: &OutTable) -> Markup {
     let rows = html! {
         @for row in 0..t.rows() {
             tr {

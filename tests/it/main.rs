@@ -11,6 +11,7 @@ mod faults;
 mod fuzz_regressions;
 mod fx_dates;
 mod known_answers;
+mod monitor;
 mod monte_carlo;
 mod overrides_explain;
 mod pd_basis;
