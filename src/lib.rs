@@ -21,6 +21,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod explain;
+pub mod export;
 pub mod format;
 pub mod ingest;
 pub mod market_data;

@@ -380,6 +380,10 @@ pub struct AssetScore {
     pub earned: Vec<Earned>,
     /// Why the advance rate is 0 whatever the grade, if so.
     pub not_pledgeable: Option<String>,
+    /// What the scorecard read, kept so that `assets` carries every characteristic and a loan
+    /// system can score the asset again without ipval (the exported scorecard).
+    #[serde(skip)]
+    pub inputs: ScoreInputs,
 }
 
 /// Up to [`REASONS`] reason sentences (`CODE sentence`), most points lost first, held in one
@@ -648,6 +652,7 @@ impl ScorecardParams {
             reasons: reasons(tallies, &self.characteristics),
             earned: Vec::new(),
             not_pledgeable,
+            inputs: inp.clone(),
         }
     }
 

@@ -296,7 +296,11 @@ pub fn jeffreys_interval(n: usize, d: usize, level: f64) -> (f64, f64) {
     };
     let tail = (1.0 - level.clamp(0.0, 1.0)) / 2.0;
     let low = if d == 0 { 0.0 } else { b.inverse_cdf(tail) };
-    let high = if d >= n { 1.0 } else { b.inverse_cdf(1.0 - tail) };
+    let high = if d >= n {
+        1.0
+    } else {
+        b.inverse_cdf(1.0 - tail)
+    };
     (low, high)
 }
 

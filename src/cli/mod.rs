@@ -5,6 +5,7 @@ mod backtest;
 mod calibrate;
 mod explain;
 mod monitor;
+mod scorecard;
 mod serve;
 #[cfg(feature = "synth")]
 mod synth;
@@ -14,6 +15,7 @@ mod value;
 pub use backtest::BacktestArgs;
 pub use calibrate::CalibrateArgs;
 pub use monitor::MonitorArgs;
+pub use scorecard::ScorecardArgs;
 pub use serve::ServeArgs;
 #[cfg(feature = "synth")]
 pub use synth::SynthArgs;
@@ -56,6 +58,9 @@ pub enum Command {
     /// Population stability of a run against a baseline run (PSI of scores and grades, CSI per
     /// scorecard characteristic, values by asset type); exit code 3 on a breach.
     Monitor(MonitorArgs),
+    /// Export the scorecard (`scorecard export --format sql|json`) so that a loan system scores
+    /// `assets` without ipval.
+    Scorecard(ScorecardArgs),
     /// Serve the review workbench (browser) and the JSON API (`/v1/`) over HTTP.
     Serve(ServeArgs),
 }
@@ -225,6 +230,7 @@ pub fn run(cli: Cli, command_line: Vec<String>) -> Result<ExitCode> {
         Command::Backtest(args) => backtest::run(&args),
         Command::Calibrate(args) => calibrate::run(&args, command_line),
         Command::Monitor(args) => monitor::run(&args),
+        Command::Scorecard(args) => scorecard::run(&args),
         Command::Serve(args) => serve::run(&args, command_line),
     }
 }

@@ -62,8 +62,8 @@ pub fn run(args: &MonitorArgs) -> Result<ExitCode> {
         baseline.len()
     );
     println!(
-        "\n  {:<34} {:>9} {:>11} {:>7} {}",
-        "distribution", "PSI", "critical", "label", ""
+        "\n  {:<34} {:>9} {:>11} {:>7}",
+        "distribution", "PSI", "critical", "label"
     );
     for s in &m.stability {
         let f = |x: Option<f64>| x.map_or_else(|| "-".into(), |x| format!("{x:.4}"));

@@ -437,6 +437,10 @@ pub fn out_table(t: &OutTable) -> Markup {
                             @let x = values[row];
                             (num_cell(x, &x.map_or(String::new(), |x| grouped(x, *decimals))))
                         }
+                        Values::Exact(values) => {
+                            @let x = values[row];
+                            (num_cell(x, &x.map_or(String::new(), super::table::exact)))
+                        }
                         Values::Bool(v) => (text_cell(&v[row].to_string())),
                     }
                 }

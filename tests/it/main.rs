@@ -7,6 +7,7 @@ mod common;
 mod backtest;
 mod bad_inputs;
 mod edge_numbers;
+mod export;
 mod faults;
 mod fuzz_regressions;
 mod fx_dates;

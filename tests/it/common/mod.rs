@@ -120,6 +120,15 @@ pub const ASSET_COLUMNS: &[&str] = &[
     "review_flag",
     "review_priority",
     "notes",
+    "remaining_life",
+    "status",
+    "litigation",
+    "encumbered",
+    "enforcement_index",
+    "revenue_evidence",
+    "approach_spread",
+    "patent_quality",
+    "indicative_only",
 ];
 
 /// An in-memory portfolio, edited cell by cell, written as properly quoted CSV.
