@@ -37,6 +37,7 @@ pub mod pipeline;
 pub mod plot;
 pub mod prec;
 pub mod process;
+pub mod qc;
 pub mod regression;
 pub mod results;
 pub mod score;

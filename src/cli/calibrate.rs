@@ -156,6 +156,7 @@ pub fn run(args: &CalibrateArgs, command_line: Vec<String>) -> Result<ExitCode> 
         plots: false,
         progress: false,
         command_line,
+        qc_sample: 0,
     };
     let usd_per_reporting = cfg.usd_per_reporting(&market)?;
     let portfolio =

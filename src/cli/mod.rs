@@ -157,6 +157,10 @@ pub struct ValueArgs {
     /// Do not draw plots.
     #[arg(long)]
     pub no_plots: bool,
+    /// Mark a seeded random sample of N unflagged rated assets for quality control
+    /// (`qc_sample` in assets; listed after the flagged assets for review).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub qc_sample: usize,
 }
 
 impl InputArgs {
@@ -215,6 +219,7 @@ impl ValueArgs {
             plots: !self.no_plots,
             progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
             command_line,
+            qc_sample: self.qc_sample,
         })
     }
 }

@@ -357,6 +357,9 @@ fn review_list(r: &Report<'_>) -> Markup {
         "grade",
         "triggers",
     ];
+    // The random QC sample follows the flagged assets, largest money at stake first.
+    let mut sampled: Vec<&AssetResult> = r.result.assets.iter().filter(|a| a.qc_sample).collect();
+    sampled.sort_by(|a, b| b.money_at_stake().total_cmp(&a.money_at_stake()));
     let rows = html! {
         @for a in flagged.iter().take(ASSET_ROWS) {
             @let p = a.review_priority.map(f64::from);
@@ -369,6 +372,16 @@ fn review_list(r: &Report<'_>) -> Markup {
                 td.small { (lines(&a.triggers())) }
             }
         }
+        @for a in sampled.iter().take(ASSET_ROWS.saturating_sub(flagged.len().min(ASSET_ROWS))) {
+            tr.qc {
+                (text_cell("QC"))
+                td.id { (Text(&a.asset.asset_id)) }
+                td.owner { (Text(&a.asset.owner)) }
+                (money_cell(Some(a.money_at_stake())))
+                (text_cell(grade_label(a)))
+                td.small { (Text(crate::qc::REASON)) }
+            }
+        }
     };
     html! {
         section #review {
@@ -379,6 +392,10 @@ fn review_list(r: &Report<'_>) -> Markup {
                 " of the money at stake (p90 − p10). An asset is flagged when a review trigger \
                  fires and its money at stake is material to its owner; the list is in order of \
                  money at stake. Triggers below materiality are in each asset's notes."
+                @if !sampled.is_empty() {
+                    " After them, marked QC: " (count(sampled.len()))
+                    " unflagged rated assets drawn at random for quality control (--qc-sample)."
+                }
             }
             (table("", &names, rows))
         }

@@ -56,6 +56,7 @@ pub const ASSET_COLUMNS: &[&str] = &[
     "reason_4",
     "review_flag",
     "review_priority",
+    "qc_sample",
     "notes",
     "remaining_life",
     "status",
@@ -178,6 +179,10 @@ pub fn assets_table(
     t.push(
         "review_priority",
         num(a, 0, |r| r.review_priority.map(f64::from)),
+    );
+    t.push(
+        "qc_sample",
+        Values::Bool(a.iter().map(|r| r.qc_sample).collect()),
     );
     t.push("notes", text(a, AssetResult::notes_line));
     score_input_columns(&mut t, a);

@@ -17,6 +17,7 @@ mod monte_carlo;
 mod overrides_explain;
 mod pd_basis;
 mod properties;
+mod qc;
 mod report;
 mod score;
 mod serve;

@@ -93,6 +93,7 @@ fn calibrate_recovers_a_known_logistic_model() {
         plots: false,
         progress: false,
         command_line: vec![],
+        qc_sample: 0,
     };
     let result = pipeline::run(&cfg, &p, &market, &models).unwrap();
     let ctx = Context {

@@ -119,6 +119,7 @@ pub const ASSET_COLUMNS: &[&str] = &[
     "reason_4",
     "review_flag",
     "review_priority",
+    "qc_sample",
     "notes",
     "remaining_life",
     "status",
