@@ -2,51 +2,27 @@
 //! `assets.csv` (numbers REAL, empty cells NULL), gives every asset the score, grade and pd
 //! ipval gave it — 0 differences on the sample and on a 5,000-asset synthetic book.
 
-use crate::common::{Case, CsvTable};
+use crate::common::sample::sample;
+use crate::common::{Case, CsvTable, ASSET_COLUMNS};
 use rusqlite::types::Value;
 use std::path::Path;
-
-/// The shipped sample portfolio.
-const PORTFOLIO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-data/portfolio.csv");
-
-/// The numeric columns of `assets` (contract order); every other column is text.
-const NUMBERS: &[&str] = &[
-    "value_income",
-    "value_cost",
-    "value_market",
-    "value_floor",
-    "value_point",
-    "p05",
-    "p10",
-    "p25",
-    "p50",
-    "p75",
-    "p90",
-    "p95",
-    "mean",
-    "fsd",
-    "prob_zero",
-    "score",
-    "pd",
-    "advance_rate",
-    "collateral_value",
-    "lendable_value",
-    "review_priority",
-    "remaining_life",
-    "enforcement_index",
-    "approach_spread",
-    "patent_quality",
-];
 
 /// Loads `assets.csv` into an in-memory SQLite table `assets`.
 fn load(path: &Path) -> rusqlite::Connection {
     let db = rusqlite::Connection::open_in_memory().unwrap();
     let mut r = csv::Reader::from_path(path).unwrap();
     let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    // REAL: the contract's columns whose every filled cell is a number; the rest is text
+    // (carried-through input columns stay text whatever they hold).
     let types: Vec<&str> = header
         .iter()
-        .map(|h| {
-            if NUMBERS.contains(&h.as_str()) {
+        .enumerate()
+        .map(|(c, h)| {
+            let number = rows
+                .iter()
+                .all(|row| row[c].is_empty() || row[c].parse::<f64>().is_ok());
+            if number && ASSET_COLUMNS.contains(&h.as_str()) {
                 "REAL"
             } else {
                 "TEXT"
@@ -66,8 +42,7 @@ fn load(path: &Path) -> rusqlite::Connection {
         let mut insert = tx
             .prepare(&format!("INSERT INTO assets VALUES ({marks})"))
             .unwrap();
-        for rec in r.records() {
-            let rec = rec.unwrap();
+        for rec in &rows {
             let values: Vec<Value> = rec
                 .iter()
                 .zip(&types)
@@ -86,21 +61,8 @@ fn load(path: &Path) -> rusqlite::Connection {
 
 /// Values `portfolio` with 200 draws, exports the SQL, runs it over `assets.csv` and returns
 /// (assets, differences of score or grade, largest pd difference).
-fn reproduce(case: &Case, portfolio: &str) -> (usize, Vec<String>, f64) {
-    let out = case.path("run");
-    case.run(&[
-        "value",
-        "--portfolio",
-        portfolio,
-        "--as-of",
-        "2026-01-15",
-        "--draws",
-        "200",
-        "--no-plots",
-        "--out",
-        out.to_str().unwrap(),
-    ])
-    .assert_code(0);
+fn reproduce(case: &Case, portfolio: &Path) -> (usize, Vec<String>, f64) {
+    let out = case.value_200(portfolio, "run", &[]).out;
     let sql = case.path("card.sql");
     case.run(&[
         "scorecard",
@@ -150,7 +112,7 @@ fn reproduce(case: &Case, portfolio: &str) -> (usize, Vec<String>, f64) {
 #[test]
 fn exported_sql_reproduces_the_sample_scores() {
     let case = Case::new();
-    let (n, diffs, pd_gap) = reproduce(&case, PORTFOLIO);
+    let (n, diffs, pd_gap) = reproduce(&case, &sample("portfolio.csv"));
     assert!(n > 100);
     assert!(diffs.is_empty(), "{} differences: {diffs:?}", diffs.len());
     // pd is written with 6 decimals.
@@ -164,7 +126,7 @@ fn exported_sql_reproduces_a_synthetic_book_of_5000() {
     let book = case.path("book.csv");
     case.run(&["synth", "--assets", "5000", "--out", book.to_str().unwrap()])
         .assert_code(0);
-    let (n, diffs, pd_gap) = reproduce(&case, book.to_str().unwrap());
+    let (n, diffs, pd_gap) = reproduce(&case, &book);
     assert_eq!(n, 5000);
     assert!(
         diffs.is_empty(),

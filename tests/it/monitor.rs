@@ -1,25 +1,11 @@
 //! `ipval monitor` end to end: a run against itself is stable (PSI 0, exit 0); a book whose
 //! type mix moved breaches (exit 3) on the characteristics that read the type.
 
+use crate::common::sample::sample;
 use crate::common::{Case, CsvTable};
 
-/// The shipped sample portfolio.
-const PORTFOLIO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-data/portfolio.csv");
-
 fn value(case: &Case, portfolio: &str, out: &str) {
-    case.run(&[
-        "value",
-        "--portfolio",
-        portfolio,
-        "--as-of",
-        "2026-01-15",
-        "--draws",
-        "200",
-        "--no-plots",
-        "--out",
-        out,
-    ])
-    .assert_code(0);
+    case.value_200(std::path::Path::new(portfolio), out, &[]);
 }
 
 fn monitor(case: &Case, baseline: &str, current: &str) -> (crate::common::Run, CsvTable) {
@@ -43,7 +29,7 @@ fn monitor(case: &Case, baseline: &str, current: &str) -> (crate::common::Run, C
 fn a_run_against_itself_is_stable() {
     let case = Case::new();
     let a = case.path("a");
-    value(&case, PORTFOLIO, a.to_str().unwrap());
+    value(&case, sample("portfolio.csv").to_str().unwrap(), "a");
     let (run, t) = monitor(&case, a.to_str().unwrap(), a.to_str().unwrap());
     run.assert_code(0);
     let mut compared = 0;
@@ -85,8 +71,8 @@ fn a_shifted_type_mix_breaches_with_exit_3() {
         case.run(&args).assert_code(0);
     }
     let (a, b) = (case.path("run-a"), case.path("run-b"));
-    value(&case, book_a.to_str().unwrap(), a.to_str().unwrap());
-    value(&case, book_b.to_str().unwrap(), b.to_str().unwrap());
+    value(&case, book_a.to_str().unwrap(), "run-a");
+    value(&case, book_b.to_str().unwrap(), "run-b");
     let (run, t) = monitor(&case, a.to_str().unwrap(), b.to_str().unwrap());
     run.assert_code(3);
     assert!(run.stdout.contains("exit code 3"), "{}", run.stdout);

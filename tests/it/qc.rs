@@ -3,33 +3,16 @@
 //! NR asset, exactly N when N are eligible; listed after the flagged assets in the report's
 //! review list and the workbench queue, with its own reason.
 
-use crate::common::{Case, CsvTable};
+use crate::common::{sample, Case, CsvTable};
 use std::collections::BTreeSet;
-
-/// The shipped sample portfolio.
-const PORTFOLIO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-data/portfolio.csv");
 
 const REASON: &str = "QC sample: a random check of an asset no trigger flagged";
 
-fn run(case: &Case, portfolio: &str, out: &str, extra: &[&str]) -> CsvTable {
-    let mut args = vec![
-        "value",
-        "--portfolio",
-        portfolio,
-        "--as-of",
-        "2026-01-15",
-        "--draws",
-        "200",
-        "--no-plots",
-        "--out",
-        out,
-    ];
-    args.extend(extra);
-    case.run(&args).assert_code(0);
-    CsvTable::read(&case.path(out).join("assets.csv"))
+fn run(case: &Case, portfolio: &std::path::Path, out: &str, extra: &[&str]) -> CsvTable {
+    case.value_200(portfolio, out, extra).assets()
 }
 
-fn sample(t: &CsvTable) -> BTreeSet<String> {
+fn sampled(t: &CsvTable) -> BTreeSet<String> {
     (0..t.len())
         .filter(|&i| t.get(i, "qc_sample") == "true")
         .map(|i| t.get(i, "asset_id").to_string())
@@ -45,8 +28,9 @@ fn eligible(t: &CsvTable) -> usize {
 #[test]
 fn qc_sample_is_seeded_eligible_and_exactly_n() {
     let case = Case::new();
-    let a = run(&case, PORTFOLIO, "a", &["--qc-sample", "10"]);
-    let set = sample(&a);
+    let portfolio = sample::sample("portfolio.csv");
+    let a = run(&case, &portfolio, "a", &["--qc-sample", "10"]);
+    let set = sampled(&a);
     assert_eq!(set.len(), 10);
     for i in (0..a.len()).filter(|&i| a.get(i, "qc_sample") == "true") {
         assert_ne!(a.get(i, "grade"), "NR");
@@ -54,28 +38,33 @@ fn qc_sample_is_seeded_eligible_and_exactly_n() {
         assert!(a.get(i, "notes").contains(REASON), "{}", a.get(i, "notes"));
     }
     // The same seed, other threads and the rows in reverse order: the same sample.
-    let text = std::fs::read_to_string(PORTFOLIO).unwrap();
+    let text = std::fs::read_to_string(&portfolio).unwrap();
     let mut lines: Vec<&str> = text.lines().collect();
     lines[1..].reverse();
     let reversed = case.write("reversed.csv", lines.join("\n") + "\n");
     let b = run(
         &case,
-        reversed.to_str().unwrap(),
+        &reversed,
         "b",
         &["--qc-sample", "10", "--threads", "1"],
     );
-    assert_eq!(sample(&b), set);
+    assert_eq!(sampled(&b), set);
     // Another seed: another sample (of the same size).
-    let c = run(&case, PORTFOLIO, "c", &["--qc-sample", "10", "--seed", "2"]);
-    assert_eq!(sample(&c).len(), 10);
-    assert_ne!(sample(&c), set);
+    let c = run(
+        &case,
+        &portfolio,
+        "c",
+        &["--qc-sample", "10", "--seed", "2"],
+    );
+    assert_eq!(sampled(&c).len(), 10);
+    assert_ne!(sampled(&c), set);
     // More asked than eligible: every eligible asset, and no more.
-    let d = run(&case, PORTFOLIO, "d", &["--qc-sample", "100000"]);
-    assert_eq!(sample(&d).len(), eligible(&d));
+    let d = run(&case, &portfolio, "d", &["--qc-sample", "100000"]);
+    assert_eq!(sampled(&d).len(), eligible(&d));
     assert!(eligible(&d) > 10 && eligible(&d) < d.len());
     // Without the flag: none.
-    let e = run(&case, PORTFOLIO, "e", &[]);
-    assert!(sample(&e).is_empty());
+    let e = run(&case, &portfolio, "e", &[]);
+    assert!(sampled(&e).is_empty());
     assert!(e.column("qc_sample").iter().all(|v| *v == "false"));
 }
 
@@ -84,22 +73,8 @@ fn qc_sample_is_seeded_eligible_and_exactly_n() {
 #[test]
 fn report_lists_the_qc_sample_after_the_flagged_assets() {
     let case = Case::new();
-    let out = case.path("r");
-    case.run(&[
-        "value",
-        "--portfolio",
-        PORTFOLIO,
-        "--as-of",
-        "2026-01-15",
-        "--draws",
-        "200",
-        "--no-plots",
-        "--qc-sample",
-        "3",
-        "--out",
-        out.to_str().unwrap(),
-    ])
-    .assert_code(0);
+    let r = case.value_200(&sample::sample("portfolio.csv"), "r", &["--qc-sample", "3"]);
+    let out = r.out.clone();
     let assets = CsvTable::read(&out.join("assets.csv"));
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     let review = &html[html.find("id=\"review\"").unwrap()..];

@@ -491,6 +491,20 @@ impl Case {
         self.run(&args)
     }
 
+    /// `ipval value` on `portfolio` into `<tmp>/<out>` with 200 draws at 2026-01-15 (the
+    /// validation and monitoring tests' runs), then `extra`; asserts exit 0.
+    pub fn value_200(&self, portfolio: &Path, out: &str, extra: &[&str]) -> Run {
+        let dir = self.path(out);
+        let mut args = vec!["value", "--portfolio", portfolio.to_str().unwrap()];
+        args.extend(["--as-of", "2026-01-15", "--draws", "200", "--no-plots"]);
+        args.extend(["--out", dir.to_str().unwrap()]);
+        args.extend(extra);
+        let mut run = self.run(&args);
+        run.assert_code(0);
+        run.out = dir;
+        run
+    }
+
     /// `ipval value` on `portfolio` against the sample market data.
     pub fn value(&self, portfolio: &Path, extra: &[&str]) -> Run {
         self.value_with(portfolio, Path::new(MARKET), extra)
