@@ -130,6 +130,15 @@ pub fn calibrate(prior: &ScorecardParams, samples: &[Sample]) -> Result<Calibrat
              {MIN_GOODS} good are needed. The scorecard was not changed."
         )));
     }
+    fit(prior, samples)
+}
+
+/// As [`calibrate`] without the minimum numbers of outcomes: the fit of one training fold of
+/// the cross-validation ([`crate::crossval`]), whose folds hold fewer outcomes than a card
+/// may be fitted on alone.
+pub fn fit(prior: &ScorecardParams, samples: &[Sample]) -> Result<Calibration> {
+    let n = samples.len();
+    let bads = samples.iter().filter(|s| s.bad).count();
     let slots: Vec<Vec<Slot>> = prior
         .characteristics
         .iter()

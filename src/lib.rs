@@ -19,6 +19,7 @@ pub mod backtest;
 pub mod calibrate;
 pub mod cli;
 pub mod config;
+pub mod crossval;
 pub mod error;
 pub mod explain;
 pub mod export;
