@@ -3,8 +3,10 @@
 //!
 //! - **k-fold cross-validation** (default [`FOLDS`]): the outcomes are dealt into k folds at
 //!   random (seeded; bads and goods dealt separately, so every fold holds its share of bads);
-//!   each fold is scored by a card fitted on the other k − 1; AUC, Gini and KS are taken over
-//!   the pooled out-of-fold scores, and the calibration intercept and slope over their pds.
+//!   each fold is scored by a card fitted on the other k − 1; AUC, Gini and KS are the means
+//!   over the folds (weighted by their assets) — not taken over the pooled scores, which mix k
+//!   cards whose score levels differ and so understate how each ranks — and the calibration
+//!   intercept and slope are fitted over the out-of-fold pds.
 //! - **Bootstrap 95 % intervals** ([`BOOTSTRAP`] resamples of the assets, seeded): the 2.5th
 //!   and 97.5th percentiles of each figure, and of the gain `CV AUC − prior AUC` (paired: both
 //!   on the same resampled assets).
@@ -109,6 +111,7 @@ pub fn cross_validate(
     }
     let held_out: Vec<Scored> = held_out.into_iter().flatten().collect();
     let cv: Vec<(f64, bool)> = held_out.iter().map(|s| (s.score, s.bad)).collect();
+    // held_out is in sample order, so fold[i] is the fold of cv[i].
     let base: Vec<(f64, bool)> = samples
         .iter()
         .map(|s| (prior.score(&s.inputs, None).score, s.bad))
@@ -118,19 +121,27 @@ pub fn cross_validate(
     let mut rng = stream(seed, &["calibrate-bootstrap"]);
     let mut draws: [Vec<f64>; 4] = Default::default();
     let (mut a, mut b) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let mut picks = Vec::with_capacity(n);
     for _ in 0..BOOTSTRAP {
         a.clear();
         b.clear();
+        picks.clear();
         for _ in 0..n {
             let i = rng.random_range(0..n);
+            picks.push(i);
             a.push(cv[i]);
             b.push(base[i]);
         }
-        if let (Some(x), Some(y), Some(k)) = (auc(&a), auc(&b), ks(&a)) {
+        let folded: Vec<usize> = picks.iter().map(|&i| fold[i]).collect();
+        if let (Some(x), Some(y), Some(k)) = (
+            by_fold(&a, &folded, folds, auc),
+            auc(&b),
+            by_fold(&a, &folded, folds, |v| ks(v).map(|k| k.0)),
+        ) {
             draws[0].push(x);
             draws[1].push(y);
             draws[2].push(x - y);
-            draws[3].push(k.0);
+            draws[3].push(k);
         }
     }
     for d in draws.iter_mut() {
@@ -144,7 +155,7 @@ pub fn cross_validate(
             high: crate::stats::percentile_sorted(d, 97.5)?,
         })
     };
-    let cv_auc = auc(&cv);
+    let cv_auc = by_fold(&cv, &fold, folds, auc);
     let prior_auc = auc(&base);
     let gain = cv_auc.zip(prior_auc).map(|(x, y)| x - y);
     let auc_est = interval(cv_auc, &draws[0]);
@@ -157,11 +168,38 @@ pub fn cross_validate(
             high: 2.0 * e.high - 1.0,
         }),
         auc: auc_est,
-        ks: interval(ks(&cv).map(|k| k.0), &draws[3]),
+        ks: interval(
+            by_fold(&cv, &fold, folds, |v| ks(v).map(|k| k.0)),
+            &draws[3],
+        ),
         prior_auc: interval(prior_auc, &draws[1]),
         gain: interval(gain, &draws[2]),
         calibration: calibration_line(&held_out),
     })
+}
+
+/// The mean of `figure` over the folds, weighted by the folds' assets (`fold[i]` is the fold of
+/// `items[i]`); folds where the figure is undefined (no good or no bad) are left out.
+fn by_fold(
+    items: &[(f64, bool)],
+    fold: &[usize],
+    folds: usize,
+    figure: impl Fn(&[(f64, bool)]) -> Option<f64>,
+) -> Option<f64> {
+    let (mut sum, mut weight) = (0.0, 0.0);
+    for k in 0..folds {
+        let part: Vec<(f64, bool)> = items
+            .iter()
+            .zip(fold)
+            .filter(|(_, f)| **f == k)
+            .map(|(x, _)| *x)
+            .collect();
+        if let Some(v) = figure(&part) {
+            sum += v * part.len() as f64;
+            weight += part.len() as f64;
+        }
+    }
+    (weight > 0.0).then(|| sum / weight)
 }
 
 #[cfg(test)]
