@@ -87,6 +87,10 @@ pub struct CharacteristicFit {
     pub dropped: bool,
     /// Remarks: why it was kept, bins without outcomes, an unexpected sign.
     pub notes: Vec<String>,
+    /// Information value Σ (g_i/G − b_i/B)·WoE_i over its groups (`None` when kept at its prior
+    /// points): below 0.02 the characteristic tells goods from bads hardly at all, above 0.3
+    /// strongly (Siddiqi, ch. 6).
+    pub iv: Option<f64>,
     /// Its groups.
     pub slots: Vec<SlotFit>,
 }
@@ -273,6 +277,7 @@ pub fn fit(prior: &ScorecardParams, samples: &[Sample]) -> Result<Calibration> {
             name: c.name.clone(),
             beta,
             dropped: dropped.iter().any(|(d, _)| *d == j),
+            iv: e.iv(),
             notes,
             slots: slots_fit,
         });
@@ -308,6 +313,19 @@ fn set_points(bin: &mut Bin, p: f64) {
     match bin {
         Bin::Numeric { points, .. } | Bin::Categorical { points, .. } => *points = p,
     }
+}
+
+/// Σ (g_i/G − b_i/B)·WoE_i over groups of (goods, bads, WoE).
+pub fn information_value(groups: &[(usize, usize, f64)]) -> f64 {
+    let goods: usize = groups.iter().map(|g| g.0).sum();
+    let bads: usize = groups.iter().map(|g| g.1).sum();
+    if goods == 0 || bads == 0 {
+        return 0.0;
+    }
+    groups
+        .iter()
+        .map(|(g, b, w)| (*g as f64 / goods as f64 - *b as f64 / bads as f64) * w)
+        .sum()
 }
 
 /// Good and bad counts of one characteristic's groups and their weights of evidence.
@@ -401,6 +419,20 @@ impl Evidence {
             kept,
             notes,
         }
+    }
+
+    /// Information value over the applicable groups with outcomes, at the smoothed WoE.
+    fn iv(&self) -> Option<f64> {
+        if self.kept.is_some() {
+            return None;
+        }
+        let groups: Vec<(usize, usize, f64)> = self
+            .counts
+            .iter()
+            .filter(|(s, _)| **s != Slot::NotApplicable)
+            .map(|(s, (g, b))| (*g, *b, self.woe_of(*s)))
+            .collect();
+        Some(information_value(&groups))
     }
 
     fn observed(&self, s: Slot) -> bool {
@@ -509,9 +541,10 @@ impl Calibration {
             c.pdo
         );
         for f in &self.characteristics {
+            let iv = f.iv.map_or_else(String::new, |v| format!(", IV {v:.3}"));
             match f.beta {
                 Some(b) => {
-                    let _ = writeln!(h, "# {} {}: beta = {b:.4}", f.code, f.name);
+                    let _ = writeln!(h, "# {} {}: beta = {b:.4}{iv}", f.code, f.name);
                 }
                 None => {
                     let _ = writeln!(h, "# {} {}:", f.code, f.name);
@@ -627,6 +660,19 @@ mod tests {
         // Higher score = safer: the encumbered bin earns fewer points.
         let r05 = &cal.card.characteristics[4];
         assert!(r05.bins[0].points() > r05.bins[1].points());
+    }
+
+    /// Bins (goods, bads) (60, 10) and (40, 30): G 100, B 40, N 140, smoothing 1 spread at
+    /// 100:40 → WoE₁ = ln((60.714286/100)/(10.285714/40)) = 0.859132,
+    /// WoE₂ = ln((40.714286/100)/(30.285714/40)) = −0.620388;
+    /// IV = (0.60 − 0.25)·0.859132 + (0.40 − 0.75)·(−0.620388) = 0.517832.
+    #[test]
+    fn information_value_by_hand() {
+        let (g, b, n) = (100.0, 40.0, 140.0);
+        let woe = |gi: f64, bi: f64| (((gi + g / n) / g) / ((bi + b / n) / b)).ln();
+        let iv = information_value(&[(60, 10, woe(60.0, 10.0)), (40, 30, woe(40.0, 30.0))]);
+        assert!((iv - 0.517_832_050_5).abs() < 1e-9, "{iv}");
+        assert_eq!(information_value(&[(5, 0, 1.0)]), 0.0);
     }
 
     #[test]

@@ -323,8 +323,8 @@ fn print_summary(cal: &Calibration) {
         cal.iterations
     );
     println!(
-        "\n  {:<4} {:<26} {:>8}  points per bin (prior)",
-        "code", "characteristic", "beta"
+        "\n  {:<4} {:<26} {:>8} {:>6}  points per bin (prior)",
+        "code", "characteristic", "beta", "IV"
     );
     for c in &cal.characteristics {
         let beta = match c.beta {
@@ -338,14 +338,15 @@ fn print_summary(cal: &Calibration) {
             .map(|s| format!("{} {:.0} ({:.0})", s.label, s.points, s.prior))
             .collect();
         println!(
-            "  {:<4} {:<26} {:>8}  {}",
+            "  {:<4} {:<26} {:>8} {:>6}  {}",
             c.code,
             c.name,
             beta,
+            c.iv.map_or_else(|| "-".into(), |v| format!("{v:.3}")),
             bins.join(" | ")
         );
         for n in &c.notes {
-            println!("  {:<4} {:<26} {:>8}  note: {n}", "", "", "");
+            println!("  {:<4} {:<26} {:>8} {:>6}  note: {n}", "", "", "", "");
         }
     }
     if let Some(w) = cal.warning() {

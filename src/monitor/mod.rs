@@ -266,6 +266,7 @@ fn observed_slot(c: &Characteristic, t: &Table, i: usize, asset_type: &str) -> R
             let observed = match (indicative, fsd) {
                 (true, _) => Observed::IndicativeOnly,
                 (false, Some(x)) => Observed::Num(x),
+                // Any zero median takes the worst bin; the share of zeros only words the reason.
                 (false, None) if t.text("p50", i).is_some() => {
                     Observed::ZeroMedian { prob_zero: 0.5 }
                 }
