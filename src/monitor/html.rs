@@ -71,18 +71,18 @@ impl Drawing for Shares {
             .margin_right(45)
             .x_label_area_size(60)
             .y_label_area_size(80)
-            .build_cartesian_2d(0.0..n as f64, 0.0..top)?;
+            // Bin i is centred on x = i, where its label's tick is.
+            .build_cartesian_2d(-0.5..n as f64 - 0.5, 0.0..top)?;
         let bins = &self.bins;
         chart
             .configure_mesh()
             .disable_x_mesh()
             .light_line_style(GRID)
             .max_light_lines(0)
-            .x_labels(n + 1)
+            .x_labels(n)
             .x_label_formatter(&|x| {
-                let i = x.floor() as usize;
-                if (x - x.floor() - 0.5).abs() < 1e-9 || x.fract() == 0.0 {
-                    bins.get(i).cloned().unwrap_or_default()
+                if x.fract() == 0.0 && *x >= 0.0 {
+                    bins.get(*x as usize).cloned().unwrap_or_default()
                 } else {
                     String::new()
                 }
@@ -100,7 +100,7 @@ impl Drawing for Shares {
         .into_iter()
         .enumerate()
         {
-            let off = 0.1 + 0.4 * k as f64;
+            let off = -0.4 + 0.4 * k as f64;
             chart
                 .draw_series(values.iter().enumerate().map(|(i, v)| {
                     let x = i as f64 + off;
