@@ -35,6 +35,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         plots: false,
         progress: false,
         command_line: vec![],
+        qc_sample: 0,
     };
     let result = ipval::pipeline::run(&cfg, &p, &market, &models)?;
     let rows = result.assets.len().min(ipval::output::xlsx::MAX_ROWS);

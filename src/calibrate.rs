@@ -27,7 +27,7 @@
 //! AUC and the prior's are therefore both reported.
 
 use crate::error::{Error, Result};
-use crate::prec::{IRLS_STEP, PIVOT_REL};
+use crate::regression::{logistic, FitError};
 use crate::score::{Bin, Characteristic, ScoreInputs, ScorecardParams, Slot};
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -45,8 +45,6 @@ pub const RIDGE: f64 = 1e-3;
 /// Pseudo-assets added to every bin before its WoE is taken, split between good and bad at the
 /// sample's ratio (so they move a bin towards WoE 0).
 pub const SMOOTHING: f64 = 1.0;
-/// Newton iterations before giving up.
-const MAX_ITERATIONS: usize = 100;
 
 /// One asset's score inputs and outcome.
 #[derive(Debug, Clone, PartialEq)]
@@ -89,6 +87,10 @@ pub struct CharacteristicFit {
     pub dropped: bool,
     /// Remarks: why it was kept, bins without outcomes, an unexpected sign.
     pub notes: Vec<String>,
+    /// Information value Σ (g_i/G − b_i/B)·WoE_i over its groups (`None` when kept at its prior
+    /// points): below 0.02 the characteristic tells goods from bads hardly at all, above 0.3
+    /// strongly (Siddiqi, ch. 6).
+    pub iv: Option<f64>,
     /// Its groups.
     pub slots: Vec<SlotFit>,
 }
@@ -132,6 +134,15 @@ pub fn calibrate(prior: &ScorecardParams, samples: &[Sample]) -> Result<Calibrat
              {MIN_GOODS} good are needed. The scorecard was not changed."
         )));
     }
+    fit(prior, samples)
+}
+
+/// As [`calibrate`] without the minimum numbers of outcomes: the fit of one training fold of
+/// the cross-validation ([`crate::crossval`]), whose folds hold fewer outcomes than a card
+/// may be fitted on alone.
+pub fn fit(prior: &ScorecardParams, samples: &[Sample]) -> Result<Calibration> {
+    let n = samples.len();
+    let bads = samples.iter().filter(|s| s.bad).count();
     let slots: Vec<Vec<Slot>> = prior
         .characteristics
         .iter()
@@ -174,7 +185,17 @@ pub fn calibrate(prior: &ScorecardParams, samples: &[Sample]) -> Result<Calibrat
             x.push(1.0);
             x.extend(columns.iter().map(|(e, s)| e.woe_of(s[i])));
         }
-        let (theta, iterations) = logistic(&x, &y, width, RIDGE)?;
+        let (theta, iterations) = logistic(&x, &y, width, RIDGE).map_err(|e| match e {
+            FitError::Singular => Error::Usage(
+                "the scorecard's logistic regression is singular (characteristics carry \
+                 identical evidence); the scorecard was not changed"
+                    .into(),
+            ),
+            FitError::NoConvergence(n) => Error::Usage(format!(
+                "the scorecard's logistic regression did not converge in {n} iterations; \
+                 the scorecard was not changed"
+            )),
+        })?;
         let wrong = (0..fitted.len())
             .filter(|&k| theta[k + 1] > 0.0)
             .max_by(|&a, &b| theta[a + 1].total_cmp(&theta[b + 1]));
@@ -256,6 +277,7 @@ pub fn calibrate(prior: &ScorecardParams, samples: &[Sample]) -> Result<Calibrat
             name: c.name.clone(),
             beta,
             dropped: dropped.iter().any(|(d, _)| *d == j),
+            iv: e.iv(),
             notes,
             slots: slots_fit,
         });
@@ -291,6 +313,19 @@ fn set_points(bin: &mut Bin, p: f64) {
     match bin {
         Bin::Numeric { points, .. } | Bin::Categorical { points, .. } => *points = p,
     }
+}
+
+/// Σ (g_i/G − b_i/B)·WoE_i over groups of (goods, bads, WoE).
+pub fn information_value(groups: &[(usize, usize, f64)]) -> f64 {
+    let goods: usize = groups.iter().map(|g| g.0).sum();
+    let bads: usize = groups.iter().map(|g| g.1).sum();
+    if goods == 0 || bads == 0 {
+        return 0.0;
+    }
+    groups
+        .iter()
+        .map(|(g, b, w)| (*g as f64 / goods as f64 - *b as f64 / bads as f64) * w)
+        .sum()
 }
 
 /// Good and bad counts of one characteristic's groups and their weights of evidence.
@@ -386,6 +421,20 @@ impl Evidence {
         }
     }
 
+    /// Information value over the applicable groups with outcomes, at the smoothed WoE.
+    fn iv(&self) -> Option<f64> {
+        if self.kept.is_some() {
+            return None;
+        }
+        let groups: Vec<(usize, usize, f64)> = self
+            .counts
+            .iter()
+            .filter(|(s, _)| **s != Slot::NotApplicable)
+            .map(|(s, (g, b))| (*g, *b, self.woe_of(*s)))
+            .collect();
+        Some(information_value(&groups))
+    }
+
     fn observed(&self, s: Slot) -> bool {
         self.counts.contains_key(&s)
     }
@@ -427,134 +476,6 @@ pub fn label(c: &Characteristic, s: Slot) -> String {
             None => "?".into(),
         },
     }
-}
-
-/// Numerically stable ln(1 + e^η).
-fn softplus(eta: f64) -> f64 {
-    if eta > 0.0 {
-        eta + (-eta).exp().ln_1p()
-    } else {
-        eta.exp().ln_1p()
-    }
-}
-
-fn sigmoid(eta: f64) -> f64 {
-    if eta >= 0.0 {
-        1.0 / (1.0 + (-eta).exp())
-    } else {
-        let e = eta.exp();
-        e / (1.0 + e)
-    }
-}
-
-/// Penalised log-likelihood Σ[y·η − ln(1 + e^η)] − ½·λ·Σ_{j≥1} θ_j².
-fn penalised_loglik(x: &[f64], y: &[bool], width: usize, theta: &[f64], ridge: f64) -> f64 {
-    let ll: f64 = x
-        .chunks_exact(width)
-        .zip(y)
-        .map(|(row, &bad)| {
-            let eta: f64 = row.iter().zip(theta).map(|(a, b)| a * b).sum();
-            f64::from(u8::from(bad)) * eta - softplus(eta)
-        })
-        .sum();
-    ll - 0.5 * ridge * theta[1..].iter().map(|t| t * t).sum::<f64>()
-}
-
-/// Ridge logistic regression of `y` on the rows of `x` (row-major, `width` columns, the first
-/// all ones = the unpenalised intercept) by Newton's method with step halving. Returns the
-/// coefficients and the iterations used.
-pub fn logistic(x: &[f64], y: &[bool], width: usize, ridge: f64) -> Result<(Vec<f64>, usize)> {
-    let mut theta = vec![0.0; width];
-    let mut current = penalised_loglik(x, y, width, &theta, ridge);
-    for iteration in 1..=MAX_ITERATIONS {
-        // Gradient g = Xᵀ(y − p) − λθ̃ and information A = XᵀWX + λĨ, W = p(1 − p).
-        let mut g = vec![0.0; width];
-        let mut a = vec![0.0; width * width];
-        for (row, &bad) in x.chunks_exact(width).zip(y) {
-            let eta: f64 = row.iter().zip(&theta).map(|(a, b)| a * b).sum();
-            let p = sigmoid(eta);
-            let r = f64::from(u8::from(bad)) - p;
-            let w = p * (1.0 - p);
-            for i in 0..width {
-                g[i] += row[i] * r;
-                for j in 0..=i {
-                    a[i * width + j] += w * row[i] * row[j];
-                }
-            }
-        }
-        for i in 0..width {
-            for j in 0..i {
-                a[j * width + i] = a[i * width + j];
-            }
-            if i > 0 {
-                g[i] -= ridge * theta[i];
-                a[i * width + i] += ridge;
-            }
-        }
-        let step = solve(a, g, width).ok_or_else(|| {
-            Error::Usage(
-                "the scorecard's logistic regression is singular (characteristics carry \
-                 identical evidence); the scorecard was not changed"
-                    .into(),
-            )
-        })?;
-        let mut t = 1.0;
-        loop {
-            let trial: Vec<f64> = theta.iter().zip(&step).map(|(a, d)| a + t * d).collect();
-            let value = penalised_loglik(x, y, width, &trial, ridge);
-            if value >= current || t < 1e-6 {
-                let moved = step.iter().map(|d| (t * d).abs()).fold(0.0, f64::max);
-                theta = trial;
-                current = value;
-                if moved < IRLS_STEP {
-                    return Ok((theta, iteration));
-                }
-                break;
-            }
-            t *= 0.5;
-        }
-    }
-    Err(Error::Usage(format!(
-        "the scorecard's logistic regression did not converge in {MAX_ITERATIONS} iterations; \
-         the scorecard was not changed"
-    )))
-}
-
-/// Solves `a·x = b` (`a` row-major n×n) by Gaussian elimination with partial pivoting; `None`
-/// when singular.
-pub fn solve(mut a: Vec<f64>, mut b: Vec<f64>, n: usize) -> Option<Vec<f64>> {
-    let scale = a.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-    if scale == 0.0 || !scale.is_finite() {
-        return None;
-    }
-    for col in 0..n {
-        let pivot =
-            (col..n).max_by(|&i, &j| a[i * n + col].abs().total_cmp(&a[j * n + col].abs()))?;
-        if a[pivot * n + col].abs() <= PIVOT_REL * scale {
-            return None;
-        }
-        if pivot != col {
-            for k in 0..n {
-                a.swap(col * n + k, pivot * n + k);
-            }
-            b.swap(col, pivot);
-        }
-        for row in col + 1..n {
-            let f = a[row * n + col] / a[col * n + col];
-            if f != 0.0 {
-                for k in col..n {
-                    a[row * n + k] -= f * a[col * n + k];
-                }
-                b[row] -= f * b[col];
-            }
-        }
-    }
-    let mut x = vec![0.0; n];
-    for row in (0..n).rev() {
-        let s: f64 = (row + 1..n).map(|k| a[row * n + k] * x[k]).sum();
-        x[row] = (b[row] - s) / a[row * n + row];
-    }
-    x.iter().all(|v| v.is_finite()).then_some(x)
 }
 
 impl Calibration {
@@ -620,9 +541,10 @@ impl Calibration {
             c.pdo
         );
         for f in &self.characteristics {
+            let iv = f.iv.map_or_else(String::new, |v| format!(", IV {v:.3}"));
             match f.beta {
                 Some(b) => {
-                    let _ = writeln!(h, "# {} {}: beta = {b:.4}", f.code, f.name);
+                    let _ = writeln!(h, "# {} {}: beta = {b:.4}{iv}", f.code, f.name);
                 }
                 None => {
                     let _ = writeln!(h, "# {} {}:", f.code, f.name);
@@ -655,35 +577,7 @@ impl Calibration {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn solves_a_small_system() {
-        // 2x + y = 5, x + 3y = 10 → x = 1, y = 3
-        let x = solve(vec![2.0, 1.0, 1.0, 3.0], vec![5.0, 10.0], 2).unwrap();
-        assert!((x[0] - 1.0).abs() < 1e-12 && (x[1] - 3.0).abs() < 1e-12);
-        assert!(solve(vec![1.0, 2.0, 2.0, 4.0], vec![1.0, 2.0], 2).is_none());
-    }
-
-    #[test]
-    fn logistic_recovers_a_known_model() {
-        // Grouped data with exact proportions: at x = −1, 0, 1 the bad shares are σ(−1 − 2·…)…
-        // Built so that logit P(bad) = −1 + 2x exactly: P = σ(−3), σ(−1), σ(1), with 10,000
-        // rows per point rounded to whole counts; the fit must return α ≈ −1, β ≈ 2.
-        let mut x = vec![];
-        let mut y = vec![];
-        for xv in [-1.0f64, 0.0, 1.0] {
-            let p = sigmoid(-1.0 + 2.0 * xv);
-            let n = 10_000;
-            let bads = (p * n as f64).round() as usize;
-            for i in 0..n {
-                x.extend([1.0, xv]);
-                y.push(i < bads);
-            }
-        }
-        let (theta, _) = logistic(&x, &y, 2, 0.0).unwrap();
-        assert!((theta[0] + 1.0).abs() < 2e-3, "{theta:?}");
-        assert!((theta[1] - 2.0).abs() < 2e-3, "{theta:?}");
-    }
+    use crate::regression::sigmoid;
 
     /// Independent characteristics drawn at random, outcomes from a known additive logistic
     /// model on the prior card's points: without overlap between characteristics, WoE
@@ -766,6 +660,19 @@ mod tests {
         // Higher score = safer: the encumbered bin earns fewer points.
         let r05 = &cal.card.characteristics[4];
         assert!(r05.bins[0].points() > r05.bins[1].points());
+    }
+
+    /// Bins (goods, bads) (60, 10) and (40, 30): G 100, B 40, N 140, smoothing 1 spread at
+    /// 100:40 → WoE₁ = ln((60.714286/100)/(10.285714/40)) = 0.859132,
+    /// WoE₂ = ln((40.714286/100)/(30.285714/40)) = −0.620388;
+    /// IV = (0.60 − 0.25)·0.859132 + (0.40 − 0.75)·(−0.620388) = 0.517832.
+    #[test]
+    fn information_value_by_hand() {
+        let (g, b, n) = (100.0, 40.0, 140.0);
+        let woe = |gi: f64, bi: f64| (((gi + g / n) / g) / ((bi + b / n) / b)).ln();
+        let iv = information_value(&[(60, 10, woe(60.0, 10.0)), (40, 30, woe(40.0, 30.0))]);
+        assert!((iv - 0.517_832_050_5).abs() < 1e-9, "{iv}");
+        assert_eq!(information_value(&[(5, 0, 1.0)]), 0.0);
     }
 
     #[test]

@@ -36,6 +36,8 @@ pub struct RunConfig {
     pub progress: bool,
     /// The command line, for the manifest.
     pub command_line: Vec<String>,
+    /// Unflagged rated assets to mark as the random quality-control sample (0: none).
+    pub qc_sample: usize,
 }
 
 /// Parses a `YYYY-MM-DD` command-line date.
@@ -60,6 +62,7 @@ impl RunConfig {
             plots: false,
             progress: false,
             command_line: vec![],
+            qc_sample: 0,
         }
     }
 

@@ -97,6 +97,7 @@ pub fn run_into(
         };
         let mut run = RunResult { assets, portfolios };
         retriage(&mut run, &Triage::of(models, ctx.base.usd_per_reporting));
+        crate::qc::mark(&mut run.assets, cfg.seed, cfg.qc_sample);
         run.assets
             .chunks(SINK_BLOCK)
             .try_for_each(|b| sink.accept(b))?;
@@ -258,6 +259,7 @@ fn value_owned(asset: Asset, ctx: &Context<'_>) -> AssetResult {
         certainty: Certainty::NotMeasured,
         review_priority: None,
         large_exposure: None,
+        qc_sample: false,
         score: None,
         overrides: vec![],
         issues: vec![],

@@ -32,6 +32,8 @@ pub struct AssetResult {
     pub review_priority: Option<u32>,
     /// Money at stake large against the run's average (a trigger the triage sets).
     pub large_exposure: Option<f64>,
+    /// In the random quality-control sample (`value --qc-sample`, [`crate::qc`]).
+    pub qc_sample: bool,
     /// Score, grade and lending figures.
     pub score: Option<AssetScore>,
     /// Expert overrides applied to this asset.
@@ -39,6 +41,11 @@ pub struct AssetResult {
     /// Problems met while simulating (e.g. draws that overflowed).
     pub issues: Vec<String>,
 }
+
+/// The note of an asset in the random quality-control sample (`value --qc-sample`,
+/// `crate::qc`), also its reason in the review list and the workbench queue.
+pub const QC_REASON: &str =
+    "QC sample: a random check of an asset no trigger flagged (value --qc-sample)";
 
 impl AssetResult {
     /// Attaches the asset's overrides and marks the inputs they changed in the trail.
@@ -139,6 +146,9 @@ impl AssetResult {
         }
         for t in self.trigger_codes() {
             f(&format_args!("{label}: {t}"));
+        }
+        if self.qc_sample {
+            f(&QC_REASON);
         }
         for n in &self.point.notes {
             f(&n.on(a));

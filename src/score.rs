@@ -80,6 +80,25 @@ pub enum Variable {
     PatentQuality,
 }
 
+impl Variable {
+    /// The `assets` column that carries it (so that a loan system, `monitor` and the exported
+    /// scorecard read the characteristic back).
+    pub fn column(self) -> &'static str {
+        match self {
+            Variable::Fsd => "fsd",
+            Variable::RemainingLife => "remaining_life",
+            Variable::Status => "status",
+            Variable::Litigation => "litigation",
+            Variable::Encumbered => "encumbered",
+            Variable::EnforcementIndex => "enforcement_index",
+            Variable::AssetType => "asset_type",
+            Variable::RevenueEvidence => "revenue_evidence",
+            Variable::ApproachSpread => "approach_spread",
+            Variable::PatentQuality => "patent_quality",
+        }
+    }
+}
+
 /// One scorecard characteristic.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -361,6 +380,10 @@ pub struct AssetScore {
     pub earned: Vec<Earned>,
     /// Why the advance rate is 0 whatever the grade, if so.
     pub not_pledgeable: Option<String>,
+    /// What the scorecard read, kept so that `assets` carries every characteristic and a loan
+    /// system can score the asset again without ipval (the exported scorecard).
+    #[serde(skip)]
+    pub inputs: ScoreInputs,
 }
 
 /// Up to [`REASONS`] reason sentences (`CODE sentence`), most points lost first, held in one
@@ -629,6 +652,7 @@ impl ScorecardParams {
             reasons: reasons(tallies, &self.characteristics),
             earned: Vec::new(),
             not_pledgeable,
+            inputs: inp.clone(),
         }
     }
 
@@ -727,13 +751,21 @@ impl Characteristic {
             Observed::Num(x) => self.bins.iter().position(
                 |b| matches!(b, Bin::Numeric { below, .. } if x < below || *below == f64::INFINITY),
             ),
-            Observed::Cat(v) => self.bins.iter().position(
-                |b| matches!(b, Bin::Categorical { values, .. } if values.iter().any(|x| x == v)),
-            ),
+            Observed::Cat(v) => return self.slot_of_category(v),
             Observed::Missing => return Slot::Missing,
             Observed::NotApplicable => return Slot::NotApplicable,
             Observed::ZeroMedian { .. } | Observed::IndicativeOnly => None,
         };
+        Slot::Bin(found.unwrap_or_else(|| self.worst_bin()))
+    }
+
+    /// The slot of a category code (a characteristic with categorical bins): the bin listing
+    /// it, else the worst bin. [`Characteristic::slot`] of an [`Observed::Cat`], for a code read
+    /// back as text (an output file's column).
+    pub fn slot_of_category(&self, v: &str) -> Slot {
+        let found = self.bins.iter().position(
+            |b| matches!(b, Bin::Categorical { values, .. } if values.iter().any(|x| x == v)),
+        );
         Slot::Bin(found.unwrap_or_else(|| self.worst_bin()))
     }
 

@@ -12,6 +12,16 @@
 //!   P(X ≥ D) for X ~ Binomial(N, mean pd); below [`BINOMIAL_ALPHA`] the pd understates the
 //!   grade's risk. The test assumes independent outcomes, so correlated defaults make it
 //!   reject too often: a flag asks for a look, it is not a verdict.
+//! - Beside it, the Jeffreys test of the ECB's validation reporting (ECB, Instructions for
+//!   reporting the validation results of internal models, 2019, §2.5.3.1): with the Jeffreys
+//!   prior Beta(½, ½) the posterior of the grade's bad rate is Beta(D + ½, N − D + ½), and the
+//!   p-value is its CDF at the grade's mean pd (small when the pd sits far below what the
+//!   outcomes say). The grade's 95 % Jeffreys interval is the posterior's 2.5 % and 97.5 %
+//!   quantiles, with the lower end 0 when D = 0 and the upper end 1 when D = N (Brown, Cai and
+//!   DasGupta, Statistical Science 16, 2001).
+//! - The calibration intercept and slope: a logistic regression of the outcome on logit(pd)
+//!   over every matched asset with a pd, `logit P(bad) = a + b·logit(pd)`. A right pd gives
+//!   a = 0, b = 1; b < 1 means the pds spread the risk more than the outcomes do.
 
 use super::{alone, matching, TypeCheck, Unmatched, Valuations};
 use crate::error::{Error, Result};
@@ -224,6 +234,13 @@ pub struct GradeRate {
 /// Significance level of the binomial test per grade: a p-value below it flags the grade.
 pub const BINOMIAL_ALPHA: f64 = 0.05;
 
+/// Coverage of the Jeffreys interval of a grade's bad rate.
+pub const INTERVAL_LEVEL: f64 = 0.95;
+
+/// The pds are held inside [PD_FLOOR, 1 − PD_FLOOR] before their logit is taken, so that a pd
+/// written as 0 or 1 (rounded in a file) has a finite logit; ipval's own pds never get there.
+pub const PD_FLOOR: f64 = 1e-9;
+
 impl GradeRate {
     /// bads / n.
     pub fn bad_rate(&self) -> f64 {
@@ -241,6 +258,89 @@ impl GradeRate {
     pub fn pd_too_low(&self) -> Option<bool> {
         self.binomial_p().map(|p| p < BINOMIAL_ALPHA)
     }
+
+    /// The Jeffreys test's p-value: the CDF of Beta(D + ½, N − D + ½) at the mean pd. `None`
+    /// without a mean pd.
+    pub fn jeffreys_p(&self) -> Option<f64> {
+        self.mean_pd.map(|pd| jeffreys_p(self.n, self.bads, pd))
+    }
+
+    /// The 95 % Jeffreys interval of the bad rate ([`jeffreys_interval`]).
+    pub fn interval(&self) -> (f64, f64) {
+        jeffreys_interval(self.n, self.bads, INTERVAL_LEVEL)
+    }
+}
+
+/// The Jeffreys posterior of a bad rate after `d` bads in `n`: Beta(d + ½, n − d + ½).
+fn jeffreys_posterior(n: usize, d: usize) -> Option<statrs::distribution::Beta> {
+    let d = d.min(n) as f64;
+    statrs::distribution::Beta::new(d + 0.5, n as f64 - d + 0.5).ok()
+}
+
+/// P(rate ≤ pd) under the Jeffreys posterior after `d` bads in `n`; `pd` clamped to [0, 1].
+pub fn jeffreys_p(n: usize, d: usize, pd: f64) -> f64 {
+    use statrs::distribution::ContinuousCDF;
+    if pd.is_nan() {
+        return f64::NAN;
+    }
+    jeffreys_posterior(n, d).map_or(f64::NAN, |b| b.cdf(pd.clamp(0.0, 1.0)))
+}
+
+/// Equal-tailed Jeffreys interval of a bad rate at `level` (e.g. 0.95) after `d` bads in `n`:
+/// the posterior's (1 − level)/2 and (1 + level)/2 quantiles, 0 below when d = 0 and 1 above
+/// when d = n; (0, 1) when n = 0.
+pub fn jeffreys_interval(n: usize, d: usize, level: f64) -> (f64, f64) {
+    use statrs::distribution::ContinuousCDF;
+    let Some(b) = jeffreys_posterior(n, d).filter(|_| n > 0) else {
+        return (0.0, 1.0);
+    };
+    let tail = (1.0 - level.clamp(0.0, 1.0)) / 2.0;
+    let low = if d == 0 { 0.0 } else { b.inverse_cdf(tail) };
+    let high = if d >= n {
+        1.0
+    } else {
+        b.inverse_cdf(1.0 - tail)
+    };
+    (low, high)
+}
+
+/// Calibration of the pds against outcomes: `logit P(bad) = intercept + slope·logit(pd)`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CalibrationLine {
+    /// a (0, with the slope 1, when the pds are right).
+    pub intercept: f64,
+    /// b (1 when the pds spread the risk as the outcomes do).
+    pub slope: f64,
+    /// Assets the line was fitted on.
+    pub n: usize,
+}
+
+/// Fits the calibration line over the assets with a pd; `None` without a good and a bad, with
+/// fewer than two distinct pds, or when the fit fails (perfect separation).
+pub fn calibration_line(scored: &[Scored]) -> Option<CalibrationLine> {
+    let with_pd: Vec<(f64, bool)> = scored
+        .iter()
+        .filter_map(|s| s.pd.filter(|p| !p.is_nan()).map(|p| (p, s.bad)))
+        .collect();
+    let bads = with_pd.iter().filter(|x| x.1).count();
+    if bads == 0 || bads == with_pd.len() {
+        return None;
+    }
+    let logit = |p: f64| {
+        let p = p.clamp(PD_FLOOR, 1.0 - PD_FLOOR);
+        (p / (1.0 - p)).ln()
+    };
+    let x: Vec<f64> = with_pd.iter().flat_map(|&(p, _)| [1.0, logit(p)]).collect();
+    if x.chunks_exact(2).all(|r| r[1] == x[1]) {
+        return None;
+    }
+    let y: Vec<bool> = with_pd.iter().map(|x| x.1).collect();
+    let (theta, _) = crate::regression::logistic(&x, &y, 2, 0.0).ok()?;
+    (theta.iter().all(|t| t.is_finite())).then(|| CalibrationLine {
+        intercept: theta[0],
+        slope: theta[1],
+        n: with_pd.len(),
+    })
 }
 
 /// P(X ≥ d) for X ~ Binomial(n, p), `p` clamped to [0, 1]: 1 when d = 0, 0 when d > n.
@@ -279,6 +379,8 @@ pub struct Validation {
     pub ks: Option<(f64, f64)>,
     /// Grades from worst to best.
     pub grades: Vec<GradeRate>,
+    /// Calibration intercept and slope of the pds (needs the `pd` column).
+    pub calibration: Option<CalibrationLine>,
 }
 
 impl Validation {
@@ -350,6 +452,7 @@ pub fn validate(scored: &[Scored]) -> Validation {
         auc: auc(&items),
         ks: ks(&items),
         grades,
+        calibration: calibration_line(scored),
     }
 }
 
@@ -366,7 +469,13 @@ pub fn table(v: &Validation) -> OutTable {
     let mut mean_pd = vec![None];
     let mut p_value = vec![None];
     let mut too_low = vec![String::new()];
+    let mut jeffreys = vec![None];
+    let (mut low, mut high) = (vec![None], vec![None]);
     for g in &v.grades {
+        jeffreys.push(g.jeffreys_p());
+        let (l, h) = g.interval();
+        low.push(Some(l));
+        high.push(Some(h));
         mean_pd.push(g.mean_pd);
         p_value.push(g.binomial_p());
         too_low.push(g.pd_too_low().map_or_else(String::new, |f| f.to_string()));
@@ -409,6 +518,17 @@ pub fn table(v: &Validation) -> OutTable {
     t.push("mean_pd", num(mean_pd, 6));
     t.push("binomial_p", num(p_value, 6));
     t.push("pd_too_low", Values::Text(too_low));
+    t.push("jeffreys_p", num(jeffreys, 6));
+    t.push("rate_low_95", num(low, 6));
+    t.push("rate_high_95", num(high, 6));
+    t.push(
+        "calibration_intercept",
+        num(only_first(v.calibration.map(|c| c.intercept)), 4),
+    );
+    t.push(
+        "calibration_slope",
+        num(only_first(v.calibration.map(|c| c.slope)), 4),
+    );
     t
 }
 
@@ -464,6 +584,69 @@ mod tests {
         assert!((g(1, Some(0.0367)).binomial_p().unwrap() - 0.200_958_453).abs() < 1e-9);
         assert_eq!(g(1, Some(0.0367)).pd_too_low(), Some(false));
         assert_eq!(g(2, None).binomial_p(), None);
+    }
+
+    /// The ECB's example: N 6, D 2, pd 3.67 %: the posterior Beta(2.5, 4.5) puts 0.0044 of its
+    /// mass below 0.0367 (∫₀^0.0367 x^1.5 (1 − x)^3.5 dx / B(2.5, 4.5) = 0.004380, by the
+    /// midpoint rule on 200,000 panels).
+    #[test]
+    fn jeffreys_p_of_the_known_example() {
+        let p = jeffreys_p(6, 2, 0.0367);
+        assert!((p - 0.0044).abs() < 1e-4, "{p}");
+        assert!((p - 0.004_380_48).abs() < 1e-7, "{p}");
+        // D 0 of N 0 is the prior Beta(½, ½), the arcsine law: F(x) = (2/π)·asin(√x).
+        let arcsine = 2.0 / std::f64::consts::PI * 0.25f64.sqrt().asin();
+        assert!((jeffreys_p(0, 0, 0.25) - arcsine).abs() < 1e-12);
+        let g = GradeRate {
+            grade: "BB".into(),
+            n: 6,
+            bads: 2,
+            mean_score: 610.0,
+            in_order: true,
+            mean_pd: Some(0.0367),
+        };
+        assert!((g.jeffreys_p().unwrap() - p).abs() < 1e-15);
+    }
+
+    /// N 2, D 1: posterior Beta(1.5, 1.5), whose CDF is (2/π)(asin √x − (1 − 2x)·√(x(1 − x)));
+    /// it reaches 0.025 at x = 0.0608302759 (bisection), and by symmetry 0.975 at 1 − x.
+    /// The ends: D 0 → lower 0, D = N → upper 1.
+    #[test]
+    fn jeffreys_interval_by_hand() {
+        let (l, h) = jeffreys_interval(2, 1, 0.95);
+        assert!((l - 0.060_830_275_9).abs() < 1e-8, "{l}");
+        assert!((h - 0.939_169_724_1).abs() < 1e-8, "{h}");
+        let (l, h) = jeffreys_interval(10, 0, 0.95);
+        assert_eq!(l, 0.0);
+        assert!(h > 0.0 && h < 1.0);
+        let (l, h) = jeffreys_interval(10, 10, 0.95);
+        assert_eq!(h, 1.0);
+        assert!(l > 0.0 && l < 1.0);
+        assert_eq!(jeffreys_interval(0, 0, 0.95), (0.0, 1.0));
+    }
+
+    /// Two pd groups give a saturated fit: logit(rate) = a + b·logit(pd) through both points.
+    /// pd 0.5 with 5 bads in 10 → a = logit ½ = 0; pd 0.1 with 2 in 10 → −ln 4 = b·(−ln 9),
+    /// b = ln 4 / ln 9 = 0.630930.
+    #[test]
+    fn calibration_line_through_two_groups() {
+        let mut scored = vec![];
+        for (pd, bads) in [(0.5, 5), (0.1, 2)] {
+            for i in 0..10 {
+                scored.push(Scored {
+                    score: 600.0,
+                    grade: "B".into(),
+                    bad: i < bads,
+                    pd: Some(pd),
+                });
+            }
+        }
+        let c = calibration_line(&scored).unwrap();
+        assert!(c.intercept.abs() < 1e-8, "{c:?}");
+        assert!((c.slope - 4f64.ln() / 9f64.ln()).abs() < 1e-8, "{c:?}");
+        assert_eq!(c.n, 20);
+        // One pd only: no line.
+        assert_eq!(calibration_line(&scored[..10]), None);
     }
 
     /// A grade's mean pd is over all its assets, or unknown when one lacks a pd.

@@ -233,20 +233,32 @@ fn print_validation(
         println!("  (AUC and KS need at least one good and one bad outcome)");
     }
     println!(
-        "\n  {:<6} {:>6} {:>6} {:>9} {:>10} {:>9} {:>10}",
-        "grade", "n", "bad", "bad rate", "mean score", "mean pd", "binomial p"
+        "\n  {:<6} {:>6} {:>6} {:>9} {:>15} {:>10} {:>9} {:>10} {:>10}",
+        "grade",
+        "n",
+        "bad",
+        "bad rate",
+        "95% (Jeffreys)",
+        "mean score",
+        "mean pd",
+        "binomial p",
+        "Jeffreys p"
     );
     let pct4 = |x: Option<f64>| x.map_or_else(|| "-".into(), |x| format!("{:.2}%", 100.0 * x));
     for g in v.grades.iter() {
+        let (low, high) = g.interval();
         println!(
-            "  {:<6} {:>6} {:>6} {:>8.1}% {:>10.0} {:>9} {:>10}{}{}",
+            "  {:<6} {:>6} {:>6} {:>8.1}% {:>15} {:>10.0} {:>9} {:>10} {:>10}{}{}",
             g.grade.chars().take(6).collect::<String>(),
             g.n,
             g.bads,
             100.0 * g.bad_rate(),
+            format!("{:.1}–{:.1}%", 100.0 * low, 100.0 * high),
             g.mean_score,
             pct4(g.mean_pd),
             g.binomial_p()
+                .map_or_else(|| "-".into(), |p| format!("{p:.4}")),
+            g.jeffreys_p()
                 .map_or_else(|| "-".into(), |p| format!("{p:.4}")),
             if g.in_order {
                 ""
@@ -278,6 +290,21 @@ fn print_validation(
             low.join(", ")
         );
     }
+    match v.calibration {
+        Some(c) => println!(
+            "  calibration: logit P(bad) = {:.3} + {:.3}·logit(pd) over {} assets (a right pd \
+             gives 0 + 1·logit(pd); a slope below 1 means the pds spread the risk more than \
+             the outcomes do)",
+            c.intercept, c.slope, c.n
+        ),
+        None => println!(
+            "  calibration line: needs pds of at least two values and a good and a bad outcome"
+        ),
+    }
+    println!(
+        "  Jeffreys p = P(bad rate ≤ mean pd | outcomes) under Beta(D + ½, N − D + ½); a small \
+         value says the pd is too low"
+    );
     if v.monotonic() {
         println!("  bad rates fall monotonically from the worst grade to the best");
     } else {

@@ -14,6 +14,7 @@ use crate::backtest::{matching, Valuations};
 use crate::calibrate::{self, Calibration, Sample};
 use crate::config::Format;
 use crate::config::{self, RunConfig};
+use crate::crossval::{self, CrossValidation};
 use crate::error::{Error, Result};
 use crate::ingest;
 use crate::params::ModelSet;
@@ -54,6 +55,16 @@ pub struct CalibrateArgs {
     /// codes and reasons are kept.
     #[arg(long, value_name = "DIR")]
     pub models: Option<PathBuf>,
+    /// Folds of the cross-validation that judges the fitted card on outcomes it was not
+    /// fitted on.
+    #[arg(long, value_name = "K", default_value_t = crate::crossval::FOLDS)]
+    pub folds: usize,
+    /// Seed of the folds and of the bootstrap intervals.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Write the card even when it does not beat the prior card out of sample.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// What the manifest beside the valuations file says about the run that wrote it.
@@ -156,6 +167,7 @@ pub fn run(args: &CalibrateArgs, command_line: Vec<String>) -> Result<ExitCode> 
         plots: false,
         progress: false,
         command_line,
+        qc_sample: 0,
     };
     let usd_per_reporting = cfg.usd_per_reporting(&market)?;
     let portfolio =
@@ -240,6 +252,19 @@ pub fn run(args: &CalibrateArgs, command_line: Vec<String>) -> Result<ExitCode> 
         );
     }
     let mut cal = calibrate::calibrate(&models.scorecard, &samples)?;
+    if args.folds < 2 {
+        return Err(Error::Usage("--folds must be at least 2".into()));
+    }
+    let cv = crossval::cross_validate(&models.scorecard, &samples, args.folds, args.seed)?;
+    print_summary(&cal);
+    let verdict = print_cross_validation(&cal, &cv);
+    if !cv.better_than_prior() && !args.force {
+        return Err(Error::Usage(format!(
+            "the fitted card does not beat the prior card on outcomes it was not fitted on \
+             ({verdict}); {} was not written (--force writes it anyway)",
+            args.out.display()
+        )));
+    }
     let today = chrono::Local::now().date_naive().to_string();
     // The card records what it was fitted to, so that every pd it implies names its basis.
     cal.card.calibration = Some(CalibratedFrom {
@@ -266,9 +291,13 @@ pub fn run(args: &CalibrateArgs, command_line: Vec<String>) -> Result<ExitCode> 
                 .map_or("embedded", |f| f.origin.as_str())
         ),
     ];
+    let mut context = context;
+    context.push(format!(
+        "cross-validated ({} folds, seed {}): {}",
+        cv.folds, args.seed, verdict
+    ));
     let text = cal.to_toml(&context, &today)?;
     write_atomic(&args.out, |w| w.write_all(text.as_bytes()))?;
-    print_summary(&cal);
     println!(
         "\nwrote {} (pd_basis {})",
         args.out.display(),
@@ -294,8 +323,8 @@ fn print_summary(cal: &Calibration) {
         cal.iterations
     );
     println!(
-        "\n  {:<4} {:<26} {:>8}  points per bin (prior)",
-        "code", "characteristic", "beta"
+        "\n  {:<4} {:<26} {:>8} {:>6}  points per bin (prior)",
+        "code", "characteristic", "beta", "IV"
     );
     for c in &cal.characteristics {
         let beta = match c.beta {
@@ -309,17 +338,66 @@ fn print_summary(cal: &Calibration) {
             .map(|s| format!("{} {:.0} ({:.0})", s.label, s.points, s.prior))
             .collect();
         println!(
-            "  {:<4} {:<26} {:>8}  {}",
+            "  {:<4} {:<26} {:>8} {:>6}  {}",
             c.code,
             c.name,
             beta,
+            c.iv.map_or_else(|| "-".into(), |v| format!("{v:.3}")),
             bins.join(" | ")
         );
         for n in &c.notes {
-            println!("  {:<4} {:<26} {:>8}  note: {n}", "", "", "");
+            println!("  {:<4} {:<26} {:>8} {:>6}  note: {n}", "", "", "", "");
         }
     }
     if let Some(w) = cal.warning() {
         println!("\n  WARNING: {w}");
     }
+}
+
+/// Prints the cross-validated figures beside the in-sample ones; returns the comparison with
+/// the prior card in one line.
+fn print_cross_validation(cal: &Calibration, cv: &CrossValidation) -> String {
+    let f = |e: Option<crossval::Estimate>| {
+        e.map_or_else(
+            || "-".into(),
+            |e| format!("{:.3} [{:.3}, {:.3}]", e.value, e.low, e.high),
+        )
+    };
+    let g = |x: Option<f64>| x.map_or_else(|| "-".into(), |x| format!("{x:.3}"));
+    println!(
+        "\n  out of sample ({} folds, {} outcomes; 95 % bootstrap intervals):",
+        cv.folds, cv.n
+    );
+    println!("    AUC  {} (in sample {})", f(cv.auc), g(cal.auc));
+    println!(
+        "    Gini {} (in sample {})",
+        f(cv.gini),
+        g(cal.auc.map(|a| 2.0 * a - 1.0))
+    );
+    println!("    KS   {}", f(cv.ks));
+    println!(
+        "    prior card AUC {} (fitted on none of them)",
+        f(cv.prior_auc)
+    );
+    if let Some(c) = cv.calibration {
+        println!(
+            "    calibration of the held-out pds: intercept {:.3}, slope {:.3} (right: 0 and 1)",
+            c.intercept, c.slope
+        );
+    }
+    let verdict = format!(
+        "CV AUC {} against the prior's {}, gain {}",
+        f(cv.auc),
+        f(cv.prior_auc),
+        f(cv.gain)
+    );
+    println!(
+        "    {}: {verdict}",
+        if cv.better_than_prior() {
+            "beats the prior"
+        } else {
+            "does NOT beat the prior"
+        }
+    );
+    verdict
 }

@@ -5,6 +5,8 @@ mod audit;
 mod backtest;
 mod calibrate;
 mod explain;
+mod monitor;
+mod scorecard;
 mod serve;
 #[cfg(feature = "synth")]
 mod synth;
@@ -14,6 +16,8 @@ mod value;
 pub use audit::AuditArgs;
 pub use backtest::BacktestArgs;
 pub use calibrate::CalibrateArgs;
+pub use monitor::MonitorArgs;
+pub use scorecard::ScorecardArgs;
 pub use serve::ServeArgs;
 #[cfg(feature = "synth")]
 pub use synth::SynthArgs;
@@ -53,6 +57,12 @@ pub enum Command {
     Backtest(BacktestArgs),
     /// Fit the scorecard's points to good/bad outcomes and write a scorecard.toml.
     Calibrate(CalibrateArgs),
+    /// Population stability of a run against a baseline run (PSI of scores and grades, CSI per
+    /// scorecard characteristic, values by asset type); exit code 3 on a breach.
+    Monitor(MonitorArgs),
+    /// Export the scorecard (`scorecard export --format sql|json`) so that a loan system scores
+    /// `assets` without ipval.
+    Scorecard(ScorecardArgs),
     /// Serve the review workbench (browser) and the JSON API (`/v1/`) over HTTP.
     Serve(ServeArgs),
     /// Check the review's audit log (`audit verify --data DIR`).
@@ -151,6 +161,10 @@ pub struct ValueArgs {
     /// Do not draw plots.
     #[arg(long)]
     pub no_plots: bool,
+    /// Mark a seeded random sample of N unflagged rated assets for quality control
+    /// (`qc_sample` in assets; listed after the flagged assets for review).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub qc_sample: usize,
 }
 
 impl InputArgs {
@@ -209,6 +223,7 @@ impl ValueArgs {
             plots: !self.no_plots,
             progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
             command_line,
+            qc_sample: self.qc_sample,
         })
     }
 }
@@ -223,6 +238,8 @@ pub fn run(cli: Cli, command_line: Vec<String>) -> Result<ExitCode> {
         Command::Synth(args) => synth::run(&args),
         Command::Backtest(args) => backtest::run(&args),
         Command::Calibrate(args) => calibrate::run(&args, command_line),
+        Command::Monitor(args) => monitor::run(&args),
+        Command::Scorecard(args) => scorecard::run(&args),
         Command::Serve(args) => serve::run(&args, command_line),
         Command::Audit(args) => audit::run(&args),
     }

@@ -36,6 +36,10 @@ pub struct ServeArgs {
     /// Valuations computed at once; further requests wait, then get 503.
     #[arg(long, default_value_t = 2)]
     pub max_valuations: usize,
+    /// Mark a seeded random sample of N unflagged rated assets of the `--portfolio` run for
+    /// quality control (listed after the flagged assets in the queue).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub qc_sample: usize,
 }
 
 impl ServeArgs {
@@ -58,6 +62,7 @@ impl ServeArgs {
                 plots: false,
                 progress: false,
                 command_line,
+                qc_sample: self.qc_sample,
             },
             portfolio: self.portfolio.clone(),
             market_dir: self.basis.market_dir(),

@@ -81,7 +81,7 @@ fn score_cells(score: Option<(f64, f64)>, grade: Option<&str>, lendable: Option<
 /// An SVG file prepared for inlining: from its `<svg` tag on, without the namespace
 /// declaration (HTML does not need it, and the page then names no URL at all). The file is
 /// ipval's own plot (plotters escapes the text in it); a `<script` in it is defused anyway.
-fn inline_svg(path: &Path) -> Option<PreEscaped<String>> {
+pub fn inline_svg(path: &Path) -> Option<PreEscaped<String>> {
     let text = std::fs::read_to_string(path).ok()?;
     let start = text.find("<svg")?;
     Some(PreEscaped(
@@ -357,6 +357,9 @@ fn review_list(r: &Report<'_>) -> Markup {
         "grade",
         "triggers",
     ];
+    // The random QC sample follows the flagged assets, largest money at stake first.
+    let mut sampled: Vec<&AssetResult> = r.result.assets.iter().filter(|a| a.qc_sample).collect();
+    sampled.sort_by(|a, b| b.money_at_stake().total_cmp(&a.money_at_stake()));
     let rows = html! {
         @for a in flagged.iter().take(ASSET_ROWS) {
             @let p = a.review_priority.map(f64::from);
@@ -369,6 +372,16 @@ fn review_list(r: &Report<'_>) -> Markup {
                 td.small { (lines(&a.triggers())) }
             }
         }
+        @for a in sampled.iter().take(ASSET_ROWS.saturating_sub(flagged.len().min(ASSET_ROWS))) {
+            tr.qc {
+                (text_cell("QC"))
+                td.id { (Text(&a.asset.asset_id)) }
+                td.owner { (Text(&a.asset.owner)) }
+                (money_cell(Some(a.money_at_stake())))
+                (text_cell(grade_label(a)))
+                td.small { (Text(crate::qc::REASON)) }
+            }
+        }
     };
     html! {
         section #review {
@@ -379,6 +392,10 @@ fn review_list(r: &Report<'_>) -> Markup {
                 " of the money at stake (p90 − p10). An asset is flagged when a review trigger \
                  fires and its money at stake is material to its owner; the list is in order of \
                  money at stake. Triggers below materiality are in each asset's notes."
+                @if !sampled.is_empty() {
+                    " After them, marked QC: " (count(sampled.len()))
+                    " unflagged rated assets drawn at random for quality control (--qc-sample)."
+                }
             }
             (table("", &names, rows))
         }
@@ -426,7 +443,7 @@ fn asset_table(r: &Report<'_>) -> Markup {
 }
 
 /// A table of the outputs (the assumptions), numbers to their column's decimals.
-fn out_table(t: &OutTable) -> Markup {
+pub fn out_table(t: &OutTable) -> Markup {
     let rows = html! {
         @for row in 0..t.rows() {
             tr {
@@ -436,6 +453,10 @@ fn out_table(t: &OutTable) -> Markup {
                         Values::Number { values, decimals } => {
                             @let x = values[row];
                             (num_cell(x, &x.map_or(String::new(), |x| grouped(x, *decimals))))
+                        }
+                        Values::Exact(values) => {
+                            @let x = values[row];
+                            (num_cell(x, &x.map_or(String::new(), super::table::exact)))
                         }
                         Values::Bool(v) => (text_cell(&v[row].to_string())),
                     }

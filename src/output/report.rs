@@ -11,7 +11,7 @@ use crate::market_data::{stale_fx_sentence, InputFile, MarketData, StaleFx};
 use crate::overrides::{Applied, Overrides};
 use crate::params::ModelSet;
 use crate::results::{AssetResult, AssetSink, PortfolioResult, RunResult};
-use crate::score::NOT_RATED;
+use crate::score::{ScoreInputs, NOT_RATED};
 use crate::simulate::Summary;
 use serde::Serialize;
 use std::io;
@@ -56,7 +56,17 @@ pub const ASSET_COLUMNS: &[&str] = &[
     "reason_4",
     "review_flag",
     "review_priority",
+    "qc_sample",
     "notes",
+    "remaining_life",
+    "status",
+    "litigation",
+    "encumbered",
+    "enforcement_index",
+    "revenue_evidence",
+    "approach_spread",
+    "patent_quality",
+    "indicative_only",
 ];
 
 fn text<T>(rows: &[T], f: impl Fn(&T) -> String) -> Values {
@@ -117,7 +127,11 @@ pub fn assets_table(
     }
     // The fsd the scorecard read (the fixed-seed scoring sample), so that the file shows the
     // figure behind the grade and `calibrate` reads it back.
-    t.push("fsd", num(a, 4, |r| r.summary.and(r.scored_fsd())));
+    // Exact, as every characteristic the card bins: rounded, a figure could cross a bin edge.
+    t.push(
+        "fsd",
+        Values::Exact(a.iter().map(|r| r.summary.and(r.scored_fsd())).collect()),
+    );
     t.push("prob_zero", num(a, 4, |r| r.summary.map(|s| s.prob_zero)));
     t.push("score", num(a, 0, |r| r.score.as_ref().map(|s| s.score)));
     t.push("grade", text(a, |r| grade_label(r).to_string()));
@@ -166,7 +180,12 @@ pub fn assets_table(
         "review_priority",
         num(a, 0, |r| r.review_priority.map(f64::from)),
     );
+    t.push(
+        "qc_sample",
+        Values::Bool(a.iter().map(|r| r.qc_sample).collect()),
+    );
     t.push("notes", text(a, AssetResult::notes_line));
+    score_input_columns(&mut t, a);
     for (i, name) in extra_columns.iter().enumerate() {
         t.push(
             &carried_name(name),
@@ -174,6 +193,33 @@ pub fn assets_table(
         );
     }
     t
+}
+
+/// The characteristics the scorecard read that no other column carries (empty for a not-rated
+/// asset), so that the exported scorecard scores `assets` without ipval: numbers exact, codes
+/// as the card's bins spell them.
+fn score_input_columns(t: &mut OutTable, a: &[AssetResult]) {
+    fn inputs(r: &AssetResult) -> Option<&ScoreInputs> {
+        r.score.as_ref().map(|s| &s.inputs)
+    }
+    let exact = |f: &dyn Fn(&ScoreInputs) -> Option<f64>| {
+        Values::Exact(a.iter().map(|r| inputs(r).and_then(f)).collect())
+    };
+    let code = |f: &dyn Fn(&ScoreInputs) -> &'static str| {
+        text(a, |r| {
+            inputs(r).map_or_else(String::new, |i| f(i).to_string())
+        })
+    };
+    let yes_no = |b: bool| if b { "true" } else { "false" };
+    t.push("remaining_life", exact(&|i| Some(i.remaining_life)));
+    t.push("status", code(&|i| i.status.as_str()));
+    t.push("litigation", code(&|i| i.litigation.as_str()));
+    t.push("encumbered", code(&|i| yes_no(i.encumbered)));
+    t.push("enforcement_index", exact(&|i| Some(i.enforcement_index)));
+    t.push("revenue_evidence", code(&|i| i.revenue_evidence.as_str()));
+    t.push("approach_spread", exact(&|i| i.approach_spread));
+    t.push("patent_quality", exact(&|i| i.patent_quality));
+    t.push("indicative_only", code(&|i| yes_no(i.indicative_only)));
 }
 
 /// Columns the asset table writes after the carried-through ones when experts overrode assets.

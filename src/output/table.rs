@@ -22,6 +22,10 @@ pub enum Values {
         /// Decimals in CSV (fixed, so outputs are byte-identical across runs).
         decimals: usize,
     },
+    /// Numbers written so that they read back as the same `f64` (the shortest decimal that
+    /// does, e.g. `0.15` or `7.999999999999999`), `None` written empty: the characteristics a
+    /// scorecard bins, so that binning the written figure gives the bin ipval used.
+    Exact(Vec<Option<f64>>),
     /// Booleans.
     Bool(Vec<bool>),
 }
@@ -30,7 +34,7 @@ impl Values {
     fn len(&self) -> usize {
         match self {
             Values::Text(v) => v.len(),
-            Values::Number { values, .. } => values.len(),
+            Values::Number { values, .. } | Values::Exact(values) => values.len(),
             Values::Bool(v) => v.len(),
         }
     }
@@ -66,9 +70,46 @@ impl Values {
                 }
                 column.finish().into_column()
             }
+            Values::Exact(values) if format == Format::Csv => {
+                let text: Vec<Option<String>> = values
+                    .iter()
+                    .map(|v| v.filter(|x| !x.is_nan()).map(exact))
+                    .collect();
+                Column::new(name, text)
+            }
+            Values::Exact(values) => {
+                // JSON and Parquet hold no infinity either: the largest double, as in CSV.
+                let finite: Vec<Option<f64>> = values
+                    .iter()
+                    .map(|v| {
+                        v.filter(|x| !x.is_nan())
+                            .map(|x| x.clamp(f64::MIN, f64::MAX))
+                    })
+                    .collect();
+                Column::new(name, finite)
+            }
             Values::Number { values, .. } => Column::new(name, values),
             Values::Bool(v) => Column::new(name, v),
         }
+    }
+}
+
+/// The shortest decimal that reads back as `x`: plain between 10⁻⁶ and 10¹⁵ (as the workbook
+/// writes numbers), with an exponent beyond. No output holds an infinity (an approach spread
+/// over an approach worth 0): one is written as the largest double of its sign, which every
+/// scorecard bin treats as it treats the infinity (a numeric bound is finite and below both, or
+/// infinite and above both). The table writers leave a NaN cell empty.
+pub fn exact(x: f64) -> String {
+    let x = if x.is_infinite() {
+        f64::MAX.copysign(x)
+    } else {
+        x
+    };
+    let a = x.abs();
+    if a == 0.0 || (1e-6..1e15).contains(&a) {
+        format!("{x}")
+    } else {
+        format!("{x:e}")
     }
 }
 
@@ -335,4 +376,30 @@ fn json_rows(out: &mut impl Write, df: &mut DataFrame, first: bool) -> PolarsRes
     out.write_all(if first { b"[\n" } else { b",\n" })?;
     out.write_all(inner)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod exact_tests {
+    use super::exact;
+
+    /// Each written figure reads back as the very double; an infinity as the largest one.
+    #[test]
+    fn exact_figures_read_back() {
+        for x in [
+            0.15,
+            7.999_999_999_999_999,
+            1.0 / 3.0,
+            10.0,
+            0.0,
+            1e-9,
+            2.5e17,
+            -3.25,
+        ] {
+            assert_eq!(exact(x).parse::<f64>().unwrap(), x, "{x}");
+        }
+        assert_eq!(exact(10.0), "10");
+        assert_eq!(exact(0.15), "0.15");
+        assert_eq!(exact(f64::INFINITY), "1.7976931348623157e308");
+        assert_eq!(exact(f64::INFINITY).parse::<f64>().unwrap(), f64::MAX);
+    }
 }

@@ -66,7 +66,7 @@ fn width(name: &str, v: &Values) -> f64 {
     match v {
         Values::Text(_) if name == "notes" || name.starts_with("reason") => 48.0,
         Values::Text(_) => (name.len() as f64 + 4.0).max(16.0),
-        Values::Number { .. } => (name.len() as f64 + 4.0).max(14.0),
+        Values::Number { .. } | Values::Exact(_) => (name.len() as f64 + 4.0).max(14.0),
         Values::Bool(_) => (name.len() as f64 + 4.0).max(10.0),
     }
 }
@@ -340,6 +340,14 @@ impl<W: Write> Workbook<W> {
                         style.unwrap_or(0)
                     );
                     push_number(xml, as_printed(x, *decimals));
+                    xml.extend_from_slice(b"</v></c>");
+                }
+            }
+            Values::Exact(values) => {
+                let finite = values[r].filter(|x| !x.is_nan());
+                if let Some(x) = finite.map(|x| x.clamp(f64::MIN, f64::MAX)) {
+                    let _ = write!(xml, "<c r=\"{letters}{n}\"><v>");
+                    push_number(xml, x);
                     xml.extend_from_slice(b"</v></c>");
                 }
             }

@@ -199,7 +199,7 @@ async fn queue(State(app): State<AppState>) -> Result<Html<String>, Problem> {
                             @let id = &a.asset.asset_id;
                             @let href = asset_href(id);
                             tr data-href=(href) {
-                                td.n { @match a.review_priority { Some(p) => span.pill.flag { (p) }, None => span.muted { "–" } } }
+                                td.n { @match (a.review_priority, a.qc_sample) { (Some(p), _) => span.pill.flag { (p) }, (None, true) => span.pill title=(crate::qc::REASON) { "QC" }, (None, false) => span.muted { "–" } } }
                                 td.id { a href=(href) { (id) } }
                                 td { (a.asset.owner) }
                                 td { (a.asset.asset_type.to_string()) }
@@ -317,6 +317,7 @@ fn asset_body(
         div.sub { a href="/queue" { "← Review queue" } }
         h1 { (id) " " (grade(grade_of(a)))
             @if let Some(p) = a.review_priority { " " span.pill.flag { "review priority " (p) } }
+            @if a.qc_sample { " " span.pill title=(crate::qc::REASON) { "QC sample" } }
             @if let Some(so) = b.signoff(id) { " " (decision_pill(so.decision)) } }
         div.sub { (e.owner) " · " (e.description) }
         @if let Some(msg) = error { div.err role="alert" { (msg) } }

@@ -192,15 +192,18 @@ impl Workbench {
         &self.result
     }
 
-    /// The assets in review-queue order: flagged ones by priority, then the rest by money at
-    /// stake, largest first.
+    /// The assets in review-queue order: flagged ones by priority, then the random QC sample
+    /// (`--qc-sample`), then the rest, each of the last two by money at stake, largest first.
     pub fn queue(&self) -> Vec<&AssetResult> {
         let mut q: Vec<&AssetResult> = self.result.assets.iter().collect();
         q.sort_by(|a, b| match (a.review_priority, b.review_priority) {
             (Some(x), Some(y)) => x.cmp(&y),
             (Some(_), None) => std::cmp::Ordering::Less,
             (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => b.money_at_stake().total_cmp(&a.money_at_stake()),
+            (None, None) => b
+                .qc_sample
+                .cmp(&a.qc_sample)
+                .then(b.money_at_stake().total_cmp(&a.money_at_stake())),
         });
         q
     }
@@ -465,6 +468,7 @@ impl Workbench {
         }
         let usd = self.cfg.usd_per_reporting(&self.market)?;
         pipeline::retriage(&mut result, &pipeline::Triage::of(&self.models, usd));
+        crate::qc::mark(&mut result.assets, self.cfg.seed, self.cfg.qc_sample);
         Ok(result)
     }
 }

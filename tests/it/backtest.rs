@@ -515,6 +515,16 @@ fn binomial_test_per_grade_by_hand() {
     assert_eq!(aa("binomial_p"), "1.000000");
     assert_eq!(aa("pd_too_low"), "false");
     assert_eq!(group(&t, "all")("binomial_p"), "");
+    // Jeffreys: BB's posterior Beta(2.5, 4.5) has 0.004380 of its mass below 0.0367 (the
+    // ECB's example, 0.0044); AA (0 of 2) has its interval's lower end at 0 and A (1 of 4) has
+    // the posterior Beta(1.5, 3.5), whose CDF at 0.1 is 0.147384 by the midpoint rule.
+    assert_eq!(bb("jeffreys_p"), "0.004380");
+    assert_eq!(aa("rate_low_95"), "0.000000");
+    near(a("jeffreys_p"), 0.147_384, "A Jeffreys p");
+    assert_eq!(group(&t, "all")("jeffreys_p"), "");
+    // The calibration line is on the overall row only.
+    assert!(!group(&t, "all")("calibration_slope").is_empty());
+    assert_eq!(bb("calibration_slope"), "");
     assert!(
         run.stdout
             .contains("binomial test: P(this many bads or more | mean pd) < 0.05 for BB"),

@@ -45,6 +45,7 @@ fn config() -> RunConfig {
         plots: false,
         progress: false,
         command_line: vec![],
+        qc_sample: 0,
     }
 }
 

@@ -93,6 +93,7 @@ fn calibrate_recovers_a_known_logistic_model() {
         plots: false,
         progress: false,
         command_line: vec![],
+        qc_sample: 0,
     };
     let result = pipeline::run(&cfg, &p, &market, &models).unwrap();
     let ctx = Context {
@@ -144,16 +145,38 @@ fn calibrate_recovers_a_known_logistic_model() {
     let cal_dir = case.path("calibrated");
     std::fs::create_dir_all(&cal_dir).unwrap();
     let card_path = cal_dir.join("scorecard.toml");
-    let run = case.run(&[
+    let valuations = case.out().join("assets.csv");
+    let args = [
         "calibrate",
         "--valuations",
-        case.out().join("assets.csv").to_str().unwrap(),
+        valuations.to_str().unwrap(),
         "--outcomes",
         outcomes.to_str().unwrap(),
         "--out",
         card_path.to_str().unwrap(),
-    ]);
+    ];
+    // The truth here ranks almost as the prior does: out of sample the fitted card's gain over
+    // it is within chance, so `calibrate` refuses it and writes nothing…
+    let refused = case.run(&args);
+    refused.assert_code(1);
+    assert!(
+        refused.stderr.contains("does not beat the prior card")
+            && refused.stderr.contains("--force"),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        refused.stdout.contains("out of sample (5 folds"),
+        "{}",
+        refused.stdout
+    );
+    assert!(!card_path.exists());
+    // …and writes it with --force, recording the cross-validation in its header.
+    let run = case.run(&[&args[..], &["--force"]].concat());
     run.assert_code(0);
+    assert!(std::fs::read_to_string(&card_path)
+        .unwrap()
+        .contains("cross-validated (5 folds, seed 1): CV AUC 0."));
     let text = std::fs::read_to_string(&card_path).unwrap();
     assert!(
         text.starts_with("# Collateral scorecard CALIBRATED"),

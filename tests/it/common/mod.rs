@@ -119,7 +119,17 @@ pub const ASSET_COLUMNS: &[&str] = &[
     "reason_4",
     "review_flag",
     "review_priority",
+    "qc_sample",
     "notes",
+    "remaining_life",
+    "status",
+    "litigation",
+    "encumbered",
+    "enforcement_index",
+    "revenue_evidence",
+    "approach_spread",
+    "patent_quality",
+    "indicative_only",
 ];
 
 /// An in-memory portfolio, edited cell by cell, written as properly quoted CSV.
@@ -479,6 +489,20 @@ impl Case {
         args.extend(["--draws", "0", "--no-plots", "--out", out.to_str().unwrap()]);
         args.extend(extra);
         self.run(&args)
+    }
+
+    /// `ipval value` on `portfolio` into `<tmp>/<out>` with 200 draws at 2026-01-15 (the
+    /// validation and monitoring tests' runs), then `extra`; asserts exit 0.
+    pub fn value_200(&self, portfolio: &Path, out: &str, extra: &[&str]) -> Run {
+        let dir = self.path(out);
+        let mut args = vec!["value", "--portfolio", portfolio.to_str().unwrap()];
+        args.extend(["--as-of", "2026-01-15", "--draws", "200", "--no-plots"]);
+        args.extend(["--out", dir.to_str().unwrap()]);
+        args.extend(extra);
+        let mut run = self.run(&args);
+        run.assert_code(0);
+        run.out = dir;
+        run
     }
 
     /// `ipval value` on `portfolio` against the sample market data.

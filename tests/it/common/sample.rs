@@ -45,6 +45,7 @@ pub fn config(draws: usize, threads: Option<usize>) -> RunConfig {
         plots: false,
         progress: false,
         command_line: vec![],
+        qc_sample: 0,
     }
 }
 
