@@ -549,7 +549,11 @@ impl Explanation {
                 "  fsd of these draws {fsd}  prob_zero {:.4}",
                 d.prob_zero
             )?;
+            let alone = self.market.as_ref().is_some_and(|m| m.alone);
             let scored = match self.certainty {
+                _ if alone => "none: the value rests on the indicative market route alone (the \
+                               worst bin)"
+                    .to_string(),
                 Certainty::Fsd(f) => format!("fsd {f:.4}"),
                 Certainty::ZeroMedian(p) => format!("median 0, prob_zero {p:.4}"),
                 Certainty::NotMeasured => "not measured".to_string(),

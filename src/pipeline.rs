@@ -406,6 +406,10 @@ fn scored_certainty(
         .as_ref()
         .is_some_and(|b| b.is_indicative());
     let mut singles = a.point.approaches.singles(&a.resolved.weights, !indicative);
+    if valuation::market_alone(&a.point.approaches, &a.resolved) {
+        // Nothing of the asset's own to measure: the scorecard takes its worst bin.
+        return Certainty::NotMeasured;
+    }
     if singles.is_empty() {
         // Worth zero outright (expired): its own draws, all zero.
         singles.push(a.resolved.weights);

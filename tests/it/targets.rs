@@ -53,5 +53,24 @@ fn the_sample_meets_the_targets() {
         };
         let run = pipeline::run(&cfg, &book, &market, &models).unwrap();
         check(&Targets::of(&run, &models), &format!("sample seed {seed}"));
+        // The indicative market route alone: no fsd is scored (the worst bin), nothing lent.
+        let alone: Vec<_> = run
+            .assets
+            .iter()
+            .filter(|a| ipval::valuation::market_alone(&a.point.approaches, &a.resolved))
+            .collect();
+        assert!(
+            !alone.is_empty(),
+            "the sample has patents valued by deal prices alone"
+        );
+        for a in alone {
+            assert_eq!(a.scored_fsd(), None, "{}", a.asset.asset_id);
+            let s = a.score.as_ref().unwrap();
+            assert_eq!(s.lendable_value, Some(0.0), "{}", a.asset.asset_id);
+            assert!(s
+                .reasons
+                .iter()
+                .any(|r| r.contains("indicative market route alone")));
+        }
     }
 }
