@@ -12,7 +12,6 @@ use crate::ingest::market;
 use crate::market_data::MarketData;
 use crate::monitor;
 use crate::params::ModelSet;
-use std::fmt::Write as _;
 use std::path::Path;
 
 /// The methods document the card points to; its §17 table is where the assumption-marked
@@ -66,7 +65,7 @@ pub fn render(inputs: &Inputs) -> String {
     s
 }
 
-// `write!` into a String cannot fail; the helper keeps that in one place.
+// One line of Markdown; the card is built line by line so that every line ends with `\n`.
 fn line(s: &mut String, text: impl AsRef<str>) {
     s.push_str(text.as_ref());
     s.push('\n');
@@ -291,9 +290,7 @@ fn monitoring(s: &mut String) {
     );
     line(s, format!("| {} and above | shift |", monitor::SHIFT));
     line(s, "");
-    let mut rule = String::new();
-    let _ = write!(
-        rule,
+    let rule = format!(
         "Critical value: with n and m assets over B bins, `(1/n + 1/m) · χ²₁₋α(B − 1)` at α = {} (what sampling alone exceeds that often). A distribution **breaches** when its PSI is at least {} and above its critical value; `monitor` then exits with code 3 so that a scheduler can alert.",
         monitor::ALPHA,
         monitor::WATCH
