@@ -27,6 +27,7 @@ pub mod format;
 pub mod ingest;
 pub mod market_data;
 pub mod math;
+pub mod model_card;
 pub mod models;
 pub mod monitor;
 pub mod notes;

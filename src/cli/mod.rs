@@ -5,6 +5,7 @@ mod audit;
 mod backtest;
 mod calibrate;
 mod explain;
+mod model_card;
 mod monitor;
 mod scorecard;
 mod serve;
@@ -16,6 +17,7 @@ mod value;
 pub use audit::AuditArgs;
 pub use backtest::BacktestArgs;
 pub use calibrate::CalibrateArgs;
+pub use model_card::ModelCardArgs;
 pub use monitor::MonitorArgs;
 pub use scorecard::ScorecardArgs;
 pub use serve::ServeArgs;
@@ -63,6 +65,9 @@ pub enum Command {
     /// Export the scorecard (`scorecard export --format sql|json`) so that a loan system scores
     /// `assets` without ipval.
     Scorecard(ScorecardArgs),
+    /// Write the model card (Markdown: intended use, data vintages with SHA-256s, methods,
+    /// limitations, validation, monitoring thresholds, owners) to stdout or --out.
+    ModelCard(ModelCardArgs),
     /// Serve the review workbench (browser) and the JSON API (`/v1/`) over HTTP.
     Serve(ServeArgs),
     /// Check the review's audit log (`audit verify --data DIR`).
@@ -240,6 +245,7 @@ pub fn run(cli: Cli, command_line: Vec<String>) -> Result<ExitCode> {
         Command::Calibrate(args) => calibrate::run(&args, command_line),
         Command::Monitor(args) => monitor::run(&args),
         Command::Scorecard(args) => scorecard::run(&args),
+        Command::ModelCard(args) => model_card::run(&args),
         Command::Serve(args) => serve::run(&args, command_line),
         Command::Audit(args) => audit::run(&args),
     }

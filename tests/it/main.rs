@@ -13,6 +13,7 @@ mod fuzz_regressions;
 mod fx_dates;
 mod hardening;
 mod known_answers;
+mod model_card;
 mod monitor;
 mod monte_carlo;
 mod overrides_explain;
