@@ -17,6 +17,7 @@
 
 use ipval::config::{parse_as_of, RunConfig};
 use ipval::ingest;
+use ipval::market_data::MarketData;
 use ipval::params::ModelSet;
 use ipval::pipeline;
 use ipval::synth::{write_csv_shaped, Shape};
@@ -78,26 +79,25 @@ fn args() -> Args {
     a
 }
 
-/// One book, valued and measured: `given`, or a synthetic book of `shape`, `size` and `seed`.
+/// One book, valued and measured: `given`, or a synthetic book of `shape`, `size` and `seed`
+/// (written to a temporary file that is removed with the folder when the run ends).
 fn book(
     given: Option<&Path>,
     (shape, size): (Shape, u64),
     cfg: &RunConfig,
-    models: &ModelSet,
+    (models, market): (&ModelSet, &MarketData),
 ) -> ipval::Result<Targets> {
-    let dir = std::env::temp_dir().join(format!("ipval-sweep-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| ipval::Error::io(&dir, e))?;
+    let tmp = tempfile::tempdir().map_err(|e| ipval::Error::io(std::env::temp_dir(), e))?;
     let file = match given {
         Some(f) => f.to_path_buf(),
         None => {
-            let file = dir.join("book.csv");
+            let file = tmp.path().join("book.csv");
             write_csv_shaped(&file, size, cfg.seed, shape)?;
             file
         }
     };
-    let market = ingest::market::read(&ingest::market::dir_or_embedded(None))?;
-    let portfolio = ingest::portfolio::read(&file, &market, cfg.as_of)?;
-    let run = pipeline::run(cfg, &portfolio, &market, models)?;
+    let portfolio = ingest::portfolio::read(&file, market, cfg.as_of)?;
+    let run = pipeline::run(cfg, &portfolio, market, models)?;
     Ok(Targets::of(&run, models))
 }
 
@@ -110,8 +110,12 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let models = match ModelSet::load(a.models.as_deref()) {
-        Ok(m) => m,
+    let inputs = ModelSet::load(a.models.as_deref()).and_then(|m| {
+        let market = ingest::market::read(&ingest::market::dir_or_embedded(None))?;
+        Ok((m, market))
+    });
+    let (models, market) = match inputs {
+        Ok(x) => x,
         Err(e) => {
             eprintln!("{e}");
             return ExitCode::FAILURE;
@@ -144,7 +148,12 @@ fn main() -> ExitCode {
             let mut all = vec![];
             for &seed in &a.seeds {
                 let cfg = RunConfig::in_memory(as_of, a.draws, seed);
-                match book(a.portfolio.as_deref(), (shape, size), &cfg, &models) {
+                match book(
+                    a.portfolio.as_deref(),
+                    (shape, size),
+                    &cfg,
+                    (&models, &market),
+                ) {
                     Ok(t) => {
                         if a.detail {
                             println!(

@@ -170,7 +170,7 @@ pub fn explain(r: &AssetResult, ctx: &Context<'_>, currency: &str) -> Explanatio
         remaining_life: res.life,
         age: res.age,
         obsolescence_factor: crate::models::cost::obsolescence_factor(res.life, res.age),
-        before_cap: base.value(res.life, res.age),
+        before_cap: r.point.evidence().cost.unwrap_or(f64::NAN),
         value: r.point.approaches.cost.unwrap_or(f64::NAN),
     });
     let alone = valuation::market_alone(&r.point.approaches, res);

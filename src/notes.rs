@@ -194,9 +194,10 @@ impl fmt::Display for Shown<'_> {
                 "market value indicative (price per asset of US portfolio deals, no \
                  jurisdiction, size or vintage adjustment): reported, not in value_point",
             ),
+            // The advance rate it costs is the scorecard's note (`pledge_bar`), said once.
             Note::MarketAlone => f.write_str(
                 "value rests on the indicative market route alone (price per asset of US \
-                 portfolio deals): advance rate 0",
+                 portfolio deals)",
             ),
             Note::MarketReferenceLife { years } => write!(
                 f,

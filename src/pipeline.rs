@@ -395,28 +395,19 @@ fn scored_certainty(
     scoring: &mut [Draw],
     values: &mut Vec<f64>,
 ) -> Certainty {
-    let vol = ctx
-        .market
-        .sectors
-        .get(&a.asset.sector)
-        .map_or(0.0, |s| s.revenue_volatility);
-    let indicative = a
-        .resolved
-        .market_basis
-        .as_ref()
-        .is_some_and(|b| b.is_indicative());
-    let mut singles = a.point.approaches.singles(&a.resolved.weights, !indicative);
     if valuation::market_alone(&a.point.approaches, &a.resolved) {
         // Nothing of the asset's own to measure: the scorecard takes its worst bin.
         return Certainty::NotMeasured;
     }
+    // An indicative market value that is not alone carries weight 0: never a candidate.
+    let mut singles = a.point.approaches.singles(&a.resolved.weights);
     if singles.is_empty() {
         // Worth zero outright (expired): its own draws, all zero.
         singles.push(a.resolved.weights);
     }
     let mut best = Certainty::NotMeasured;
     for weights in singles {
-        let sim = AssetSim::new(&a.asset, &a.resolved, ctx.models, vol, shared).weighted(weights);
+        let sim = asset_sim(a, ctx, shared).weighted(weights);
         let mut rng = simulate::stream(SCORING_SEED, &["asset", &a.asset.asset_id]);
         sim.run(&mut rng, scoring);
         values.clear();
@@ -441,14 +432,18 @@ pub fn simulate_asset(
         out.fill(Draw::ZERO);
         return;
     }
+    let mut rng = simulate::stream(seed, &["asset", &r.asset.asset_id]);
+    asset_sim(r, ctx, shared).run(&mut rng, out);
+}
+
+/// The simulation of a valued asset, with its sector's revenue volatility.
+fn asset_sim<'a>(r: &'a AssetResult, ctx: &Context<'_>, shared: &'a Shared) -> AssetSim<'a> {
     let vol = ctx
         .market
         .sectors
         .get(&r.asset.sector)
         .map_or(0.0, |s| s.revenue_volatility);
-    let sim = AssetSim::new(&r.asset, &r.resolved, ctx.models, vol, shared);
-    let mut rng = simulate::stream(seed, &["asset", &r.asset.asset_id]);
-    sim.run(&mut rng, out);
+    AssetSim::new(&r.asset, &r.resolved, ctx.models, vol, shared)
 }
 
 fn progress_bar(cfg: &RunConfig, len: usize) -> ProgressBar {

@@ -78,8 +78,8 @@ impl ApproachValues {
     }
 
     /// Weights that value the asset by one approach alone, one set for each approach that
-    /// applies and carries weight (`with_market` false leaves an indicative market value out).
-    pub fn singles(&self, w: &ApproachWeights, with_market: bool) -> Vec<ApproachWeights> {
+    /// applies and carries weight.
+    pub fn singles(&self, w: &ApproachWeights) -> Vec<ApproachWeights> {
         let none = ApproachWeights {
             income: 0.0,
             cost: 0.0,
@@ -95,7 +95,7 @@ impl ApproachValues {
         if self.cost.is_some() && w.cost > 0.0 {
             out.push(ApproachWeights { cost: 1.0, ..none });
         }
-        if with_market && self.market.is_some() && w.market > 0.0 {
+        if self.market.is_some() && w.market > 0.0 {
             out.push(ApproachWeights {
                 market: 1.0,
                 ..none
