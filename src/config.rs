@@ -38,6 +38,9 @@ pub struct RunConfig {
     pub command_line: Vec<String>,
     /// Unflagged rated assets to mark as the random quality-control sample (0: none).
     pub qc_sample: usize,
+    /// Relative standard error of each asset's collateral value to reach by adding draws;
+    /// `None`: the models' default (`montecarlo.toml`), `Some(0.0)`: the run's draws only.
+    pub precision: Option<f64>,
 }
 
 /// Parses a `YYYY-MM-DD` command-line date.
@@ -63,6 +66,17 @@ impl RunConfig {
             progress: false,
             command_line: vec![],
             qc_sample: 0,
+            precision: None,
+        }
+    }
+
+    /// The precision each asset's collateral value is simulated to: `--precision`, else the
+    /// models' default, with the models' cap on draws (never below the run's own).
+    pub fn precision_target(&self, models: &crate::params::ModelSet) -> Target {
+        let mc = &models.montecarlo;
+        Target {
+            relative_se: self.precision.unwrap_or(mc.precision),
+            max_draws: mc.max_draws.max(self.draws),
         }
     }
 
@@ -76,6 +90,16 @@ impl RunConfig {
             ))
         })
     }
+}
+
+/// The precision a run asks of each asset's collateral value: the relative standard error to
+/// reach and the most draws an asset may take to reach it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Target {
+    /// Relative standard error of the collateral value (0: the run's draws, no more).
+    pub relative_se: f64,
+    /// Most draws per asset.
+    pub max_draws: usize,
 }
 
 /// Output file formats for the asset table.

@@ -40,6 +40,7 @@ pub mod plot;
 pub mod prec;
 pub mod process;
 pub mod qc;
+pub mod qmc;
 pub mod regression;
 pub mod results;
 pub mod score;

@@ -165,6 +165,11 @@ pub struct MonteCarloParams {
     pub market: MarketSpread,
     /// Draws of the fixed-seed sample the scorecard's value certainty is measured on.
     pub score_draws: usize,
+    /// Relative standard error of each asset's collateral value a run reaches by adding draws
+    /// (methods §8); 0: no draws added.
+    pub precision: f64,
+    /// The most draws an asset takes to reach `precision`.
+    pub max_draws: usize,
     /// Probability of invalidity by asset type and litigation status.
     pub p_invalid: BTreeMap<AssetType, BTreeMap<crate::types::Litigation, f64>>,
 }
@@ -244,6 +249,18 @@ impl MonteCarloParams {
             0.0,
             1.0,
         )?;
+        if !(0.0..1.0).contains(&self.precision) {
+            let msg = format!("precision = {} is outside [0, 1)", self.precision);
+            return Err(model_err(f, &msg));
+        }
+        if !(1..=crate::qmc::MAX_POINTS * crate::qmc::REPLICATES).contains(&self.max_draws) {
+            let msg = format!(
+                "max_draws = {} is outside [1, {}]",
+                self.max_draws,
+                crate::qmc::MAX_POINTS * crate::qmc::REPLICATES
+            );
+            return Err(model_err(f, &msg));
+        }
         if !(100..=100_000).contains(&self.score_draws) {
             let msg = format!(
                 "score_draws = {} is outside [100, 100000]",

@@ -7,7 +7,7 @@
 //! count, and memory holds two blocks of draws (one simulated while the other is added) plus
 //! one running sum, not assets × draws.
 
-use crate::config::RunConfig;
+use crate::config::{RunConfig, Target};
 use crate::error::{Error, Result};
 use crate::ingest::Portfolio;
 use crate::market_data::MarketData;
@@ -17,7 +17,9 @@ pub use crate::results::{
     AssetResult, AssetSink, Contexts, Discard, PortfolioResult, RunResult, PLOTTED_OWNERS,
 };
 use crate::score::{self, AssetScore, Certainty, ScoreInputs};
-use crate::simulate::{self, AssetSim, Draw, Shared, Summary};
+use crate::qmc::{Layout, MAX_POINTS, REPLICATES};
+pub use crate::results::{replicate_se, Precision};
+use crate::simulate::{self, AssetKeys, AssetSim, Draw, Shared, Summary};
 use crate::stats::{percentile_select, percentiles_select};
 use crate::types::{Asset, RevenueEvidence};
 use crate::valuation::{self, Context};
@@ -256,6 +258,7 @@ fn value_owned(asset: Asset, ctx: &Context<'_>) -> AssetResult {
         summary: None,
         collateral: None,
         q10_if_valid: None,
+        precision: None,
         certainty: Certainty::NotMeasured,
         review_priority: None,
         large_exposure: None,
@@ -326,16 +329,20 @@ pub struct Samples {
     pub run: Shared,
     /// The scoring sample's (fixed seed, [`scoring_draws`] draws).
     pub scoring: Shared,
+    /// The scoring sample's keys: one set for every asset, so that identical inputs are
+    /// scored alike whatever their `asset_id` (methods §13).
+    pub scoring_keys: AssetKeys,
 }
 
 impl Samples {
     /// Draws both for the run's assets.
-    pub fn new(assets: &[AssetResult], seed: u64, draws: usize, models: &ModelSet) -> Self {
+    pub fn new(assets: &[AssetResult], seed: u64, models: &ModelSet) -> Self {
         let mc = &models.montecarlo;
         let each = || assets.iter().map(|a| (&a.asset, &a.resolved));
         Samples {
-            run: Shared::new(seed, draws, each(), mc),
-            scoring: Shared::new(SCORING_SEED, scoring_draws(draws, models), each(), mc),
+            run: Shared::new(seed, each(), mc),
+            scoring: Shared::new(SCORING_SEED, each(), mc),
+            scoring_keys: AssetKeys::common(SCORING_SEED),
         }
     }
 }
@@ -391,7 +398,7 @@ pub fn collateral_value(legal_factor: f64, q10_if_valid: f64, summary: Option<Su
 fn scored_certainty(
     a: &AssetResult,
     ctx: &Context<'_>,
-    shared: &Shared,
+    samples: &Samples,
     scoring: &mut [Draw],
     values: &mut Vec<f64>,
 ) -> Certainty {
@@ -406,10 +413,10 @@ fn scored_certainty(
         singles.push(a.resolved.weights);
     }
     let mut best = Certainty::NotMeasured;
+    let layout = Layout::of(scoring.len());
     for weights in singles {
-        let sim = asset_sim(a, ctx, shared).weighted(weights);
-        let mut rng = simulate::stream(SCORING_SEED, &["asset", &a.asset.asset_id]);
-        sim.run(&mut rng, scoring);
+        let sim = asset_sim(a, ctx, &samples.scoring).weighted(weights);
+        sim.run(&samples.scoring_keys, &layout, scoring);
         values.clear();
         values.extend(scoring.iter().map(|d| d.value));
         let c = certainty_of_draws(values);
@@ -420,20 +427,29 @@ fn scored_certainty(
     best
 }
 
-/// Draws for one asset into `out` (the benchmarked kernel).
+/// Draws of `layout` for one asset into `out` (the benchmarked kernel).
 pub fn simulate_asset(
     r: &AssetResult,
     ctx: &Context<'_>,
     shared: &Shared,
     seed: u64,
+    layout: &Layout,
     out: &mut [Draw],
 ) {
     if r.not_rated() {
         out.fill(Draw::ZERO);
         return;
     }
-    let mut rng = simulate::stream(seed, &["asset", &r.asset.asset_id]);
-    asset_sim(r, ctx, shared).run(&mut rng, out);
+    let keys = AssetKeys::of(seed, &r.asset.asset_id);
+    asset_sim(r, ctx, shared).run(&keys, layout, out);
+}
+
+/// The layout of the draws a simulated asset's figures rest on, in a run of `run_draws`: the
+/// run's, each replicate lengthened as far as `--precision` took it.
+pub fn layout_of(r: &AssetResult, run_draws: usize) -> Layout {
+    let base = Layout::of(run_draws);
+    let factor = r.precision.map_or(1, |p| p.draws / run_draws.max(1)).max(1);
+    base.times(factor)
 }
 
 /// The simulation of a valued asset, with its sector's revenue volatility.
@@ -468,7 +484,8 @@ fn simulate_all(
     contexts: Contexts<'_>,
 ) -> Vec<PortfolioResult> {
     let d = cfg.draws;
-    let samples = Samples::new(assets, cfg.seed, d, contexts.base.models);
+    let samples = Samples::new(assets, cfg.seed, contexts.base.models);
+    let target = cfg.precision_target(contexts.base.models);
     let bar = progress_bar(cfg, assets.len());
     let mut folds = OwnerFold {
         owners: vec![],
@@ -476,7 +493,9 @@ fn simulate_all(
         plots: cfg.plots,
         ctx: &contexts.base,
     };
-    let mut buffers = [vec![Draw::ZERO; BLOCK * d], vec![Draw::ZERO; BLOCK * d]];
+    // Sized by the book: a small one needs no room for a whole block.
+    let block = BLOCK.min(assets.len());
+    let mut buffers = [vec![Draw::ZERO; block * d], vec![Draw::ZERO; block * d]];
     let blocks = assets.len().div_ceil(BLOCK);
     let mut done: Option<&[AssetResult]> = None;
     for (i, block) in assets.chunks_mut(BLOCK).enumerate() {
@@ -493,7 +512,9 @@ fn simulate_all(
                 block
                     .par_iter_mut()
                     .zip(bufs.par_chunks_mut(d))
-                    .for_each(|(a, out)| simulate_one(a, &contexts, &samples, cfg.seed, out));
+                    .for_each(|(a, out)| {
+                        simulate_one(a, &contexts, &samples, (cfg.seed, target), out)
+                    });
             },
         );
         bar.inc(block.len() as u64);
@@ -546,51 +567,125 @@ impl OwnerFold<'_> {
     }
 }
 
-/// Simulates, summarises and scores one asset, its draws left in `out`.
+/// Simulates, summarises and scores one asset, its run's draws left in `out` (for the owner's
+/// sum); with a precision target, its figures may rest on more draws (methods §8).
 fn simulate_one(
     a: &mut AssetResult,
     contexts: &Contexts<'_>,
     samples: &Samples,
-    seed: u64,
+    (seed, target): (u64, Target),
     out: &mut [Draw],
 ) {
     let ctx = &contexts.of(&a.asset.asset_id);
-    simulate_asset(a, ctx, &samples.run, seed, out);
-    let bad = out
-        .iter()
-        .filter(|v| !(v.value.is_finite() && v.if_valid.is_finite()))
-        .count();
+    simulate_asset(a, ctx, &samples.run, seed, &Layout::of(out.len()), out);
+    if !guard_overflow(a, out) {
+        return score_asset(a, ctx);
+    }
+    thread_local! {
+        // Working buffers of every asset a thread simulates: values, a longer run's draws,
+        // the scoring sample's draws.
+        static BUFFERS: RefCell<(Vec<f64>, Vec<Draw>, Vec<Draw>)> = RefCell::default();
+    }
+    BUFFERS.with_borrow_mut(|(values, longer, scoring)| {
+        let base = Layout::of(out.len());
+        let mut layout = base;
+        let mut figures = Figures::of(out, &layout, a.resolved.legal_factor(), values);
+        let rated = !a.not_rated();
+        while rated && !figures.meets(target.relative_se) {
+            let next = layout.times(2);
+            if next.longest() > MAX_POINTS || next.draws() > target.max_draws {
+                break;
+            }
+            layout = next;
+            longer.resize(layout.draws(), Draw::ZERO);
+            simulate_asset(a, ctx, &samples.run, seed, &layout, longer);
+            if !longer.iter().all(Draw::is_finite) {
+                break;
+            }
+            figures = Figures::of(longer, &layout, a.resolved.legal_factor(), values);
+        }
+        let summary = Summary::of(&figures.values).filter(|_| rated);
+        a.summary = summary;
+        a.q10_if_valid = Some(figures.q10_if_valid).filter(|_| rated);
+        a.collateral = a
+            .q10_if_valid
+            .map(|q10| collateral_value(a.resolved.legal_factor(), q10, summary));
+        a.precision = rated.then(|| figures.precision(layout.draws()));
+        if rated {
+            scoring.resize(scoring_draws(out.len(), ctx.models), Draw::ZERO);
+            a.certainty = scored_certainty(a, ctx, samples, scoring, values);
+        }
+    });
+    score_asset(a, ctx);
+}
+
+/// Zeroes the draws of an asset when any overflowed (never let an overflow reach a percentile
+/// or an owner's sum) and says so; whether the draws are sound.
+fn guard_overflow(a: &mut AssetResult, out: &mut [Draw]) -> bool {
+    let bad = out.iter().filter(|d| !d.is_finite()).count();
     if bad > 0 {
-        // Never let an overflow reach a percentile or an owner's sum.
         a.issues.push(format!(
             "{bad} of {} draws overflowed: no distribution",
             out.len()
         ));
         out.fill(Draw::ZERO);
     }
-    let rated = !a.not_rated() && bad == 0;
-    thread_local! {
-        // Working buffers of every asset a thread simulates.
-        static BUFFERS: RefCell<(Vec<f64>, Vec<Draw>)> = RefCell::default();
+    bad == 0
+}
+
+/// An asset's pooled estimates and their replicates' (methods §8).
+struct Figures {
+    /// The values of every draw.
+    values: Vec<f64>,
+    q10_if_valid: f64,
+    /// Per replicate: (median, collateral value).
+    replicates: [(f64, f64); REPLICATES],
+}
+
+impl Figures {
+    fn of(draws: &[Draw], layout: &Layout, legal_factor: f64, scratch: &mut Vec<f64>) -> Self {
+        let values: Vec<f64> = draws.iter().map(|d| d.value).collect();
+        let q10 = |part: &[Draw], scratch: &mut Vec<f64>| {
+            scratch.clear();
+            scratch.extend(part.iter().map(|d| d.if_valid));
+            percentile_select(scratch, 10.0).unwrap_or(0.0)
+        };
+        let median = |part: &[f64], scratch: &mut Vec<f64>| {
+            scratch.clear();
+            scratch.extend_from_slice(part);
+            percentile_select(scratch, 50.0).unwrap_or(0.0)
+        };
+        let mut replicates = [(0.0, 0.0); REPLICATES];
+        for (slot, range) in replicates.iter_mut().zip(layout.ranges()) {
+            let p50 = median(&values[range.clone()], scratch);
+            let c = (legal_factor * q10(&draws[range], scratch)).min(p50);
+            *slot = (p50, c);
+        }
+        Figures {
+            q10_if_valid: q10(draws, scratch),
+            values,
+            replicates,
+        }
     }
-    BUFFERS.with_borrow_mut(|(values, scoring)| {
-        // The values, then the values if the right survives, then the scoring sample's values.
-        values.clear();
-        values.extend(out.iter().map(|d| d.value));
-        a.summary = Summary::of(values).filter(|_| rated);
-        for (v, d) in values.iter_mut().zip(out.iter()) {
-            *v = d.if_valid;
+
+    /// Whether the collateral value's standard error is within `relative_se` of it (a value
+    /// of 0 or less always is: there is nothing to lend against).
+    fn meets(&self, relative_se: f64) -> bool {
+        let c: Vec<f64> = self.replicates.iter().map(|r| r.1).collect();
+        let mean = c.iter().sum::<f64>() / c.len() as f64;
+        relative_se <= 0.0 || mean <= 0.0 || replicate_se(&c) <= relative_se * mean
+    }
+
+    fn precision(&self, draws: usize) -> Precision {
+        let p50s: Vec<f64> = self.replicates.iter().map(|r| r.0).collect();
+        let collateral = self.replicates.map(|r| r.1);
+        Precision {
+            draws,
+            p50_se: replicate_se(&p50s),
+            collateral_se: replicate_se(&collateral),
+            collateral_by_replicate: collateral,
         }
-        a.q10_if_valid = percentile_select(values, 10.0).filter(|_| rated);
-        a.collateral = a
-            .q10_if_valid
-            .map(|q10| collateral_value(a.resolved.legal_factor(), q10, a.summary));
-        if rated {
-            scoring.resize(scoring_draws(out.len(), ctx.models), Draw::ZERO);
-            a.certainty = scored_certainty(a, ctx, &samples.scoring, scoring, values);
-        }
-    });
-    score_asset(a, ctx);
+    }
 }
 
 struct OwnerSum {
@@ -599,6 +694,8 @@ struct OwnerSum {
     n_assets: usize,
     pledgeable_p50s: Vec<f64>,
     scored: Vec<(f64, f64, Option<f64>)>,
+    /// Σ advance rate × collateral value of each replicate (`None` until an asset has them).
+    lendable_by_replicate: Option<[f64; REPLICATES]>,
     value_point: f64,
     n_not_rated: usize,
 }
@@ -611,6 +708,7 @@ impl OwnerSum {
             n_assets: 0,
             pledgeable_p50s: vec![],
             scored: vec![],
+            lendable_by_replicate: None,
             value_point: 0.0,
             n_not_rated: 0,
         }
@@ -626,6 +724,13 @@ impl OwnerSum {
             self.pledgeable_p50s.push(p50);
         }
         self.scored.extend(scored(a, p50));
+        let advance = a.score.as_ref().and_then(|s| s.lendable_value.map(|_| s.advance_rate));
+        if let (Some(p), Some(advance)) = (&a.precision, advance) {
+            let sums = self.lendable_by_replicate.get_or_insert([0.0; REPLICATES]);
+            for (s, c) in sums.iter_mut().zip(p.collateral_by_replicate) {
+                *s += advance * c;
+            }
+        }
         self.value_point += a.point.value_point.unwrap_or(0.0);
         self.n_not_rated += usize::from(a.not_rated());
     }
@@ -633,12 +738,18 @@ impl OwnerSum {
     fn finish(mut self, ctx: &Context<'_>, keep_draws: bool) -> PortfolioResult {
         let hhi = herfindahl(&self.pledgeable_p50s);
         let summary = Summary::of(&self.sum);
+        let score = ctx.models.scorecard.portfolio(&self.scored, hhi);
+        let kept = 1.0 - score.as_ref().map_or(0.0, |s| s.haircut);
+        let lendable_se = self
+            .lendable_by_replicate
+            .map(|sums| replicate_se(&sums) * kept);
         if keep_draws {
             crate::stats::sort_total(&mut self.sum);
         }
         PortfolioResult {
             n_assets: self.n_assets,
-            score: ctx.models.scorecard.portfolio(&self.scored, hhi),
+            score,
+            lendable_se,
             hhi,
             summary,
             draws: keep_draws.then_some(self.sum),
@@ -678,6 +789,7 @@ fn summarise_points(assets: &[AssetResult], ctx: &Context<'_>) -> Vec<PortfolioR
                 draws: None,
                 hhi,
                 n_review: 0,
+                lendable_se: None,
             }
         })
         .collect()

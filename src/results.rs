@@ -5,6 +5,7 @@
 use crate::error::Result;
 use crate::notes::Trigger;
 use crate::overrides::{Applied, Overrides};
+use crate::qmc::REPLICATES;
 use crate::score::{AssetScore, Certainty, PortfolioScore};
 use crate::simulate::Summary;
 use crate::types::Asset;
@@ -26,6 +27,8 @@ pub struct AssetResult {
     pub collateral: Option<f64>,
     /// The 10th percentile of the value had the right been granted and held valid, with draws.
     pub q10_if_valid: Option<f64>,
+    /// How precise the simulated figures are, with draws, for a rated asset.
+    pub precision: Option<Precision>,
     /// Value certainty as the scorecard reads it, from the fixed-seed scoring sample.
     pub certainty: Certainty,
     /// Rank among the run's flagged assets by money at stake (1 = first); `None`: not flagged.
@@ -40,6 +43,33 @@ pub struct AssetResult {
     pub overrides: Vec<Applied>,
     /// Problems met while simulating (e.g. draws that overflowed).
     pub issues: Vec<String>,
+}
+
+/// The precision of an asset's simulated figures (methods §8): from the spread of their
+/// estimates over the [`REPLICATES`] independent scrambles of its draws.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Precision {
+    /// Draws the asset's figures rest on (the run's, or more to meet `--precision`).
+    pub draws: usize,
+    /// Standard error of the median.
+    pub p50_se: f64,
+    /// Standard error of the collateral value.
+    pub collateral_se: f64,
+    /// The collateral value of each replicate alone: an owner's standard error sums them
+    /// replicate by replicate, which keeps the correlation of its assets' shared factors.
+    pub collateral_by_replicate: [f64; REPLICATES],
+}
+
+/// The standard error of the mean of replicate estimates: their sample standard deviation over
+/// √R (0 for fewer than two).
+pub fn replicate_se(estimates: &[f64]) -> f64 {
+    let n = estimates.len();
+    if n < 2 {
+        return 0.0;
+    }
+    let mean = estimates.iter().sum::<f64>() / n as f64;
+    let var = estimates.iter().map(|e| (e - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+    (var / n as f64).sqrt()
 }
 
 /// The note of an asset in the random quality-control sample (`value --qc-sample`,
@@ -187,6 +217,8 @@ pub struct PortfolioResult {
     pub n_review: usize,
     /// Portfolio score and lending.
     pub score: Option<PortfolioScore>,
+    /// Standard error of the lendable value, from its replicates (with draws).
+    pub lendable_se: Option<f64>,
     /// The draw-by-draw sums, sorted, kept for the value-distribution plot: only when plots
     /// are requested and for the first [`PLOTTED_OWNERS`] owners (memory: owners × draws).
     pub draws: Option<Vec<f64>>,

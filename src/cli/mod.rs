@@ -170,6 +170,19 @@ pub struct ValueArgs {
     /// (`qc_sample` in assets; listed after the flagged assets for review).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub qc_sample: usize,
+    /// Relative standard error of each asset's collateral value to reach, adding draws (up to
+    /// the models' `max_draws`); 0 keeps every asset at --draws. Default: the models'
+    /// `precision` (montecarlo.toml).
+    #[arg(long, value_name = "SHARE", value_parser = parse_precision)]
+    pub precision: Option<f64>,
+}
+
+/// A relative standard error: a finite number from 0 to 1.
+fn parse_precision(s: &str) -> std::result::Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(x) if (0.0..1.0).contains(&x) => Ok(x),
+        _ => Err(format!("`{s}` is not a relative standard error in [0, 1) (e.g. 0.005)")),
+    }
 }
 
 impl InputArgs {
@@ -229,6 +242,7 @@ impl ValueArgs {
             progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
             command_line,
             qc_sample: self.qc_sample,
+            precision: self.precision,
         })
     }
 }

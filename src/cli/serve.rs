@@ -63,6 +63,7 @@ impl ServeArgs {
                 progress: false,
                 command_line,
                 qc_sample: self.qc_sample,
+                precision: None,
             },
             portfolio: self.portfolio.clone(),
             market_dir: self.basis.market_dir(),

@@ -41,14 +41,17 @@ pub const ASSET_COLUMNS: &[&str] = &[
     "p90",
     "p95",
     "mean",
+    "p50_se",
     "fsd",
     "prob_zero",
+    "draws",
     "score",
     "grade",
     "pd",
     "pd_basis",
     "advance_rate",
     "collateral_value",
+    "collateral_se",
     "lendable_value",
     "reason_1",
     "reason_2",
@@ -125,6 +128,7 @@ pub fn assets_table(
     for (name, f) in pick {
         t.push(name, num(a, 2, |r| r.summary.as_ref().map(f)));
     }
+    t.push("p50_se", num(a, 2, |r| r.precision.map(|p| p.p50_se)));
     // The fsd the scorecard read (the fixed-seed scoring sample), so that the file shows the
     // figure behind the grade and `calibrate` reads it back.
     // Exact, as every characteristic the card bins: rounded, a figure could cross a bin edge.
@@ -133,6 +137,7 @@ pub fn assets_table(
         Values::Exact(a.iter().map(|r| r.summary.and(r.scored_fsd())).collect()),
     );
     t.push("prob_zero", num(a, 4, |r| r.summary.map(|s| s.prob_zero)));
+    t.push("draws", num(a, 0, |r| r.precision.map(|p| p.draws as f64)));
     t.push("score", num(a, 0, |r| r.score.as_ref().map(|s| s.score)));
     t.push("grade", text(a, |r| grade_label(r).to_string()));
     t.push("pd", num(a, 6, |r| r.score.as_ref().map(|s| s.pd)));
@@ -152,6 +157,10 @@ pub fn assets_table(
         num(a, 4, |r| nr(r, r.score.as_ref().map(|s| s.advance_rate))),
     );
     t.push("collateral_value", num(a, 2, |r| nr(r, r.collateral)));
+    t.push(
+        "collateral_se",
+        num(a, 2, |r| r.precision.map(|p| p.collateral_se)),
+    );
     t.push(
         "lendable_value",
         num(a, 2, |r| {
@@ -273,6 +282,7 @@ pub fn portfolios_table(p: &[PortfolioResult]) -> OutTable {
         "lendable_value",
         num(p, 2, |r| r.score.as_ref().and_then(|s| s.lendable_value)),
     );
+    t.push("lendable_se", num(p, 2, |r| r.lendable_se));
     t.push("hhi", num(p, 4, |r| r.hhi));
     t.push("n_not_rated", num(p, 0, |r| Some(r.n_not_rated as f64)));
     t.push("value_point", num(p, 2, |r| Some(r.value_point)));

@@ -266,17 +266,18 @@ impl Workbench {
         Ok(explain(&r, &ctx, &self.cfg.currency))
     }
 
-    /// The asset's own draws (sorted), for its distribution plot: its seeded stream, so they
-    /// are the draws behind its row.
+    /// The asset's own draws (sorted), for its distribution plot: its seeded points and as
+    /// many as its figures rest on, so they are the draws behind its row.
     pub fn draws(&self, a: &AssetResult) -> Result<Vec<f64>> {
         let ctx = self.contexts()?.of(&a.asset.asset_id);
         let d = self.cfg.draws;
         if d == 0 || a.summary.is_none() {
             return Ok(vec![]);
         }
-        let samples = pipeline::Samples::new(std::slice::from_ref(a), self.cfg.seed, d, ctx.models);
-        let mut out = vec![crate::simulate::Draw::ZERO; d];
-        pipeline::simulate_asset(a, &ctx, &samples.run, self.cfg.seed, &mut out);
+        let samples = pipeline::Samples::new(std::slice::from_ref(a), self.cfg.seed, ctx.models);
+        let layout = pipeline::layout_of(a, d);
+        let mut out = vec![crate::simulate::Draw::ZERO; layout.draws()];
+        pipeline::simulate_asset(a, &ctx, &samples.run, self.cfg.seed, &layout, &mut out);
         let mut v: Vec<f64> = out.iter().map(|x| x.value).collect();
         v.sort_by(f64::total_cmp);
         Ok(v)

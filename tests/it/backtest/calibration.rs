@@ -94,6 +94,7 @@ fn calibrate_recovers_a_known_logistic_model() {
         progress: false,
         command_line: vec![],
         qc_sample: 0,
+        precision: None,
     };
     let result = pipeline::run(&cfg, &p, &market, &models).unwrap();
     let ctx = Context {

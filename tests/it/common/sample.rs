@@ -46,6 +46,7 @@ pub fn config(draws: usize, threads: Option<usize>) -> RunConfig {
         progress: false,
         command_line: vec![],
         qc_sample: 0,
+        precision: None,
     }
 }
 
