@@ -19,7 +19,9 @@ pub use crate::results::{
 use crate::score::{self, AssetScore, Certainty, ScoreInputs};
 use crate::qmc::{Layout, MAX_POINTS, REPLICATES};
 pub use crate::results::{replicate_se, Precision};
-use crate::simulate::{self, AssetKeys, AssetSim, Draw, Shared, Summary};
+use crate::simulate::{
+    self, AssetKeys, AssetSim, Conditional, Draw, Lever, Quantile, Shared, Summary,
+};
 use crate::stats::{percentile_select, percentiles_select};
 use crate::types::{Asset, RevenueEvidence};
 use crate::valuation::{self, Context};
@@ -444,6 +446,25 @@ pub fn simulate_asset(
     asset_sim(r, ctx, shared).run(&keys, layout, out);
 }
 
+/// As [`simulate_asset`], with each draw's [`Lever`] where the asset has a conditional form
+/// (returned).
+fn simulate_levers(
+    r: &AssetResult,
+    ctx: &Context<'_>,
+    shared: &Shared,
+    seed: u64,
+    layout: &Layout,
+    out: &mut [Draw],
+    levers: &mut Vec<Lever>,
+) -> Option<Conditional> {
+    let sim = asset_sim(r, ctx, shared);
+    let cond = sim.conditional();
+    levers.resize(out.len(), Lever { ln_x0: 0.0, cap: 0.0 });
+    let keys = AssetKeys::of(seed, &r.asset.asset_id);
+    sim.run_levers(&keys, layout, out, cond.map(|_| levers.as_mut_slice()));
+    cond
+}
+
 /// The layout of the draws a simulated asset's figures rest on, in a run of `run_draws`: the
 /// run's, each replicate lengthened as far as `--precision` took it.
 pub fn layout_of(r: &AssetResult, run_draws: usize) -> Layout {
@@ -577,19 +598,25 @@ fn simulate_one(
     out: &mut [Draw],
 ) {
     let ctx = &contexts.of(&a.asset.asset_id);
-    simulate_asset(a, ctx, &samples.run, seed, &Layout::of(out.len()), out);
-    if !guard_overflow(a, out) {
-        return score_asset(a, ctx);
-    }
     thread_local! {
         // Working buffers of every asset a thread simulates: values, a longer run's draws,
-        // the scoring sample's draws.
-        static BUFFERS: RefCell<(Vec<f64>, Vec<Draw>, Vec<Draw>)> = RefCell::default();
+        // the scoring sample's draws, levers.
+        static BUFFERS: RefCell<(Vec<f64>, Vec<Draw>, Vec<Draw>, Vec<Lever>)> = RefCell::default();
     }
-    BUFFERS.with_borrow_mut(|(values, longer, scoring)| {
+    BUFFERS.with_borrow_mut(|(values, longer, scoring, levers)| {
         let base = Layout::of(out.len());
         let mut layout = base;
-        let mut figures = Figures::of(out, &layout, a.resolved.legal_factor(), values);
+        let cond = if a.not_rated() {
+            out.fill(Draw::ZERO);
+            None
+        } else {
+            simulate_levers(a, ctx, &samples.run, seed, &layout, out, levers)
+        };
+        if !guard_overflow(a, out) {
+            return;
+        }
+        let lf = a.resolved.legal_factor();
+        let mut figures = Figures::of(out, &layout, lf, values, cond.map(|c| (c, &levers[..])));
         let rated = !a.not_rated();
         while rated && !figures.meets(target.relative_se) {
             let next = layout.times(2);
@@ -598,11 +625,11 @@ fn simulate_one(
             }
             layout = next;
             longer.resize(layout.draws(), Draw::ZERO);
-            simulate_asset(a, ctx, &samples.run, seed, &layout, longer);
+            simulate_levers(a, ctx, &samples.run, seed, &layout, longer, levers);
             if !longer.iter().all(Draw::is_finite) {
                 break;
             }
-            figures = Figures::of(longer, &layout, a.resolved.legal_factor(), values);
+            figures = Figures::of(longer, &layout, lf, values, cond.map(|c| (c, &levers[..])));
         }
         let summary = Summary::of(&figures.values).filter(|_| rated);
         a.summary = summary;
@@ -643,26 +670,39 @@ struct Figures {
 }
 
 impl Figures {
-    fn of(draws: &[Draw], layout: &Layout, legal_factor: f64, scratch: &mut Vec<f64>) -> Self {
+    /// The figures of `draws`; with a conditional form and the draws' levers, the 10th
+    /// percentile if valid is read off the smooth conditional CDF (methods §8).
+    fn of(
+        draws: &[Draw],
+        layout: &Layout,
+        legal_factor: f64,
+        scratch: &mut Vec<f64>,
+        cond: Option<(Conditional, &[Lever])>,
+    ) -> Self {
         let values: Vec<f64> = draws.iter().map(|d| d.value).collect();
-        let q10 = |part: &[Draw], scratch: &mut Vec<f64>| {
+        let select = |part: &mut dyn Iterator<Item = f64>, pct: f64, scratch: &mut Vec<f64>| {
             scratch.clear();
-            scratch.extend(part.iter().map(|d| d.if_valid));
-            percentile_select(scratch, 10.0).unwrap_or(0.0)
+            scratch.extend(part);
+            percentile_select(scratch, pct).unwrap_or(0.0)
         };
-        let median = |part: &[f64], scratch: &mut Vec<f64>| {
-            scratch.clear();
-            scratch.extend_from_slice(part);
-            percentile_select(scratch, 50.0).unwrap_or(0.0)
+        let raw_q10 = select(&mut draws.iter().map(|d| d.if_valid), 10.0, scratch);
+        let q10 = match cond {
+            Some((c, levers)) => c.quantile(levers, layout, 0.10, raw_q10),
+            None => Quantile {
+                pooled: raw_q10,
+                replicates: std::array::from_fn(|r| {
+                    let range = layout.ranges().nth(r).unwrap_or(0..0);
+                    select(&mut draws[range].iter().map(|d| d.if_valid), 10.0, scratch)
+                }),
+            },
         };
         let mut replicates = [(0.0, 0.0); REPLICATES];
-        for (slot, range) in replicates.iter_mut().zip(layout.ranges()) {
-            let p50 = median(&values[range.clone()], scratch);
-            let c = (legal_factor * q10(&draws[range], scratch)).min(p50);
-            *slot = (p50, c);
+        for ((slot, range), q10) in replicates.iter_mut().zip(layout.ranges()).zip(q10.replicates) {
+            let p50 = select(&mut values[range].iter().copied(), 50.0, scratch);
+            *slot = (p50, (legal_factor * q10).min(p50));
         }
         Figures {
-            q10_if_valid: q10(draws, scratch),
+            q10_if_valid: q10.pooled,
             values,
             replicates,
         }

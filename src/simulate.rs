@@ -331,6 +331,175 @@ pub struct AssetSim<'a> {
     weights: ApproachWeights,
 }
 
+/// How one draw's value if valid moves with a lognormal shock of its own, `t = exp(σ·e)`
+/// with `e` standard normal and independent of every other input (methods §8): the value is
+/// `max(floor, a·x0·t + b·min(cap, x0·t))`, with `a, b, σ` and the floor the asset's
+/// [`Conditional`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Lever {
+    /// ln of the income (or, alone, the cost) the draw has at `e = 0` (−∞ for none).
+    pub ln_x0: f64,
+    /// The cost the income caps (infinite without one).
+    pub cap: f64,
+}
+
+/// The asset's constants of its [`Lever`]s.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Conditional {
+    /// The shock's standard deviation in logs.
+    pub sigma: f64,
+    /// Weight of the shocked approach.
+    pub a: f64,
+    /// Weight of the capped cost approach (0 without one).
+    pub b: f64,
+    /// The value's floor (0 without one).
+    pub floor: f64,
+}
+
+/// A conditional quantile and its replicates' (methods §8).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Quantile {
+    /// From every draw.
+    pub pooled: f64,
+    /// From each replicate's draws alone.
+    pub replicates: [f64; REPLICATES],
+}
+
+impl Conditional {
+    /// P(value ≤ q) of one draw given everything but its shock, and its derivative in ln q;
+    /// `ln_q` is ln q and `ln_ab` is ln(a + b).
+    #[inline(always)]
+    fn cdf(&self, l: &Lever, q: f64, ln_q: f64, ln_ab: f64) -> (f64, f64) {
+        let (a, b) = (self.a, self.b);
+        // The level of the shocked approach at which the value reaches q (in logs), and
+        // d ln x / d ln q.
+        let (ln_x, slope) = if (a + b) * l.cap >= q {
+            (ln_q - ln_ab, 1.0)
+        } else {
+            let rest = q - b * l.cap;
+            if rest <= 0.0 {
+                return (0.0, 0.0);
+            }
+            (math::ln(rest / a), q / rest)
+        };
+        let z = (ln_x - l.ln_x0) / self.sigma;
+        if z.is_nan() || z > 9.0 {
+            // A draw no shock moves (ln_x0 = −∞) is worth the floor, at most q.
+            return (1.0, 0.0);
+        }
+        if z < -9.0 {
+            return (0.0, 0.0);
+        }
+        let (cdf, density) = normal_cdf_pdf(z);
+        (cdf, density * slope / self.sigma)
+    }
+
+    /// The smooth estimate of P(value ≤ q) of each replicate of `levers` (laid out as
+    /// `layout`) and of all, with the derivative of the latter in ln q.
+    fn cdf_at(&self, levers: &[Lever], layout: &Layout, q: f64) -> ([f64; REPLICATES], f64, f64) {
+        let mut per = [0.0; REPLICATES];
+        if q < self.floor {
+            return (per, 0.0, 0.0);
+        }
+        let (ln_q, ln_ab) = (math::ln(q), math::ln(self.a + self.b));
+        let (mut p, mut d) = (0.0, 0.0);
+        for (slot, range) in per.iter_mut().zip(layout.ranges()) {
+            let mut pr = 0.0;
+            for l in &levers[range.clone()] {
+                let (pi, di) = self.cdf(l, q, ln_q, ln_ab);
+                pr += pi;
+                d += di;
+            }
+            p += pr;
+            *slot = pr / range.len().max(1) as f64;
+        }
+        let n = levers.len().max(1) as f64;
+        (per, p / n, d / n)
+    }
+
+    /// The `alpha` quantile of the value if valid over `levers` (laid out as `layout`): the
+    /// root of the smooth conditional CDF by Newton's method in ln q from `guess` (the draws'
+    /// own quantile), kept inside a bracket; the floor where the floor already holds `alpha`.
+    /// Each replicate's is one Newton step from the pooled root on its own CDF.
+    pub fn quantile(&self, levers: &[Lever], layout: &Layout, alpha: f64, guess: f64) -> Quantile {
+        let at = |q: f64| self.cdf_at(levers, layout, q);
+        if self.floor > 0.0 && guess <= self.floor * (1.0 + 1e-9) && at(self.floor).1 >= alpha {
+            return Quantile {
+                pooled: self.floor,
+                replicates: [self.floor; REPLICATES],
+            };
+        }
+        let (mut lo, mut hi) = (f64::NEG_INFINITY, f64::INFINITY);
+        let ln_floor = if self.floor > 0.0 { self.floor.ln() } else { f64::NEG_INFINITY };
+        let mut y = guess.max(f64::MIN_POSITIVE).ln().max(ln_floor);
+        let mut last = at(y.exp());
+        for _ in 0..100 {
+            let (_, p, d) = last;
+            if (p - alpha).abs() < 1e-10 {
+                break;
+            }
+            if p < alpha {
+                lo = lo.max(y);
+            } else {
+                hi = hi.min(y);
+            }
+            let newton = y - (p - alpha) / d;
+            let next = if d > 0.0 && newton > lo && newton < hi {
+                newton
+            } else if lo.is_finite() && hi.is_finite() {
+                0.5 * (lo + hi)
+            } else if p < alpha {
+                y + 0.25
+            } else {
+                y - 0.25
+            };
+            if next <= ln_floor {
+                // The root lies at the floor's atom.
+                return Quantile {
+                    pooled: self.floor,
+                    replicates: [self.floor; REPLICATES],
+                };
+            }
+            if (next - y).abs() < 1e-12 {
+                break;
+            }
+            y = next;
+            last = at(y.exp());
+        }
+        let (per, _, d) = last;
+        let step = |p: f64| if d > 0.0 { (y - (p - alpha) / d).exp() } else { y.exp() };
+        Quantile {
+            pooled: y.exp(),
+            replicates: per.map(step),
+        }
+    }
+}
+
+/// Φ(z) and φ(z) of the standard normal: the complementary error function of Numerical
+/// Recipes (§6.2, `erfcc`, a Chebyshev fit with relative error below 1.2e-7, far beneath the
+/// sampling error of any quantile read off it) with the project's `exp`.
+#[inline(always)]
+fn normal_cdf_pdf(z: f64) -> (f64, f64) {
+    let x = -z * std::f64::consts::FRAC_1_SQRT_2;
+    let ax = x.abs();
+    let t = 1.0 / (1.0 + 0.5 * ax);
+    let poly = -1.265_512_23
+        + t * (1.000_023_68
+            + t * (0.374_091_96
+                + t * (0.096_784_18
+                    + t * (-0.186_288_06
+                        + t * (0.278_868_07
+                            + t * (-1.135_203_98
+                                + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77))))))));
+    let gauss = math::exp(-ax * ax);
+    let erfc_abs = t * gauss * math::exp(poly);
+    let erfc = if x >= 0.0 { erfc_abs } else { 2.0 - erfc_abs };
+    (0.5 * erfc, gauss * FRAC_1_SQRT_2PI)
+}
+
+/// 1/√(2π).
+const FRAC_1_SQRT_2PI: f64 = 0.398_942_280_401_432_7;
+
 /// One draw: the value with legal risk (0 when the right is refused or held invalid) and the
 /// value the right has if it survives (for the collateral value).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -418,13 +587,27 @@ impl<'a> AssetSim<'a> {
     /// the points of each dimension under its key `r` — the asset's own from `keys`, the
     /// factors' from the run's.
     pub fn run(&self, keys: &AssetKeys, layout: &Layout, out: &mut [Draw]) {
+        self.run_levers(keys, layout, out, None);
+    }
+
+    /// As [`AssetSim::run`], also filling `levers` (one per draw) when given and the asset has
+    /// a [`Conditional`] form.
+    pub fn run_levers(
+        &self,
+        keys: &AssetKeys,
+        layout: &Layout,
+        out: &mut [Draw],
+        mut levers: Option<&mut [Lever]>,
+    ) {
         if self.zero {
             out.fill(Draw::ZERO);
             return;
         }
         let used = self.used();
+        let lever = self.conditional().filter(|_| levers.is_some());
         COLUMNS.with_borrow_mut(|c| {
             c.resize();
+            c.work.lever = lever;
             for (r, range) in layout.ranges().enumerate() {
                 let dims = ALL_DIMS.map(|d| {
                     let key = match d {
@@ -434,6 +617,7 @@ impl<'a> AssetSim<'a> {
                     };
                     used[d as usize].then(|| Scrambled::tabled(d as usize, key))
                 });
+                let first = range.start;
                 let out = &mut out[range];
                 // Chunks of draws small enough that every working column stays in the L1 cache.
                 for (i, chunk) in out.chunks_mut(CHUNK).enumerate() {
@@ -444,9 +628,48 @@ impl<'a> AssetSim<'a> {
                         }
                     }
                     self.draw_columns(c, chunk);
+                    if let (Some(to), Some(_)) = (levers.as_deref_mut(), lever) {
+                        let to = &mut to[first + i * CHUNK..][..n];
+                        for ((l, x0), cap) in to.iter_mut().zip(&c.work.x0).zip(&c.work.cap) {
+                            *l = Lever {
+                                ln_x0: *x0,
+                                cap: *cap,
+                            };
+                        }
+                    }
                 }
             }
         });
+    }
+
+    /// The conditional form of the asset's value if valid (methods §8), where it has one: the
+    /// income approach weighed (the cost approach capped by it, the market approach set aside),
+    /// conditioned on the asset's own revenue shock; or the cost approach alone, conditioned on
+    /// its development-cost shock.
+    pub fn conditional(&self) -> Option<Conditional> {
+        let w = &self.weights;
+        let market = self.market.is_some() && w.market > 0.0;
+        let floor = self.floor.unwrap_or(0.0);
+        if self.zero || market {
+            return None;
+        }
+        let cost = self.cost_base.is_some() && w.cost > 0.0;
+        if self.income.is_some() && w.income > 0.0 {
+            let sigma = self.revenue_sigma * self.idio;
+            let total = w.income + if cost { w.cost } else { 0.0 };
+            return (sigma > 0.0).then(|| Conditional {
+                sigma,
+                a: w.income / total,
+                b: if cost { w.cost / total } else { 0.0 },
+                floor,
+            });
+        }
+        (self.income.is_none() && cost && self.dev_sigma > 0.0).then_some(Conditional {
+            sigma: self.dev_sigma,
+            a: 1.0,
+            b: 0.0,
+            floor,
+        })
     }
 
     /// Which dimensions this asset's draws read (the others are never read and keep whatever
@@ -511,6 +734,9 @@ impl<'a> AssetSim<'a> {
                 *v = cost::value(b.rcn * math::exp(self.dev_sigma * z), *life, self.age);
             }
         }
+        if let Some(l) = k.lever {
+            self.lever_columns(&l, k, n);
+        }
         if let Some((basis, table)) = self.market {
             let (revenue0, life) = (&k.revenue0[..n], &k.life[..n]);
             let fx = self.usd_to_reporting;
@@ -552,6 +778,25 @@ impl<'a> AssetSim<'a> {
         }
     }
 
+    /// Each draw's lever (methods §8): its value at a shock of 0 and the cost that caps it.
+    /// Called after the approaches' columns and before the cost is capped.
+    #[inline(always)]
+    fn lever_columns(&self, l: &Conditional, k: &mut Work, n: usize) {
+        let has_cost = self.cost_base.is_some();
+        if self.income.is_some() {
+            for (i, (x0, cap)) in k.x0[..n].iter_mut().zip(&mut k.cap[..n]).enumerate() {
+                *x0 = math::ln(k.income[i]) - l.sigma * k.shock[i];
+                *cap = if has_cost { k.cost[i] } else { f64::INFINITY };
+            }
+        } else {
+            // The cost approach alone: k.z still holds the development-cost shocks.
+            for (i, (x0, cap)) in k.x0[..n].iter_mut().zip(&mut k.cap[..n]).enumerate() {
+                *x0 = math::ln(k.cost[i]) - l.sigma * k.z[i];
+                *cap = f64::INFINITY;
+            }
+        }
+    }
+
     /// The income approach's inputs column by column, then its values into `c.income`.
     #[inline(always)]
     fn income_columns<'s>(
@@ -562,6 +807,9 @@ impl<'a> AssetSim<'a> {
         n: usize,
     ) {
         normal_quantiles(u(Dim::Revenue), &mut c.z[..n]);
+        if c.lever.is_some() {
+            c.shock[..n].copy_from_slice(&c.z[..n]);
+        }
         normal_quantiles(u(Dim::SectorFactor), &mut c.factor[..n]);
         for ((r0, z), f) in c.revenue0[..n].iter_mut().zip(&c.z[..n]).zip(&c.factor[..n]) {
             let z = self.common * f + self.idio * z;
@@ -646,6 +894,14 @@ struct Work {
     market: Vec<f64>,
     central: Vec<f64>,
     rfr: RfrWork,
+    /// The conditional form, when levers are asked for.
+    lever: Option<Conditional>,
+    /// The asset's own shock the lever reads (the revenue's).
+    shock: Vec<f64>,
+    /// ln of each draw's value at a shock of 0.
+    x0: Vec<f64>,
+    /// Each draw's cap.
+    cap: Vec<f64>,
 }
 
 impl Columns {
@@ -665,6 +921,9 @@ impl Columns {
             &mut w.cost,
             &mut w.market,
             &mut w.central,
+            &mut w.shock,
+            &mut w.x0,
+            &mut w.cap,
         ] {
             column.resize(n, 0.0);
         }
