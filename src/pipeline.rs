@@ -375,6 +375,34 @@ pub fn certainty_of_draws(draws: &[f64]) -> Certainty {
     certainty_from(fsd, || simulate::prob_zero(draws))
 }
 
+/// As [`certainty_of_draws`], with the fsd's percentiles read off the smooth conditional CDF
+/// (methods §8): the value is 0 with probability 1 − `legal_factor` (the right refused or held
+/// invalid) and the value if valid otherwise, so its α percentile is 0 or the value if valid's
+/// at (α − (1 − legal_factor)) / legal_factor. `values` holds the draws' values.
+fn certainty_of_levers(
+    cond: &Conditional,
+    levers: &[Lever],
+    layout: &Layout,
+    legal_factor: f64,
+    draws: &[Draw],
+    values: &[f64],
+) -> Certainty {
+    if !draws.iter().all(Draw::is_finite) {
+        return Certainty::NotMeasured;
+    }
+    let valid: Vec<f64> = draws.iter().map(|d| d.if_valid).collect();
+    let at = |alpha: f64| {
+        let level = (alpha - (1.0 - legal_factor)) / legal_factor;
+        if legal_factor <= 0.0 || level <= 0.0 {
+            return 0.0;
+        }
+        let guess = percentile_select(&valid, 100.0 * level).unwrap_or(0.0);
+        cond.quantile(levers, layout, level, guess).pooled
+    };
+    let (p16, p50, p84) = (at(0.16), at(0.50), at(0.84));
+    certainty_from(simulate::fsd(p16, p50, p84), || simulate::prob_zero(values))
+}
+
 /// The rule: the fsd when there is one (the median is positive), else the share of zero draws.
 fn certainty_from(fsd: Option<f64>, prob_zero: impl FnOnce() -> f64) -> Certainty {
     match fsd {
@@ -401,7 +429,7 @@ fn scored_certainty(
     a: &AssetResult,
     ctx: &Context<'_>,
     samples: &Samples,
-    scoring: &mut [Draw],
+    (scoring, levers): (&mut [Draw], &mut Vec<Lever>),
     values: &mut Vec<f64>,
 ) -> Certainty {
     if valuation::market_alone(&a.point.approaches, &a.resolved) {
@@ -416,12 +444,19 @@ fn scored_certainty(
     }
     let mut best = Certainty::NotMeasured;
     let layout = Layout::of(scoring.len());
+    let lf = a.resolved.legal_factor();
     for weights in singles {
         let sim = asset_sim(a, ctx, &samples.scoring).weighted(weights);
-        sim.run(&samples.scoring_keys, &layout, scoring);
+        let cond = sim.conditional();
+        levers.resize(scoring.len(), Lever { ln_x0: 0.0, cap: 0.0 });
+        let wanted = cond.map(|_| levers.as_mut_slice());
+        sim.run_levers(&samples.scoring_keys, &layout, scoring, wanted);
         values.clear();
         values.extend(scoring.iter().map(|d| d.value));
-        let c = certainty_of_draws(values);
+        let c = match cond {
+            Some(cond) => certainty_of_levers(&cond, levers, &layout, lf, scoring, values),
+            None => certainty_of_draws(values),
+        };
         if c.better_than(&best) {
             best = c;
         }
@@ -640,7 +675,7 @@ fn simulate_one(
         a.precision = rated.then(|| figures.precision(layout.draws()));
         if rated {
             scoring.resize(scoring_draws(out.len(), ctx.models), Draw::ZERO);
-            a.certainty = scored_certainty(a, ctx, samples, scoring, values);
+            a.certainty = scored_certainty(a, ctx, samples, (scoring, levers), values);
         }
     });
     score_asset(a, ctx);

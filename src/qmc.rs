@@ -67,23 +67,32 @@ impl Scrambled {
     /// Fills `out` with points `start .. start + out.len()` (Gray-code order) as uniforms in
     /// (0, 1): the 32-bit scrambled value plus half a step, so that neither end is reached.
     /// Indices from [`MAX_POINTS`] on repeat the sequence (callers cap their draws).
+    #[inline(always)]
     pub fn fill(&self, start: usize, out: &mut [f64]) {
         const STEP: f64 = 1.0 / 4_294_967_296.0;
+        const BATCH: usize = 64;
         let mut k = start % MAX_POINTS;
         let mut state = self.at(gray(k));
-        for u in out.iter_mut() {
-            let x = match self.scramble {
-                Some(s) => owen_scramble_rev(state, s),
-                None => state,
-            };
-            *u = (f64::from(x.reverse_bits()) + 0.5) * STEP;
-            k += 1;
-            if k == MAX_POINTS {
-                k = 0;
-                state = 0;
-            } else {
-                // gray(k) differs from gray(k − 1) in bit trailing_zeros(k).
-                state ^= self.directions[k.trailing_zeros() as usize];
+        for part in out.chunks_mut(BATCH) {
+            // The Gray-code walk is serial; the scramble and conversion after it vectorise.
+            let mut states = [0u32; BATCH];
+            for s in states.iter_mut().take(part.len()) {
+                *s = state;
+                k += 1;
+                if k == MAX_POINTS {
+                    k = 0;
+                    state = 0;
+                } else {
+                    // gray(k) differs from gray(k − 1) in bit trailing_zeros(k).
+                    state ^= self.directions[k.trailing_zeros() as usize];
+                }
+            }
+            for (u, x) in part.iter_mut().zip(states) {
+                let x = match self.scramble {
+                    Some(s) => owen_scramble_rev(x, s),
+                    None => x,
+                };
+                *u = (f64::from(x.reverse_bits()) + 0.5) * STEP;
             }
         }
     }

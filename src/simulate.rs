@@ -366,55 +366,76 @@ pub struct Quantile {
 }
 
 impl Conditional {
-    /// P(value ≤ q) of one draw given everything but its shock, and its derivative in ln q;
-    /// `ln_q` is ln q and `ln_ab` is ln(a + b).
-    #[inline(always)]
-    fn cdf(&self, l: &Lever, q: f64, ln_q: f64, ln_ab: f64) -> (f64, f64) {
-        let (a, b) = (self.a, self.b);
-        // The level of the shocked approach at which the value reaches q (in logs), and
-        // d ln x / d ln q.
-        let (ln_x, slope) = if (a + b) * l.cap >= q {
-            (ln_q - ln_ab, 1.0)
-        } else {
-            let rest = q - b * l.cap;
-            if rest <= 0.0 {
-                return (0.0, 0.0);
-            }
-            (math::ln(rest / a), q / rest)
-        };
-        let z = (ln_x - l.ln_x0) / self.sigma;
-        if z.is_nan() || z > 9.0 {
-            // A draw no shock moves (ln_x0 = −∞) is worth the floor, at most q.
-            return (1.0, 0.0);
+    /// The smooth estimate of P(value ≤ q) of each replicate of `levers` (laid out as
+    /// `layout`) and of all, with the derivative of the latter in ln q. Compiled twice, for
+    /// the baseline CPU and for AVX2, as the kernel is.
+    fn cdf_at(&self, levers: &[Lever], layout: &Layout, q: f64) -> ([f64; REPLICATES], f64, f64) {
+        #[cfg(target_arch = "x86_64")]
+        if avx2() {
+            // SAFETY: the CPU has AVX2, checked at run time.
+            return unsafe { self.cdf_at_avx2(levers, layout, q) };
         }
-        if z < -9.0 {
-            return (0.0, 0.0);
-        }
-        let (cdf, density) = normal_cdf_pdf(z);
-        (cdf, density * slope / self.sigma)
+        self.cdf_at_inline(levers, layout, q)
     }
 
-    /// The smooth estimate of P(value ≤ q) of each replicate of `levers` (laid out as
-    /// `layout`) and of all, with the derivative of the latter in ln q.
-    fn cdf_at(&self, levers: &[Lever], layout: &Layout, q: f64) -> ([f64; REPLICATES], f64, f64) {
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn cdf_at_avx2(&self, levers: &[Lever], layout: &Layout, q: f64) -> ([f64; REPLICATES], f64, f64) {
+        self.cdf_at_inline(levers, layout, q)
+    }
+
+    #[inline(always)]
+    fn cdf_at_inline(
+        &self,
+        levers: &[Lever],
+        layout: &Layout,
+        q: f64,
+    ) -> ([f64; REPLICATES], f64, f64) {
         let mut per = [0.0; REPLICATES];
         if q < self.floor {
             return (per, 0.0, 0.0);
         }
-        let (ln_q, ln_ab) = (math::ln(q), math::ln(self.a + self.b));
+        let (a, b, inv_sigma) = (self.a, self.b, 1.0 / self.sigma);
+        // Below `threshold` a draw's cost binds: the value reaches q past the cap.
+        let (ln_first, threshold) = (math::ln(q) - math::ln(a + b), q / (a + b));
         let (mut p, mut d) = (0.0, 0.0);
+        // Each draw's CDF and density into a small column, then summed in four lanes: a
+        // floating-point sum in one running total would keep the loop from vectorising.
+        const LANES: usize = 64;
+        let (mut cdfs, mut densities) = ([0.0; LANES], [0.0; LANES]);
         for (slot, range) in per.iter_mut().zip(layout.ranges()) {
-            let mut pr = 0.0;
-            for l in &levers[range.clone()] {
-                let (pi, di) = self.cdf(l, q, ln_q, ln_ab);
-                pr += pi;
-                d += di;
+            let (mut pr, mut dr) = (0.0, 0.0);
+            for part in levers[range.clone()].chunks(LANES) {
+                let n = part.len();
+                // Columns of the chunk's levers, so that the loop below reads them contiguously.
+                let (mut ln_x0, mut cap) = ([0.0; LANES], [0.0; LANES]);
+                for ((l, x), c) in part.iter().zip(&mut ln_x0).zip(&mut cap) {
+                    (*x, *c) = (l.ln_x0, l.cap);
+                }
+                let (cdfs, densities) = (&mut cdfs[..n], &mut densities[..n]);
+                // No branch, so that it vectorises: a draw no shock moves (ln x0 = −∞) gets
+                // z = +∞, clamped, Φ = 1: worth the floor, at most q.
+                for i in 0..n {
+                    // The level x of the shocked approach at which the value reaches q (in
+                    // logs), and d ln x / d ln q: past the cap where the draw's cost binds.
+                    let capped = b > 0.0 && cap[i] < threshold;
+                    let rest = (q - b * cap[i]).max(f64::MIN_POSITIVE);
+                    let ln_x = if capped { math::ln(rest / a) } else { ln_first };
+                    let slope = if capped { q / rest } else { 1.0 };
+                    let z = ((ln_x - ln_x0[i]) * inv_sigma).clamp(-9.0, 9.0);
+                    let (cdf, density) = normal_cdf_pdf(z);
+                    cdfs[i] = cdf;
+                    densities[i] = density * slope;
+                }
+                pr += lane_sum(cdfs);
+                dr += lane_sum(densities);
             }
             p += pr;
+            d += dr;
             *slot = pr / range.len().max(1) as f64;
         }
         let n = levers.len().max(1) as f64;
-        (per, p / n, d / n)
+        (per, p / n, d * inv_sigma / n)
     }
 
     /// The `alpha` quantile of the value if valid over `levers` (laid out as `layout`): the
@@ -435,7 +456,8 @@ impl Conditional {
         let mut last = at(y.exp());
         for _ in 0..100 {
             let (_, p, d) = last;
-            if (p - alpha).abs() < 1e-10 {
+            // 1e-9 of probability moves the quantile by far less than its standard error.
+            if (p - alpha).abs() < 1e-9 {
                 break;
             }
             if p < alpha {
@@ -495,6 +517,20 @@ fn normal_cdf_pdf(z: f64) -> (f64, f64) {
     let erfc_abs = t * gauss * math::exp(poly);
     let erfc = if x >= 0.0 { erfc_abs } else { 2.0 - erfc_abs };
     (0.5 * erfc, gauss * FRAC_1_SQRT_2PI)
+}
+
+/// The sum of `x` in four interleaved lanes (a fixed order: the same bits on every CPU).
+#[inline(always)]
+fn lane_sum(x: &[f64]) -> f64 {
+    let mut lanes = [0.0; 4];
+    let mut chunks = x.chunks_exact(4);
+    for c in &mut chunks {
+        for (l, v) in lanes.iter_mut().zip(c) {
+            *l += v;
+        }
+    }
+    let tail: f64 = chunks.remainder().iter().sum();
+    (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]) + tail
 }
 
 /// 1/√(2π).
@@ -624,7 +660,7 @@ impl<'a> AssetSim<'a> {
                     let n = chunk.len();
                     for (column, dim) in c.strata.chunks_mut(CHUNK).zip(&dims) {
                         if let Some(dim) = dim {
-                            dim.fill(i * CHUNK, &mut column[..n]);
+                            fill_points(dim, i * CHUNK, &mut column[..n]);
                         }
                     }
                     self.draw_columns(c, chunk);
@@ -869,6 +905,22 @@ fn avx2() -> bool {
         std::is_x86_feature_detected!("avx2")
             && std::env::var_os("IPVAL_SIMD").is_none_or(|v| v != "off")
     })
+}
+
+/// [`Scrambled::fill`], compiled for AVX2 as well (its scramble is 32-bit multiplies, which the
+/// baseline x86-64 build cannot vectorise) and picked at run time: the same bits either way.
+fn fill_points(dim: &Scrambled, start: usize, out: &mut [f64]) {
+    #[cfg(target_arch = "x86_64")]
+    if avx2() {
+        #[target_feature(enable = "avx2")]
+        fn fill_avx2(dim: &Scrambled, start: usize, out: &mut [f64]) {
+            dim.fill(start, out);
+        }
+        // SAFETY: the CPU has AVX2, checked at run time.
+        unsafe { fill_avx2(dim, start, out) };
+        return;
+    }
+    dim.fill(start, out);
 }
 
 /// The working columns of one chunk of an asset's draws, kept per thread and reused.
