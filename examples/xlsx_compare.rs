@@ -36,7 +36,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         progress: false,
         command_line: vec![],
         qc_sample: 0,
-        precision: None,
+        precision: Some(0.0),
     };
     let result = ipval::pipeline::run(&cfg, &p, &market, &models)?;
     let rows = result.assets.len().min(ipval::output::xlsx::MAX_ROWS);

@@ -108,6 +108,8 @@ pub struct Collateral {
     pub collateral_value: Option<f64>,
     /// The asset's p50, the collateral value's ceiling.
     pub p50: Option<f64>,
+    /// How precise the figures are: draws and standard errors (methods §8).
+    pub precision: Option<crate::results::Precision>,
     /// Why nothing is lent whatever the grade, if so.
     pub advance_bar: Option<String>,
     /// The grade's advance rate (0 when not pledgeable).
@@ -238,6 +240,7 @@ pub fn explain(r: &AssetResult, ctx: &Context<'_>, currency: &str) -> Explanatio
             q10_if_valid: r.q10_if_valid,
             collateral_value: r.collateral,
             p50: r.summary.map(|s| s.p50),
+            precision: r.precision,
             advance_bar: score.and_then(|s| s.not_pledgeable.clone()),
             advance_rate: score.map(|s| s.advance_rate),
             lendable_value: score.and_then(|s| s.lendable_value),
@@ -561,7 +564,8 @@ impl Explanation {
             writeln!(
                 o,
                 "  value certainty as scored (the most certain approach that counts, alone, on the \
-                 fixed-seed scoring sample, independent of --seed): {scored}"
+                 scoring sample: the same points for every asset, independent of --seed and \
+                 asset_id): {scored}"
             )?;
         }
         let c = &self.collateral;
@@ -574,6 +578,17 @@ impl Explanation {
             or_na(c.p50),
             or_na(c.collateral_value)
         )?;
+        if let Some(p) = &c.precision {
+            writeln!(
+                o,
+                "  precision: {} draws in 8 independently scrambled replicates; standard error of \
+                 collateral_value {:.2} ({:.3} %), of p50 {:.2}",
+                p.draws,
+                p.collateral_se,
+                100.0 * p.collateral_se / c.collateral_value.filter(|v| *v > 0.0).unwrap_or(f64::NAN),
+                p.p50_se
+            )?;
+        }
         if let Some(bar) = &c.advance_bar {
             writeln!(o, "  {bar}")?;
         }

@@ -47,7 +47,7 @@ pub struct AssetResult {
 
 /// The precision of an asset's simulated figures (methods §8): from the spread of their
 /// estimates over the [`REPLICATES`] independent scrambles of its draws.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Precision {
     /// Draws the asset's figures rest on (the run's, or more to meet `--precision`).
     pub draws: usize,

@@ -168,7 +168,7 @@ pub fn run(args: &CalibrateArgs, command_line: Vec<String>) -> Result<ExitCode> 
         progress: false,
         command_line,
         qc_sample: 0,
-        precision: None,
+        precision: Some(0.0),
     };
     let usd_per_reporting = cfg.usd_per_reporting(&market)?;
     let portfolio =

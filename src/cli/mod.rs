@@ -109,9 +109,16 @@ pub struct BasisArgs {
 #[derive(Debug, Clone, Args)]
 pub struct DrawArgs {
     /// Monte Carlo draws per asset; 0 gives point estimates only (`serve`: also the default
-    /// of `POST /v1/valuations`).
-    #[arg(long, default_value_t = config::DEFAULT_DRAWS)]
-    pub draws: usize,
+    /// of `POST /v1/valuations`). Default 2048, to which each asset adds draws until its
+    /// collateral value meets the models' `precision`; a number given here is kept exactly
+    /// unless --precision is given too.
+    #[arg(long)]
+    pub draws: Option<usize>,
+    /// Relative standard error of each asset's collateral value to reach by adding draws (up
+    /// to the models' `max_draws`); 0 adds none. Default: the models' `precision`
+    /// (montecarlo.toml) when --draws is not given, else 0.
+    #[arg(long, value_name = "SHARE", value_parser = parse_precision)]
+    pub precision: Option<f64>,
     /// Seed of the random streams: the same seed gives byte-identical outputs.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -120,7 +127,28 @@ pub struct DrawArgs {
     pub currency: String,
 }
 
+/// A relative standard error: a finite number from 0 to 1.
+fn parse_precision(s: &str) -> std::result::Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(x) if (0.0..1.0).contains(&x) => Ok(x),
+        _ => Err(format!(
+            "`{s}` is not a relative standard error in [0, 1) (e.g. 0.005)"
+        )),
+    }
+}
+
 impl DrawArgs {
+    /// Draws per asset: --draws or the default.
+    pub fn draws(&self) -> usize {
+        self.draws.unwrap_or(config::DEFAULT_DRAWS)
+    }
+
+    /// The precision to reach: --precision; else none when --draws is given (those draws
+    /// exactly), else the models' (`None`).
+    pub fn precision(&self) -> Option<f64> {
+        self.precision.or(self.draws.map(|_| 0.0))
+    }
+
     /// The reporting currency's code as the market data spell it.
     pub fn currency(&self) -> String {
         self.currency.trim().to_ascii_uppercase()
@@ -170,19 +198,6 @@ pub struct ValueArgs {
     /// (`qc_sample` in assets; listed after the flagged assets for review).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub qc_sample: usize,
-    /// Relative standard error of each asset's collateral value to reach, adding draws (up to
-    /// the models' `max_draws`); 0 keeps every asset at --draws. Default: the models'
-    /// `precision` (montecarlo.toml).
-    #[arg(long, value_name = "SHARE", value_parser = parse_precision)]
-    pub precision: Option<f64>,
-}
-
-/// A relative standard error: a finite number from 0 to 1.
-fn parse_precision(s: &str) -> std::result::Result<f64, String> {
-    match s.trim().parse::<f64>() {
-        Ok(x) if (0.0..1.0).contains(&x) => Ok(x),
-        _ => Err(format!("`{s}` is not a relative standard error in [0, 1) (e.g. 0.005)")),
-    }
 }
 
 impl InputArgs {
@@ -231,7 +246,7 @@ impl ValueArgs {
         }
         Ok(RunConfig {
             as_of: self.input.as_of()?,
-            draws: self.run.draws,
+            draws: self.run.draws(),
             seed: self.run.seed,
             currency: self.run.currency(),
             threads: self.threads,
@@ -242,7 +257,7 @@ impl ValueArgs {
             progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
             command_line,
             qc_sample: self.qc_sample,
-            precision: self.precision,
+            precision: self.run.precision(),
         })
     }
 }

@@ -52,7 +52,7 @@ impl ServeArgs {
         Ok(ServeOptions {
             cfg: RunConfig {
                 as_of,
-                draws: self.run.draws,
+                draws: self.run.draws(),
                 seed: self.run.seed,
                 currency: self.run.currency(),
                 threads: None,
@@ -63,7 +63,7 @@ impl ServeArgs {
                 progress: false,
                 command_line,
                 qc_sample: self.qc_sample,
-                precision: None,
+                precision: self.run.precision(),
             },
             portfolio: self.portfolio.clone(),
             market_dir: self.basis.market_dir(),

@@ -577,7 +577,7 @@ fn tornado_moves_each_input_the_way_the_model_says() {
         progress: false,
         command_line: vec![],
         qc_sample: 0,
-        precision: None,
+        precision: Some(0.0),
     };
     let result = ipval::pipeline::run(&cfg, &portfolio, &market, &models).unwrap();
     let overrides = ipval::overrides::Overrides::default();

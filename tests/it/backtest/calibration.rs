@@ -94,7 +94,7 @@ fn calibrate_recovers_a_known_logistic_model() {
         progress: false,
         command_line: vec![],
         qc_sample: 0,
-        precision: None,
+        precision: Some(0.0),
     };
     let result = pipeline::run(&cfg, &p, &market, &models).unwrap();
     let ctx = Context {

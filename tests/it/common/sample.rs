@@ -46,7 +46,7 @@ pub fn config(draws: usize, threads: Option<usize>) -> RunConfig {
         progress: false,
         command_line: vec![],
         qc_sample: 0,
-        precision: None,
+        precision: Some(0.0),
     }
 }
 
