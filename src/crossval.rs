@@ -56,6 +56,9 @@ pub struct CrossValidation {
     pub gain: Option<Estimate>,
     /// Calibration line of the out-of-fold pds.
     pub calibration: Option<CalibrationLine>,
+    /// Folds whose training outcomes yielded no card (nothing left to fit once bins were
+    /// pooled and wrong-sign characteristics dropped); their assets scored alike.
+    pub failed_folds: usize,
 }
 
 impl CrossValidation {
@@ -91,6 +94,7 @@ pub fn cross_validate(
     let folds = folds.max(2);
     let fold = folds_of(samples, folds, seed);
     let mut held_out: Vec<Option<Scored>> = vec![None; samples.len()];
+    let mut failed_folds = 0;
     for k in 0..folds {
         let train: Vec<Sample> = samples
             .iter()
@@ -98,9 +102,16 @@ pub fn cross_validate(
             .filter(|(_, f)| **f != k)
             .map(|(s, _)| s.clone())
             .collect();
-        let card = fit(prior, &train)?.card;
+        // A training fold whose evidence all pools away or runs against every declared order
+        // yields no card: the procedure ranks that fold's assets no better than chance, so
+        // they all get the prior's scaling's base score (one tie).
+        let card = fit(prior, &train).ok().map(|c| c.card);
+        failed_folds += usize::from(card.is_none());
         for (i, s) in samples.iter().enumerate().filter(|(i, _)| fold[*i] == k) {
-            let sc = card.score(&s.inputs, None);
+            let sc = match &card {
+                Some(card) => card.score(&s.inputs, None),
+                None => flat(prior, &s.inputs),
+            };
             held_out[i] = Some(Scored {
                 score: sc.score,
                 grade: sc.grade.to_string(),
@@ -175,7 +186,18 @@ pub fn cross_validate(
         prior_auc: interval(prior_auc, &draws[1]),
         gain: interval(gain, &draws[2]),
         calibration: calibration_line(&held_out),
+        failed_folds,
     })
+}
+
+/// The score of an asset under a card that ranks nothing: the scaling's base score, with the
+/// grade and pd the prior gives that score.
+fn flat(prior: &ScorecardParams, inputs: &crate::score::ScoreInputs) -> crate::score::AssetScore {
+    let mut s = prior.score(inputs, None);
+    s.score = prior.base_score;
+    s.pd = prior.pd(prior.base_score);
+    s.grade = prior.grade(prior.base_score).grade.clone();
+    s
 }
 
 /// The mean of `figure` over the folds, weighted by the folds' assets (`fold[i]` is the fold of
