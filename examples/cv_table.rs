@@ -128,11 +128,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 e(cv.auc),
                 f(cv.prior_auc.map(|p| p.value)),
                 e(cv.gain),
-                if cv.better_than_prior() {
-                    "written"
-                } else {
-                    "refused"
-                },
+                if cv.accepted() { "written" } else { "refused" },
                 f(held_out_auc(&cal.card, &test)),
                 f(held_out_auc(card, &test)),
             );

@@ -258,10 +258,9 @@ pub fn run(args: &CalibrateArgs, command_line: Vec<String>) -> Result<ExitCode> 
     let cv = crossval::cross_validate(&models.scorecard, &samples, args.folds, args.seed)?;
     print_summary(&cal);
     let verdict = print_cross_validation(&cal, &cv);
-    if !cv.better_than_prior() && !args.force {
+    if !cv.accepted() && !args.force {
         return Err(Error::Usage(format!(
-            "the fitted card does not beat the prior card on outcomes it was not fitted on \
-             ({verdict}); {} was not written (--force writes it anyway)",
+            "the fitted card is {verdict}; {} was not written (--force writes it anyway)",
             args.out.display()
         )));
     }
@@ -293,8 +292,8 @@ pub fn run(args: &CalibrateArgs, command_line: Vec<String>) -> Result<ExitCode> 
     ];
     let mut context = context;
     context.push(format!(
-        "cross-validated ({} folds, seed {}): {}",
-        cv.folds, args.seed, verdict
+        "cross-validated ({} folds, {} repeats, seed {}): {}",
+        cv.folds, cv.repeats, args.seed, verdict
     ));
     let text = cal.to_toml(&context, &today)?;
     write_atomic(&args.out, |w| w.write_all(text.as_bytes()))?;
@@ -365,8 +364,8 @@ fn print_cross_validation(cal: &Calibration, cv: &CrossValidation) -> String {
     };
     let g = |x: Option<f64>| x.map_or_else(|| "-".into(), |x| format!("{x:.3}"));
     println!(
-        "\n  out of sample ({} folds, {} outcomes; 95 % bootstrap intervals):",
-        cv.folds, cv.n
+        "\n  out of sample ({} folds, {} repeats, {} outcomes; 95 % bootstrap intervals):",
+        cv.folds, cv.repeats, cv.n
     );
     println!("    AUC  {} (in sample {})", f(cv.auc), g(cal.auc));
     println!(
@@ -385,19 +384,7 @@ fn print_cross_validation(cal: &Calibration, cv: &CrossValidation) -> String {
             c.intercept, c.slope
         );
     }
-    let verdict = format!(
-        "CV AUC {} against the prior's {}, gain {}",
-        f(cv.auc),
-        f(cv.prior_auc),
-        f(cv.gain)
-    );
-    println!(
-        "    {}: {verdict}",
-        if cv.better_than_prior() {
-            "beats the prior"
-        } else {
-            "does NOT beat the prior"
-        }
-    );
+    let verdict = cv.verdict();
+    println!("    {verdict}");
     verdict
 }
