@@ -65,6 +65,47 @@ pub struct CalibrateArgs {
     /// Write the card even when it does not beat the prior card out of sample.
     #[arg(long)]
     pub force: bool,
+    /// Column of the outcomes file with the date each outcome was observed (YYYY-MM-DD): an
+    /// out-of-time split fits a card on the earlier outcomes and scores it on the later ones
+    /// (default: the column `date` when the file has one).
+    #[arg(long, value_name = "NAME")]
+    pub oot_date_column: Option<String>,
+    /// Share of the outcomes, the latest, that the out-of-time split holds out.
+    #[arg(long, value_name = "SHARE", default_value_t = crate::crossval::OOT_SHARE)]
+    pub oot_share: f64,
+    /// Hold out the outcomes observed after this date instead of the latest share.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub oot_after: Option<String>,
+}
+
+/// The observation date of each outcome row (by spreadsheet row), from the out-of-time column:
+/// `--oot-date-column`, or `date` when the file has one; `None` when neither.
+fn outcome_dates(args: &CalibrateArgs) -> Result<Option<HashMap<usize, chrono::NaiveDate>>> {
+    let t = crate::ingest::frame::Table::read(&args.outcomes, None)?;
+    let column = match &args.oot_date_column {
+        Some(c) => {
+            t.require(&[c.as_str()])?;
+            c.as_str()
+        }
+        None if t.find("date").is_some() => "date",
+        None => return Ok(None),
+    };
+    let mut dates = HashMap::new();
+    for i in 0..t.height() {
+        let row = t.row(i);
+        let text = t.text(column, i).unwrap_or_default();
+        let date = crate::ingest::cell::date(text).map_err(|e| Error::Cell {
+            path: args.outcomes.clone(),
+            row,
+            column: column.to_string(),
+            message: format!(
+                "the out-of-time split needs the date each outcome was observed: {}",
+                e.message()
+            ),
+        })?;
+        dates.insert(row, date);
+    }
+    Ok(Some(dates))
 }
 
 /// What the manifest beside the valuations file says about the run that wrote it.
@@ -185,6 +226,8 @@ pub fn run(args: &CalibrateArgs, command_line: Vec<String>) -> Result<ExitCode> 
         .map(|a| (a.asset.asset_id.as_str(), a))
         .collect();
     let mut samples = Vec::new();
+    // The outcomes file's row of each sample, for its date.
+    let mut rows = Vec::new();
     let mut unmatched: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for u in &excluded {
         unmatched
@@ -227,6 +270,7 @@ pub fn run(args: &CalibrateArgs, command_line: Vec<String>) -> Result<ExitCode> 
             _ => Certainty::NotMeasured,
         };
         samples.push(Sample { inputs, bad: o.bad });
+        rows.push(o.row);
     }
     println!(
         "calibrating {} on {}: {} outcome rows, {} matched to valued assets",
@@ -256,8 +300,31 @@ pub fn run(args: &CalibrateArgs, command_line: Vec<String>) -> Result<ExitCode> 
         return Err(Error::Usage("--folds must be at least 2".into()));
     }
     let cv = crossval::cross_validate(&models.scorecard, &samples, args.folds, args.seed)?;
+    let oot = match outcome_dates(args)? {
+        None => None,
+        Some(by_row) => {
+            let dates: Vec<chrono::NaiveDate> =
+                rows.iter().filter_map(|r| by_row.get(r).copied()).collect();
+            let cutoff = match &args.oot_after {
+                Some(d) => Some(config::parse_as_of(d)?),
+                None => {
+                    if !(args.oot_share > 0.0 && args.oot_share < 1.0) {
+                        return Err(Error::Usage(format!(
+                            "--oot-share {} must lie strictly between 0 and 1",
+                            args.oot_share
+                        )));
+                    }
+                    crossval::oot_cutoff(&dates, args.oot_share)
+                }
+            };
+            cutoff.map(|c| crossval::out_of_time(&models.scorecard, &samples, &dates, c))
+        }
+    };
     print_summary(&cal);
     let verdict = print_cross_validation(&cal, &cv);
+    if let Some(o) = &oot {
+        print_out_of_time(o);
+    }
     if !cv.accepted() && !args.force {
         return Err(Error::Usage(format!(
             "the fitted card is {verdict}; {} was not written (--force writes it anyway)",
@@ -351,6 +418,23 @@ fn print_summary(cal: &Calibration) {
     if let Some(w) = cal.warning() {
         println!("\n  WARNING: {w}");
     }
+}
+
+/// Prints the out-of-time figures.
+fn print_out_of_time(o: &crossval::OutOfTime) {
+    let g = |x: Option<f64>| x.map_or_else(|| "-".into(), |x| format!("{x:.3}"));
+    println!(
+        "\n  out of time: fitted on the {} outcomes ({} bad) observed up to {}, scored on the \
+         {} later ({} bad):",
+        o.fitted.0, o.fitted.1, o.cutoff, o.held_out.0, o.held_out.1
+    );
+    println!(
+        "    AUC {}, Gini {}, KS {} (prior card AUC {})",
+        g(o.auc),
+        g(o.gini),
+        g(o.ks),
+        g(o.prior_auc)
+    );
 }
 
 /// Prints the cross-validated figures beside the in-sample ones; returns the comparison with

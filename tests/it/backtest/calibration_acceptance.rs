@@ -72,9 +72,6 @@ fn measure(model: Model) -> Vec<(f64, f64, bool)> {
             let train: Vec<Sample> = samples.iter().step_by(2).take(FITTED_ON).cloned().collect();
             let test: Vec<Sample> = samples.iter().skip(1).step_by(2).cloned().collect();
             let cv = cross_validate(&prior, &train, FOLDS, seed).unwrap();
-            if std::env::var("SHOW").is_ok() {
-                eprintln!("seed {seed}: {:?} gain {:?}", cv.auc, cv.gain);
-            }
             let card = calibrate(&prior, &train).unwrap().card;
             (
                 cv.auc.unwrap().value,
@@ -119,5 +116,101 @@ fn calibrate_acceptance_noise_is_near_half_and_refused() {
     assert!(
         accepted.len() as u64 * 20 <= SEEDS,
         "noise accepted with seeds {accepted:?}"
+    );
+}
+
+/// `ipval synth --outcomes` writes seeded outcomes with dates (the same for the same seed,
+/// pure noise with `--noise`), and `calibrate` on them prints the out-of-time figures beside
+/// the cross-validated ones: a card fitted on the earlier outcomes, scored on the latest 20 %.
+#[test]
+fn calibrate_out_of_time_on_synth_outcomes() {
+    let case = crate::common::Case::new();
+    let book = case.path("book.csv");
+    let outcomes = case.path("outcomes.csv");
+    let synth = |out: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "synth",
+            "--assets",
+            "1500",
+            "--seed",
+            "3",
+            "--out",
+            book.to_str().unwrap(),
+            "--outcomes",
+            out.to_str().unwrap(),
+            "--as-of",
+            AS_OF,
+            "--market",
+            crate::common::MARKET,
+            "--bad-rate",
+            "0.15",
+        ];
+        args.extend(extra);
+        case.run(&args).assert_code(0);
+        std::fs::read_to_string(out).unwrap()
+    };
+    let text = synth(&outcomes, &[]);
+    assert!(text.starts_with("asset_id,outcome,date\n"), "{text}");
+    assert_eq!(
+        text,
+        synth(&case.path("again.csv"), &[]),
+        "same seed, other bytes"
+    );
+    let noise = synth(&case.path("noise.csv"), &["--noise"]);
+    assert_ne!(text, noise);
+    // The generator's book is the one `value` values.
+    synth(&outcomes, &[]);
+    case.run(&[
+        "value",
+        "--portfolio",
+        book.to_str().unwrap(),
+        "--market",
+        crate::common::MARKET,
+        "--as-of",
+        AS_OF,
+        "--draws",
+        "50",
+        "--no-plots",
+        "--out",
+        case.out().to_str().unwrap(),
+    ])
+    .assert_code(0);
+    let run = case.run(&[
+        "calibrate",
+        "--valuations",
+        case.out().join("assets.csv").to_str().unwrap(),
+        "--outcomes",
+        outcomes.to_str().unwrap(),
+        "--out",
+        case.path("card.toml").to_str().unwrap(),
+        "--force",
+    ]);
+    run.assert_code(0);
+    let rows = text.lines().count() - 1;
+    let later = (rows as f64 * 0.2).round() as usize;
+    assert!(
+        run.stdout.contains("out of time: fitted on the ")
+            && run.stdout.contains(&format!("scored on the {later} later")),
+        "{}",
+        run.stdout
+    );
+    // A date that is not one is refused with its row and column.
+    let broken = text.replacen(",20", ",not a date", 1);
+    let bad = case.write("broken.csv", broken);
+    let run = case.run(&[
+        "calibrate",
+        "--valuations",
+        case.out().join("assets.csv").to_str().unwrap(),
+        "--outcomes",
+        bad.to_str().unwrap(),
+        "--out",
+        case.path("card2.toml").to_str().unwrap(),
+        "--force",
+    ]);
+    assert_ne!(run.code, 0);
+    assert!(
+        run.stderr.contains("row 2, column `date`"),
+        "{}",
+        run.stderr
     );
 }
