@@ -55,6 +55,7 @@ pub mod synth;
 #[cfg(feature = "synth")]
 pub mod synth_outcomes;
 pub mod types;
+pub mod validation_report;
 pub mod valuation;
 
 pub use error::{Error, Result};

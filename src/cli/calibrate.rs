@@ -21,6 +21,7 @@ use crate::params::ModelSet;
 use crate::pd::CalibratedFrom;
 use crate::pipeline;
 use crate::score::Certainty;
+use crate::validation_report;
 use crate::valuation::Context;
 use clap::Args;
 use std::collections::{BTreeMap, HashMap};
@@ -325,22 +326,8 @@ pub fn run(args: &CalibrateArgs, command_line: Vec<String>) -> Result<ExitCode> 
     if let Some(o) = &oot {
         print_out_of_time(o);
     }
-    if !cv.accepted() && !args.force {
-        return Err(Error::Usage(format!(
-            "the fitted card is {verdict}; {} was not written (--force writes it anyway)",
-            args.out.display()
-        )));
-    }
     let today = chrono::Local::now().date_naive().to_string();
-    // The card records what it was fitted to, so that every pd it implies names its basis.
-    cal.card.calibration = Some(CalibratedFrom {
-        outcomes_sha256: ingest::market::input_file(&args.outcomes)?.sha256,
-        outcomes_file: args.outcomes.display().to_string(),
-        date: today.clone(),
-        outcomes: cal.n,
-        bad: cal.bads,
-    });
-    let context = vec![
+    let mut context = vec![
         format!("outcomes: {}", args.outcomes.display()),
         format!(
             "valuations: {} (portfolio {}, market {}, as of {as_of})",
@@ -357,11 +344,40 @@ pub fn run(args: &CalibrateArgs, command_line: Vec<String>) -> Result<ExitCode> 
                 .map_or("embedded", |f| f.origin.as_str())
         ),
     ];
-    let mut context = context;
     context.push(format!(
         "cross-validated ({} folds, {} repeats, seed {}): {}",
         cv.folds, cv.repeats, args.seed, verdict
     ));
+    let write_card = cv.accepted() || args.force;
+    // The report is written either way: a refusal needs its reasons on file as much as an
+    // acceptance.
+    let report = validation_report::write(
+        &args.out,
+        &validation_report::Report {
+            calibration: &cal,
+            cross_validation: &cv,
+            out_of_time: oot.as_ref(),
+            written: write_card,
+            context: &context,
+        },
+    )?;
+    for p in &report {
+        println!("\nwrote {}", p.display());
+    }
+    if !write_card {
+        return Err(Error::Usage(format!(
+            "the fitted card is {verdict}; {} was not written (--force writes it anyway)",
+            args.out.display()
+        )));
+    }
+    // The card records what it was fitted to, so that every pd it implies names its basis.
+    cal.card.calibration = Some(CalibratedFrom {
+        outcomes_sha256: ingest::market::input_file(&args.outcomes)?.sha256,
+        outcomes_file: args.outcomes.display().to_string(),
+        date: today.clone(),
+        outcomes: cal.n,
+        bad: cal.bads,
+    });
     let text = cal.to_toml(&context, &today)?;
     write_atomic(&args.out, |w| w.write_all(text.as_bytes()))?;
     println!(

@@ -194,6 +194,57 @@ fn calibrate_out_of_time_on_synth_outcomes() {
         "{}",
         run.stdout
     );
+    // The validation report beside the card: the page and the workbook carry the same figures.
+    let html = std::fs::read_to_string(case.path("card.validation.html")).unwrap();
+    let verdict = run
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("refused") || l.trim_start().starts_with("accepted"))
+        .unwrap()
+        .trim()
+        .to_string();
+    for text in [
+        "AUC cross-validated",
+        "AUC out of time",
+        "calibration slope",
+        "information_value",
+        "prior_points",
+        "R04",
+        "yes, with --force, although refused",
+    ] {
+        assert!(html.contains(text), "{text} not in the page");
+    }
+    // The verdict as printed, escaped (its `−` and `[` pass as they are).
+    assert!(html.contains(&verdict), "{verdict}");
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let mut book: Xlsx<_> = open_workbook(case.path("card.validation.xlsx")).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        ["Figures", "Characteristics", "Bins", "Verdict"]
+    );
+    let figures = book.worksheet_range("Figures").unwrap();
+    let row = |name: &str| {
+        figures
+            .rows()
+            .find(|r| r[0] == Data::String(name.into()))
+            .unwrap_or_else(|| panic!("no row {name}"))
+            .to_vec()
+    };
+    let cv_auc = match row("AUC cross-validated")[1] {
+        Data::Float(v) => v,
+        ref d => panic!("{d:?}"),
+    };
+    assert!(
+        verdict.contains(&format!("CV AUC {cv_auc:.3}")),
+        "{cv_auc} {verdict}"
+    );
+    assert!(matches!(row("AUC out of time")[1], Data::Float(_)));
+    let verdict_sheet = book.worksheet_range("Verdict").unwrap();
+    assert_eq!(
+        verdict_sheet.get((1, 1)),
+        Some(&Data::String(verdict.clone()))
+    );
+
     // A date that is not one is refused with its row and column.
     let broken = text.replacen(",20", ",not a date", 1);
     let bad = case.write("broken.csv", broken);
