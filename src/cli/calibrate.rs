@@ -63,7 +63,8 @@ pub struct CalibrateArgs {
     /// Seed of the folds and of the bootstrap intervals.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Write the card even when it does not beat the prior card out of sample.
+    /// Write the card even when it is refused (it does not beat the prior card and chance out
+    /// of sample).
     #[arg(long)]
     pub force: bool,
     /// Column of the outcomes file with the date each outcome was observed (YYYY-MM-DD): an
