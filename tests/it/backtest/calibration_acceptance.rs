@@ -73,6 +73,16 @@ fn measure(model: Model) -> Vec<(f64, f64, bool)> {
             let test: Vec<Sample> = samples.iter().skip(1).step_by(2).cloned().collect();
             let cv = cross_validate(&prior, &train, FOLDS, seed).unwrap();
             let card = calibrate(&prior, &train).unwrap().card;
+            // Every fitted card keeps the orders scorecard.toml declares.
+            for c in &card.characteristics {
+                assert_eq!(
+                    c.breaks_direction(),
+                    None,
+                    "seed {seed}: {} {:?}",
+                    c.code,
+                    c.bins
+                );
+            }
             (
                 cv.auc.unwrap().value,
                 held_out_auc(&card, &test),
