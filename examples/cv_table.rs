@@ -1,10 +1,11 @@
-//! Re-measures issue 23's table with the cross-validated `calibrate` (methods §20): a synthetic
-//! book (`ipval synth`'s generator), outcomes from a known logistic model on the prior card's
-//! points lost per characteristic (or pure noise), the even assets to fit on (all of them, or
-//! the first 300), the odd ones held out.
+//! Re-measures issue 23's table with the cross-validated `calibrate` (methods §20): a 5,000-asset
+//! synthetic book (`ipval synth`'s generator) valued once, outcomes from the known logistic model
+//! of `ipval::synth_outcomes` (or pure noise, `ipval synth --outcomes [--noise]`), the even assets
+//! to fit on (the first 300 of them, or all), the odd ones held out.
 //!
 //! ```sh
-//! cargo run --features synth --example cv_table            # 5,000 assets, 50 draws
+//! cargo run --release --features synth --example cv_table            # outcome seed 1
+//! cargo run --release --features synth --example cv_table -- 20      # means over seeds 1-20
 //! ```
 
 use ipval::backtest::discrimination::auc;
@@ -14,28 +15,9 @@ use ipval::crossval::{cross_validate, FOLDS};
 use ipval::ingest;
 use ipval::params::ModelSet;
 use ipval::pipeline;
-use ipval::score::{ScoreInputs, ScorecardParams};
+use ipval::score::ScorecardParams;
+use ipval::synth_outcomes::{self, Model};
 use ipval::valuation::Context;
-use rand::Rng;
-
-/// log-odds of going bad per 10 prior points lost on each characteristic (a weighting other
-/// than the prior's, as in tests/it/backtest/calibration.rs).
-const WEIGHTS: [f64; 10] = [0.4, 0.5, 0.3, 0.6, 0.8, 0.2, 0.0, 0.5, 0.3, 0.4];
-
-fn risk(card: &ScorecardParams, inputs: &ScoreInputs) -> f64 {
-    let s = card.score(inputs, None);
-    s.earned
-        .iter()
-        .zip(WEIGHTS)
-        .map(|(e, w)| w * (e.best - e.points) / 10.0)
-        .sum::<f64>()
-        // Weaker than the prior's own odds scale, so that AUCs sit near the issue's 0.67.
-        * 0.2
-}
-
-fn sigmoid(x: f64) -> f64 {
-    1.0 / (1.0 + (-x).exp())
-}
 
 fn held_out_auc(card: &ScorecardParams, s: &[Sample]) -> Option<f64> {
     let items: Vec<(f64, bool)> = s
@@ -45,105 +27,114 @@ fn held_out_auc(card: &ScorecardParams, s: &[Sample]) -> Option<f64> {
     auc(&items)
 }
 
+/// One row's figures for one outcome seed.
+#[derive(Default, Clone, Copy)]
+struct Figures {
+    n: f64,
+    bads: f64,
+    in_sample: f64,
+    cv: f64,
+    cv_low: f64,
+    cv_high: f64,
+    held_out: f64,
+    prior_held_out: f64,
+    accepted: f64,
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let dir = tempfile_dir();
+    let seeds: u64 = std::env::args()
+        .nth(1)
+        .map(|s| s.parse())
+        .transpose()?
+        .unwrap_or(1);
+    let dir = std::env::temp_dir().join(format!("ipval-cv-table-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
     let path = dir.join("book.csv");
     ipval::synth::write_csv(&path, 5000, 1)?;
     let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 21).ok_or("date")?;
     let market = ingest::market::read(&ingest::market::dir_or_embedded(None))?;
     let models = ModelSet::embedded()?;
     let p = ingest::portfolio::read(&path, &market, as_of)?;
-    let cfg = RunConfig::in_memory(as_of, 50, 1);
-    let result = pipeline::run(&cfg, &p, &market, &models)?;
+    let result = pipeline::run(&RunConfig::in_memory(as_of, 50, 1), &p, &market, &models)?;
+    std::fs::remove_dir_all(&dir)?;
     let ctx = Context {
         market: &market,
         models: &models,
         as_of,
         usd_per_reporting: 1.0,
     };
-    let rated: Vec<(String, ScoreInputs)> = result
-        .assets
-        .iter()
-        .filter(|a| !a.not_rated())
-        .map(|a| {
-            let mut i = pipeline::score_inputs(a, &ctx);
-            i.certainty = a.certainty;
-            (a.asset.asset_id.clone(), i)
-        })
-        .collect();
+    let rated = synth_outcomes::rated_inputs(&result, &ctx);
     let card = &models.scorecard;
-    let r: Vec<f64> = rated.iter().map(|(_, i)| risk(card, i)).collect();
-    // Intercept by bisection for about 10 % bad.
-    let (mut lo, mut hi) = (-30.0, 30.0);
-    for _ in 0..60 {
-        let mid = 0.5 * (lo + hi);
-        let rate = r.iter().map(|x| sigmoid(mid + x)).sum::<f64>() / r.len() as f64;
-        if rate > 0.10 {
-            hi = mid;
-        } else {
-            lo = mid;
-        }
-    }
-    let a = 0.5 * (lo + hi);
     println!(
-        "| outcomes | fitted on (bads) | in-sample AUC | CV AUC [95 %] | prior CV-set AUC | \
-         gain [95 %] | verdict | AUC on the held-out half | prior, held-out |"
+        "{} outcome seed(s){}; book of {} rated assets, fit on even positions, held-out half = \
+         odd positions",
+        seeds,
+        if seeds > 1 { ", means" } else { "" },
+        rated.len()
     );
-    println!("|---|---|---|---|---|---|---|---|---|");
-    for (label, signal) in [("signal", true), ("pure noise", false)] {
-        let samples: Vec<Sample> = rated
-            .iter()
-            .zip(&r)
-            .map(|((id, i), x)| {
-                let u: f64 = ipval::simulate::stream(7, &["outcome", id]).random();
-                let p = if signal { sigmoid(a + x) } else { 0.10 };
-                Sample {
-                    inputs: i.clone(),
-                    bad: u < p,
-                }
-            })
-            .collect();
-        let train: Vec<Sample> = samples.iter().step_by(2).cloned().collect();
-        let test: Vec<Sample> = samples.iter().skip(1).step_by(2).cloned().collect();
-        for n in [300, train.len()] {
-            let fit_on = &train[..n];
-            let bads = fit_on.iter().filter(|s| s.bad).count();
-            let cal = match calibrate(card, fit_on) {
-                Ok(c) => c,
-                Err(e) => {
-                    println!("| {label} | {n} ({bads}) | refused: {e} |||||||");
-                    continue;
-                }
-            };
-            let cv = cross_validate(card, fit_on, FOLDS, 1)?;
-            let e = |x: Option<ipval::crossval::Estimate>| {
-                x.map_or("-".into(), |e| {
-                    format!("{:.3} [{:.3}, {:.3}]", e.value, e.low, e.high)
+    println!(
+        "| outcomes | fitted on (bads) | AUC calibrate prints: in sample | CV [95 %] | \
+         AUC on the held-out half | prior card, held-out | accepted |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    let rows = [
+        ("signal", Model::Logistic { bad_rate: 0.10 }, Some(300)),
+        ("signal", Model::Logistic { bad_rate: 0.10 }, None),
+        ("pure noise", Model::Noise { bad_rate: 0.10 }, Some(300)),
+    ];
+    for (label, model, size) in rows {
+        let mut sum = Figures::default();
+        for seed in 1..=seeds {
+            let samples: Vec<Sample> = synth_outcomes::draw(card, &rated, model, as_of, seed)
+                .into_iter()
+                .zip(&rated)
+                .map(|(o, (_, inputs))| Sample {
+                    inputs: inputs.clone(),
+                    bad: o.bad,
                 })
+                .collect();
+            let train: Vec<Sample> = samples.iter().step_by(2).cloned().collect();
+            let test: Vec<Sample> = samples.iter().skip(1).step_by(2).cloned().collect();
+            let fit_on = &train[..size.unwrap_or(train.len()).min(train.len())];
+            let cal = calibrate(card, fit_on)?;
+            let cv = cross_validate(card, fit_on, FOLDS, seed)?;
+            let e = cv.auc.ok_or("no CV AUC")?;
+            let f = Figures {
+                n: fit_on.len() as f64,
+                bads: fit_on.iter().filter(|s| s.bad).count() as f64,
+                in_sample: cal.auc.unwrap_or(f64::NAN),
+                cv: e.value,
+                cv_low: e.low,
+                cv_high: e.high,
+                held_out: held_out_auc(&cal.card, &test).unwrap_or(f64::NAN),
+                prior_held_out: held_out_auc(card, &test).unwrap_or(f64::NAN),
+                accepted: f64::from(u8::from(cv.accepted())),
             };
-            let f = |x: Option<f64>| x.map_or("-".into(), |x| format!("{x:.3}"));
-            println!(
-                "| {label} | {n} ({bads}) | {} | {} | {} | {} | {} | {} | {} |",
-                f(cal.auc),
-                e(cv.auc),
-                f(cv.prior_auc.map(|p| p.value)),
-                e(cv.gain),
-                if cv.better_than_prior() {
-                    "written"
-                } else {
-                    "refused"
-                },
-                f(held_out_auc(&cal.card, &test)),
-                f(held_out_auc(card, &test)),
-            );
+            sum = Figures {
+                n: sum.n + f.n,
+                bads: sum.bads + f.bads,
+                in_sample: sum.in_sample + f.in_sample,
+                cv: sum.cv + f.cv,
+                cv_low: sum.cv_low + f.cv_low,
+                cv_high: sum.cv_high + f.cv_high,
+                held_out: sum.held_out + f.held_out,
+                prior_held_out: sum.prior_held_out + f.prior_held_out,
+                accepted: sum.accepted + f.accepted,
+            };
         }
+        let k = seeds as f64;
+        println!(
+            "| {label} | {:.0} ({:.0}) | {:.3} | {:.3} [{:.3}, {:.3}] | {:.3} | {:.3} | {:.0} of {seeds} |",
+            sum.n / k,
+            sum.bads / k,
+            sum.in_sample / k,
+            sum.cv / k,
+            sum.cv_low / k,
+            sum.cv_high / k,
+            sum.held_out / k,
+            sum.prior_held_out / k,
+            sum.accepted,
+        );
     }
-    std::fs::remove_dir_all(&dir)?;
     Ok(())
-}
-
-fn tempfile_dir() -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("ipval-cv-table-{}", std::process::id()));
-    let _ = std::fs::create_dir_all(&d);
-    d
 }

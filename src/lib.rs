@@ -52,7 +52,11 @@ pub mod targets;
 // A test-data generator (1,200 lines) that no valuation needs: only with `--features synth`.
 #[cfg(feature = "synth")]
 pub mod synth;
+// Outcomes from a known logistic model for a synthetic book (`ipval synth --outcomes`).
+#[cfg(feature = "synth")]
+pub mod synth_outcomes;
 pub mod types;
+pub mod validation_report;
 pub mod valuation;
 
 pub use error::{Error, Result};

@@ -99,6 +99,41 @@ impl Variable {
     }
 }
 
+/// The order a characteristic's points must keep along its bins, as listed in
+/// `scorecard.toml`: what a credit committee knows of the characteristic before any outcome
+/// (a lost lawsuit is never safer than none). `ipval calibrate` fits within it (monotone
+/// weights of evidence, a slope of the right sign) and [`ScorecardParams::validate`] refuses
+/// a card that breaks it. The missing and not-applicable groups stand outside the order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// Points never fall from one bin to the next (longer remaining life, stronger
+    /// enforcement).
+    Increasing,
+    /// Points never rise from one bin to the next (litigation won, none, pending, lost).
+    Decreasing,
+}
+
+impl Direction {
+    /// Whether points `a` of a bin then `b` of the next bin keep the order.
+    pub fn keeps(self, a: f64, b: f64) -> bool {
+        // Points are written with two decimals: a hundredth's rounding is no break.
+        const SLACK: f64 = 1e-9;
+        match self {
+            Direction::Increasing => b >= a - SLACK,
+            Direction::Decreasing => b <= a + SLACK,
+        }
+    }
+
+    /// `increasing` or `decreasing`, as written in `scorecard.toml`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Increasing => "increasing",
+            Direction::Decreasing => "decreasing",
+        }
+    }
+}
+
 /// One scorecard characteristic.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -128,8 +163,23 @@ pub struct Characteristic {
     /// Points when the characteristic does not apply (default: the best bin).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_applicable: Option<f64>,
+    /// The order the bins' points keep, where it is known (`None`: a nominal characteristic
+    /// such as the asset type, whose bins have no order).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Direction>,
     /// Bins in order.
     pub bins: Vec<Bin>,
+}
+
+impl Characteristic {
+    /// The first pair of neighbouring bins whose points break the declared direction, as
+    /// their indices.
+    pub fn breaks_direction(&self) -> Option<(usize, usize)> {
+        let d = self.direction?;
+        (1..self.bins.len())
+            .map(|i| (i - 1, i))
+            .find(|&(a, b)| !d.keeps(self.bins[a].points(), self.bins[b].points()))
+    }
 }
 
 /// A grade label of the scorecard (`AAA` … `D`), shared by every score given it: a million
@@ -532,6 +582,17 @@ impl ScorecardParams {
                 return Err(err(format!(
                     "{}: mixes numeric and categorical bins",
                     c.code
+                )));
+            }
+            if let (Some(d), Some((a, b))) = (c.direction, c.breaks_direction()) {
+                return Err(err(format!(
+                    "{}: direction = \"{}\" but bin {} has {} points and bin {} has {}",
+                    c.code,
+                    d.as_str(),
+                    a + 1,
+                    c.bins[a].points(),
+                    b + 1,
+                    c.bins[b].points()
                 )));
             }
         }

@@ -21,6 +21,7 @@ use crate::params::ModelSet;
 use crate::pd::CalibratedFrom;
 use crate::pipeline;
 use crate::score::Certainty;
+use crate::validation_report;
 use crate::valuation::Context;
 use clap::Args;
 use std::collections::{BTreeMap, HashMap};
@@ -62,9 +63,51 @@ pub struct CalibrateArgs {
     /// Seed of the folds and of the bootstrap intervals.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Write the card even when it does not beat the prior card out of sample.
+    /// Write the card even when it is refused (it does not beat the prior card and chance out
+    /// of sample).
     #[arg(long)]
     pub force: bool,
+    /// Column of the outcomes file with the date each outcome was observed (YYYY-MM-DD): an
+    /// out-of-time split fits a card on the earlier outcomes and scores it on the later ones
+    /// (default: the column `date` when the file has one).
+    #[arg(long, value_name = "NAME")]
+    pub oot_date_column: Option<String>,
+    /// Share of the outcomes, the latest, that the out-of-time split holds out.
+    #[arg(long, value_name = "SHARE", default_value_t = crate::crossval::OOT_SHARE)]
+    pub oot_share: f64,
+    /// Hold out the outcomes observed after this date instead of the latest share.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub oot_after: Option<String>,
+}
+
+/// The observation date of each outcome row (by spreadsheet row), from the out-of-time column:
+/// `--oot-date-column`, or `date` when the file has one; `None` when neither.
+fn outcome_dates(args: &CalibrateArgs) -> Result<Option<HashMap<usize, chrono::NaiveDate>>> {
+    let t = crate::ingest::frame::Table::read(&args.outcomes, None)?;
+    let column = match &args.oot_date_column {
+        Some(c) => {
+            t.require(&[c.as_str()])?;
+            c.as_str()
+        }
+        None if t.find("date").is_some() => "date",
+        None => return Ok(None),
+    };
+    let mut dates = HashMap::new();
+    for i in 0..t.height() {
+        let row = t.row(i);
+        let text = t.text(column, i).unwrap_or_default();
+        let date = crate::ingest::cell::date(text).map_err(|e| Error::Cell {
+            path: args.outcomes.clone(),
+            row,
+            column: column.to_string(),
+            message: format!(
+                "the out-of-time split needs the date each outcome was observed: {}",
+                e.message()
+            ),
+        })?;
+        dates.insert(row, date);
+    }
+    Ok(Some(dates))
 }
 
 /// What the manifest beside the valuations file says about the run that wrote it.
@@ -186,6 +229,8 @@ pub fn run(args: &CalibrateArgs, command_line: Vec<String>) -> Result<ExitCode> 
         .map(|a| (a.asset.asset_id.as_str(), a))
         .collect();
     let mut samples = Vec::new();
+    // The outcomes file's row of each sample, for its date.
+    let mut rows = Vec::new();
     let mut unmatched: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for u in &excluded {
         unmatched
@@ -228,6 +273,7 @@ pub fn run(args: &CalibrateArgs, command_line: Vec<String>) -> Result<ExitCode> 
             _ => Certainty::NotMeasured,
         };
         samples.push(Sample { inputs, bad: o.bad });
+        rows.push(o.row);
     }
     println!(
         "calibrating {} on {}: {} outcome rows, {} matched to valued assets",
@@ -257,25 +303,33 @@ pub fn run(args: &CalibrateArgs, command_line: Vec<String>) -> Result<ExitCode> 
         return Err(Error::Usage("--folds must be at least 2".into()));
     }
     let cv = crossval::cross_validate(&models.scorecard, &samples, args.folds, args.seed)?;
+    let oot = match outcome_dates(args)? {
+        None => None,
+        Some(by_row) => {
+            let dates: Vec<chrono::NaiveDate> =
+                rows.iter().filter_map(|r| by_row.get(r).copied()).collect();
+            let cutoff = match &args.oot_after {
+                Some(d) => Some(config::parse_as_of(d)?),
+                None => {
+                    if !(args.oot_share > 0.0 && args.oot_share < 1.0) {
+                        return Err(Error::Usage(format!(
+                            "--oot-share {} must lie strictly between 0 and 1",
+                            args.oot_share
+                        )));
+                    }
+                    crossval::oot_cutoff(&dates, args.oot_share)
+                }
+            };
+            cutoff.map(|c| crossval::out_of_time(&models.scorecard, &samples, &dates, c))
+        }
+    };
     print_summary(&cal);
     let verdict = print_cross_validation(&cal, &cv);
-    if !cv.better_than_prior() && !args.force {
-        return Err(Error::Usage(format!(
-            "the fitted card does not beat the prior card on outcomes it was not fitted on \
-             ({verdict}); {} was not written (--force writes it anyway)",
-            args.out.display()
-        )));
+    if let Some(o) = &oot {
+        print_out_of_time(o);
     }
     let today = chrono::Local::now().date_naive().to_string();
-    // The card records what it was fitted to, so that every pd it implies names its basis.
-    cal.card.calibration = Some(CalibratedFrom {
-        outcomes_sha256: ingest::market::input_file(&args.outcomes)?.sha256,
-        outcomes_file: args.outcomes.display().to_string(),
-        date: today.clone(),
-        outcomes: cal.n,
-        bad: cal.bads,
-    });
-    let context = vec![
+    let mut context = vec![
         format!("outcomes: {}", args.outcomes.display()),
         format!(
             "valuations: {} (portfolio {}, market {}, as of {as_of})",
@@ -292,11 +346,40 @@ pub fn run(args: &CalibrateArgs, command_line: Vec<String>) -> Result<ExitCode> 
                 .map_or("embedded", |f| f.origin.as_str())
         ),
     ];
-    let mut context = context;
     context.push(format!(
-        "cross-validated ({} folds, seed {}): {}",
-        cv.folds, args.seed, verdict
+        "cross-validated ({} folds, {} repeats, seed {}): {}",
+        cv.folds, cv.repeats, args.seed, verdict
     ));
+    let write_card = cv.accepted() || args.force;
+    // The report is written either way: a refusal needs its reasons on file as much as an
+    // acceptance.
+    let report = validation_report::write(
+        &args.out,
+        &validation_report::Report {
+            calibration: &cal,
+            cross_validation: &cv,
+            out_of_time: oot.as_ref(),
+            written: write_card,
+            context: &context,
+        },
+    )?;
+    for p in &report {
+        println!("\nwrote {}", p.display());
+    }
+    if !write_card {
+        return Err(Error::Usage(format!(
+            "the fitted card is {verdict}; {} was not written (--force writes it anyway)",
+            args.out.display()
+        )));
+    }
+    // The card records what it was fitted to, so that every pd it implies names its basis.
+    cal.card.calibration = Some(CalibratedFrom {
+        outcomes_sha256: ingest::market::input_file(&args.outcomes)?.sha256,
+        outcomes_file: args.outcomes.display().to_string(),
+        date: today.clone(),
+        outcomes: cal.n,
+        bad: cal.bads,
+    });
     let text = cal.to_toml(&context, &today)?;
     write_atomic(&args.out, |w| w.write_all(text.as_bytes()))?;
     println!(
@@ -355,6 +438,23 @@ fn print_summary(cal: &Calibration) {
     }
 }
 
+/// Prints the out-of-time figures.
+fn print_out_of_time(o: &crossval::OutOfTime) {
+    let g = |x: Option<f64>| x.map_or_else(|| "-".into(), |x| format!("{x:.3}"));
+    println!(
+        "\n  out of time: fitted on the {} outcomes ({} bad) observed up to {}, scored on the \
+         {} later ({} bad):",
+        o.fitted.0, o.fitted.1, o.cutoff, o.held_out.0, o.held_out.1
+    );
+    println!(
+        "    AUC {}, Gini {}, KS {} (prior card AUC {})",
+        g(o.auc),
+        g(o.gini),
+        g(o.ks),
+        g(o.prior_auc)
+    );
+}
+
 /// Prints the cross-validated figures beside the in-sample ones; returns the comparison with
 /// the prior card in one line.
 fn print_cross_validation(cal: &Calibration, cv: &CrossValidation) -> String {
@@ -366,8 +466,8 @@ fn print_cross_validation(cal: &Calibration, cv: &CrossValidation) -> String {
     };
     let g = |x: Option<f64>| x.map_or_else(|| "-".into(), |x| format!("{x:.3}"));
     println!(
-        "\n  out of sample ({} folds, {} outcomes; 95 % bootstrap intervals):",
-        cv.folds, cv.n
+        "\n  out of sample ({} folds, {} repeats, {} outcomes; 95 % bootstrap intervals):",
+        cv.folds, cv.repeats, cv.n
     );
     println!("    AUC  {} (in sample {})", f(cv.auc), g(cal.auc));
     println!(
@@ -386,19 +486,7 @@ fn print_cross_validation(cal: &Calibration, cv: &CrossValidation) -> String {
             c.intercept, c.slope
         );
     }
-    let verdict = format!(
-        "CV AUC {} against the prior's {}, gain {}",
-        f(cv.auc),
-        f(cv.prior_auc),
-        f(cv.gain)
-    );
-    println!(
-        "    {}: {verdict}",
-        if cv.better_than_prior() {
-            "beats the prior"
-        } else {
-            "does NOT beat the prior"
-        }
-    );
+    let verdict = cv.verdict();
+    println!("    {verdict}");
     verdict
 }

@@ -575,6 +575,8 @@ fn ties_everywhere_give_auc_one_half() {
 
 #[cfg(feature = "synth")]
 mod calibration;
+#[cfg(feature = "synth")]
+mod calibration_acceptance;
 
 #[test]
 fn calibrate_refuses_too_few_outcomes() {

@@ -161,7 +161,7 @@ fn calibrate_recovers_a_known_logistic_model() {
     let refused = case.run(&args);
     refused.assert_code(1);
     assert!(
-        refused.stderr.contains("does not beat the prior card")
+        refused.stderr.contains("refused: does not beat the prior")
             && refused.stderr.contains("--force"),
         "{}",
         refused.stderr
@@ -177,7 +177,7 @@ fn calibrate_recovers_a_known_logistic_model() {
     run.assert_code(0);
     assert!(std::fs::read_to_string(&card_path)
         .unwrap()
-        .contains("cross-validated (5 folds, seed 1): CV AUC 0."));
+        .contains("cross-validated (5 folds, 5 repeats, seed 1): refused"));
     let text = std::fs::read_to_string(&card_path).unwrap();
     assert!(
         text.starts_with("# Collateral scorecard CALIBRATED"),
