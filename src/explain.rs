@@ -585,7 +585,8 @@ impl Explanation {
                  collateral_value {:.2} ({:.3} %), of p50 {:.2}",
                 p.draws,
                 p.collateral_se,
-                100.0 * p.collateral_se / c.collateral_value.filter(|v| *v > 0.0).unwrap_or(f64::NAN),
+                100.0 * p.collateral_se
+                    / c.collateral_value.filter(|v| *v > 0.0).unwrap_or(f64::NAN),
                 p.p50_se
             )?;
         }

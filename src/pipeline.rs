@@ -13,12 +13,12 @@ use crate::ingest::Portfolio;
 use crate::market_data::MarketData;
 use crate::overrides::Overrides;
 use crate::params::ModelSet;
+use crate::qmc::{Layout, MAX_POINTS, REPLICATES};
+pub use crate::results::{replicate_se, Precision};
 pub use crate::results::{
     AssetResult, AssetSink, Contexts, Discard, PortfolioResult, RunResult, PLOTTED_OWNERS,
 };
 use crate::score::{self, AssetScore, Certainty, ScoreInputs};
-use crate::qmc::{Layout, MAX_POINTS, REPLICATES};
-pub use crate::results::{replicate_se, Precision};
 use crate::simulate::{
     self, AssetKeys, AssetSim, Conditional, Draw, Lever, Quantile, Shared, Summary,
 };
@@ -448,7 +448,13 @@ fn scored_certainty(
     for weights in singles {
         let sim = asset_sim(a, ctx, &samples.scoring).weighted(weights);
         let cond = sim.conditional();
-        levers.resize(scoring.len(), Lever { ln_x0: 0.0, cap: 0.0 });
+        levers.resize(
+            scoring.len(),
+            Lever {
+                ln_x0: 0.0,
+                cap: 0.0,
+            },
+        );
         let wanted = cond.map(|_| levers.as_mut_slice());
         sim.run_levers(&samples.scoring_keys, &layout, scoring, wanted);
         values.clear();
@@ -462,6 +468,14 @@ fn scored_certainty(
         }
     }
     best
+}
+
+/// The value certainty the scorecard reads of a valued asset, measured on a scoring sample of
+/// `draws` draws (a run's is `scoring_draws`): for checking the run's against a larger sample.
+pub fn certainty_at(r: &AssetResult, ctx: &Context<'_>, draws: usize) -> Certainty {
+    let samples = Samples::new(std::slice::from_ref(r), 0, ctx.models);
+    let mut scoring = vec![Draw::ZERO; draws];
+    scored_certainty(r, ctx, &samples, (&mut scoring, &mut vec![]), &mut vec![])
 }
 
 /// Draws of `layout` for one asset into `out` (the benchmarked kernel).
@@ -494,7 +508,13 @@ fn simulate_levers(
 ) -> Option<Conditional> {
     let sim = asset_sim(r, ctx, shared);
     let cond = sim.conditional();
-    levers.resize(out.len(), Lever { ln_x0: 0.0, cap: 0.0 });
+    levers.resize(
+        out.len(),
+        Lever {
+            ln_x0: 0.0,
+            cap: 0.0,
+        },
+    );
     let keys = AssetKeys::of(seed, &r.asset.asset_id);
     sim.run_levers(&keys, layout, out, cond.map(|_| levers.as_mut_slice()));
     cond
@@ -732,7 +752,11 @@ impl Figures {
             },
         };
         let mut replicates = [(0.0, 0.0); REPLICATES];
-        for ((slot, range), q10) in replicates.iter_mut().zip(layout.ranges()).zip(q10.replicates) {
+        for ((slot, range), q10) in replicates
+            .iter_mut()
+            .zip(layout.ranges())
+            .zip(q10.replicates)
+        {
             let p50 = select(&mut values[range].iter().copied(), 50.0, scratch);
             *slot = (p50, (legal_factor * q10).min(p50));
         }
@@ -799,7 +823,10 @@ impl OwnerSum {
             self.pledgeable_p50s.push(p50);
         }
         self.scored.extend(scored(a, p50));
-        let advance = a.score.as_ref().and_then(|s| s.lendable_value.map(|_| s.advance_rate));
+        let advance = a
+            .score
+            .as_ref()
+            .and_then(|s| s.lendable_value.map(|_| s.advance_rate));
         if let (Some(p), Some(advance)) = (&a.precision, advance) {
             let sums = self.lendable_by_replicate.get_or_insert([0.0; REPLICATES]);
             for (s, c) in sums.iter_mut().zip(p.collateral_by_replicate) {

@@ -215,7 +215,10 @@ mod tests {
     /// 2^a × 2^b intervals with a + b = m holds one point.
     #[test]
     fn prefixes_are_nets() {
-        let (d0, d1) = (Scrambled::new(0, 0x9e37_79b9), Scrambled::new(1, 0x7f4a_7c15));
+        let (d0, d1) = (
+            Scrambled::new(0, 0x9e37_79b9),
+            Scrambled::new(1, 0x7f4a_7c15),
+        );
         for m in 0..=10 {
             let n = 1usize << m;
             let (x, y) = (points(&d0, n), points(&d1, n));
@@ -223,7 +226,8 @@ mod tests {
                 let b = m - a;
                 let mut hit = vec![0u8; n];
                 for (x, y) in x.iter().zip(&y) {
-                    let cell = ((x * (1 << a) as f64) as usize) << b | (y * (1 << b) as f64) as usize;
+                    let cell =
+                        ((x * (1 << a) as f64) as usize) << b | (y * (1 << b) as f64) as usize;
                     hit[cell] += 1;
                 }
                 assert!(hit.iter().all(|h| *h == 1), "m {m}, a {a}");

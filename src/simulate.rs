@@ -10,12 +10,12 @@
 //! threads, row order nor how a portfolio is split into files.
 
 use crate::math::{self, normal_quantiles};
-use crate::qmc::{Layout, Scrambled, REPLICATES};
 use crate::models::cost;
 use crate::models::income::{self, Conventions, RfrColumns, RfrInputs, RfrShared, RfrWork};
 use crate::models::market::{self, Basis};
 use crate::models::reconcile::reconcile_columns;
 use crate::params::{ApproachWeights, ModelSet, MonteCarloParams};
+use crate::qmc::{Layout, Scrambled, REPLICATES};
 use crate::stats::{percentile_sorted, percentiles_select};
 use crate::types::{Asset, AssetType};
 use crate::valuation::{self, CostBase, LifeDraw, Resolved};
@@ -380,7 +380,12 @@ impl Conditional {
 
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
-    fn cdf_at_avx2(&self, levers: &[Lever], layout: &Layout, q: f64) -> ([f64; REPLICATES], f64, f64) {
+    fn cdf_at_avx2(
+        &self,
+        levers: &[Lever],
+        layout: &Layout,
+        q: f64,
+    ) -> ([f64; REPLICATES], f64, f64) {
         self.cdf_at_inline(levers, layout, q)
     }
 
@@ -451,7 +456,11 @@ impl Conditional {
             };
         }
         let (mut lo, mut hi) = (f64::NEG_INFINITY, f64::INFINITY);
-        let ln_floor = if self.floor > 0.0 { self.floor.ln() } else { f64::NEG_INFINITY };
+        let ln_floor = if self.floor > 0.0 {
+            self.floor.ln()
+        } else {
+            f64::NEG_INFINITY
+        };
         let mut y = guess.max(f64::MIN_POSITIVE).ln().max(ln_floor);
         let mut last = at(y.exp());
         for _ in 0..100 {
@@ -489,7 +498,13 @@ impl Conditional {
             last = at(y.exp());
         }
         let (per, _, d) = last;
-        let step = |p: f64| if d > 0.0 { (y - (p - alpha) / d).exp() } else { y.exp() };
+        let step = |p: f64| {
+            if d > 0.0 {
+                (y - (p - alpha) / d).exp()
+            } else {
+                y.exp()
+            }
+        };
         Quantile {
             pooled: y.exp(),
             replicates: per.map(step),
@@ -847,7 +862,11 @@ impl<'a> AssetSim<'a> {
             c.shock[..n].copy_from_slice(&c.z[..n]);
         }
         normal_quantiles(u(Dim::SectorFactor), &mut c.factor[..n]);
-        for ((r0, z), f) in c.revenue0[..n].iter_mut().zip(&c.z[..n]).zip(&c.factor[..n]) {
+        for ((r0, z), f) in c.revenue0[..n]
+            .iter_mut()
+            .zip(&c.z[..n])
+            .zip(&c.factor[..n])
+        {
             let z = self.common * f + self.idio * z;
             *r0 = base.revenue0 * math::exp(self.revenue_sigma * z);
         }
@@ -870,7 +889,11 @@ impl<'a> AssetSim<'a> {
             c.z[..n].fill(0.0);
         }
         normal_quantiles(u(Dim::MarketFactor), &mut c.factor[..n]);
-        for ((k, za), zm) in c.discount[..n].iter_mut().zip(&c.z[..n]).zip(&c.factor[..n]) {
+        for ((k, za), zm) in c.discount[..n]
+            .iter_mut()
+            .zip(&c.z[..n])
+            .zip(&c.factor[..n])
+        {
             // Centred on the build-up (or the row's) rate, never on one raised to k_min.
             let k_draw = self.k_centre + self.discount_sigma * zm + self.asset_discount_sigma * za;
             *k = k_draw.max(self.k_min);

@@ -18,6 +18,7 @@ mod monitor;
 mod monte_carlo;
 mod overrides_explain;
 mod pd_basis;
+mod precision;
 mod properties;
 mod qc;
 mod report;
