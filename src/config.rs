@@ -6,7 +6,7 @@ use crate::market_data::MarketData;
 use chrono::NaiveDate;
 use std::path::PathBuf;
 
-/// Default number of Monte Carlo draws per asset (methods v4, §8): 8 scrambled replicates of
+/// Default number of Monte Carlo draws per asset (methods §10): 8 scrambled replicates of
 /// 256 points, from which each asset adds draws until its collateral value meets the models'
 /// `precision`. With the default precision, on the sample over seeds 1–10, the largest spread
 /// of an asset's lendable value was 0.57 % and of an owner's 0.32 % (`scripts/seed_spread.py`).

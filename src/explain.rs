@@ -108,7 +108,7 @@ pub struct Collateral {
     pub collateral_value: Option<f64>,
     /// The asset's p50, the collateral value's ceiling.
     pub p50: Option<f64>,
-    /// How precise the figures are: draws and standard errors (methods §8).
+    /// How precise the figures are: draws and standard errors (methods §10).
     pub precision: Option<crate::results::Precision>,
     /// Why nothing is lent whatever the grade, if so.
     pub advance_bar: Option<String>,

@@ -166,7 +166,7 @@ pub struct MonteCarloParams {
     /// Draws of the fixed-seed sample the scorecard's value certainty is measured on.
     pub score_draws: usize,
     /// Relative standard error of each asset's collateral value a run reaches by adding draws
-    /// (methods §8); 0: no draws added.
+    /// (methods §10); 0: no draws added.
     pub precision: f64,
     /// The most draws an asset takes to reach `precision`.
     pub max_draws: usize,

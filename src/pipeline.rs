@@ -332,7 +332,7 @@ pub struct Samples {
     /// The scoring sample's (fixed seed, [`scoring_draws`] draws).
     pub scoring: Shared,
     /// The scoring sample's keys: one set for every asset, so that identical inputs are
-    /// scored alike whatever their `asset_id` (methods §13).
+    /// scored alike whatever their `asset_id` (methods §10).
     pub scoring_keys: AssetKeys,
 }
 
@@ -376,7 +376,7 @@ pub fn certainty_of_draws(draws: &[f64]) -> Certainty {
 }
 
 /// As [`certainty_of_draws`], with the fsd's percentiles read off the smooth conditional CDF
-/// (methods §8): the value is 0 with probability 1 − `legal_factor` (the right refused or held
+/// (methods §10): the value is 0 with probability 1 − `legal_factor` (the right refused or held
 /// invalid) and the value if valid otherwise, so its α percentile is 0 or the value if valid's
 /// at (α − (1 − legal_factor)) / legal_factor. `values` holds the draws' values.
 fn certainty_of_levers(
@@ -644,7 +644,7 @@ impl OwnerFold<'_> {
 }
 
 /// Simulates, summarises and scores one asset, its run's draws left in `out` (for the owner's
-/// sum); with a precision target, its figures may rest on more draws (methods §8).
+/// sum); with a precision target, its figures may rest on more draws (methods §10).
 fn simulate_one(
     a: &mut AssetResult,
     contexts: &Contexts<'_>,
@@ -653,14 +653,14 @@ fn simulate_one(
     out: &mut [Draw],
 ) {
     let ctx = &contexts.of(&a.asset.asset_id);
+    /// Working buffers of every asset a thread simulates: values, a longer run's draws, the
+    /// scoring sample's draws, levers.
+    type Buffers = (Vec<f64>, Vec<Draw>, Vec<Draw>, Vec<Lever>);
     thread_local! {
-        // Working buffers of every asset a thread simulates: values, a longer run's draws,
-        // the scoring sample's draws, levers.
-        static BUFFERS: RefCell<(Vec<f64>, Vec<Draw>, Vec<Draw>, Vec<Lever>)> = RefCell::default();
+        static BUFFERS: RefCell<Buffers> = RefCell::default();
     }
     BUFFERS.with_borrow_mut(|(values, longer, scoring, levers)| {
-        let base = Layout::of(out.len());
-        let mut layout = base;
+        let mut layout = Layout::of(out.len());
         let cond = if a.not_rated() {
             out.fill(Draw::ZERO);
             None
@@ -715,7 +715,7 @@ fn guard_overflow(a: &mut AssetResult, out: &mut [Draw]) -> bool {
     bad == 0
 }
 
-/// An asset's pooled estimates and their replicates' (methods §8).
+/// An asset's pooled estimates and their replicates' (methods §10).
 struct Figures {
     /// The values of every draw.
     values: Vec<f64>,
@@ -726,7 +726,7 @@ struct Figures {
 
 impl Figures {
     /// The figures of `draws`; with a conditional form and the draws' levers, the 10th
-    /// percentile if valid is read off the smooth conditional CDF (methods §8).
+    /// percentile if valid is read off the smooth conditional CDF (methods §10).
     fn of(
         draws: &[Draw],
         layout: &Layout,

@@ -1,4 +1,4 @@
-//! Randomised quasi-Monte Carlo points (methods §8): Owen-scrambled Sobol sequences.
+//! Randomised quasi-Monte Carlo points (methods §10): Owen-scrambled Sobol sequences.
 //!
 //! Each dimension of an asset's draws is one dimension of the Sobol sequence (the direction
 //! numbers of Joe & Kuo, 2008, as the `sobol_burley` crate tabulates them) under its own
@@ -15,7 +15,7 @@ use sobol_burley::parts::{owen_scramble_rev, sobol_rev};
 pub const MAX_POINTS: usize = 1 << 16;
 
 /// Independent scrambles of every asset's points: their spread is the standard error
-/// (methods §8). Eight leave seven degrees of freedom for the error and 8,192 points each
+/// (methods §10). Eight leave seven degrees of freedom for the error and 8,192 points each
 /// at the cap of a replicate.
 pub const REPLICATES: usize = 8;
 

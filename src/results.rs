@@ -45,7 +45,7 @@ pub struct AssetResult {
     pub issues: Vec<String>,
 }
 
-/// The precision of an asset's simulated figures (methods §8): from the spread of their
+/// The precision of an asset's simulated figures (methods §10): from the spread of their
 /// estimates over the [`REPLICATES`] independent scrambles of its draws.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Precision {

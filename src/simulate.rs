@@ -232,7 +232,7 @@ fn bootstrap_medians(samples: &[f64], rng: &mut Stream) -> Vec<f64> {
 }
 
 /// The dimensions of an asset's draws: each one Sobol dimension, numbered by importance to
-/// the value (methods §8), since the first dimensions of a Sobol sequence have the most even
+/// the value (methods §10), since the first dimensions of a Sobol sequence have the most even
 /// two-dimensional projections. The two factors are shared: their scrambles are the sector's
 /// and the market's, not the asset's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -332,7 +332,7 @@ pub struct AssetSim<'a> {
 }
 
 /// How one draw's value if valid moves with a lognormal shock of its own, `t = exp(σ·e)`
-/// with `e` standard normal and independent of every other input (methods §8): the value is
+/// with `e` standard normal and independent of every other input (methods §10): the value is
 /// `max(floor, a·x0·t + b·min(cap, x0·t))`, with `a, b, σ` and the floor the asset's
 /// [`Conditional`].
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -356,7 +356,7 @@ pub struct Conditional {
     pub floor: f64,
 }
 
-/// A conditional quantile and its replicates' (methods §8).
+/// A conditional quantile and its replicates' (methods §10).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Quantile {
     /// From every draw.
@@ -693,7 +693,7 @@ impl<'a> AssetSim<'a> {
         });
     }
 
-    /// The conditional form of the asset's value if valid (methods §8), where it has one: the
+    /// The conditional form of the asset's value if valid (methods §10), where it has one: the
     /// income approach weighed (the cost approach capped by it, the market approach set aside),
     /// conditioned on the asset's own revenue shock; or the cost approach alone, conditioned on
     /// its development-cost shock.
@@ -829,7 +829,7 @@ impl<'a> AssetSim<'a> {
         }
     }
 
-    /// Each draw's lever (methods §8): its value at a shock of 0 and the cost that caps it.
+    /// Each draw's lever (methods §10): its value at a shock of 0 and the cost that caps it.
     /// Called after the approaches' columns and before the cost is capped.
     #[inline(always)]
     fn lever_columns(&self, l: &Conditional, k: &mut Work, n: usize) {
