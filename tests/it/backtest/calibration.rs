@@ -157,27 +157,45 @@ fn calibrate_recovers_a_known_logistic_model() {
         card_path.to_str().unwrap(),
     ];
     // The truth here ranks almost as the prior does: out of sample the fitted card's gain over
-    // it is within chance, so `calibrate` refuses it and writes nothing…
-    let refused = case.run(&args);
-    refused.assert_code(1);
+    // it sits at the edge of chance (its 95 % interval starts near 0), so the verdict turns on
+    // the last digits of the inputs. Whichever it is, it must follow the printed interval: a
+    // refused card is not written…
+    let first = case.run(&args);
     assert!(
-        refused.stderr.contains("refused: does not beat the prior")
-            && refused.stderr.contains("--force"),
+        first.stdout.contains("out of sample (5 folds"),
         "{}",
-        refused.stderr
+        first.stdout
     );
-    assert!(
-        refused.stdout.contains("out of sample (5 folds"),
-        "{}",
-        refused.stdout
-    );
-    assert!(!card_path.exists());
-    // …and writes it with --force, recording the cross-validation in its header.
+    let verdict = if first.code == 1 {
+        assert!(
+            first.stderr.contains("refused: does not beat the prior")
+                && first.stderr.contains("--force"),
+            "{}",
+            first.stderr
+        );
+        assert!(!card_path.exists());
+        "refused"
+    } else {
+        // …and an accepted one beat the prior by more than chance.
+        first.assert_code(0);
+        let gain = first
+            .stdout
+            .split("gain ")
+            .nth(1)
+            .and_then(|g| g.split(['[', ',']).nth(1))
+            .and_then(|lo| lo.trim().parse::<f64>().ok())
+            .expect("the gain's interval");
+        assert!(gain >= 0.0, "accepted with a gain interval from {gain}");
+        "accepted"
+    };
+    // With --force the card is written either way, recording the cross-validation's verdict.
     let run = case.run(&[&args[..], &["--force"]].concat());
     run.assert_code(0);
     assert!(std::fs::read_to_string(&card_path)
         .unwrap()
-        .contains("cross-validated (5 folds, 5 repeats, seed 1): refused"));
+        .contains(&format!(
+            "cross-validated (5 folds, 5 repeats, seed 1): {verdict}"
+        )));
     let text = std::fs::read_to_string(&card_path).unwrap();
     assert!(
         text.starts_with("# Collateral scorecard CALIBRATED"),
