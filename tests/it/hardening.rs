@@ -549,8 +549,9 @@ fn the_workbench_cannot_be_framed_and_its_cookie_is_not_the_token() {
 }
 
 /// Row 13: about 6,000 wrong tokens a second were answered 401 without throttling. After 30
-/// failures in a minute every token check is answered 429 without being compared, the right
-/// token included; a session already open continues.
+/// failures in a minute every token check from that address is answered 429 without being
+/// compared, the right token included; a session already open continues, and another client
+/// (here 127.0.0.2) is not locked out by the guesser.
 #[test]
 fn failed_logins_are_throttled() {
     let dir = tempfile::tempdir().unwrap();
@@ -583,6 +584,18 @@ fn failed_logins_are_throttled() {
         s.req("GET", "/queue", &[("Cookie", &session)], b"").status,
         200
     );
+    // Another address: its right token is accepted, its wrong ones counted on their own.
+    let other = |method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]| {
+        super::serve::request_from("127.0.0.2", &s.addr, method, path, headers, body).status
+    };
+    let body = format!("token={token}");
+    assert_eq!(other("POST", "/login", &form, body.as_bytes()), 303);
+    assert_eq!(
+        other("GET", "/v1/assets", &[("Authorization", &bearer)], b""),
+        200
+    );
+    assert_eq!(other("POST", "/login", &form, b"token=wrong"), 401);
+    assert_eq!(s.req("POST", "/login", &form, body.as_bytes()).status, 429);
 }
 
 /// Row 11: two `ipval value` runs into one `--out` left a mixed set. A run holds a lock on the
