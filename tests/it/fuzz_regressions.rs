@@ -275,7 +275,7 @@ fn hostile_valuation_seeds_are_refused_with_their_reason() {
         ("repeated-asset-id", "column `asset_id` appears twice"),
         ("repeated-owner-case", "appears twice"),
         ("wide-header", "at most 1024 are read"),
-        ("nul-header", "missing required column"),
+        ("nul-header", "row 1, column 1 holds a NUL byte"),
     ];
     for (seed, needle) in cases {
         let data = std::fs::read(Path::new(CORPUS).join("valuations").join(seed)).unwrap();
