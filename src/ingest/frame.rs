@@ -318,6 +318,17 @@ pub(super) fn check_columns<S: AsRef<str>>(path: &Path, names: &[S]) -> Result<(
         if key.is_empty() {
             continue;
         }
+        // The reader's own columns: [`ROW`], and polars' temporary names (`__POLARS_CSER_…`
+        // of the common subexpressions in the cleaning expressions). A header of that name
+        // made polars panic building its schema (found by the `overrides` fuzz target).
+        if key == ROW || key.starts_with("__polars") {
+            let msg = format!(
+                "column {} is named `{}`, a name the reader keeps for itself: rename it",
+                i + 1,
+                quote_at_most(h.as_ref().trim_start_matches('\u{feff}'))
+            );
+            return Err(Error::structure(path, msg));
+        }
         if let Some(first) = seen.insert(key, i) {
             let h = h.as_ref().trim_start_matches('\u{feff}');
             let msg = format!(
@@ -722,6 +733,24 @@ mod tests {
         );
         let empty = Table::from_csv_bytes(name, b" \n", None).err().unwrap();
         assert!(empty.to_string().contains("empty"), "{empty}");
+    }
+
+    /// A header named as one of the reader's own columns is refused naming it: polars'
+    /// temporary `__POLARS_CSER_…` name made it panic (a fuzz find), `__row` is the row number.
+    #[test]
+    fn a_header_named_as_a_reader_column_is_refused() {
+        let name = Path::new("request body");
+        for header in ["__POLARS_CSER_0x59eb57ae793313ae", "__row", " __Polars_x"] {
+            let text = format!("as,,,{header},\n1,2,3,4,5\n");
+            let e = Table::from_csv_bytes(name, text.as_bytes(), None)
+                .err()
+                .unwrap()
+                .to_string();
+            assert!(
+                e.contains("column 4 is named") && e.contains("a name the reader keeps"),
+                "{header}: {e}"
+            );
+        }
     }
 
     /// Issue 24, row 15: a NUL byte inside a data row is refused before polars reads the
