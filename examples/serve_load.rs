@@ -12,9 +12,11 @@
 //!
 //! - `hostile [SLOW]`: the cases of issue 24 — a body of 100,000 rows sharing one `asset_id`
 //!   (`?draws=100`) and one of 10,000 columns, each with its answer, time and the server's
-//!   peak memory (VmHWM); then SLOW (default 20,000, bounded by this process's descriptor
-//!   limit) connections that send half a request line and nothing more, with the number the
-//!   server holds and `/v1/health`'s latency meanwhile, and again after the header timeout.
+//!   peak memory (VmHWM); then SLOW (default 20,000) connections that send half a request line
+//!   and nothing more, with the number the server holds and `/v1/health`'s latency meanwhile,
+//!   and again after the header timeout. The connections are held by child processes of
+//!   [`HOLD_PER_PROCESS`] each (`serve_load hold ADDR N`), so that SLOW is not bounded by one
+//!   process's descriptor limit (20,000 on the project's machines, soft and hard).
 //!
 //! Every request goes to 127.0.0.1 only; the loops are bounded in count and time.
 
@@ -29,6 +31,11 @@ const SAMPLE: &str = include_str!("../sample-data/portfolio.csv");
 
 fn main() {
     let mode = std::env::args().nth(1).unwrap_or_else(|| "load".into());
+    if mode == "hold" {
+        let arg = |i: usize| std::env::args().nth(i).expect("serve_load hold ADDR N");
+        hold(&arg(2), arg(3).parse().expect("N"));
+        return;
+    }
     let bin = std::env::current_exe()
         .ok()
         .and_then(|p| Some(p.parent()?.parent()?.join("ipval")))
@@ -351,23 +358,38 @@ fn hostile(addr: &str, pid: u32, slow: usize) {
     );
     let before = sockets(pid);
     let t = Instant::now();
-    let mut held = Vec::with_capacity(slow);
-    for _ in 0..slow {
-        match TcpStream::connect(addr) {
-            Ok(mut s) => {
-                let _ = s.write_all(b"GET /v1/health HT");
-                held.push(s);
-            }
-            Err(e) => {
-                println!("stopped opening at {} connections: {e}", held.len());
-                break;
-            }
+    let me = std::env::current_exe().expect("this example's path");
+    let mut holders = vec![];
+    let mut opened = 0;
+    let mut left = slow;
+    while left > 0 {
+        let n = left.min(HOLD_PER_PROCESS);
+        left -= n;
+        let mut child = Command::new(&me)
+            .args(["hold", addr, &n.to_string()])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("a holder process");
+        let mut line = String::new();
+        let out = child.stdout.take().expect("the holder's stdout");
+        let _ = BufReader::new(out).read_line(&mut line);
+        let got: usize = line
+            .trim()
+            .strip_prefix("held ")
+            .and_then(|n| n.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        if got < n {
+            println!("a holder stopped at {got} of {n}: {}", line.trim());
         }
+        opened += got;
+        holders.push(child);
     }
     println!(
-        "{} slow clients opened in {:.1} s; the server holds {} sockets (it held {before})",
-        held.len(),
+        "{opened} slow clients opened in {:.1} s by {} processes; the server holds {} sockets (it held {before})",
         t.elapsed().as_secs_f64(),
+        holders.len(),
         sockets(pid)
     );
     let mut ms: Vec<f64> = (0..5).map(|_| health_ms(addr)).collect();
@@ -382,5 +404,34 @@ fn hostile(addr: &str, pid: u32, slow: usize) {
         sockets(pid),
         health_ms(addr)
     );
-    drop(held);
+    for mut h in holders {
+        // Closing its stdin ends a holder, which closes its connections.
+        drop(h.stdin.take());
+        let _ = h.wait();
+    }
+}
+
+/// Connections one holder process opens: under the 20,000 descriptors a process may have here.
+const HOLD_PER_PROCESS: usize = 10_000;
+
+/// `hold ADDR N`: opens N connections to ADDR, sends each half a request line, prints
+/// `held K` (K opened, and why it stopped if K < N), then keeps them until stdin closes.
+fn hold(addr: &str, n: usize) {
+    let mut held = Vec::with_capacity(n);
+    let mut why = String::new();
+    for _ in 0..n {
+        match TcpStream::connect(addr) {
+            Ok(mut s) => {
+                let _ = s.write_all(b"GET /v1/health HT");
+                held.push(s);
+            }
+            Err(e) => {
+                why = format!(" ({e})");
+                break;
+            }
+        }
+    }
+    println!("held {}{why}", held.len());
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stdin().read_to_end(&mut Vec::new());
 }

@@ -39,6 +39,18 @@ put("portfolio_csv", "bad-rows.csv", tocsv(bad))
 quoted = [r[:-1] + ['a "quoted", title\nwith newline'] for r in rows[1:3]]
 put("portfolio_csv", "quoted-bom.csv", "\ufeff" + tocsv([hdr] + quoted))
 put("portfolio_csv", "ragged.csv", tocsv([req, rows[1][:7] + ["extra"], rows[2][:5]]))
+# The hostile shapes of issue 24, small enough to mutate quickly: one id many times, a header
+# far wider than the column cap, NUL padding in the header and inside data rows, repeated
+# headers (exact and differing in case and spaces).
+put("portfolio_csv", "dup-ids.csv", tocsv([hdr] + [rows[1]] * 200))
+put("portfolio_csv", "wide-header.csv", tocsv([hdr + [f"c{i}" for i in range(1100)], rows[1]]))
+put("portfolio_csv", "nul-header.csv", b"\0" * 2048 + b"\n" + tocsv(rows[1:3]).encode())
+put("portfolio_csv", "nul-rows.csv", tocsv(rows[:2]).encode() + b"\0" * 2048 + b"\n"
+    + tocsv(rows[2:3]).encode())
+put("portfolio_csv", "nul-in-cell.csv",
+    tocsv([hdr, [rows[1][0] + "\0" * 64] + rows[1][1:]]).encode())
+put("portfolio_csv", "repeated-asset-id.csv", tocsv([hdr + ["asset_id"]] + [r + ["X"] for r in rows[1:3]]))
+put("portfolio_csv", "repeated-owner-case.csv", tocsv([hdr + [" OWNER "]] + [r + ["X"] for r in rows[1:3]]))
 
 try:
     import pyarrow as pa
@@ -82,9 +94,23 @@ if pa:
     ts = pa.array([datetime.datetime.fromisoformat(x) for x in col(6)], pa.timestamp("ms"))
     ts = tt.set_column(tt.schema.get_field_index("filing_date"), "filing_date", ts)
     put("portfolio_parquet", "timestamp-gzip.parquet", pqbytes(ts, compression="gzip"))
+    # Time-zone-aware timestamps (issue 24, row 10): UTC is read, another zone refused naming
+    # the column (tests/it/hardening.rs reads these two seeds).
+    for name, tz in [("tz-utc", "UTC"), ("tz-berlin", "Europe/Berlin")]:
+        t = pa.array([datetime.datetime.fromisoformat(x).replace(tzinfo=datetime.timezone.utc)
+                      for x in col(6)], pa.timestamp("ms", tz=tz))
+        t = tt.set_column(tt.schema.get_field_index("filing_date"), "filing_date", t)
+        put("portfolio_parquet", f"{name}.parquet", pqbytes(t.slice(0, 3), compression="none"))
     put("portfolio_parquet", "typed-noschema.parquet",
         pqbytes(tt.slice(0, 2), store_schema=False, write_statistics=False,
                 compression="none", use_dictionary=False))
+
+# The Parquet files that once crashed the reader (tests/it/fuzz_regressions/) seed the target,
+# so that it starts next to the code paths they broke.
+R = f"{ROOT}/tests/it/fuzz_regressions"
+for f in sorted(os.listdir(R)):
+    if f.startswith("portfolio_parquet-"):
+        put("portfolio_parquet", "crash-" + f.split("-", 1)[1], open(f"{R}/{f}", "rb").read())
 
 # market: the first byte picks the file (see fuzz_targets/market.rs)
 M = f"{ROOT}/sample-data/market"
@@ -109,6 +135,14 @@ put("overrides", "fields.csv",
     f"{ids[0]},economic_life_years,12,X,r\n{ids[0]},statutory_term_years,15,X,r\n"
     f"{ids[1]},weight_market,0,X,r\n{ids[1]},expiry_date,,X,r\n{ids[2]},status,lapsed,X,r\n"
     f"{ids[2]},p_invalid,0.3,X,r\n{ids[3]},filing_date,2010-01-01,X,r\n")
+
+put("overrides", "hostile.csv",
+    "asset_id,field,value,reviewer,reason\n"
+    f"{ids[0]},owner,Someone Else,X,r\n{ids[0]},asset_id,NEW-ID,X,r\n"
+    f"{ids[1]},royalty_rate,0.04,\"=HYPERLINK(\"\"http://evil.example/\"\")\",'=1+1\n"
+    f"{ids[1]},royalty_rate,0.04\0\0\0,X,r\n")
+put("overrides", "repeated-header.csv",
+    "asset_id,field,value,reviewer,reason,field\n" f"{ids[0]},royalty_rate,0.04,X,r,status\n")
 
 # models_toml: the first byte picks the file, in the order of params::EMBEDDED
 models = ["income.toml", "life.toml", "legal.toml", "cost.toml", "market.toml", "reconcile.toml",

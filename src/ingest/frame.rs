@@ -168,8 +168,14 @@ impl Scan {
             }
             Format::Csv => {
                 let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-                if let Some(header) = csv_header(path, std::io::BufReader::new(file))? {
-                    check_columns(path, &header)?;
+                let header = csv_header(path, std::io::BufReader::new(file))?;
+                if let Some(header) = &header {
+                    check_columns(path, header)?;
+                }
+                let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+                if let Some(at) = first_nul(file).map_err(|e| Error::io(path, e))? {
+                    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+                    return Err(nul_error(path, file, at, header.as_deref()));
                 }
                 guarded(path, || file_frame(path, format))?
             }
@@ -186,9 +192,13 @@ impl Scan {
                 "the file is empty: expected a header row",
             ));
         }
-        if let Some(header) = csv_header(name, bytes)? {
-            check_columns(name, &header)?;
+        let header = csv_header(name, bytes)?;
+        if let Some(header) = &header {
+            check_columns(name, header)?;
             check_cells(name, bytes, header.len())?;
+        }
+        if let Some(at) = bytes.iter().position(|b| *b == 0) {
+            return Err(nul_error(name, bytes, at as u64, header.as_deref()));
         }
         let read = caught(name, || {
             CsvReadOptions::default()
@@ -308,6 +318,17 @@ pub(super) fn check_columns<S: AsRef<str>>(path: &Path, names: &[S]) -> Result<(
         if key.is_empty() {
             continue;
         }
+        // The reader's own columns: [`ROW`], and polars' temporary names (`__POLARS_CSER_…`
+        // of the common subexpressions in the cleaning expressions). A header of that name
+        // made polars panic building its schema (found by the `overrides` fuzz target).
+        if key == ROW || key.starts_with("__polars") {
+            let msg = format!(
+                "column {} is named `{}`, a name the reader keeps for itself: rename it",
+                i + 1,
+                quote_at_most(h.as_ref().trim_start_matches('\u{feff}'))
+            );
+            return Err(Error::structure(path, msg));
+        }
         if let Some(first) = seen.insert(key, i) {
             let h = h.as_ref().trim_start_matches('\u{feff}');
             let msg = format!(
@@ -401,9 +422,79 @@ fn csv_header(path: &Path, text: impl std::io::Read) -> Result<Option<Vec<String
     ))
 }
 
+/// The offset of the first NUL byte of `text`, read in blocks of 64 KiB (memory constant
+/// whatever the file's size), or `None`.
+fn first_nul(mut text: impl std::io::Read) -> std::io::Result<Option<u64>> {
+    let mut block = vec![0u8; 64 << 10];
+    let mut offset = 0u64;
+    loop {
+        let n = match text.read(&mut block) {
+            Ok(0) => return Ok(None),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if let Some(i) = block[..n].iter().position(|b| *b == 0) {
+            return Ok(Some(offset + i as u64));
+        }
+        offset += n as u64;
+    }
+}
+
+/// The error for CSV text whose first NUL byte is at byte `at`: no text file holds one, and
+/// polars would read a file padded with them (or a UTF-16 file) as text costing several times
+/// its size. Names the row (as a spreadsheet numbers it) and the column holding the byte,
+/// found by reading the CSV records up to it (the rows before it only, so this costs no more
+/// than those rows).
+fn nul_error(path: &Path, text: impl std::io::Read, at: u64, header: Option<&[String]>) -> Error {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(text.take(at + 1));
+    let mut record = csv::ByteRecord::new();
+    let (mut row, mut column) = (0usize, 0usize);
+    while let Ok(true) = reader.read_byte_record(&mut record) {
+        row += 1;
+        column = record.len();
+    }
+    let name = header
+        .and_then(|h| h.get(column.wrapping_sub(1)))
+        .filter(|h| !h.contains('\0') && !h.is_empty())
+        .map(|h| format!(" (`{}`)", quote_at_most(h)))
+        .unwrap_or_default();
+    Error::structure(
+        path,
+        format!(
+            "row {row}, column {column}{name} holds a NUL byte (byte {}): not CSV text (a file \
+             padded with NUL bytes, or saved as UTF-16? save it as UTF-8 CSV)",
+            at + 1
+        ),
+    )
+}
+
 /// A typed column (Parquet) that can be read as text; a column of lists, structs, binary or
 /// objects is refused naming the column and its type (polars' own message names neither).
+/// Timestamps with a time zone (pandas and pyarrow write them): this build of polars has no
+/// time-zone support, and its cast of one to text failed with "cannot format timezone-naive
+/// Datetime", naming no column. In UTC the stored instants are the wall-clock times, read as
+/// timestamps without a zone; in another zone the calendar day depends on a conversion this
+/// build cannot make, so such a column is refused naming it and its zone.
 fn as_text(path: &Path, name: &str, dtype: &DataType, c: Expr) -> Result<Expr> {
+    if let DataType::Datetime(unit, Some(tz)) = dtype {
+        if matches!(tz.as_str(), "UTC" | "Etc/UTC" | "+00:00" | "Z") {
+            return Ok(c.cast(DataType::Datetime(*unit, None)));
+        }
+        let name = quote_at_most(name);
+        let tz = quote_at_most(tz.as_str());
+        return Err(Error::structure(
+            path,
+            format!(
+                "column `{name}` holds timestamps in the time zone {tz}, which are not read \
+                 (only UTC): export it as dates, as timestamps in UTC or without a time zone, \
+                 or as text"
+            ),
+        ));
+    }
     if dtype.is_nested() || dtype.is_binary() || dtype.is_object() || dtype.is_extension() {
         let name = quote_at_most(name);
         return Err(Error::structure(
@@ -642,5 +733,52 @@ mod tests {
         );
         let empty = Table::from_csv_bytes(name, b" \n", None).err().unwrap();
         assert!(empty.to_string().contains("empty"), "{empty}");
+    }
+
+    /// A header named as one of the reader's own columns is refused naming it: polars'
+    /// temporary `__POLARS_CSER_…` name made it panic (a fuzz find), `__row` is the row number.
+    #[test]
+    fn a_header_named_as_a_reader_column_is_refused() {
+        let name = Path::new("request body");
+        for header in ["__POLARS_CSER_0x59eb57ae793313ae", "__row", " __Polars_x"] {
+            let text = format!("as,,,{header},\n1,2,3,4,5\n");
+            let e = Table::from_csv_bytes(name, text.as_bytes(), None)
+                .err()
+                .unwrap()
+                .to_string();
+            assert!(
+                e.contains("column 4 is named") && e.contains("a name the reader keeps"),
+                "{header}: {e}"
+            );
+        }
+    }
+
+    /// Issue 24, row 15: a NUL byte inside a data row is refused before polars reads the
+    /// text, naming its row and column, in memory and in a file alike.
+    #[test]
+    fn a_nul_byte_in_a_data_row_is_refused_naming_row_and_column() {
+        let name = Path::new("request body");
+        let e = Table::from_csv_bytes(name, b"a,b\n1,2\n3,\"x\0\0\"\n", None)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            e.contains("request body: row 3, column 2 (`b`) holds a NUL byte (byte 13)"),
+            "{e}"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("padded.csv");
+        let mut text = b"a,b\n1,2\n".to_vec();
+        text.resize(text.len() + (4 << 20), 0);
+        std::fs::write(&path, &text).unwrap();
+        let e = Table::read(&path, None).err().unwrap().to_string();
+        assert!(
+            e.contains("padded.csv: row 3, column 1 (`a`) holds a NUL byte"),
+            "{e}"
+        );
+        // In the header: row 1, the column not named by its own unreadable text.
+        std::fs::write(&path, b"a,\0b\n1,2\n").unwrap();
+        let e = Table::read(&path, None).err().unwrap().to_string();
+        assert!(e.contains("row 1, column 2 holds a NUL byte"), "{e}");
     }
 }

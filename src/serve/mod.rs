@@ -151,9 +151,9 @@ async fn serve_connections(
             },
             () = &mut shutdown => return,
         };
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 // Out of descriptors or a connection reset before it was accepted: wait a
                 // little rather than spin, and keep serving.
                 Err(_) => {
@@ -163,7 +163,17 @@ async fn serve_connections(
             },
             () = &mut shutdown => return,
         };
-        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        // The peer's address, as axum's own `serve` records it (`ConnectInfo`): failed logins
+        // are throttled per client (security::Client).
+        let service = tower::ServiceExt::map_request(
+            app.clone(),
+            move |mut req: axum::http::Request<hyper::body::Incoming>| {
+                req.extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                req
+            },
+        );
+        let service = hyper_util::service::TowerToHyperService::new(service);
         tokio::spawn(async move {
             let _slot = slot;
             let mut http = hyper::server::conn::http1::Builder::new();

@@ -4,7 +4,7 @@
 use super::api::{change_problem, with_bench, with_change};
 use super::audit::{Action, Decision, Entry};
 use super::problem::Problem;
-use super::security::{same_secret, session_cookie, throttled};
+use super::security::{same_secret, session_cookie, throttled, Client};
 use super::workbench::{OverrideRequest, Row, Workbench};
 use super::AppState;
 use crate::explain::Explanation;
@@ -12,13 +12,14 @@ use crate::format::thousands;
 use crate::overrides::MODEL_FIELDS;
 use crate::pipeline::AssetResult;
 use crate::plot::{self, charts::Chart, charts::ValueDist};
-use axum::extract::{Form, Path, State};
+use axum::extract::{ConnectInfo, Form, Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::Router;
+use axum::{Extension, Router};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use serde::Deserialize;
+use std::net::SocketAddr;
 
 const CSS: &str = include_str!("static/app.css");
 const JS: &str = include_str!("static/app.js");
@@ -648,17 +649,21 @@ async fn login_page() -> Html<String> {
 
 async fn login(
     State(app): State<AppState>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Response {
     let Some(token) = app.token.as_deref() else {
         return Redirect::to("/").into_response();
     };
-    if app.sessions().throttled() {
+    let client = peer.map_or(Client::UNKNOWN, |Extension(ConnectInfo(a))| {
+        Client::of(a.ip())
+    });
+    if app.sessions().throttled(client) {
         return throttled();
     }
     if !same_secret(&f.token, token) {
-        app.sessions().failed();
+        app.sessions().failed(client);
         return (StatusCode::UNAUTHORIZED, login_page().await).into_response();
     }
     // The cookie carries a random session id: the token itself never leaves the form.

@@ -22,21 +22,92 @@ pub const SESSION_TTL: Duration = Duration::from_secs(12 * 60 * 60);
 /// Most sessions kept: the oldest gives way (only a holder of the token can open one).
 const MAX_SESSIONS: usize = 1024;
 
-/// Failed token checks (login form or bearer) allowed per [`FAILURE_WINDOW`]; past them every
-/// token check in the window is answered 429 without being compared, so that guessing runs
-/// at most this fast. Logged-in sessions are not affected.
+/// Failed token checks (login form or bearer) allowed per client per [`FAILURE_WINDOW`]; past
+/// them that client's token checks in the window are answered 429 without being compared, so
+/// that guessing from one address runs at most this fast. Counted per client, not for the
+/// server as a whole: one guesser must not lock every reviewer out. Logged-in sessions are not
+/// affected.
 pub const MAX_FAILURES: u32 = 30;
 
-/// The window of [`MAX_FAILURES`].
+/// Failed token checks of all clients together per [`FAILURE_WINDOW`] past which any client
+/// that has failed once in its window is throttled too: guessing from many addresses still
+/// runs at most about this fast, while a reviewer who has not mistyped logs in as usual.
+pub const MAX_FAILURES_ALL: u32 = 300;
+
+/// The window of [`MAX_FAILURES`] and [`MAX_FAILURES_ALL`].
 pub const FAILURE_WINDOW: Duration = Duration::from_secs(60);
+
+/// Most clients whose failures are remembered. Past it the entries whose window has ended go,
+/// then the one whose window began first: the map cannot grow with the number of addresses a
+/// guesser uses (and a guesser flooding it is caught by [`MAX_FAILURES_ALL`]).
+pub const MAX_CLIENTS: usize = 4096;
+
+/// Who a failed token check is counted against: the peer's IPv4 address, or the /64 network
+/// of an IPv6 one (one host commonly holds a whole /64). A client whose address is unknown
+/// (a request not from the accept loop) is counted as [`Client::UNKNOWN`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Client(std::net::IpAddr);
+
+impl Client {
+    /// Requests without a peer address, counted together.
+    pub const UNKNOWN: Client = Client(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+
+    /// The client at `ip`.
+    pub fn of(ip: std::net::IpAddr) -> Client {
+        match ip {
+            std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => Client(v4.into()),
+                None => Client(std::net::Ipv6Addr::from(u128::from(v6) & (u128::MAX << 64)).into()),
+            },
+            v4 => Client(v4),
+        }
+    }
+
+    /// The client that sent `req`, from the peer address the accept loop records.
+    pub fn of_request<B>(req: &axum::http::Request<B>) -> Client {
+        req.extensions()
+            .get::<axum::extract::ConnectInfo<SocketAddr>>()
+            .map_or(Client::UNKNOWN, |c| Client::of(c.0.ip()))
+    }
+}
+
+/// One window of failures: when it began and how many.
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    start: Instant,
+    count: u32,
+}
+
+impl Window {
+    fn open(&self, now: Instant) -> bool {
+        now.duration_since(self.start) < FAILURE_WINDOW
+    }
+
+    /// This window counting one more failure at `now`, or a new one if it has ended.
+    fn add(self, now: Instant) -> Window {
+        if self.open(now) {
+            Window {
+                start: self.start,
+                count: self.count.saturating_add(1),
+            }
+        } else {
+            Window {
+                start: now,
+                count: 1,
+            }
+        }
+    }
+}
 
 /// The workbench's logins and the failed token checks.
 #[derive(Default)]
 pub struct Sessions {
     /// Session id → when it expires.
     live: HashMap<String, Instant>,
-    /// The current window's start and its failures.
-    failures: Option<(Instant, u32)>,
+    /// Each client's current window of failures (at most [`MAX_CLIENTS`]).
+    failures: HashMap<Client, Window>,
+    /// All clients' failures in the current window.
+    all: Option<Window>,
 }
 
 impl Sessions {
@@ -68,21 +139,59 @@ impl Sessions {
             .is_some_and(|until| *until > Instant::now())
     }
 
-    /// Whether token checks are throttled now.
-    pub fn throttled(&self) -> bool {
-        matches!(self.failures, Some((start, n))
-            if n >= MAX_FAILURES && start.elapsed() < FAILURE_WINDOW)
+    /// Whether `client`'s token checks are throttled now: it failed [`MAX_FAILURES`] times in
+    /// its window, or it failed at all while every client together is past
+    /// [`MAX_FAILURES_ALL`].
+    pub fn throttled(&self, client: Client) -> bool {
+        let now = Instant::now();
+        let Some(own) = self.failures.get(&client).filter(|w| w.open(now)) else {
+            return false;
+        };
+        own.count >= MAX_FAILURES
+            || self
+                .all
+                .is_some_and(|w| w.open(now) && w.count >= MAX_FAILURES_ALL)
     }
 
-    /// Counts a failed token check.
-    pub fn failed(&mut self) {
+    /// Counts a failed token check of `client`.
+    pub fn failed(&mut self, client: Client) {
         let now = Instant::now();
-        self.failures = match self.failures {
-            Some((start, n)) if now.duration_since(start) < FAILURE_WINDOW => {
-                Some((start, n.saturating_add(1)))
+        self.all = Some(self.all.map_or(
+            Window {
+                start: now,
+                count: 1,
+            },
+            |w| w.add(now),
+        ));
+        if let Some(w) = self.failures.get_mut(&client) {
+            *w = w.add(now);
+            return;
+        }
+        if self.failures.len() >= MAX_CLIENTS {
+            self.failures.retain(|_, w| w.open(now));
+        }
+        if self.failures.len() >= MAX_CLIENTS {
+            let oldest = self
+                .failures
+                .iter()
+                .min_by_key(|(_, w)| w.start)
+                .map(|(c, _)| *c);
+            if let Some(c) = oldest {
+                self.failures.remove(&c);
             }
-            _ => Some((now, 1)),
-        };
+        }
+        self.failures.insert(
+            client,
+            Window {
+                start: now,
+                count: 1,
+            },
+        );
+    }
+
+    /// How many clients' failures are remembered.
+    pub fn clients(&self) -> usize {
+        self.failures.len()
     }
 }
 
@@ -92,7 +201,7 @@ pub fn throttled() -> Response {
         StatusCode::TOO_MANY_REQUESTS,
         "too many failed attempts",
         format!(
-            "more than {MAX_FAILURES} wrong tokens within {} s: try again later",
+            "too many wrong tokens from this address within {} s: try again later",
             FAILURE_WINDOW.as_secs()
         ),
     )
@@ -222,13 +331,14 @@ pub async fn authenticate(State(app): State<AppState>, req: Request, next: Next)
         return next.run(req).await;
     }
     if path.starts_with("/v1/") {
-        if app.sessions().throttled() {
+        let client = Client::of_request(&req);
+        if app.sessions().throttled(client) {
             return throttled();
         }
         return match bearer(req.headers()) {
             Some(t) if same_secret(t, token) => next.run(req).await,
             _ => {
-                app.sessions().failed();
+                app.sessions().failed(client);
                 let mut r = Problem::new(
                     StatusCode::UNAUTHORIZED,
                     "unauthorized",
@@ -299,5 +409,57 @@ fn cross_site(h: &HeaderMap) -> bool {
         }
         (Some(_), None) => true,
         (None, _) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::IpAddr;
+
+    fn client(ip: &str) -> Client {
+        Client::of(ip.parse::<IpAddr>().unwrap())
+    }
+
+    /// Issue 24, row 13: the throttle was one for the whole server, so one guesser locked
+    /// every reviewer out. Failures from one address throttle that address only.
+    #[test]
+    fn failures_throttle_their_own_client_only() {
+        let mut s = Sessions::default();
+        let (guesser, reviewer) = (client("203.0.113.7"), client("198.51.100.2"));
+        for _ in 0..MAX_FAILURES - 1 {
+            s.failed(guesser);
+        }
+        assert!(!s.throttled(guesser));
+        s.failed(guesser);
+        assert!(s.throttled(guesser));
+        assert!(!s.throttled(reviewer));
+        // A reviewer's own mistyped token leaves them far from their limit.
+        s.failed(reviewer);
+        assert!(!s.throttled(reviewer));
+    }
+
+    /// An IPv6 client counts as its /64, an IPv4-mapped one as the IPv4 address.
+    #[test]
+    fn a_client_is_an_ipv4_address_or_an_ipv6_network() {
+        assert_eq!(client("2001:db8:1:2::5"), client("2001:db8:1:2:ffff::9"));
+        assert_ne!(client("2001:db8:1:2::5"), client("2001:db8:1:3::5"));
+        assert_eq!(client("::ffff:192.0.2.1"), client("192.0.2.1"));
+    }
+
+    /// Many addresses, one failure each: the map keeps at most MAX_CLIENTS of them, and past
+    /// MAX_FAILURES_ALL in the window any client that has failed is throttled, while one that
+    /// has not is still let through.
+    #[test]
+    fn many_guessing_addresses_are_bounded_and_throttled_together() {
+        let mut s = Sessions::default();
+        let nth = |i: u32| Client::of(IpAddr::V4(std::net::Ipv4Addr::from(0x0a00_0000 + i)));
+        for i in 0..(MAX_CLIENTS as u32 + 500) {
+            s.failed(nth(i));
+        }
+        assert_eq!(s.clients(), MAX_CLIENTS);
+        let last = nth(MAX_CLIENTS as u32 + 499);
+        assert!(s.throttled(last));
+        assert!(!s.throttled(client("198.51.100.2")));
     }
 }

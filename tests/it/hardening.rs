@@ -310,6 +310,45 @@ fn many_copies_of_one_id_are_rejected_in_linear_memory() {
     );
 }
 
+/// Row 15: a NUL-padded file cost about 6.4 times its size (a 2 GB sparse file reached
+/// 12.6 GB); only the header was bounded. A NUL byte anywhere in CSV text is now refused before
+/// polars reads it, naming its row and column: here 1 GiB of NUL bytes inside the second data
+/// row's `owner` cell, under an address-space limit of 2 GiB set on the `validate` process.
+#[test]
+fn nul_padding_inside_a_data_row_is_refused_in_bounded_memory() {
+    use std::io::{Seek, SeekFrom, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(SAMPLE).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let owner = header.split(',').position(|h| h == "owner").unwrap();
+    let (first, second) = (lines.next().unwrap(), lines.next().unwrap());
+    let cells: Vec<&str> = second.split(',').collect();
+    let path = dir.path().join("padded-rows.csv");
+    let mut f = std::fs::File::create(&path).unwrap();
+    write!(f, "{header}\n{first}\n{},", cells[..owner].join(",")).unwrap();
+    // A hole of 1 GiB reads as NUL bytes and takes no disk space.
+    let end = f.stream_position().unwrap() + (1 << 30);
+    f.set_len(end).unwrap();
+    f.seek(SeekFrom::Start(end)).unwrap();
+    writeln!(f, "{}", cells[owner..].join(",")).unwrap();
+    drop(f);
+    let script = format!(
+        "ulimit -v {}; exec '{}' validate --market '{MARKET}' --as-of {AS_OF} --portfolio '{}'",
+        2 * 1024 * 1024,
+        env!("CARGO_BIN_EXE_ipval"),
+        path.display()
+    );
+    let o = Command::new("sh").arg("-c").arg(&script).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let needle = format!(
+        "padded-rows.csv: row 3, column {} (`owner`) holds a NUL byte",
+        owner + 1
+    );
+    assert!(err.contains(&needle), "{err}");
+}
+
 /// Row 8: query-string errors were answered 400 `text/plain` "Failed to deserialize query
 /// string". Every 4xx is now problem+json, naming the option.
 #[test]
@@ -377,7 +416,7 @@ fn an_error_answer_quotes_a_bounded_part_of_the_input() {
     assert!(r.json()["detail"]
         .as_str()
         .unwrap()
-        .contains("missing required column"));
+        .contains("row 1, column 1 holds a NUL byte"));
     let r = post(&vec![0u8; 10 << 20]);
     assert_eq!(r.status, 422);
     assert!(r.body.len() < 4096, "an answer of {} bytes", r.body.len());
@@ -549,8 +588,9 @@ fn the_workbench_cannot_be_framed_and_its_cookie_is_not_the_token() {
 }
 
 /// Row 13: about 6,000 wrong tokens a second were answered 401 without throttling. After 30
-/// failures in a minute every token check is answered 429 without being compared, the right
-/// token included; a session already open continues.
+/// failures in a minute every token check from that address is answered 429 without being
+/// compared, the right token included; a session already open continues, and another client
+/// (here 127.0.0.2) is not locked out by the guesser.
 #[test]
 fn failed_logins_are_throttled() {
     let dir = tempfile::tempdir().unwrap();
@@ -583,6 +623,18 @@ fn failed_logins_are_throttled() {
         s.req("GET", "/queue", &[("Cookie", &session)], b"").status,
         200
     );
+    // Another address: its right token is accepted, its wrong ones counted on their own.
+    let other = |method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]| {
+        super::serve::request_from("127.0.0.2", &s.addr, method, path, headers, body).status
+    };
+    let body = format!("token={token}");
+    assert_eq!(other("POST", "/login", &form, body.as_bytes()), 303);
+    assert_eq!(
+        other("GET", "/v1/assets", &[("Authorization", &bearer)], b""),
+        200
+    );
+    assert_eq!(other("POST", "/login", &form, b"token=wrong"), 401);
+    assert_eq!(s.req("POST", "/login", &form, body.as_bytes()).status, 429);
 }
 
 /// Row 11: two `ipval value` runs into one `--out` left a mixed set. A run holds a lock on the
@@ -734,8 +786,10 @@ fn a_slow_header_client_is_closed_by_the_server() {
 /// Row 10: a Parquet list column failed with "cannot cast List type (inner: 'Int64', to:
 /// 'String')" and a time-zone-aware timestamp with "cannot format timezone-naive Datetime",
 /// neither naming the column. A column of a type the reader cannot take as text is refused
-/// naming the file, the column and its type. Time-zone-aware timestamps (UTC, Asia/Singapore)
-/// written by polars read as naive ones do: the failure seen with them is not reproduced here.
+/// naming the file, the column and its type. Time-zone-aware timestamps written by polars read
+/// as naive ones do; those pyarrow writes (the seeds `tz-utc` and `tz-berlin`, from
+/// fuzz/seeds.py) reproduced the failure: in UTC they are now read, in another zone refused
+/// naming the file, the column and the zone.
 #[test]
 fn parquet_columns_of_unreadable_types_are_named() {
     use polars::prelude::*;
@@ -788,6 +842,26 @@ fn parquet_columns_of_unreadable_types_are_named() {
             "{name}"
         );
     }
+    let seed = |name: &str| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fuzz/corpus/portfolio_parquet")
+            .join(name)
+    };
+    let utc = portfolio::read(&seed("tz-utc.parquet"), &m, as_of()).unwrap();
+    assert_eq!(utc.rejected, vec![]);
+    let first = utc.assets.iter().find(|a| a.asset_id == "SG-PAT-2014-4603");
+    assert_eq!(
+        first.map(|a| a.filing_date.to_string()).as_deref(),
+        Some("2014-09-06")
+    );
+    let e = read_error(&seed("tz-berlin.parquet"));
+    assert!(
+        e.contains(
+            "tz-berlin.parquet: column `filing_date` holds timestamps in the time zone \
+             Europe/Berlin, which are not read"
+        ),
+        "{e}"
+    );
 }
 
 /// Row 4: of 450 concurrent overrides, 134 were answered 503 and all 134 were applied and

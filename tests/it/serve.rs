@@ -149,7 +149,55 @@ pub fn request(
     headers: &[(&str, &str)],
     body: &[u8],
 ) -> Reply {
-    let mut s = TcpStream::connect(addr).expect("connect");
+    exchange(
+        TcpStream::connect(addr).expect("connect"),
+        addr,
+        method,
+        path,
+        headers,
+        body,
+    )
+}
+
+/// One request as [`request`] sends it, from the local address `from` (any address of
+/// 127.0.0.0/8 on Linux), so that the server sees another client than 127.0.0.1.
+pub fn request_from(
+    from: &str,
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Reply {
+    // std cannot bind a socket before connecting it; tokio's TcpSocket can.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .unwrap();
+    let stream = rt.block_on(async {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket
+            .bind(format!("{from}:0").parse().unwrap())
+            .expect("bind the source address");
+        socket
+            .connect(addr.parse().unwrap())
+            .await
+            .expect("connect")
+    });
+    let s = stream.into_std().unwrap();
+    s.set_nonblocking(false).unwrap();
+    exchange(s, addr, method, path, headers, body)
+}
+
+/// Sends one request on `s` and reads its answer.
+fn exchange(
+    mut s: TcpStream,
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Reply {
     s.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
     let mut head = format!(
         "{method} {path} HTTP/1.1\r\nConnection: close\r\nContent-Length: {}\r\n",
