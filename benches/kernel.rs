@@ -121,7 +121,7 @@ fn precision_per_second(_: &mut Criterion) {
         let run = pipeline::run(&cfg, &portfolio, &market, &models).expect("sample run");
         errors.extend(run.assets.iter().filter_map(|a| {
             let (p, c) = (a.precision?, a.collateral?);
-            (c > 0.0).then(|| p.collateral_se / c)
+            (c > 0.0).then(|| p.collateral_se() / c)
         }));
     }
     let seconds = start.elapsed().as_secs_f64() / runs as f64;

@@ -583,11 +583,11 @@ impl Explanation {
                 o,
                 "  precision: {} draws in 8 independently scrambled replicates; standard error of \
                  collateral_value {:.2} ({:.3} %), of p50 {:.2}",
-                p.draws,
-                p.collateral_se,
-                100.0 * p.collateral_se
+                p.draws(),
+                p.collateral_se(),
+                100.0 * p.collateral_se()
                     / c.collateral_value.filter(|v| *v > 0.0).unwrap_or(f64::NAN),
-                p.p50_se
+                p.p50_se()
             )?;
         }
         if let Some(bar) = &c.advance_bar {

@@ -524,7 +524,10 @@ fn simulate_levers(
 /// run's, each replicate lengthened as far as `--precision` took it.
 pub fn layout_of(r: &AssetResult, run_draws: usize) -> Layout {
     let base = Layout::of(run_draws);
-    let factor = r.precision.map_or(1, |p| p.draws / run_draws.max(1)).max(1);
+    let factor = r
+        .precision
+        .map_or(1, |p| p.draws() / run_draws.max(1))
+        .max(1);
     base.times(factor)
 }
 
@@ -571,13 +574,17 @@ fn simulate_all(
     };
     // Sized by the book: a small one needs no room for a whole block.
     let block = BLOCK.min(assets.len());
-    let mut buffers = [vec![Draw::ZERO; block * d], vec![Draw::ZERO; block * d]];
+    // Each asset's draws and its replicates' collateral values (kept beside the results, not
+    // in them: a million assets would carry 64 bytes more each).
+    let buffer = || (vec![Draw::ZERO; block * d], vec![[0.0; REPLICATES]; block]);
+    let mut buffers = [buffer(), buffer()];
     let blocks = assets.len().div_ceil(BLOCK);
     let mut done: Option<&[AssetResult]> = None;
     for (i, block) in assets.chunks_mut(BLOCK).enumerate() {
         let [a, b] = &mut buffers;
         let (this, last) = if i % 2 == 0 { (a, &*b) } else { (b, &*a) };
-        let bufs = &mut this[..block.len() * d];
+        let bufs = &mut this.0[..block.len() * d];
+        let reps = &mut this.1[..block.len()];
         rayon::join(
             || {
                 if let Some(before) = done {
@@ -587,9 +594,10 @@ fn simulate_all(
             || {
                 block
                     .par_iter_mut()
-                    .zip(bufs.par_chunks_mut(d))
-                    .for_each(|(a, out)| {
-                        simulate_one(a, &contexts, &samples, (cfg.seed, target), out)
+                    .zip(bufs.par_chunks_mut(d).zip(reps.par_iter_mut()))
+                    .for_each(|(a, (out, reps))| {
+                        let run = (cfg.seed, target);
+                        *reps = simulate_one(a, &contexts, &samples, run, out);
                     });
             },
         );
@@ -604,6 +612,9 @@ fn simulate_all(
     folds.finish()
 }
 
+/// A block's draws, asset after asset, and each asset's replicates' collateral values.
+type Buffer = (Vec<Draw>, Vec<[f64; REPLICATES]>);
+
 /// The owner sums of a run, fed one simulated block at a time in the results' order.
 struct OwnerFold<'a> {
     owners: Vec<PortfolioResult>,
@@ -613,9 +624,10 @@ struct OwnerFold<'a> {
 }
 
 impl OwnerFold<'_> {
-    /// Adds a block of assets with their `d` draws each (`bufs`: each asset's in turn).
-    fn add_block(&mut self, block: &[AssetResult], bufs: &[Draw], d: usize) {
-        for (a, out) in block.iter().zip(bufs.chunks(d)) {
+    /// Adds a block of assets with their `d` draws each (`bufs.0`: each asset's in turn) and
+    /// their replicates' collateral values (`bufs.1`).
+    fn add_block(&mut self, block: &[AssetResult], bufs: &Buffer, d: usize) {
+        for ((a, out), reps) in block.iter().zip(bufs.0.chunks(d)).zip(&bufs.1) {
             if self
                 .running
                 .as_ref()
@@ -625,7 +637,7 @@ impl OwnerFold<'_> {
             }
             self.running
                 .get_or_insert_with(|| OwnerSum::new(&a.asset.owner, d))
-                .add(a, out, self.ctx);
+                .add(a, (out, reps), self.ctx);
         }
     }
 
@@ -644,14 +656,15 @@ impl OwnerFold<'_> {
 }
 
 /// Simulates, summarises and scores one asset, its run's draws left in `out` (for the owner's
-/// sum); with a precision target, its figures may rest on more draws (methods §10).
+/// sum); with a precision target, its figures may rest on more draws (methods §10). Returns
+/// its replicates' collateral values (0 without).
 fn simulate_one(
     a: &mut AssetResult,
     contexts: &Contexts<'_>,
     samples: &Samples,
     (seed, target): (u64, Target),
     out: &mut [Draw],
-) {
+) -> [f64; REPLICATES] {
     let ctx = &contexts.of(&a.asset.asset_id);
     /// Working buffers of every asset a thread simulates: values, a longer run's draws, the
     /// scoring sample's draws, levers.
@@ -659,7 +672,7 @@ fn simulate_one(
     thread_local! {
         static BUFFERS: RefCell<Buffers> = RefCell::default();
     }
-    BUFFERS.with_borrow_mut(|(values, longer, scoring, levers)| {
+    let reps = BUFFERS.with_borrow_mut(|(values, longer, scoring, levers)| {
         let mut layout = Layout::of(out.len());
         let cond = if a.not_rated() {
             out.fill(Draw::ZERO);
@@ -668,7 +681,7 @@ fn simulate_one(
             simulate_levers(a, ctx, &samples.run, seed, &layout, out, levers)
         };
         if !guard_overflow(a, out) {
-            return;
+            return [0.0; REPLICATES];
         }
         let lf = a.resolved.legal_factor();
         let mut figures = Figures::of(out, &layout, lf, values, cond.map(|c| (c, &levers[..])));
@@ -697,8 +710,10 @@ fn simulate_one(
             scoring.resize(scoring_draws(out.len(), ctx.models), Draw::ZERO);
             a.certainty = scored_certainty(a, ctx, samples, (scoring, levers), values);
         }
+        figures.replicates.map(|r| r.1)
     });
     score_asset(a, ctx);
+    reps
 }
 
 /// Zeroes the draws of an asset when any overflowed (never let an overflow reach a percentile
@@ -778,12 +793,7 @@ impl Figures {
     fn precision(&self, draws: usize) -> Precision {
         let p50s: Vec<f64> = self.replicates.iter().map(|r| r.0).collect();
         let collateral = self.replicates.map(|r| r.1);
-        Precision {
-            draws,
-            p50_se: replicate_se(&p50s),
-            collateral_se: replicate_se(&collateral),
-            collateral_by_replicate: collateral,
-        }
+        Precision::new(draws, replicate_se(&p50s), replicate_se(&collateral))
     }
 }
 
@@ -813,7 +823,12 @@ impl OwnerSum {
         }
     }
 
-    fn add(&mut self, a: &AssetResult, draws: &[Draw], ctx: &Context<'_>) {
+    fn add(
+        &mut self,
+        a: &AssetResult,
+        (draws, reps): (&[Draw], &[f64; REPLICATES]),
+        ctx: &Context<'_>,
+    ) {
         for (s, v) in self.sum.iter_mut().zip(draws) {
             *s += v.value;
         }
@@ -827,9 +842,9 @@ impl OwnerSum {
             .score
             .as_ref()
             .and_then(|s| s.lendable_value.map(|_| s.advance_rate));
-        if let (Some(p), Some(advance)) = (&a.precision, advance) {
+        if let (Some(_), Some(advance)) = (&a.precision, advance) {
             let sums = self.lendable_by_replicate.get_or_insert([0.0; REPLICATES]);
-            for (s, c) in sums.iter_mut().zip(p.collateral_by_replicate) {
+            for (s, c) in sums.iter_mut().zip(reps) {
                 *s += advance * c;
             }
         }

@@ -5,7 +5,6 @@
 use crate::error::Result;
 use crate::notes::Trigger;
 use crate::overrides::{Applied, Overrides};
-use crate::qmc::REPLICATES;
 use crate::score::{AssetScore, Certainty, PortfolioScore};
 use crate::simulate::Summary;
 use crate::types::Asset;
@@ -46,18 +45,44 @@ pub struct AssetResult {
 }
 
 /// The precision of an asset's simulated figures (methods §10): from the spread of their
-/// estimates over the [`REPLICATES`] independent scrambles of its draws.
+/// estimates over the [`crate::qmc::REPLICATES`] independent scrambles of its draws.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Precision {
     /// Draws the asset's figures rest on (the run's, or more to meet `--precision`).
-    pub draws: usize,
-    /// Standard error of the median.
-    pub p50_se: f64,
+    draws: std::num::NonZeroU32,
+    /// Standard error of the median. Single precision, like the next: an error is itself
+    /// known to a quarter or so, and a million assets hold 8 MB less each way.
+    p50_se: f32,
     /// Standard error of the collateral value.
-    pub collateral_se: f64,
-    /// The collateral value of each replicate alone: an owner's standard error sums them
-    /// replicate by replicate, which keeps the correlation of its assets' shared factors.
-    pub collateral_by_replicate: [f64; REPLICATES],
+    collateral_se: f32,
+}
+
+impl Precision {
+    /// The precision of figures resting on `draws` draws (at least 1; at most the cap of
+    /// 524,288) with these standard errors.
+    pub fn new(draws: usize, p50_se: f64, collateral_se: f64) -> Self {
+        let draws = u32::try_from(draws.max(1)).unwrap_or(u32::MAX);
+        Precision {
+            draws: std::num::NonZeroU32::MIN.saturating_add(draws - 1),
+            p50_se: p50_se as f32,
+            collateral_se: collateral_se as f32,
+        }
+    }
+
+    /// Draws the asset's figures rest on.
+    pub fn draws(&self) -> usize {
+        self.draws.get() as usize
+    }
+
+    /// Standard error of the median.
+    pub fn p50_se(&self) -> f64 {
+        f64::from(self.p50_se)
+    }
+
+    /// Standard error of the collateral value.
+    pub fn collateral_se(&self) -> f64 {
+        f64::from(self.collateral_se)
+    }
 }
 
 /// The standard error of the mean of replicate estimates: their sample standard deviation over

@@ -128,7 +128,7 @@ pub fn assets_table(
     for (name, f) in pick {
         t.push(name, num(a, 2, |r| r.summary.as_ref().map(f)));
     }
-    t.push("p50_se", num(a, 2, |r| r.precision.map(|p| p.p50_se)));
+    t.push("p50_se", num(a, 2, |r| r.precision.map(|p| p.p50_se())));
     // The fsd the scorecard read (the fixed-seed scoring sample), so that the file shows the
     // figure behind the grade and `calibrate` reads it back.
     // Exact, as every characteristic the card bins: rounded, a figure could cross a bin edge.
@@ -137,7 +137,10 @@ pub fn assets_table(
         Values::Exact(a.iter().map(|r| r.summary.and(r.scored_fsd())).collect()),
     );
     t.push("prob_zero", num(a, 4, |r| r.summary.map(|s| s.prob_zero)));
-    t.push("draws", num(a, 0, |r| r.precision.map(|p| p.draws as f64)));
+    t.push(
+        "draws",
+        num(a, 0, |r| r.precision.map(|p| p.draws() as f64)),
+    );
     t.push("score", num(a, 0, |r| r.score.as_ref().map(|s| s.score)));
     t.push("grade", text(a, |r| grade_label(r).to_string()));
     t.push("pd", num(a, 6, |r| r.score.as_ref().map(|s| s.pd)));
@@ -159,7 +162,7 @@ pub fn assets_table(
     t.push("collateral_value", num(a, 2, |r| nr(r, r.collateral)));
     t.push(
         "collateral_se",
-        num(a, 2, |r| r.precision.map(|p| p.collateral_se)),
+        num(a, 2, |r| r.precision.map(|p| p.collateral_se())),
     );
     t.push(
         "lendable_value",

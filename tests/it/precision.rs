@@ -182,10 +182,10 @@ fn standard_errors_match_the_spread_over_seeds() {
         let run = pipeline::run(&cfg, &p, &m, &models).unwrap();
         for a in run.assets.iter().filter(|a| a.score.is_some()) {
             let pr = a.precision.expect("a rated asset has its precision");
-            assert!(pr.collateral_se >= 0.0 && pr.p50_se >= 0.0);
+            assert!(pr.collateral_se() >= 0.0 && pr.p50_se() >= 0.0);
             let e = values.entry(a.asset.asset_id.clone()).or_default();
             e.0.push(a.collateral.unwrap());
-            e.1.push(pr.collateral_se);
+            e.1.push(pr.collateral_se());
         }
     }
     let mut ratios: Vec<f64> = values
@@ -235,7 +235,7 @@ fn added_draws_do_not_depend_on_threads_or_row_order() {
     assert!(one
         .assets
         .iter()
-        .any(|a| a.precision.is_some_and(|p| p.draws > 256)));
+        .any(|a| a.precision.is_some_and(|p| p.draws() > 256)));
     assert_eq!(show(&one), show(&run(Some(2), false)));
     assert_eq!(show(&one), show(&run(Some(2), true)));
     assert_eq!(one.portfolios, run(Some(2), true).portfolios);
