@@ -447,16 +447,7 @@ fn scored_certainty(
     let lf = a.resolved.legal_factor();
     for weights in singles {
         let sim = asset_sim(a, ctx, &samples.scoring).weighted(weights);
-        let cond = sim.conditional();
-        levers.resize(
-            scoring.len(),
-            Lever {
-                ln_x0: 0.0,
-                cap: 0.0,
-            },
-        );
-        let wanted = cond.map(|_| levers.as_mut_slice());
-        sim.run_levers(&samples.scoring_keys, &layout, scoring, wanted);
+        let cond = run_levers(&sim, &samples.scoring_keys, &layout, scoring, levers);
         values.clear();
         values.extend(scoring.iter().map(|d| d.value));
         let c = match cond {
@@ -506,17 +497,26 @@ fn simulate_levers(
     out: &mut [Draw],
     levers: &mut Vec<Lever>,
 ) -> Option<Conditional> {
-    let sim = asset_sim(r, ctx, shared);
-    let cond = sim.conditional();
-    levers.resize(
-        out.len(),
-        Lever {
-            ln_x0: 0.0,
-            cap: 0.0,
-        },
-    );
     let keys = AssetKeys::of(seed, &r.asset.asset_id);
-    sim.run_levers(&keys, layout, out, cond.map(|_| levers.as_mut_slice()));
+    run_levers(&asset_sim(r, ctx, shared), &keys, layout, out, levers)
+}
+
+/// Runs `sim`'s draws of `layout` into `out`, with their levers into `levers` (resized) where
+/// it has a conditional form, which is returned.
+fn run_levers(
+    sim: &AssetSim<'_>,
+    keys: &AssetKeys,
+    layout: &Layout,
+    out: &mut [Draw],
+    levers: &mut Vec<Lever>,
+) -> Option<Conditional> {
+    let cond = sim.conditional();
+    let none = Lever {
+        ln_x0: 0.0,
+        cap: 0.0,
+    };
+    levers.resize(out.len(), none);
+    sim.run_levers(keys, layout, out, cond.map(|_| levers.as_mut_slice()));
     cond
 }
 
