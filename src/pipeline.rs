@@ -14,7 +14,7 @@ use crate::market_data::MarketData;
 use crate::overrides::Overrides;
 use crate::params::ModelSet;
 use crate::qmc::{Layout, MAX_POINTS, REPLICATES};
-pub use crate::results::{replicate_se, Precision};
+use crate::results::{replicate_se, Precision};
 pub use crate::results::{
     AssetResult, AssetSink, Contexts, Discard, PortfolioResult, RunResult, PLOTTED_OWNERS,
 };
@@ -390,16 +390,18 @@ fn certainty_of_levers(
     if !draws.iter().all(Draw::is_finite) {
         return Certainty::NotMeasured;
     }
+    // The value if valid's levels of the value's p16, p50 and p84; the draws' own percentiles
+    // there, in one selection, start the roots.
+    let levels = [0.16, 0.50, 0.84].map(|alpha| (alpha - (1.0 - legal_factor)) / legal_factor);
     let valid: Vec<f64> = draws.iter().map(|d| d.if_valid).collect();
-    let at = |alpha: f64| {
-        let level = (alpha - (1.0 - legal_factor)) / legal_factor;
-        if legal_factor <= 0.0 || level <= 0.0 {
+    let guesses =
+        percentiles_select(&valid, levels.map(|l| 100.0 * l.clamp(0.0, 1.0))).unwrap_or([0.0; 3]);
+    let [p16, p50, p84] = std::array::from_fn(|i| {
+        if legal_factor <= 0.0 || levels[i] <= 0.0 {
             return 0.0;
         }
-        let guess = percentile_select(&valid, 100.0 * level).unwrap_or(0.0);
-        cond.quantile(levers, layout, level, guess).pooled
-    };
-    let (p16, p50, p84) = (at(0.16), at(0.50), at(0.84));
+        cond.quantile(levers, layout, levels[i], guesses[i]).pooled
+    });
     certainty_from(simulate::fsd(p16, p50, p84), || simulate::prob_zero(values))
 }
 

@@ -365,6 +365,16 @@ pub struct Quantile {
     pub replicates: [f64; REPLICATES],
 }
 
+impl Quantile {
+    /// The same value pooled and in every replicate (a quantile on an atom).
+    fn everywhere(q: f64) -> Self {
+        Quantile {
+            pooled: q,
+            replicates: [q; REPLICATES],
+        }
+    }
+}
+
 impl Conditional {
     /// The smooth estimate of P(value ≤ q) of each replicate of `levers` (laid out as
     /// `layout`) and of all, with the derivative of the latter in ln q. Compiled twice, for
@@ -450,10 +460,7 @@ impl Conditional {
     pub fn quantile(&self, levers: &[Lever], layout: &Layout, alpha: f64, guess: f64) -> Quantile {
         let at = |q: f64| self.cdf_at(levers, layout, q);
         if self.floor > 0.0 && guess <= self.floor * (1.0 + 1e-9) && at(self.floor).1 >= alpha {
-            return Quantile {
-                pooled: self.floor,
-                replicates: [self.floor; REPLICATES],
-            };
+            return Quantile::everywhere(self.floor);
         }
         let (mut lo, mut hi) = (f64::NEG_INFINITY, f64::INFINITY);
         let ln_floor = if self.floor > 0.0 {
@@ -486,10 +493,7 @@ impl Conditional {
             };
             if next <= ln_floor {
                 // The root lies at the floor's atom.
-                return Quantile {
-                    pooled: self.floor,
-                    replicates: [self.floor; REPLICATES],
-                };
+                return Quantile::everywhere(self.floor);
             }
             if (next - y).abs() < 1e-12 {
                 break;
