@@ -292,7 +292,7 @@ pub fn fit(prior: &ScorecardParams, samples: &[Sample]) -> Result<Calibration> {
     let score_with = |card: &ScorecardParams| -> Vec<(f64, bool)> {
         samples
             .iter()
-            .map(|s| (card.score(&s.inputs, None).score, s.bad))
+            .map(|s| (card.score_value(&s.inputs), s.bad))
             .collect()
     };
     let auc = crate::backtest::discrimination::auc(&score_with(&card));

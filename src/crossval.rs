@@ -22,28 +22,69 @@ use crate::backtest::discrimination::{auc, calibration_line, ks, CalibrationLine
 use crate::calibrate::{fit, Sample};
 use crate::error::Result;
 use crate::score::ScorecardParams;
-use crate::simulate::stream;
+use crate::simulate::{stream, Stream};
 use rand::seq::SliceRandom;
 use rand::Rng;
+use rayon::prelude::*;
 
 /// Folds by default.
 pub const FOLDS: usize = 5;
 /// Repeats of the k-fold cross-validation, each with its own deal of the folds: one deal of a
-/// few hundred outcomes can flatter or sink a card by chance (on pure noise one deal in twenty
-/// gave AUC 0.67); the figures are means over the repeats.
+/// few hundred outcomes can flatter or sink a card by chance; the figures are means over the
+/// repeats.
 pub const REPEATS: usize = 5;
-/// Bootstrap resamples.
-pub const BOOTSTRAP: usize = 1000;
+/// Bootstrap resamples; in each the whole procedure is run again (the card refitted in every
+/// training fold), so that the intervals carry the fit's variability, not the scoring's alone.
+/// 200 resamples put the standard error's own relative error near 5 %.
+pub const BOOTSTRAP: usize = 200;
+/// The normal distribution's 97.5th percentile: intervals are estimate ± Z·(bootstrap standard
+/// deviation).
+pub const Z95: f64 = 1.959_963_984_540_054;
 
 /// A figure and its bootstrap 95 % interval.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Estimate {
     /// On all the assets.
     pub value: f64,
-    /// 2.5th percentile over the resamples.
+    /// `value − 1.96·sd`, sd the figure's standard deviation over the refitted bootstrap
+    /// resamples (clamped to the figure's range).
     pub low: f64,
-    /// 97.5th percentile.
+    /// `value + 1.96·sd` (clamped).
     pub high: f64,
+}
+
+impl Estimate {
+    /// `value ± Z95·sd` of the resamples' figures `draws`, within `range`; `None` without a
+    /// value. With fewer than two draws there is no spread to measure: low = high = value.
+    ///
+    /// A normal interval about the estimate, not the resamples' percentiles: a resample holds
+    /// about 63 % distinct assets, and figures such as KS on few bads shift with that (the
+    /// percentiles of the KS's resamples could lie wholly above the estimate); their spread
+    /// is what carries over, so the interval always holds its own estimate.
+    fn normal(value: Option<f64>, draws: &[f64], range: (f64, f64)) -> Option<Estimate> {
+        let value = value?;
+        let m = draws.len() as f64;
+        let mean = draws.iter().sum::<f64>() / m.max(1.0);
+        let sd = if draws.len() < 2 {
+            0.0
+        } else {
+            (draws.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (m - 1.0)).sqrt()
+        };
+        Some(Estimate {
+            value,
+            low: (value - Z95 * sd).max(range.0),
+            high: (value + Z95 * sd).min(range.1),
+        })
+    }
+
+    /// The Gini `2·AUC − 1` of an AUC estimate, the interval mapped alike.
+    fn gini(self) -> Estimate {
+        Estimate {
+            value: 2.0 * self.value - 1.0,
+            low: 2.0 * self.low - 1.0,
+            high: 2.0 * self.high - 1.0,
+        }
+    }
 }
 
 /// The cross-validation of a card's fit.
@@ -53,6 +94,8 @@ pub struct CrossValidation {
     pub folds: usize,
     /// Repeats, each with its own deal of the folds.
     pub repeats: usize,
+    /// Bootstrap resamples behind the intervals.
+    pub resamples: usize,
     /// Outcomes.
     pub n: usize,
     /// AUC of the out-of-fold scores.
@@ -117,31 +160,43 @@ impl CrossValidation {
 /// The fold of each sample in one repeat of the cross-validation: bads and goods each
 /// shuffled with `seed` and `repeat` and dealt in turn.
 pub fn folds_of(samples: &[Sample], folds: usize, seed: u64, repeat: usize) -> Vec<usize> {
-    let mut fold = vec![0; samples.len()];
-    let repeat = repeat.to_string();
-    let mut rng = if repeat == "0" {
-        stream(seed, &["calibrate-cv"])
-    } else {
-        stream(seed, &["calibrate-cv", &repeat])
-    };
-    for bad in [true, false] {
-        let mut idx: Vec<usize> = (0..samples.len())
-            .filter(|&i| samples[i].bad == bad)
-            .collect();
-        idx.shuffle(&mut rng);
-        for (k, i) in idx.into_iter().enumerate() {
-            fold[i] = k % folds.max(1);
-        }
-    }
-    fold
+    let group: Vec<usize> = (0..samples.len()).collect();
+    deal(samples, &group, folds, &mut deal_stream(seed, repeat))
 }
 
-/// A figure of scored outcomes (AUC, KS), undefined without a good and a bad.
-type Figure = dyn Fn(&[(f64, bool)]) -> Option<f64>;
+fn deal_stream(seed: u64, repeat: usize) -> Stream {
+    if repeat == 0 {
+        stream(seed, &["calibrate-cv"])
+    } else {
+        stream(seed, &["calibrate-cv", &repeat.to_string()])
+    }
+}
 
-/// One repeat of the k-fold cross-validation: each asset's out-of-fold score and its fold.
+/// Deals the groups of `samples` into `folds`, stratified: the bad groups and the good ones
+/// each shuffled and dealt in turn. `group[i]` names sample i's asset (`0..n`): the copies of
+/// one asset in a bootstrap resample share a fold, so that no asset is both fitted on and
+/// scored. Returns each sample's fold.
+fn deal(samples: &[Sample], group: &[usize], folds: usize, rng: &mut Stream) -> Vec<usize> {
+    let groups = group.iter().max().map_or(0, |g| g + 1);
+    let mut bad_of: Vec<Option<bool>> = vec![None; groups];
+    for (s, &g) in samples.iter().zip(group) {
+        bad_of[g] = Some(s.bad);
+    }
+    let mut fold_of_group = vec![0; groups];
+    for bad in [true, false] {
+        let mut idx: Vec<usize> = (0..groups).filter(|&g| bad_of[g] == Some(bad)).collect();
+        idx.shuffle(rng);
+        for (k, g) in idx.into_iter().enumerate() {
+            fold_of_group[g] = k % folds.max(1);
+        }
+    }
+    group.iter().map(|&g| fold_of_group[g]).collect()
+}
+
+/// One k-fold cross-validation: each sample's out-of-fold score and pd, and its fold.
 struct Repeat {
-    held_out: Vec<Scored>,
+    scores: Vec<(f64, bool)>,
+    pds: Vec<f64>,
     fold: Vec<usize>,
     failed: usize,
 }
@@ -149,12 +204,11 @@ struct Repeat {
 fn one_repeat(
     prior: &ScorecardParams,
     samples: &[Sample],
+    fold: Vec<usize>,
     folds: usize,
-    seed: u64,
-    repeat: usize,
 ) -> Repeat {
-    let fold = folds_of(samples, folds, seed, repeat);
-    let mut held_out: Vec<Option<Scored>> = vec![None; samples.len()];
+    let mut scores = vec![(prior.base_score, false); samples.len()];
+    let mut pds = vec![0.0; samples.len()];
     let mut failed = 0;
     for k in 0..folds {
         let train: Vec<Sample> = samples
@@ -163,124 +217,128 @@ fn one_repeat(
             .filter(|(_, f)| **f != k)
             .map(|(s, _)| s.clone())
             .collect();
+        // Everything that reads outcomes — the bins' pooling, their WoE, the regression, the
+        // dropping of wrong-sign characteristics — is inside `fit`, on the training folds only.
         // A training fold whose evidence all pools away or runs against every declared order
         // yields no card: the procedure ranks that fold's assets no better than chance, so
-        // they all get the prior's scaling's base score (one tie).
+        // they all get the scaling's base score (one tie).
         let card = fit(prior, &train).ok().map(|c| c.card);
         failed += usize::from(card.is_none());
         for (i, s) in samples.iter().enumerate().filter(|(i, _)| fold[*i] == k) {
-            let sc = match &card {
-                Some(card) => card.score(&s.inputs, None),
-                None => flat(prior, &s.inputs),
-            };
-            held_out[i] = Some(Scored {
-                score: sc.score,
-                grade: sc.grade.to_string(),
-                bad: s.bad,
-                pd: Some(sc.pd),
-            });
+            let score = card
+                .as_ref()
+                .map_or(prior.base_score, |c| c.score_value(&s.inputs));
+            scores[i] = (score, s.bad);
+            pds[i] = prior.pd(score);
         }
     }
     Repeat {
-        held_out: held_out.into_iter().flatten().collect(),
+        scores,
+        pds,
         fold,
         failed,
     }
 }
 
+/// A repeat's cross-validated figures: AUC and KS, each the mean over the folds weighted by
+/// their assets (not taken over the pooled scores, which mix k cards whose score levels differ
+/// and so understate how each ranks).
+fn figures_of(r: &Repeat, folds: usize) -> (Option<f64>, Option<f64>) {
+    (
+        by_fold(&r.scores, &r.fold, folds, auc),
+        by_fold(&r.scores, &r.fold, folds, |v| ks(v).map(|k| k.0)),
+    )
+}
+
+/// What one bootstrap resample gives: CV AUC, CV KS, the prior's AUC, all on the resample.
+type Draw = (Option<f64>, Option<f64>, Option<f64>);
+
 /// Cross-validates the fit of `prior`'s points to `samples`: [`REPEATS`] repeats of `folds`-fold
-/// cross-validation, each with its own deal of the folds.
+/// cross-validation, each with its own deal of the folds; intervals from [`BOOTSTRAP`]
+/// resamples of the assets, in each of which the whole cross-validation is run again.
 pub fn cross_validate(
     prior: &ScorecardParams,
     samples: &[Sample],
     folds: usize,
     seed: u64,
 ) -> Result<CrossValidation> {
+    cross_validate_with(prior, samples, folds, seed, BOOTSTRAP)
+}
+
+/// As [`cross_validate`] with `resamples` bootstrap resamples; with none, the figures alone
+/// (every interval collapsed onto its value), for measurements that need only the estimates.
+pub fn cross_validate_with(
+    prior: &ScorecardParams,
+    samples: &[Sample],
+    folds: usize,
+    seed: u64,
+    resamples: usize,
+) -> Result<CrossValidation> {
     let folds = folds.max(2);
-    let repeats: Vec<Repeat> = (0..REPEATS)
-        .map(|r| one_repeat(prior, samples, folds, seed, r))
-        .collect();
-    // held_out is in sample order, so fold[i] is the fold of cv[i].
-    let cvs: Vec<Vec<(f64, bool)>> = repeats
-        .iter()
-        .map(|r| r.held_out.iter().map(|s| (s.score, s.bad)).collect())
-        .collect();
-    let base: Vec<(f64, bool)> = samples
-        .iter()
-        .map(|s| (prior.score(&s.inputs, None).score, s.bad))
-        .collect();
-    // A figure of the out-of-fold scores: its mean over the folds of each repeat, then over
-    // the repeats. `pick` lists the assets (a bootstrap resample, or all of them).
-    let over_repeats = |pick: &[usize], figure: &Figure| {
-        let per: Vec<f64> = repeats
-            .iter()
-            .zip(&cvs)
-            .filter_map(|(r, cv)| {
-                let items: Vec<(f64, bool)> = pick.iter().map(|&i| cv[i]).collect();
-                let folded: Vec<usize> = pick.iter().map(|&i| r.fold[i]).collect();
-                by_fold(&items, &folded, folds, figure)
-            })
-            .collect();
-        (!per.is_empty()).then(|| per.iter().sum::<f64>() / per.len() as f64)
-    };
-    let auc_of = |v: &[(f64, bool)]| auc(v);
-    let ks_of = |v: &[(f64, bool)]| ks(v).map(|k| k.0);
-    // Bootstrap: the same resampled assets for every figure (the gain is paired).
     let n = samples.len();
-    let mut rng = stream(seed, &["calibrate-bootstrap"]);
-    let mut draws: [Vec<f64>; 4] = Default::default();
-    let mut picks = Vec::with_capacity(n);
-    let mut b = Vec::with_capacity(n);
-    for _ in 0..BOOTSTRAP {
-        picks.clear();
-        b.clear();
-        for _ in 0..n {
-            let i = rng.random_range(0..n);
-            picks.push(i);
-            b.push(base[i]);
-        }
-        if let (Some(x), Some(y), Some(k)) = (
-            over_repeats(&picks, &auc_of),
-            auc(&b),
-            over_repeats(&picks, &ks_of),
-        ) {
-            draws[0].push(x);
-            draws[1].push(y);
-            draws[2].push(x - y);
-            draws[3].push(k);
-        }
-    }
-    for d in draws.iter_mut() {
-        crate::stats::sort_total(d);
-    }
-    let interval = |value: Option<f64>, d: &[f64]| {
-        let value = value?;
-        Some(Estimate {
-            value,
-            low: crate::stats::percentile_sorted(d, 2.5)?,
-            high: crate::stats::percentile_sorted(d, 97.5)?,
-        })
+    let repeats: Vec<Repeat> = (0..REPEATS)
+        .map(|r| one_repeat(prior, samples, folds_of(samples, folds, seed, r), folds))
+        .collect();
+    let mean = |v: Vec<f64>| (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64);
+    let per: Vec<(Option<f64>, Option<f64>)> =
+        repeats.iter().map(|r| figures_of(r, folds)).collect();
+    let cv_auc = mean(per.iter().filter_map(|p| p.0).collect());
+    let cv_ks = mean(per.iter().filter_map(|p| p.1).collect());
+    let prior_scored = |s: &mut dyn Iterator<Item = &Sample>| -> Vec<(f64, bool)> {
+        s.map(|x| (prior.score_value(&x.inputs), x.bad)).collect()
     };
-    let all: Vec<usize> = (0..n).collect();
-    let cv_auc = over_repeats(&all, &auc_of);
-    let prior_auc = auc(&base);
+    let prior_auc = auc(&prior_scored(&mut samples.iter()));
+    // The bootstrap: each resample (its own seeded stream, so the result does not depend on the
+    // threads) draws n assets with replacement and runs one k-fold cross-validation on them,
+    // copies of an asset kept in one fold. The same statistic as the estimate (the fold-weighted
+    // mean), so the spread is that of the estimate; one deal per resample rather than the
+    // estimate's mean of REPEATS adds the deal's variance — a few per cent of the total on 300
+    // outcomes (docs/methods.md §20), on the safe side.
+    let draws: Vec<Draw> = (0..resamples)
+        .into_par_iter()
+        .map(|b| {
+            let mut rng = stream(seed, &["calibrate-bootstrap", &b.to_string()]);
+            let pick: Vec<usize> = (0..n).map(|_| rng.random_range(0..n)).collect();
+            let resample: Vec<Sample> = pick.iter().map(|&i| samples[i].clone()).collect();
+            let fold = deal(&resample, &pick, folds, &mut rng);
+            let r = one_repeat(prior, &resample, fold, folds);
+            let (a, k) = figures_of(&r, folds);
+            (a, k, auc(&prior_scored(&mut resample.iter())))
+        })
+        .collect();
+    let column =
+        |f: &dyn Fn(&Draw) -> Option<f64>| -> Vec<f64> { draws.iter().filter_map(f).collect() };
+    let auc_est = Estimate::normal(cv_auc, &column(&|d| d.0), (0.0, 1.0));
     let gain = cv_auc.zip(prior_auc).map(|(x, y)| x - y);
-    let auc_est = interval(cv_auc, &draws[0]);
-    let pooled: Vec<Scored> = repeats.iter().flat_map(|r| r.held_out.clone()).collect();
+    let mut held: Vec<Scored> = Vec::with_capacity(n * REPEATS);
+    for r in &repeats {
+        held.extend(
+            r.scores
+                .iter()
+                .zip(&r.pds)
+                .map(|(&(score, bad), &pd)| Scored {
+                    score,
+                    grade: String::new(),
+                    bad,
+                    pd: Some(pd),
+                }),
+        );
+    }
     Ok(CrossValidation {
         folds,
         repeats: REPEATS,
+        resamples,
         n,
-        gini: auc_est.map(|e| Estimate {
-            value: 2.0 * e.value - 1.0,
-            low: 2.0 * e.low - 1.0,
-            high: 2.0 * e.high - 1.0,
-        }),
+        gini: auc_est.map(Estimate::gini),
         auc: auc_est,
-        ks: interval(over_repeats(&all, &ks_of), &draws[3]),
-        prior_auc: interval(prior_auc, &draws[1]),
-        gain: interval(gain, &draws[2]),
-        calibration: calibration_line(&pooled),
+        ks: Estimate::normal(cv_ks, &column(&|d| d.1), (0.0, 1.0)),
+        prior_auc: Estimate::normal(prior_auc, &column(&|d| d.2), (0.0, 1.0)),
+        gain: Estimate::normal(
+            gain,
+            &column(&|d| d.0.zip(d.2).map(|(x, y)| x - y)),
+            (-1.0, 1.0),
+        ),
+        calibration: calibration_line(&held),
         failed_folds: repeats.iter().map(|r| r.failed).sum(),
     })
 }
@@ -299,15 +357,17 @@ pub struct OutOfTime {
     pub fitted: (usize, usize),
     /// Outcomes held out, and how many bad.
     pub held_out: (usize, usize),
+    /// Bootstrap resamples behind the intervals.
+    pub resamples: usize,
     /// AUC of the card fitted on the earlier outcomes, on the later ones (`None` when the
     /// later ones lack a good or a bad, or nothing could be fitted).
-    pub auc: Option<f64>,
+    pub auc: Option<Estimate>,
     /// Gini = 2·AUC − 1.
-    pub gini: Option<f64>,
+    pub gini: Option<Estimate>,
     /// KS on the later outcomes.
-    pub ks: Option<f64>,
+    pub ks: Option<Estimate>,
     /// The prior card's AUC on the later outcomes.
-    pub prior_auc: Option<f64>,
+    pub prior_auc: Option<Estimate>,
 }
 
 /// The cut-off that holds out about `share` of the outcomes, the latest: the date of the last
@@ -319,45 +379,78 @@ pub fn oot_cutoff(dates: &[chrono::NaiveDate], share: f64) -> Option<chrono::Nai
     d.get(keep.clamp(1, d.len().max(1)) - 1).copied()
 }
 
-/// Fits `prior`'s points to the samples dated on or before `cutoff` and scores the later ones.
+/// The out-of-time figures of one fit: AUC and KS of the card fitted on `early`, and the
+/// prior's AUC, on `late`.
+fn oot_figures(prior: &ScorecardParams, early: &[Sample], late: &[&Sample]) -> Draw {
+    let card = fit(prior, early).ok().map(|c| c.card);
+    let scored = |card: &ScorecardParams| -> Vec<(f64, bool)> {
+        late.iter()
+            .map(|s| (card.score_value(&s.inputs), s.bad))
+            .collect()
+    };
+    let fitted = card.as_ref().map(scored);
+    (
+        fitted.as_deref().and_then(auc),
+        fitted.as_deref().and_then(ks).map(|k| k.0),
+        auc(&scored(prior)),
+    )
+}
+
+/// Fits `prior`'s points to the samples dated on or before `cutoff` and scores the later ones;
+/// the intervals from [`BOOTSTRAP`] resamples (seeded by `seed`) that draw the earlier and the
+/// later outcomes each with replacement, refit on the earlier and score the later, as the
+/// cross-validation's do.
 pub fn out_of_time(
     prior: &ScorecardParams,
     samples: &[Sample],
     dates: &[chrono::NaiveDate],
     cutoff: chrono::NaiveDate,
+    seed: u64,
+) -> OutOfTime {
+    out_of_time_with(prior, samples, dates, cutoff, seed, BOOTSTRAP)
+}
+
+/// As [`out_of_time`] with `resamples` bootstrap resamples.
+pub fn out_of_time_with(
+    prior: &ScorecardParams,
+    samples: &[Sample],
+    dates: &[chrono::NaiveDate],
+    cutoff: chrono::NaiveDate,
+    seed: u64,
+    resamples: usize,
 ) -> OutOfTime {
     let (early, late): (Vec<(&Sample, _)>, Vec<(&Sample, _)>) =
         samples.iter().zip(dates).partition(|(_, d)| **d <= cutoff);
     let early: Vec<Sample> = early.into_iter().map(|(s, _)| s.clone()).collect();
     let late: Vec<&Sample> = late.into_iter().map(|(s, _)| s).collect();
     let bads = |v: &mut dyn Iterator<Item = &Sample>| v.filter(|s| s.bad).count();
-    let card = fit(prior, &early).ok().map(|c| c.card);
-    let scored = |card: &ScorecardParams| -> Vec<(f64, bool)> {
-        late.iter()
-            .map(|s| (card.score(&s.inputs, None).score, s.bad))
-            .collect()
-    };
-    let fitted = card.as_ref().map(scored);
-    let auc_late = fitted.as_deref().and_then(auc);
+    let (auc_late, ks_late, prior_late) = oot_figures(prior, &early, &late);
+    let draws: Vec<Draw> = (0..resamples)
+        .into_par_iter()
+        .map(|b| {
+            let mut rng = stream(seed, &["calibrate-oot-bootstrap", &b.to_string()]);
+            let e: Vec<Sample> = (0..early.len())
+                .map(|_| early[rng.random_range(0..early.len())].clone())
+                .collect();
+            let l: Vec<&Sample> = (0..late.len())
+                .map(|_| late[rng.random_range(0..late.len())])
+                .collect();
+            oot_figures(prior, &e, &l)
+        })
+        .collect();
+    let column =
+        |f: &dyn Fn(&Draw) -> Option<f64>| -> Vec<f64> { draws.iter().filter_map(f).collect() };
+    let auc_est = Estimate::normal(auc_late, &column(&|d| d.0), (0.0, 1.0));
     OutOfTime {
         cutoff,
         fitted: (early.len(), bads(&mut early.iter())),
         held_out: (late.len(), bads(&mut late.iter().copied())),
-        auc: auc_late,
-        gini: auc_late.map(|a| 2.0 * a - 1.0),
-        ks: fitted.as_deref().and_then(ks).map(|k| k.0),
-        prior_auc: auc(&scored(prior)),
+        resamples,
+        auc: auc_est,
+        gini: auc_est.map(Estimate::gini),
+        ks: Estimate::normal(ks_late, &column(&|d| d.1), (0.0, 1.0)),
+        prior_auc: Estimate::normal(prior_late, &column(&|d| d.2), (0.0, 1.0)),
     }
-}
-
-/// The score of an asset under a card that ranks nothing: the scaling's base score, with the
-/// grade and pd the prior gives that score.
-fn flat(prior: &ScorecardParams, inputs: &crate::score::ScoreInputs) -> crate::score::AssetScore {
-    let mut s = prior.score(inputs, None);
-    s.score = prior.base_score;
-    s.pd = prior.pd(prior.base_score);
-    s.grade = prior.grade(prior.base_score).grade.clone();
-    s
 }
 
 /// The mean of `figure` over the folds, weighted by the folds' assets (`fold[i]` is the fold of
@@ -432,11 +525,13 @@ mod tests {
         let prior = crate::params::ModelSet::embedded().unwrap().scorecard;
         let all = book(8000, 1.2, 3);
         let (a, b) = all.split_at(4000);
-        let cv = cross_validate(&prior, a, FOLDS, 1).unwrap();
+        // Eight refitted resamples (each refits the card five times on 3,200 outcomes): enough
+        // for an interval with a width; its level is checked on 300 outcomes elsewhere.
+        let cv = cross_validate_with(&prior, a, FOLDS, 1, 8).unwrap();
         let card = fit(&prior, a).unwrap().card;
         let scored: Vec<(f64, bool)> = b
             .iter()
-            .map(|s| (card.score(&s.inputs, None).score, s.bad))
+            .map(|s| (card.score_value(&s.inputs), s.bad))
             .collect();
         let held = auc(&scored).unwrap();
         let est = cv.auc.unwrap();
@@ -454,7 +549,7 @@ mod tests {
     fn noise_is_refused() {
         let prior = crate::params::ModelSet::embedded().unwrap().scorecard;
         let noise = book(3000, 0.0, 5);
-        let cv = cross_validate(&prior, &noise, FOLDS, 1).unwrap();
+        let cv = cross_validate_with(&prior, &noise, FOLDS, 1, 20).unwrap();
         let est = cv.auc.unwrap();
         assert!((est.value - 0.5).abs() < 0.05, "{est:?}");
         assert!(!cv.accepted(), "{:?}", cv.gain);
@@ -478,11 +573,19 @@ mod tests {
             .collect();
         let cut = oot_cutoff(&dates, OOT_SHARE).unwrap();
         assert_eq!(cut, day0 + chrono::Duration::days(399));
-        let oot = out_of_time(&prior, &s, &dates, cut);
+        let oot = out_of_time_with(&prior, &s, &dates, cut, 1, 20);
         assert_eq!(oot.fitted.0 + oot.held_out.0, 3000);
         assert_eq!(oot.held_out.0, 600);
-        assert!(oot.auc.unwrap() > 0.6, "{oot:?}");
-        assert_eq!(oot.gini.unwrap(), 2.0 * oot.auc.unwrap() - 1.0);
+        let a = oot.auc.unwrap();
+        assert!(a.value > 0.6, "{oot:?}");
+        let g = oot.gini.unwrap();
+        assert_eq!(g.value, 2.0 * a.value - 1.0);
+        // Each figure inside an interval of some width: 600 later outcomes (about 60 bad) give
+        // an AUC a standard error of a few hundredths.
+        for e in [a, g, oot.ks.unwrap(), oot.prior_auc.unwrap()] {
+            assert!(e.low < e.value && e.value < e.high, "{e:?}");
+        }
+        assert!(a.high - a.low > 0.04 && a.high - a.low < 0.3, "{a:?}");
     }
 
     /// Folds are stratified: bads and goods each spread evenly, and the same seed deals the

@@ -664,6 +664,18 @@ impl ScorecardParams {
         s.clamp(self.min_score, self.max_score).round()
     }
 
+    /// The score alone, equal to `score(inp, _).score`: what ranking outcomes needs. The
+    /// calibration's cross-validation and its bootstrap score each asset thousands of times, and
+    /// the grade, reasons and lending figures `score` also builds cost most of that.
+    pub fn score_value(&self, inp: &ScoreInputs) -> f64 {
+        self.clamp(
+            self.characteristics
+                .iter()
+                .map(|c| c.points_of(c.slot(&inp.observe(c.variable))))
+                .sum(),
+        )
+    }
+
     /// Scores one rated asset. `collateral` is its collateral value, when there are draws.
     pub fn score(&self, inp: &ScoreInputs, collateral: Option<f64>) -> AssetScore {
         let tallies = self.tallies(inp);

@@ -107,7 +107,7 @@ pub fn figures(r: &Report) -> OutTable {
             ("KS out of time", o.ks),
             ("prior card AUC out of time", o.prior_auc),
         ] {
-            rows.push((name.into(), v, None, None, on.clone()));
+            est(&mut rows, name, v, &on);
         }
     }
     let mut t = OutTable::default();

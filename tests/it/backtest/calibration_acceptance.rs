@@ -3,13 +3,15 @@
 //! `calibrate` fitted on 300 outcomes of the even assets, the fitted card scored on the odd
 //! half. One draw of 300 outcomes swings an AUC by ±0.06, so each figure is the mean over
 //! [`SEEDS`] outcome draws (seeded): what is checked is that the cross-validated AUC is an
-//! unbiased forecast of the held-out AUC, not that one draw lands near it.
+//! unbiased forecast of the held-out AUC, not that one draw lands near it. The intervals
+//! refit the card in every bootstrap resample, which costs seconds a draw in a debug build:
+//! the means use the estimates alone, the refusals the draws that flatter a card most.
 
 use crate::common::AS_OF;
 use ipval::backtest::discrimination::auc;
 use ipval::calibrate::{calibrate, Sample};
 use ipval::config::RunConfig;
-use ipval::crossval::{cross_validate, FOLDS};
+use ipval::crossval::{cross_validate_with, CrossValidation, BOOTSTRAP, FOLDS};
 use ipval::ingest;
 use ipval::params::ModelSet;
 use ipval::pipeline;
@@ -54,13 +56,34 @@ fn held_out_auc(card: &ScorecardParams, s: &[Sample]) -> f64 {
     auc(&items).unwrap()
 }
 
-/// Per outcome seed: (CV AUC, the fitted card's held-out AUC, accepted).
-fn measure(model: Model) -> Vec<(f64, f64, bool)> {
+/// One outcome seed's cross-validation of the 300 fitted on, and the card's held-out AUC.
+struct Run {
+    seed: u64,
+    cv: CrossValidation,
+    held_out: f64,
+}
+
+impl std::fmt::Debug for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "seed {}: {}, held-out {:.3}",
+            self.seed,
+            self.cv.verdict(),
+            self.held_out
+        )
+    }
+}
+
+/// Per outcome seed: the cross-validation (with `resamples` refitted bootstrap resamples; 0
+/// for the estimates alone) and the fitted card's held-out AUC.
+fn measure(model: Model, seeds: &[u64], resamples: usize) -> Vec<Run> {
     let prior = ModelSet::embedded().unwrap().scorecard;
     let as_of = chrono::NaiveDate::parse_from_str(AS_OF, "%Y-%m-%d").unwrap();
     let rated = book();
-    (1..=SEEDS)
-        .map(|seed| {
+    seeds
+        .iter()
+        .map(|&seed| {
             let samples: Vec<Sample> = synth_outcomes::draw(&prior, rated, model, as_of, seed)
                 .into_iter()
                 .zip(rated)
@@ -71,7 +94,7 @@ fn measure(model: Model) -> Vec<(f64, f64, bool)> {
                 .collect();
             let train: Vec<Sample> = samples.iter().step_by(2).take(FITTED_ON).cloned().collect();
             let test: Vec<Sample> = samples.iter().skip(1).step_by(2).cloned().collect();
-            let cv = cross_validate(&prior, &train, FOLDS, seed).unwrap();
+            let cv = cross_validate_with(&prior, &train, FOLDS, seed, resamples).unwrap();
             let card = calibrate(&prior, &train).unwrap().card;
             // Every fitted card keeps the orders scorecard.toml declares.
             for c in &card.characteristics {
@@ -83,11 +106,11 @@ fn measure(model: Model) -> Vec<(f64, f64, bool)> {
                     c.bins
                 );
             }
-            (
-                cv.auc.unwrap().value,
-                held_out_auc(&card, &test),
-                cv.accepted(),
-            )
+            Run {
+                seed,
+                cv,
+                held_out: held_out_auc(&card, &test),
+            }
         })
         .collect()
 }
@@ -97,11 +120,19 @@ fn mean(v: impl Iterator<Item = f64>) -> f64 {
     v.iter().sum::<f64>() / v.len() as f64
 }
 
+fn cv_auc(r: &Run) -> f64 {
+    r.cv.auc.unwrap().value
+}
+
+fn all_seeds() -> Vec<u64> {
+    (1..=SEEDS).collect()
+}
+
 #[test]
 fn calibrate_acceptance_cv_auc_forecasts_the_held_out_half() {
-    let runs = measure(Model::Logistic { bad_rate: 0.10 });
-    let cv = mean(runs.iter().map(|r| r.0));
-    let held = mean(runs.iter().map(|r| r.1));
+    let runs = measure(Model::Logistic { bad_rate: 0.10 }, &all_seeds(), 0);
+    let cv = mean(runs.iter().map(cv_auc));
+    let held = mean(runs.iter().map(|r| r.held_out));
     assert!(
         (cv - held).abs() < 0.02,
         "mean CV AUC {cv:.4} against mean held-out AUC {held:.4}: {runs:?}"
@@ -111,22 +142,63 @@ fn calibrate_acceptance_cv_auc_forecasts_the_held_out_half() {
 }
 
 #[test]
-fn calibrate_acceptance_noise_is_near_half_and_refused() {
-    let runs = measure(Model::Noise { bad_rate: 0.10 });
-    let cv = mean(runs.iter().map(|r| r.0));
+fn calibrate_acceptance_noise_cv_auc_is_near_half() {
+    let runs = measure(Model::Noise { bad_rate: 0.10 }, &all_seeds(), 0);
+    let cv = mean(runs.iter().map(cv_auc));
     assert!((cv - 0.5).abs() < 0.05, "mean CV AUC {cv:.4}: {runs:?}");
-    // Refused on (nearly) every draw: the intervals are 95 % ones, and they resample assets,
-    // not the fit, so a noise draw that happens to line up with a characteristic passes now
-    // and then (seed 13 here: CV AUC 0.67 [0.59, 0.74]); at most one draw in twenty.
-    let accepted: Vec<u64> = (1..=SEEDS)
-        .zip(&runs)
-        .filter(|(_, r)| r.2)
-        .map(|(s, _)| s)
-        .collect();
-    assert!(
-        accepted.len() as u64 * 20 <= SEEDS,
-        "noise accepted with seeds {accepted:?}"
-    );
+}
+
+/// The noise draws of seeds 1–20 that flatter a card most: seed 13 (CV AUC 0.670, the one the
+/// bootstrap without refitting accepted at [0.59, 0.74]), 10 (0.635) and 11 (the largest CV
+/// gain over the prior, +0.180). Each must be refused: by their CV AUC alone they would pass a
+/// test against chance, so this fails unless the intervals carry the fit's variability.
+#[test]
+fn calibrate_acceptance_the_most_flattering_noise_is_refused() {
+    let runs = measure(Model::Noise { bad_rate: 0.10 }, &[13, 10, 11], BOOTSTRAP);
+    assert!(cv_auc(&runs[0]) > 0.65, "{runs:?}");
+    assert!(runs[2].cv.gain.unwrap().value > 0.15, "{runs:?}");
+    for r in &runs {
+        assert!(!r.cv.accepted(), "noise accepted: {r:?}");
+    }
+}
+
+/// Every noise draw of seeds 1–20 is refused (about 4 minutes in a debug build:
+/// `cargo test --all-features --test it noise_is_refused_on_every_seed -- --ignored`).
+#[test]
+#[ignore]
+fn calibrate_acceptance_noise_is_refused_on_every_seed() {
+    let runs = measure(Model::Noise { bad_rate: 0.10 }, &all_seeds(), BOOTSTRAP);
+    let accepted: Vec<&Run> = runs.iter().filter(|r| r.cv.accepted()).collect();
+    assert!(accepted.is_empty(), "noise accepted: {accepted:?}");
+}
+
+/// Every interval holds its own estimate — the CV KS's did not when it was the percentiles
+/// of resamples that mixed copies of assets (noise seed 1: KS 0.261, interval [0.315,
+/// 0.474]) — and has a width, on noise and on signal.
+#[test]
+fn calibrate_acceptance_intervals_hold_their_estimates() {
+    for model in [
+        Model::Noise { bad_rate: 0.10 },
+        Model::Logistic { bad_rate: 0.10 },
+    ] {
+        for r in measure(model, &[1, 2, 3], 30) {
+            let cv = &r.cv;
+            for (name, e) in [
+                ("AUC", cv.auc),
+                ("Gini", cv.gini),
+                ("KS", cv.ks),
+                ("prior AUC", cv.prior_auc),
+                ("gain", cv.gain),
+            ] {
+                let e = e.unwrap();
+                assert!(
+                    e.low < e.value && e.value < e.high,
+                    "{model:?} seed {}: {name} {e:?}",
+                    r.seed
+                );
+            }
+        }
+    }
 }
 
 /// `ipval synth --outcomes` writes seeded outcomes with dates (the same for the same seed,
@@ -194,6 +266,9 @@ fn calibrate_out_of_time_on_synth_outcomes() {
         "--out",
         case.path("card.toml").to_str().unwrap(),
         "--force",
+        // 200 refitted resamples (the default) take minutes in a debug build.
+        "--resamples",
+        "20",
     ]);
     run.assert_code(0);
     let rows = text.lines().count() - 1;
@@ -248,7 +323,42 @@ fn calibrate_out_of_time_on_synth_outcomes() {
         verdict.contains(&format!("CV AUC {cv_auc:.3}")),
         "{cv_auc} {verdict}"
     );
-    assert!(matches!(row("AUC out of time")[1], Data::Float(_)));
+    // The out-of-time figures carry 95 % intervals that hold them, in the workbook as printed.
+    let float = |d: &Data| match d {
+        Data::Float(v) => *v,
+        d => panic!("{d:?}"),
+    };
+    let oot_line = run
+        .stdout
+        .lines()
+        .skip_while(|l| !l.contains("out of time: fitted on the "))
+        .nth(1)
+        .unwrap()
+        .to_string();
+    // `NAME 0.638 [0.487, 0.790]` of the printed line, as three numbers.
+    let printed = |name: &str| -> Vec<f64> {
+        let from = oot_line.find(&format!("{name} ")).unwrap() + name.len() + 1;
+        let text = &oot_line[from..];
+        text[..text.find(']').unwrap()]
+            .split([' ', '[', ','])
+            .filter(|t| !t.is_empty())
+            .map(|t| t.parse().unwrap())
+            .collect()
+    };
+    for name in ["AUC", "Gini", "KS"] {
+        let r = row(&format!("{name} out of time"));
+        let (v, lo, hi) = (float(&r[1]), float(&r[2]), float(&r[3]));
+        assert!(lo < v && v < hi, "{name} out of time: {v} [{lo}, {hi}]");
+        // The workbook keeps 4 decimals, the printout 3.
+        for (a, b) in [v, lo, hi].iter().zip(printed(name)) {
+            assert!(
+                (a - b).abs() < 0.0011,
+                "{name} {v} [{lo}, {hi}] against {oot_line}"
+            );
+        }
+    }
+    let prior = row("prior card AUC out of time");
+    assert!(float(&prior[2]) < float(&prior[1]) && float(&prior[1]) < float(&prior[3]));
     let verdict_sheet = book.worksheet_range("Verdict").unwrap();
     assert_eq!(
         verdict_sheet.get((1, 1)),
@@ -267,6 +377,8 @@ fn calibrate_out_of_time_on_synth_outcomes() {
         "--out",
         case.path("card2.toml").to_str().unwrap(),
         "--force",
+        "--resamples",
+        "20",
     ]);
     assert_ne!(run.code, 0);
     assert!(
