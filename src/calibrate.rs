@@ -909,6 +909,16 @@ mod tests {
                 );
             }
             cal.card.validate().unwrap();
+            // The cross-validation ranks by `score_value`: the same score as `score` gives,
+            // under the fitted card and the prior.
+            for s in &samples {
+                for card in [&cal.card, &prior] {
+                    assert_eq!(
+                        card.score_value(&s.inputs),
+                        card.score(&s.inputs, None).score
+                    );
+                }
+            }
         }
     }
 

@@ -278,7 +278,8 @@ pub fn write(card_path: &Path, r: &Report) -> Result<Vec<PathBuf>> {
             @for c in r.context { p { code { (Text(c)) } } }
             (note("A card is accepted when, on outcomes it was not fitted on (repeated k-fold \
                    cross-validation), its AUC beats the prior card's on the same outcomes and \
-                   beats 0.5, each by its bootstrap 95 % interval (methods §20)."))
+                   beats 0.5, each by its 95 % interval; the intervals come from bootstrap \
+                   resamples of the outcomes in each of which the card is refitted (methods §20)."))
         }
         @for (name, t) in &tables {
             section id=(name.to_lowercase()) {
