@@ -8,6 +8,8 @@
 //! cargo run --release --features synth --example cv_table -- 20      # means over seeds 1-20
 //! cargo run --release --features synth --example cv_table -- 100 noise  # rows by key:
 //!                                          # signal-300, signal-all, noise (comma-separated)
+//! cargo run --release --features synth --example cv_table -- 20 signal-all 0   # no intervals
+//! cargo run --release --features synth --example cv_table -- 3 signal-all 200 4  # seeds 4-6
 //! ```
 //!
 //! Beside the means: in how many seeds the CV AUC's 95 % interval holds the fitted card's AUC
@@ -18,7 +20,7 @@
 use ipval::backtest::discrimination::auc;
 use ipval::calibrate::{calibrate, Sample};
 use ipval::config::RunConfig;
-use ipval::crossval::{cross_validate, FOLDS};
+use ipval::crossval::{cross_validate_with, FOLDS};
 use ipval::ingest;
 use ipval::params::ModelSet;
 use ipval::pipeline;
@@ -57,6 +59,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .transpose()?
         .unwrap_or(1);
     let only = std::env::args().nth(2);
+    // Bootstrap resamples (default the `calibrate` default); 0 for the estimates alone.
+    let resamples: usize = std::env::args()
+        .nth(3)
+        .map(|s| s.parse())
+        .transpose()?
+        .unwrap_or(ipval::crossval::BOOTSTRAP);
+    let first_seed: u64 = std::env::args()
+        .nth(4)
+        .map(|s| s.parse())
+        .transpose()?
+        .unwrap_or(1);
     let dir = std::env::temp_dir().join(format!("ipval-cv-table-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let path = dir.join("book.csv");
@@ -117,7 +130,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             continue;
         }
         let mut sum = Figures::default();
-        for seed in 1..=seeds {
+        for seed in first_seed..first_seed + seeds {
             let samples: Vec<Sample> = synth_outcomes::draw(card, &rated, model, as_of, seed)
                 .into_iter()
                 .zip(&rated)
@@ -130,9 +143,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let test: Vec<Sample> = samples.iter().skip(1).step_by(2).cloned().collect();
             let fit_on = &train[..size.unwrap_or(train.len()).min(train.len())];
             let cal = calibrate(card, fit_on)?;
-            let cv = cross_validate(card, fit_on, FOLDS, seed)?;
+            let cv = cross_validate_with(card, fit_on, FOLDS, seed, resamples)?;
             let e = cv.auc.ok_or("no CV AUC")?;
             let held_out = held_out_auc(&cal.card, &test).unwrap_or(f64::NAN);
+            // Per seed on stderr, so that a seed can be re-measured alone.
+            eprintln!(
+                "{key} seed {seed}: {}, held-out {held_out:.3}",
+                cv.verdict()
+            );
             let f = Figures {
                 n: fit_on.len() as f64,
                 bads: fit_on.iter().filter(|s| s.bad).count() as f64,
