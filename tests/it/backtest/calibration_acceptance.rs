@@ -162,7 +162,7 @@ fn calibrate_acceptance_the_most_flattering_noise_is_refused() {
     }
 }
 
-/// Every noise draw of seeds 1–20 is refused (about 4 minutes in a debug build:
+/// Every noise draw of seeds 1–20 is refused (about 6 minutes in a debug build:
 /// `cargo test --all-features --test it noise_is_refused_on_every_seed -- --ignored`).
 #[test]
 #[ignore]
