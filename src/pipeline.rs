@@ -22,7 +22,7 @@ use crate::score::{self, AssetScore, Certainty, ScoreInputs};
 use crate::simulate::{
     self, AssetKeys, AssetSim, Conditional, Draw, Lever, Quantile, Shared, Summary,
 };
-use crate::stats::{percentile_select, percentiles_select};
+use crate::stats::percentiles_select;
 use crate::types::{Asset, RevenueEvidence};
 use crate::valuation::{self, Context};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -688,7 +688,8 @@ fn simulate_one(
         let lf = a.resolved.legal_factor();
         let mut figures = Figures::of(out, &layout, lf, values, cond.map(|c| (c, &levers[..])));
         let rated = !a.not_rated();
-        while rated && !figures.meets(target.relative_se) {
+        let enough = target.usd_se * a.resolved.usd_to_reporting;
+        while rated && !figures.meets(target.relative_se, enough) {
             let next = layout.times(2);
             if next.longest() > MAX_POINTS || next.draws() > target.max_draws {
                 break;
@@ -701,7 +702,9 @@ fn simulate_one(
             }
             figures = Figures::of(longer, &layout, lf, values, cond.map(|c| (c, &levers[..])));
         }
-        let summary = Summary::of(&figures.values).filter(|_| rated);
+        let summary = Summary::of(&figures.values)
+            .filter(|_| rated)
+            .map(|s| s.with_median(figures.p50));
         a.summary = summary;
         a.q10_if_valid = Some(figures.q10_if_valid).filter(|_| rated);
         a.collateral = a
@@ -737,13 +740,18 @@ struct Figures {
     /// The values of every draw.
     values: Vec<f64>,
     q10_if_valid: f64,
+    /// The value's median, the legal events exact.
+    p50: f64,
     /// Per replicate: (median, collateral value).
     replicates: [(f64, f64); REPLICATES],
 }
 
 impl Figures {
-    /// The figures of `draws`; with a conditional form and the draws' levers, the 10th
-    /// percentile if valid is read off the smooth conditional CDF (methods §10).
+    /// The figures of `draws`, the legal events exact (methods §10): the value is 0 with
+    /// probability 1 − `legal_factor`, whatever the value if valid, so its median is the value
+    /// if valid's (0.5 − (1 − `legal_factor`)) / `legal_factor` quantile, or 0 where that level
+    /// is not positive. With a conditional form and the draws' levers, both quantiles are read
+    /// off the smooth conditional CDF; else they are the draws' own.
     fn of(
         draws: &[Draw],
         layout: &Layout,
@@ -752,44 +760,58 @@ impl Figures {
         cond: Option<(Conditional, &[Lever])>,
     ) -> Self {
         let values: Vec<f64> = draws.iter().map(|d| d.value).collect();
-        let select = |part: &mut dyn Iterator<Item = f64>, pct: f64, scratch: &mut Vec<f64>| {
-            scratch.clear();
-            scratch.extend(part);
-            percentile_select(scratch, pct).unwrap_or(0.0)
-        };
-        let raw_q10 = select(&mut draws.iter().map(|d| d.if_valid), 10.0, scratch);
-        let q10 = match cond {
-            Some((c, levers)) => c.quantile(levers, layout, 0.10, raw_q10),
-            None => Quantile {
-                pooled: raw_q10,
-                replicates: std::array::from_fn(|r| {
-                    let range = layout.ranges().nth(r).unwrap_or(0..0);
-                    select(&mut draws[range].iter().map(|d| d.if_valid), 10.0, scratch)
-                }),
-            },
+        let median = (0.5 - (1.0 - legal_factor)) / legal_factor;
+        let worthless = !(legal_factor > 0.0 && median > 0.0);
+        let (q10, p50) = match cond {
+            Some((c, levers)) => {
+                scratch.clear();
+                scratch.extend(draws.iter().map(|d| d.if_valid));
+                let [g10, g50] =
+                    percentiles_select(scratch, [10.0, 100.0 * median.clamp(0.0, 1.0)])
+                        .unwrap_or([0.0; 2]);
+                let p50 = if worthless {
+                    Quantile::everywhere(0.0)
+                } else {
+                    c.quantile(levers, layout, median, g50)
+                };
+                (c.quantile(levers, layout, 0.10, g10), p50)
+            }
+            None => {
+                let if_valid = |pct: f64, scratch: &mut Vec<f64>| {
+                    Quantile::of_draws(draws, layout, pct, |d| d.if_valid, scratch)
+                };
+                let p50 = if worthless {
+                    Quantile::everywhere(0.0)
+                } else {
+                    if_valid(100.0 * median, scratch)
+                };
+                (if_valid(10.0, scratch), p50)
+            }
         };
         let mut replicates = [(0.0, 0.0); REPLICATES];
-        for ((slot, range), q10) in replicates
+        for ((slot, q10), p50) in replicates
             .iter_mut()
-            .zip(layout.ranges())
             .zip(q10.replicates)
+            .zip(p50.replicates)
         {
-            let p50 = select(&mut values[range].iter().copied(), 50.0, scratch);
             *slot = (p50, (legal_factor * q10).min(p50));
         }
         Figures {
             q10_if_valid: q10.pooled,
+            p50: p50.pooled,
             values,
             replicates,
         }
     }
 
-    /// Whether the collateral value's standard error is within `relative_se` of it (a value
-    /// of 0 or less always is: there is nothing to lend against).
-    fn meets(&self, relative_se: f64) -> bool {
+    /// Whether the collateral value's standard error is within `relative_se` of it or at
+    /// most `enough` (a value of 0 or less always is: there is nothing to lend against); with
+    /// no `relative_se`, always.
+    fn meets(&self, relative_se: f64, enough: f64) -> bool {
         let c: Vec<f64> = self.replicates.iter().map(|r| r.1).collect();
         let mean = c.iter().sum::<f64>() / c.len() as f64;
-        relative_se <= 0.0 || mean <= 0.0 || replicate_se(&c) <= relative_se * mean
+        let se = replicate_se(&c);
+        relative_se <= 0.0 || mean <= 0.0 || se <= relative_se * mean || se <= enough
     }
 
     fn precision(&self, draws: usize) -> Precision {
