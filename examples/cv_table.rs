@@ -52,7 +52,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = dir.join("book.csv");
     ipval::synth::write_csv(&path, 5000, 1)?;
     let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 21).ok_or("date")?;
-    let market = ingest::market::read(&ingest::market::dir_or_embedded(None))?;
+    let market = ingest::market::read_from(&ipval::source::Source::Embedded)?;
     let models = ModelSet::embedded()?;
     let p = ingest::portfolio::read(&path, &market, as_of)?;
     let result = pipeline::run(&RunConfig::in_memory(as_of, 50, 1), &p, &market, &models)?;

@@ -20,7 +20,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .nth(1)
         .ok_or("usage: xlsx_compare PORTFOLIO.csv")?;
     let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 21).ok_or("date")?;
-    let market = ipval::ingest::market::read(Path::new(ipval::ingest::market::EMBEDDED))?;
+    let market = ipval::ingest::market::read_from(&ipval::source::Source::Embedded)?;
     let models = ipval::params::ModelSet::embedded()?;
     let p = ipval::ingest::portfolio::read(Path::new(&portfolio), &market, as_of)?;
     let cfg = RunConfig {

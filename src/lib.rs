@@ -47,6 +47,7 @@ pub mod score;
 pub mod sensitivity;
 pub mod serve;
 pub mod simulate;
+pub mod source;
 pub mod stats;
 pub mod targets;
 // A test-data generator (1,200 lines) that no valuation needs: only with `--features synth`.

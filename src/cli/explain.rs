@@ -31,7 +31,7 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode> {
     let cfg = args.value.config(vec![])?;
     let input = &args.value.input;
     let models = ModelSet::load(input.models_dir().as_deref())?;
-    let market = ingest::market::read(&input.market_dir())?;
+    let market = ingest::market::read_from(&input.market())?;
     let mut portfolio = ingest::portfolio::read_sheet(
         &input.portfolio,
         input.sheet.as_deref(),

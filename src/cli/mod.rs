@@ -27,6 +27,7 @@ pub use synth::SynthArgs;
 use crate::config::Format;
 use crate::config::{self, RunConfig};
 use crate::error::Result;
+use crate::source::Source;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -211,9 +212,9 @@ impl InputArgs {
         self.basis.models_dir()
     }
 
-    /// The market folder ([`BasisArgs::market_dir`]).
-    pub fn market_dir(&self) -> PathBuf {
-        self.basis.market_dir()
+    /// Where the market data are ([`BasisArgs::market`]).
+    pub fn market(&self) -> Source {
+        self.basis.market()
     }
 }
 
@@ -232,9 +233,9 @@ impl BasisArgs {
         self.models.clone()
     }
 
-    /// The market folder: --market, else the market data embedded in the binary.
-    pub fn market_dir(&self) -> PathBuf {
-        crate::ingest::market::dir_or_embedded(self.market.as_deref())
+    /// Where the market data are: --market, else the data embedded in the binary.
+    pub fn market(&self) -> Source {
+        Source::of(self.market.as_deref())
     }
 }
 

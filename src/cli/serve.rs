@@ -66,7 +66,7 @@ impl ServeArgs {
                 precision: self.run.precision(),
             },
             portfolio: self.portfolio.clone(),
-            market_dir: self.basis.market_dir(),
+            market: self.basis.market(),
             models_dir: self.basis.models_dir(),
             addr: self.addr,
             token: self.token.clone().filter(|t| !t.is_empty()),

@@ -15,7 +15,7 @@ use std::process::ExitCode;
 pub fn run(args: &ValueArgs, command_line: Vec<String>) -> Result<ExitCode> {
     let cfg = args.config(command_line)?;
     let models = ModelSet::load(args.input.models_dir().as_deref())?;
-    let market = ingest::market::read(&args.input.market_dir())?;
+    let market = ingest::market::read_from(&args.input.market())?;
     cfg.usd_per_reporting(&market)?;
     let mut portfolio = ingest::portfolio::read_sheet(
         &args.input.portfolio,

@@ -47,8 +47,8 @@ pub struct ServeOptions {
     pub cfg: RunConfig,
     /// The portfolio under review; `None`: the embedded sample.
     pub portfolio: Option<PathBuf>,
-    /// Market data folder.
-    pub market_dir: PathBuf,
+    /// Where the market data are.
+    pub market: crate::source::Source,
     /// Model folder (`None`: embedded).
     pub models_dir: Option<PathBuf>,
     /// Where to listen.
@@ -189,7 +189,7 @@ async fn serve_connections(
 /// Reads the market data, models and portfolio and opens the workbench.
 pub fn load(opts: &ServeOptions) -> Result<AppState> {
     let models = ModelSet::load(opts.models_dir.as_deref())?;
-    let market = ingest::market::read(&opts.market_dir)?;
+    let market = ingest::market::read_from(&opts.market)?;
     opts.cfg.usd_per_reporting(&market)?;
     let portfolio = read_portfolio(opts, &market)?;
     let (bench, warnings) = Workbench::open(

@@ -131,8 +131,7 @@ mod tests {
     /// Batches of three assets (owners kept whole) give the whole run's tables.
     #[test]
     fn a_run_in_batches_is_the_whole_run() {
-        let market =
-            crate::ingest::market::read(&crate::ingest::market::dir_or_embedded(None)).unwrap();
+        let market = crate::ingest::market::read_from(&crate::source::Source::Embedded).unwrap();
         let models = ModelSet::embedded().unwrap();
         let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
         let cfg = RunConfig::in_memory(as_of, 200, 7);
