@@ -33,12 +33,7 @@ fn bench_kernel(c: &mut Criterion) {
     let models = ModelSet::embedded().expect("embedded models");
     let portfolio = ingest::portfolio::read(&sample("portfolio.csv"), &market, as_of)
         .expect("sample portfolio");
-    let ctx = Context {
-        market: &market,
-        models: &models,
-        as_of,
-        usd_per_reporting: 1.0,
-    };
+    let ctx = Context::new(&market, &models, as_of, 1.0);
     let results: Vec<AssetResult> = portfolio
         .assets
         .iter()

@@ -57,12 +57,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let p = ingest::portfolio::read(&path, &market, as_of)?;
     let result = pipeline::run(&RunConfig::in_memory(as_of, 50, 1), &p, &market, &models)?;
     std::fs::remove_dir_all(&dir)?;
-    let ctx = Context {
-        market: &market,
-        models: &models,
-        as_of,
-        usd_per_reporting: 1.0,
-    };
+    let ctx = Context::new(&market, &models, as_of, 1.0);
     let rated = synth_outcomes::rated_inputs(&result, &ctx);
     let card = &models.scorecard;
     println!(

@@ -80,12 +80,7 @@ pub fn run_into(
     sink: &mut dyn AssetSink,
 ) -> Result<RunResult> {
     let ctx = Contexts {
-        base: Context {
-            market,
-            models,
-            as_of: cfg.as_of,
-            usd_per_reporting: cfg.usd_per_reporting(market)?,
-        },
+        base: Context::new(market, models, cfg.as_of, cfg.usd_per_reporting(market)?),
         overrides,
     };
     sort_assets(&mut order);

@@ -277,10 +277,7 @@ impl<'a> Contexts<'a> {
     /// The context valuing `asset_id`.
     pub fn of(&self, asset_id: &str) -> Context<'a> {
         match self.overrides.models.get(asset_id) {
-            Some(models) => Context {
-                models,
-                ..self.base
-            },
+            Some(models) => self.base.with_models(models),
             None => self.base,
         }
     }

@@ -70,12 +70,7 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode> {
         .into_iter()
         .find(|r| r.asset.asset_id == asset.asset_id)
         .ok_or_else(|| Error::Usage(format!("asset `{}` was not valued", args.asset)))?;
-    let base = Context {
-        market: &market,
-        models: &models,
-        as_of: cfg.as_of,
-        usd_per_reporting: cfg.usd_per_reporting(&market)?,
-    };
+    let base = Context::new(&market, &models, cfg.as_of, cfg.usd_per_reporting(&market)?);
     let ctx = Contexts {
         base,
         overrides: &ov,

@@ -87,12 +87,7 @@ fn write_outcomes(args: &SynthArgs, path: &std::path::Path) -> Result<()> {
     let portfolio = crate::ingest::portfolio::read(&args.out, &market, as_of)?;
     let cfg = crate::config::RunConfig::in_memory(as_of, args.draws, 1);
     let result = crate::pipeline::run(&cfg, &portfolio, &market, &models)?;
-    let ctx = crate::valuation::Context {
-        market: &market,
-        models: &models,
-        as_of,
-        usd_per_reporting: 1.0,
-    };
+    let ctx = crate::valuation::Context::new(&market, &models, as_of, 1.0);
     let rated = synth_outcomes::rated_inputs(&result, &ctx);
     let model = if args.noise {
         Model::Noise {

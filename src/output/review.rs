@@ -92,12 +92,12 @@ fn draw_plots(o: &RunOutputs<'_>) -> Result<Plots> {
     if cfg.plots {
         let none = Overrides::default();
         let contexts = Contexts {
-            base: Context {
-                market: o.market,
-                models: o.models,
-                as_of: cfg.as_of,
-                usd_per_reporting: cfg.usd_per_reporting(o.market)?,
-            },
+            base: Context::new(
+                o.market,
+                o.models,
+                cfg.as_of,
+                cfg.usd_per_reporting(o.market)?,
+            ),
             overrides: o.overrides.map_or(&none, |(ov, _)| ov),
         };
         plot::write_all(&PlotInputs {

@@ -285,12 +285,12 @@ impl Workbench {
 
     fn contexts(&self) -> Result<Contexts<'_>> {
         Ok(Contexts {
-            base: Context {
-                market: &self.market,
-                models: &self.models,
-                as_of: self.cfg.as_of,
-                usd_per_reporting: self.cfg.usd_per_reporting(&self.market)?,
-            },
+            base: Context::new(
+                &self.market,
+                &self.models,
+                self.cfg.as_of,
+                self.cfg.usd_per_reporting(&self.market)?,
+            ),
             overrides: &self.overrides,
         })
     }

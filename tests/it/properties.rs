@@ -391,12 +391,7 @@ proptest! {
 // ---------------------------------------------------------------------------------------------
 
 fn point(a: &Asset) -> f64 {
-    let ctx = ipval::valuation::Context {
-        market: &MARKET,
-        models: &MODELS,
-        as_of: as_of(),
-        usd_per_reporting: 1.0,
-    };
+    let ctx = ipval::valuation::Context::new(&MARKET, &MODELS, as_of(), 1.0);
     pipeline::value_asset(a, &ctx)
         .point
         .value_point

@@ -582,12 +582,7 @@ fn tornado_moves_each_input_the_way_the_model_says() {
     let result = ipval::pipeline::run(&cfg, &portfolio, &market, &models).unwrap();
     let overrides = ipval::overrides::Overrides::default();
     let ctx = Contexts {
-        base: Context {
-            market: &market,
-            models: &models,
-            as_of,
-            usd_per_reporting: 1.0,
-        },
+        base: Context::new(&market, &models, as_of, 1.0),
         overrides: &overrides,
     };
     let mut checked = 0;

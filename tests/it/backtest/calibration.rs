@@ -97,12 +97,7 @@ fn calibrate_recovers_a_known_logistic_model() {
         precision: Some(0.0),
     };
     let result = pipeline::run(&cfg, &p, &market, &models).unwrap();
-    let ctx = Context {
-        market: &market,
-        models: &models,
-        as_of,
-        usd_per_reporting: 1.0,
-    };
+    let ctx = Context::new(&market, &models, as_of, 1.0);
     // Only rated assets carry a score (methods v2: an asset no approach values is `NR`).
     let assets: Vec<(String, ScoreInputs)> = result
         .assets
