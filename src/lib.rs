@@ -14,6 +14,7 @@
 // User data must never panic the library: errors are typed and name file, row and column.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod app;
 pub mod atomic;
 pub mod backtest;
 pub mod calibrate;

@@ -4,7 +4,7 @@ use super::review;
 use super::table::{Format, OutTable, TableWriter, Values};
 use super::xlsx::Workbook;
 use crate::atomic::{write_atomic, AtomicFile};
-use crate::config::RunConfig;
+use crate::config::{OutputSettings, RunConfig};
 use crate::error::Result;
 use crate::ingest::Portfolio;
 use crate::market_data::{stale_fx_sentence, InputFile, MarketData, StaleFx};
@@ -370,8 +370,10 @@ pub struct Manifest {
 
 /// Everything `write_all` needs.
 pub struct RunOutputs<'a> {
-    /// Settings.
+    /// Run settings.
     pub cfg: &'a RunConfig,
+    /// Output settings.
+    pub output: &'a OutputSettings,
     /// Validated portfolio (for rejections and extra columns).
     pub portfolio: &'a Portfolio,
     /// The portfolio file.
@@ -409,12 +411,13 @@ impl<'a> AssetWriter<'a> {
     /// what the scorecard's pds rest on.
     pub fn create(
         cfg: &'a RunConfig,
+        output: &OutputSettings,
         portfolio: &'a Portfolio,
         automated: Option<&'a RunResult>,
         pd_basis: String,
         n_assets: usize,
     ) -> Result<Self> {
-        let dir = &cfg.out_dir;
+        let dir = &output.out_dir;
         std::fs::create_dir_all(dir).map_err(|e| crate::error::Error::io(dir, e))?;
         let columns = Columns {
             currency: &cfg.currency,
@@ -422,8 +425,8 @@ impl<'a> AssetWriter<'a> {
             extra: &portfolio.extra_columns,
         };
         let header = asset_rows(&[], columns, automated);
-        let path = dir.join(format!("assets.{}", cfg.format.ext()));
-        let table = TableWriter::create(&path, cfg.format, &header)?;
+        let path = dir.join(format!("assets.{}", output.format.ext()));
+        let table = TableWriter::create(&path, output.format, &header)?;
         let workbook_path = dir.join(review::XLSX);
         let mut workbook = Workbook::new(AtomicFile::create(&workbook_path)?);
         workbook
@@ -593,8 +596,8 @@ impl AssetSink for AssetWriter<'_> {
 /// writing, then portfolios, rejected rows, plots, the report and the manifest; returns the
 /// paths.
 pub fn write_all(o: &RunOutputs<'_>, assets: AssetWriter<'_>) -> Result<Vec<PathBuf>> {
-    let dir = &o.cfg.out_dir;
-    let assets_name = format!("assets.{}", o.cfg.format.ext());
+    let dir = &o.output.out_dir;
+    let assets_name = format!("assets.{}", o.output.format.ext());
     let portfolios = portfolios_table(&o.result.portfolios);
     let rejected = rejected_table(o.portfolio);
     let AssetWriter {
@@ -672,12 +675,12 @@ pub fn manifest(o: &RunOutputs<'_>, outputs: &[String]) -> Manifest {
         fx_note: stale_fx_sentence(&fx_stale, cfg.as_of),
         fx_stale,
         version: env!("CARGO_PKG_VERSION"),
-        command_line: cfg.command_line.clone(),
+        command_line: o.output.command_line.clone(),
         as_of: cfg.as_of.to_string(),
         seed: cfg.seed,
         draws: cfg.draws,
         currency: cfg.currency.clone(),
-        format: cfg.format,
+        format: o.output.format,
         inputs,
         models: o.models.files.clone(),
         counts: Counts {

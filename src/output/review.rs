@@ -47,7 +47,7 @@ pub fn write(
 ) -> Result<Review> {
     let cfg = o.cfg;
     let assumptions = assumptions::table(cfg, o.models, o.market, Some(&o.portfolio_file));
-    let path = cfg.out_dir.join(XLSX);
+    let path = o.output.out_dir.join(XLSX);
     let sheets = [
         ("Portfolios", portfolios),
         ("Rejected", rejected),
@@ -102,6 +102,7 @@ fn draw_plots(o: &RunOutputs<'_>) -> Result<Plots> {
         };
         plot::write_all(&PlotInputs {
             cfg,
+            out_dir: &o.output.out_dir,
             result: o.result,
             contexts,
         })
@@ -113,7 +114,7 @@ fn draw_plots(o: &RunOutputs<'_>) -> Result<Plots> {
 impl Review {
     /// Writes `report.html`.
     pub fn write_html(&self, o: &RunOutputs<'_>, manifest: &Manifest) -> Result<()> {
-        let dir = &o.cfg.out_dir;
+        let dir = &o.output.out_dir;
         html::write(
             &dir.join(HTML),
             &Report {

@@ -199,6 +199,8 @@ pub fn write_chart(dir: &Path, stem: &str, chart: &impl Drawing) -> Result<()> {
 pub struct PlotInputs<'a> {
     /// Settings (currency, seed, draws).
     pub cfg: &'a RunConfig,
+    /// The output folder (the plots go into its `plots/`).
+    pub out_dir: &'a Path,
     /// Results.
     pub result: &'a RunResult,
     /// The contexts that valued each asset (for the tornado's point valuations).
@@ -207,7 +209,7 @@ pub struct PlotInputs<'a> {
 
 /// Draws every plot into `<out>/plots/`.
 pub fn write_all(inp: &PlotInputs<'_>) -> Result<Plots> {
-    let dir = inp.cfg.out_dir.join("plots");
+    let dir = inp.out_dir.join("plots");
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     let result = inp.result;
     let groups: Vec<&[AssetResult]> = result

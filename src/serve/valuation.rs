@@ -2,7 +2,7 @@
 
 use super::input::{portfolio_from_body, BodyKind};
 use super::workbench::{table_rows, Deadline, Row};
-use crate::config::{Format, RunConfig};
+use crate::config::{OutputSettings, RunConfig};
 use crate::error::Result;
 use crate::ingest::Portfolio;
 use crate::market_data::{InputFile, MarketData};
@@ -47,12 +47,10 @@ pub fn value_body(
     else {
         return Ok(None);
     };
-    let cfg = RunConfig {
-        format: Format::Json,
-        ..cfg.clone()
-    };
+    let output = OutputSettings::answer(vec!["POST /v1/valuations".into()]);
     let outputs = RunOutputs {
-        cfg: &cfg,
+        cfg,
+        output: &output,
         portfolio: &portfolio,
         portfolio_file: InputFile {
             path: super::input::JSON_BODY.to_string(),
