@@ -8,7 +8,7 @@
 //! one running sum, not assets × draws.
 
 use crate::config::{RunConfig, Target};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ingest::Portfolio;
 use crate::market_data::MarketData;
 use crate::overrides::Overrides;
@@ -102,14 +102,7 @@ pub fn run_into(
             .try_for_each(|b| sink.accept(b))?;
         Ok(run)
     };
-    match cfg.threads {
-        Some(n) => rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build()
-            .map_err(|e| Error::Usage(format!("--threads {n}: {e}")))?
-            .install(work),
-        None => work(),
-    }
+    crate::process::on_threads(cfg.threads, work)?
 }
 
 /// Assets moved from the input into their results at a time, so that the input's buffer

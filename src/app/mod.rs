@@ -12,4 +12,4 @@ mod basis;
 mod valuer;
 
 pub use basis::Basis;
-pub use valuer::{explain_asset, Overridden, Valuer, Written};
+pub use valuer::{explain_asset, tornados, Overridden, Valuer, Written};

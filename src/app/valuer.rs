@@ -9,8 +9,10 @@ use crate::market_data::{stale_fx_sentence, InputFile};
 use crate::output::report::{stale_fx_of_run, write_all, AssetWriter, RunOutputs};
 use crate::overrides::{self, Overrides};
 use crate::pipeline;
-use crate::results::{AssetResult, Contexts, RunResult};
+use crate::results::{AssetResult, Contexts, RunResult, Tornado, PLOTTED_OWNERS};
+use crate::sensitivity;
 use crate::valuation;
+use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -93,6 +95,12 @@ impl<'b> Valuer<'b> {
         )?;
         let result =
             pipeline::run_into(cfg, assets, &basis.market, &basis.models, ov, &mut writer)?;
+        let tornados = if cfg.plots {
+            let contexts = basis.contexts(ov);
+            crate::process::on_threads(cfg.threads, || tornados(&result, &contexts, cfg.seed))?
+        } else {
+            vec![]
+        };
         let outputs = RunOutputs {
             cfg,
             output,
@@ -103,6 +111,7 @@ impl<'b> Valuer<'b> {
             result: &result,
             overrides: overridden.as_ref().map(|o| (&o.overrides, &o.automated)),
             extra_inputs: overridden.iter().map(|o| o.file.clone()).collect(),
+            tornados: &tornados,
         };
         let paths = write_all(&outputs, writer)?;
         let stale = stale_fx_of_run(cfg, &basis.market, &result);
@@ -188,6 +197,20 @@ impl<'b> Valuer<'b> {
             .ok_or_else(|| Error::Usage(format!("asset `{asset_id}` was not valued")))?;
         Ok(explain_asset(r, &basis.contexts(&ov), &self.cfg.currency))
     }
+}
+
+/// The tornado of each of the first [`PLOTTED_OWNERS`] portfolios of `result` (those the plots
+/// draw), in order, valued in `contexts`; `seed` is the run's.
+pub fn tornados(result: &RunResult, contexts: &Contexts<'_>, seed: u64) -> Vec<Tornado> {
+    let groups: Vec<&[AssetResult]> = result
+        .assets
+        .chunk_by(|a, b| a.asset.owner == b.asset.owner)
+        .take(PLOTTED_OWNERS.min(result.portfolios.len()))
+        .collect();
+    groups
+        .par_iter()
+        .map(|assets| sensitivity::tornado(assets, contexts, seed))
+        .collect()
 }
 
 /// The full trail of an asset of a run valued in `contexts` (as `ipval explain` prints it and

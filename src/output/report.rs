@@ -10,9 +10,9 @@ use crate::ingest::Portfolio;
 use crate::market_data::{stale_fx_sentence, InputFile, MarketData, StaleFx};
 use crate::overrides::{Applied, Overrides};
 use crate::params::ModelSet;
-use crate::results::{AssetResult, AssetSink, PortfolioResult, RunResult};
+use crate::results::{AssetResult, AssetSink, PortfolioResult, RunResult, Summary, Tornado};
 use crate::score::{ScoreInputs, NOT_RATED};
-use crate::simulate::Summary;
+
 use serde::Serialize;
 use std::io;
 use std::path::PathBuf;
@@ -388,6 +388,8 @@ pub struct RunOutputs<'a> {
     pub overrides: Option<(&'a Overrides, &'a RunResult)>,
     /// Extra input files (the overrides file), for the manifest.
     pub extra_inputs: Vec<InputFile>,
+    /// The tornado of each plotted portfolio, in the portfolios' order (none without plots).
+    pub tornados: &'a [Tornado],
 }
 
 /// The asset outputs, written block by block once the run is scored: the asset table

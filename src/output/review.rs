@@ -9,10 +9,7 @@ use super::xlsx::{self, Workbook};
 use crate::atomic::AtomicFile;
 use crate::error::{Error, Result};
 use crate::format::thousands;
-use crate::overrides::Overrides;
 use crate::plot::{self, PlotInputs, Plots};
-use crate::results::Contexts;
-use crate::valuation::Context;
 
 /// The workbook's file name.
 pub const XLSX: &str = "results.xlsx";
@@ -90,21 +87,12 @@ pub fn write(
 fn draw_plots(o: &RunOutputs<'_>) -> Result<Plots> {
     let cfg = o.cfg;
     if cfg.plots {
-        let none = Overrides::default();
-        let contexts = Contexts {
-            base: Context::new(
-                o.market,
-                o.models,
-                cfg.as_of,
-                cfg.usd_per_reporting(o.market)?,
-            ),
-            overrides: o.overrides.map_or(&none, |(ov, _)| ov),
-        };
         plot::write_all(&PlotInputs {
             cfg,
             out_dir: &o.output.out_dir,
             result: o.result,
-            contexts,
+            scorecard: &o.models.scorecard,
+            tornados: o.tornados,
         })
     } else {
         Ok(Plots::default())

@@ -62,6 +62,7 @@ pub fn value_body(
         result: &result,
         overrides: None,
         extra_inputs: vec![],
+        tornados: &[],
     };
     Ok(Some(Valuation {
         manifest: manifest(&outputs, &[]),
