@@ -3,7 +3,7 @@
 
 use super::assumptions;
 use super::html::{self, Report};
-use super::report::{Manifest, RunOutputs};
+use super::manifest::{Manifest, RunOutputs};
 use super::table::OutTable;
 use super::xlsx::{self, Workbook};
 use crate::atomic::AtomicFile;
