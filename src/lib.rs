@@ -45,6 +45,7 @@ pub mod qmc;
 pub mod regression;
 pub mod results;
 pub mod score;
+pub mod scorecard;
 pub mod sensitivity;
 pub mod serve;
 pub mod simulate;

@@ -5,7 +5,7 @@
 use crate::error::Result;
 use crate::notes::Trigger;
 use crate::overrides::{Applied, Overrides};
-use crate::score::{AssetScore, Certainty, PortfolioScore};
+use crate::scorecard::{AssetScore, Certainty, PortfolioScore};
 // Re-exported so that the writers read the run's summaries from here: Summary belongs with the
 // results (it moves here once issue 22's changes to simulate.rs are in).
 pub use crate::simulate::Summary;
