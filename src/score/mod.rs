@@ -1,9 +1,10 @@
-//! Scoring: the card's evaluation ([`card`]), what it reads of a valued asset ([`inputs`]) and
-//! the portfolio's concentration ([`portfolio`]). The scorecard's data types are model
+//! Scoring: the card's evaluation ([`card`]), what it reads of a valued asset ([`inputs`]), the
+//! portfolio's concentration ([`portfolio`]) and the discrimination metrics ([`metrics`]). The scorecard's data types are model
 //! parameters ([`crate::scorecard`]), re-exported here.
 
 pub mod card;
 pub mod inputs;
+pub mod metrics;
 pub mod portfolio;
 
 pub use crate::scorecard::*;
