@@ -90,7 +90,10 @@ fn shifted_value(
         Input::Growth => {
             r.revenue0?;
             let mut growth = r.growth;
-            growth.initial += mc.growth_sigma(&a.asset.sector) * z;
+            // Clamped as the draws are (before issue 21 it was not: a wide enough growth
+            // sigma took the p10 below −100 %).
+            growth.initial =
+                simulate::growth_at(growth.initial, mc.growth_sigma(&a.asset.sector), z);
             Resolved {
                 growth,
                 ..r.clone()
