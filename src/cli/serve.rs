@@ -63,7 +63,7 @@ impl ServeArgs {
             },
             portfolio: self.portfolio.clone(),
             market: self.basis.market(),
-            models_dir: self.basis.models_dir(),
+            models: self.basis.models(),
             addr: self.addr,
             token: self.token.clone().filter(|t| !t.is_empty()),
             data: self.data.clone(),
