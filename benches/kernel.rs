@@ -6,6 +6,9 @@
 //!
 //! Run: `cargo bench --bench kernel`.
 
+// criterion_group! generates a public function without a doc comment.
+#![allow(missing_docs)]
+
 use chrono::NaiveDate;
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use ipval::config::RunConfig;

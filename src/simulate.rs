@@ -1017,7 +1017,7 @@ thread_local! {
 const MIN_GROWTH: f64 = -0.95;
 
 /// The initial growth g0 at the standard normal quantile `z`: `initial + sigma · z`, never below
-/// [`MIN_GROWTH`] (growth of −100 % or less has no meaning). The tornado reads growth's
+/// −95 % (growth of −100 % or less has no meaning). The tornado reads growth's
 /// quantiles here so that it moves growth as the draws do.
 pub fn growth_at(initial: f64, sigma: f64, z: f64) -> f64 {
     (initial + sigma * z).max(MIN_GROWTH)
