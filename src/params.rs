@@ -349,7 +349,7 @@ pub struct ModelSet {
     /// montecarlo.toml
     pub montecarlo: MonteCarloParams,
     /// scorecard.toml
-    pub scorecard: crate::score::ScorecardParams,
+    pub scorecard: crate::scorecard::ScorecardParams,
     /// Provenance of each file.
     pub files: Vec<ModelFile>,
 }

@@ -8,7 +8,7 @@
 //! one running sum, not assets × draws.
 
 use crate::config::{RunConfig, Target};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ingest::Portfolio;
 use crate::market_data::MarketData;
 use crate::overrides::Overrides;
@@ -18,12 +18,14 @@ use crate::results::{replicate_se, Precision};
 pub use crate::results::{
     AssetResult, AssetSink, Contexts, Discard, PortfolioResult, RunResult, PLOTTED_OWNERS,
 };
-use crate::score::{self, AssetScore, Certainty, ScoreInputs};
+// The scoring glue moved to score/ (issue 21): re-exported for the engine and its callers.
+use crate::score::Certainty;
+pub use crate::score::{herfindahl, score_asset, score_detail, score_inputs};
 use crate::simulate::{
     self, AssetKeys, AssetSim, Conditional, Draw, Lever, Quantile, Shared, Summary,
 };
 use crate::stats::percentiles_select;
-use crate::types::{Asset, RevenueEvidence};
+use crate::types::Asset;
 use crate::valuation::{self, Context};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -80,12 +82,7 @@ pub fn run_into(
     sink: &mut dyn AssetSink,
 ) -> Result<RunResult> {
     let ctx = Contexts {
-        base: Context {
-            market,
-            models,
-            as_of: cfg.as_of,
-            usd_per_reporting: cfg.usd_per_reporting(market)?,
-        },
+        base: Context::new(market, models, cfg.as_of, cfg.usd_per_reporting(market)?),
         overrides,
     };
     sort_assets(&mut order);
@@ -107,14 +104,7 @@ pub fn run_into(
             .try_for_each(|b| sink.accept(b))?;
         Ok(run)
     };
-    match cfg.threads {
-        Some(n) => rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build()
-            .map_err(|e| Error::Usage(format!("--threads {n}: {e}")))?
-            .install(work),
-        None => work(),
-    }
+    crate::process::on_threads(cfg.threads, work)?
 }
 
 /// Assets moved from the input into their results at a time, so that the input's buffer
@@ -269,57 +259,6 @@ fn value_owned(asset: Asset, ctx: &Context<'_>) -> AssetResult {
         overrides: vec![],
         issues: vec![],
     }
-}
-
-/// What the scorecard reads of a valued asset.
-pub fn score_inputs(r: &AssetResult, ctx: &Context<'_>) -> ScoreInputs {
-    let a = &r.asset;
-    let res = &r.resolved;
-    let revenue_evidence = match (valuation::has_revenue(a), a.licensed_out) {
-        (true, true) => RevenueEvidence::Licensed,
-        (true, false) => RevenueEvidence::Revenue,
-        (false, _) => RevenueEvidence::None,
-    };
-    ScoreInputs {
-        certainty: r.certainty,
-        // An expired right's legal life is negative; it has none left.
-        remaining_life: res.life.max(0.0),
-        status: a.status,
-        litigation: a.litigation,
-        encumbered: a.encumbered,
-        enforcement_index: ctx
-            .market
-            .countries
-            .get(&a.jurisdiction)
-            .map_or(0.0, |c| c.enforcement_index),
-        asset_type: a.asset_type,
-        revenue_evidence,
-        approach_spread: r.point.evidence().cross_check(&res.weights),
-        indicative_only: valuation::market_alone(&r.point.approaches, res),
-        patent_quality: score::patent_quality(a.forward_citations, a.family_size, a.claims),
-    }
-}
-
-/// The full score of a valued (and, with draws, simulated) asset, with the points earned on
-/// each characteristic; `None` for an asset that is not rated.
-pub fn score_detail(r: &AssetResult, ctx: &Context<'_>) -> Option<AssetScore> {
-    if r.not_rated() {
-        return None;
-    }
-    Some(
-        ctx.models
-            .scorecard
-            .score(&score_inputs(r, ctx), r.collateral),
-    )
-}
-
-/// Scores an asset for a bulk run: as [`score_detail`], without the per-characteristic detail
-/// (`explain` recomputes it; a million assets would otherwise carry ten labelled entries each).
-pub fn score_asset(r: &mut AssetResult, ctx: &Context<'_>) {
-    r.score = (!r.not_rated()).then(|| {
-        let inputs = score_inputs(r, ctx);
-        ctx.models.scorecard.score_bulk(&inputs, r.collateral)
-    });
 }
 
 /// The seed of the scoring sample: fixed, so that no score depends on `--seed`.
@@ -934,11 +873,4 @@ fn summarise_points(assets: &[AssetResult], ctx: &Context<'_>) -> Vec<PortfolioR
             }
         })
         .collect()
-}
-
-/// Herfindahl–Hirschman index Σ s_i² of the shares of `values` (0–1); `None` when the total
-/// is zero.
-pub fn herfindahl(values: &[f64]) -> Option<f64> {
-    let total: f64 = values.iter().map(|v| v.max(0.0)).sum();
-    (total > 0.0).then(|| values.iter().map(|v| (v.max(0.0) / total).powi(2)).sum())
 }

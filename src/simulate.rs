@@ -1062,6 +1062,13 @@ thread_local! {
 /// The lowest growth g0 a draw takes.
 const MIN_GROWTH: f64 = -0.95;
 
+/// The initial growth g0 at the standard normal quantile `z`: `initial + sigma · z`, never below
+/// −95 % (growth of −100 % or less has no meaning). The tornado reads growth's
+/// quantiles here so that it moves growth as the draws do.
+pub fn growth_at(initial: f64, sigma: f64, z: f64) -> f64 {
+    (initial + sigma * z).max(MIN_GROWTH)
+}
+
 /// The royalty rate's PERT distribution: `low + (high − low) · Beta(alpha, beta)`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PertParams {

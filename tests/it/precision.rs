@@ -91,12 +91,7 @@ fn grades_agree_with_a_100k_draw_reference() {
     let p = portfolio(&m);
     let models = ModelSet::embedded().unwrap();
     let run = pipeline::run(&config(1024, None), &p, &m, &models).unwrap();
-    let ctx = Context {
-        market: &m,
-        models: &models,
-        as_of: as_of(),
-        usd_per_reporting: 1.0,
-    };
+    let ctx = Context::new(&m, &models, as_of(), 1.0);
     let edges = fsd_edges(&models);
     let mut compared = 0;
     for a in run.assets.iter().filter(|a| a.score.is_some()) {
@@ -252,12 +247,7 @@ fn conditional_quantiles_agree_with_the_draws() {
     let m = market();
     let p = portfolio(&m);
     let models = ModelSet::embedded().unwrap();
-    let ctx = Context {
-        market: &m,
-        models: &models,
-        as_of: as_of(),
-        usd_per_reporting: 1.0,
-    };
+    let ctx = Context::new(&m, &models, as_of(), 1.0);
     let results: Vec<_> = p
         .assets
         .iter()
