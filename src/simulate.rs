@@ -922,8 +922,7 @@ impl<'a> AssetSim<'a> {
         }
         normal_quantiles(u(Dim::Growth), &mut c.growth0[..n]);
         for g in c.growth0[..n].iter_mut() {
-            // Growth of −100 % or less has no meaning: revenue would vanish or flip sign.
-            *g = (base.growth.initial + self.growth_sigma * *g).max(MIN_GROWTH);
+            *g = growth_at(base.growth.initial, self.growth_sigma, *g);
         }
         match self.royalty {
             Some((table, lo, hi)) => {
@@ -1065,6 +1064,7 @@ const MIN_GROWTH: f64 = -0.95;
 /// The initial growth g0 at the standard normal quantile `z`: `initial + sigma · z`, never below
 /// −95 % (growth of −100 % or less has no meaning). The tornado reads growth's
 /// quantiles here so that it moves growth as the draws do.
+#[inline(always)]
 pub fn growth_at(initial: f64, sigma: f64, z: f64) -> f64 {
     (initial + sigma * z).max(MIN_GROWTH)
 }
@@ -1184,12 +1184,7 @@ mod vector_tests {
         let as_of = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
         let portfolio =
             crate::ingest::portfolio::read(&root.join("portfolio.csv"), &market, as_of).unwrap();
-        let ctx = Context {
-            market: &market,
-            models: &models,
-            as_of,
-            usd_per_reporting: 1.0,
-        };
+        let ctx = Context::new(&market, &models, as_of, 1.0);
         let assets = &portfolio.assets;
         let resolved: Vec<Resolved> = assets
             .iter()
