@@ -6,6 +6,9 @@
 //!
 //! Run: `cargo bench --bench kernel`.
 
+// criterion_group! generates a public function without a doc comment.
+#![allow(missing_docs)]
+
 use chrono::NaiveDate;
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use ipval::config::RunConfig;
@@ -33,12 +36,7 @@ fn bench_kernel(c: &mut Criterion) {
     let models = ModelSet::embedded().expect("embedded models");
     let portfolio = ingest::portfolio::read(&sample("portfolio.csv"), &market, as_of)
         .expect("sample portfolio");
-    let ctx = Context {
-        market: &market,
-        models: &models,
-        as_of,
-        usd_per_reporting: 1.0,
-    };
+    let ctx = Context::new(&market, &models, as_of, 1.0);
     let results: Vec<AssetResult> = portfolio
         .assets
         .iter()

@@ -75,17 +75,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = dir.join("book.csv");
     ipval::synth::write_csv(&path, 5000, 1)?;
     let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 21).ok_or("date")?;
-    let market = ingest::market::read(&ingest::market::dir_or_embedded(None))?;
+    let market = ingest::market::read_from(&ipval::source::Source::Embedded)?;
     let models = ModelSet::embedded()?;
     let p = ingest::portfolio::read(&path, &market, as_of)?;
     let result = pipeline::run(&RunConfig::in_memory(as_of, 50, 1), &p, &market, &models)?;
     std::fs::remove_dir_all(&dir)?;
-    let ctx = Context {
-        market: &market,
-        models: &models,
-        as_of,
-        usd_per_reporting: 1.0,
-    };
+    let ctx = Context::new(&market, &models, as_of, 1.0);
     let rated = synth_outcomes::rated_inputs(&result, &ctx);
     let card = &models.scorecard;
     println!(

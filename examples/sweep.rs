@@ -111,7 +111,7 @@ fn main() -> ExitCode {
         }
     };
     let inputs = ModelSet::load(a.models.as_deref()).and_then(|m| {
-        let market = ingest::market::read(&ingest::market::dir_or_embedded(None))?;
+        let market = ingest::market::read_from(&ipval::source::Source::Embedded)?;
         Ok((m, market))
     });
     let (models, market) = match inputs {

@@ -9,10 +9,10 @@
 
 use ipval::config::RunConfig;
 use ipval::output::report::assets_table;
-use ipval::output::table::{Format, OutTable, Values};
+use ipval::output::table::{OutTable, Values};
 use ipval::output::xlsx::{number_format, Workbook};
 use rust_xlsxwriter::{Format as XFormat, Workbook as XWorkbook};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -20,24 +20,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .nth(1)
         .ok_or("usage: xlsx_compare PORTFOLIO.csv")?;
     let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 21).ok_or("date")?;
-    let market = ipval::ingest::market::read(Path::new(ipval::ingest::market::EMBEDDED))?;
+    let market = ipval::ingest::market::read_from(&ipval::source::Source::Embedded)?;
     let models = ipval::params::ModelSet::embedded()?;
     let p = ipval::ingest::portfolio::read(Path::new(&portfolio), &market, as_of)?;
-    let cfg = RunConfig {
-        as_of,
-        draws: 100,
-        seed: 1,
-        currency: "USD".into(),
-        threads: None,
-        format: Format::Csv,
-        out_dir: PathBuf::from("unused"),
-        strict: false,
-        plots: false,
-        progress: false,
-        command_line: vec![],
-        qc_sample: 0,
-        precision: Some(0.0),
-    };
+    let cfg = RunConfig::in_memory(as_of, 100, 1);
     let result = ipval::pipeline::run(&cfg, &p, &market, &models)?;
     let rows = result.assets.len().min(ipval::output::xlsx::MAX_ROWS);
     let table = assets_table(

@@ -8,11 +8,13 @@ use std::path::PathBuf;
 
 /// Default number of Monte Carlo draws per asset (methods §10): 8 scrambled replicates of
 /// 256 points, from which each asset adds draws until its collateral value meets the models'
-/// `precision`. With the default precision, on the sample over seeds 1–10, the largest spread
-/// of an asset's lendable value was 0.57 % and of an owner's 0.32 % (`scripts/seed_spread.py`).
+/// `precision` or `precision_usd`. With the defaults, on the sample over seeds 1–10, every
+/// asset's lendable value stayed within 1 % or USD 50 and every owner's within 0.33 %
+/// (`scripts/seed_spread.py`).
 pub const DEFAULT_DRAWS: usize = 2_048;
 
-/// Everything a valuation run needs to know, validated.
+/// How a valuation run runs, validated: what the engine reads. Where and how its outputs are
+/// written is [`OutputSettings`].
 #[derive(Debug, Clone)]
 pub struct RunConfig {
     /// Valuation date.
@@ -25,18 +27,10 @@ pub struct RunConfig {
     pub currency: String,
     /// Worker threads (None = all cores).
     pub threads: Option<usize>,
-    /// Format of the asset table.
-    pub format: Format,
-    /// Output folder.
-    pub out_dir: PathBuf,
-    /// Exit 2 when any row is rejected.
-    pub strict: bool,
-    /// Draw plots.
+    /// Draw plots: the run keeps the plotted owners' portfolio draws for them.
     pub plots: bool,
     /// Show a progress bar (only on a terminal).
     pub progress: bool,
-    /// The command line, for the manifest.
-    pub command_line: Vec<String>,
     /// Unflagged rated assets to mark as the random quality-control sample (0: none).
     pub qc_sample: usize,
     /// Relative standard error of each asset's collateral value to reach by adding draws;
@@ -60,12 +54,8 @@ impl RunConfig {
             seed,
             currency: "USD".into(),
             threads: None,
-            format: Format::Csv,
-            out_dir: PathBuf::new(),
-            strict: false,
             plots: false,
             progress: false,
-            command_line: vec![],
             qc_sample: 0,
             precision: Some(0.0),
         }
@@ -77,19 +67,50 @@ impl RunConfig {
         let mc = &models.montecarlo;
         Target {
             relative_se: self.precision.unwrap_or(mc.precision),
+            usd_se: mc.precision_usd,
             max_draws: mc.max_draws.max(self.draws),
         }
     }
 
     /// USD per unit of the reporting currency, which must be in the FX table.
     pub fn usd_per_reporting(&self, market: &MarketData) -> Result<f64> {
-        market.usd_per_unit(&self.currency).ok_or_else(|| {
-            Error::Usage(format!(
-                "--currency {}: no rate in the market data's fx_rates.csv (known: {})",
-                self.currency,
-                market.fx.keys().cloned().collect::<Vec<_>>().join(", ")
-            ))
-        })
+        usd_per_unit(market, &self.currency)
+    }
+}
+
+/// USD per unit of `currency`, which must be in the market data's FX table.
+pub fn usd_per_unit(market: &MarketData, currency: &str) -> Result<f64> {
+    market.usd_per_unit(currency).ok_or_else(|| {
+        Error::Usage(format!(
+            "--currency {currency}: no rate in the market data's fx_rates.csv (known: {})",
+            market.fx.keys().cloned().collect::<Vec<_>>().join(", ")
+        ))
+    })
+}
+
+/// Where and how a run's outputs are written: the second half of the settings of
+/// `ipval value` (the first is [`RunConfig`]).
+#[derive(Debug, Clone)]
+pub struct OutputSettings {
+    /// Format of the asset table.
+    pub format: Format,
+    /// Output folder.
+    pub out_dir: PathBuf,
+    /// Exit 2 when any row is rejected.
+    pub strict: bool,
+    /// The command line, for the manifest.
+    pub command_line: Vec<String>,
+}
+
+impl OutputSettings {
+    /// Outputs answered rather than written (the server's valuations): JSON, no folder.
+    pub fn answer(command_line: Vec<String>) -> Self {
+        OutputSettings {
+            format: Format::Json,
+            out_dir: PathBuf::new(),
+            strict: false,
+            command_line,
+        }
     }
 }
 
@@ -99,6 +120,8 @@ impl RunConfig {
 pub struct Target {
     /// Relative standard error of the collateral value (0: the run's draws, no more).
     pub relative_se: f64,
+    /// A standard error in US dollars that is enough whatever its share (with a relative one).
+    pub usd_se: f64,
     /// Most draws per asset.
     pub max_draws: usize,
 }

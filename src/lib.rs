@@ -14,6 +14,7 @@
 // User data must never panic the library: errors are typed and name file, row and column.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod app;
 pub mod atomic;
 pub mod backtest;
 pub mod calibrate;
@@ -44,9 +45,11 @@ pub mod qmc;
 pub mod regression;
 pub mod results;
 pub mod score;
+pub mod scorecard;
 pub mod sensitivity;
 pub mod serve;
 pub mod simulate;
+pub mod source;
 pub mod stats;
 pub mod targets;
 // A test-data generator (1,200 lines) that no valuation needs: only with `--features synth`.

@@ -25,7 +25,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             // Library errors already carry their cause in the message; the chain would repeat it.
-            eprintln!("error: {}", anyhow::Error::from(e));
+            eprintln!("error: {e}");
             ExitCode::from(1)
         }
     }

@@ -45,7 +45,7 @@ impl Inputs {
         }
         Ok(Inputs {
             models: ModelSet::load(models_dir)?,
-            market: market::read(&market::dir_or_embedded(market_dir))?,
+            market: market::read_from(&crate::source::Source::of(market_dir))?,
             market_embedded: market_dir.is_none(),
         })
     }

@@ -168,6 +168,9 @@ pub struct MonteCarloParams {
     /// Relative standard error of each asset's collateral value a run reaches by adding draws
     /// (methods §10); 0: no draws added.
     pub precision: f64,
+    /// The standard error, in US dollars, within which a collateral value is precise enough
+    /// whatever its share of it (a small value needs no finer share); 0: none.
+    pub precision_usd: f64,
     /// The most draws an asset takes to reach `precision`.
     pub max_draws: usize,
     /// Probability of invalidity by asset type and litigation status.
@@ -251,6 +254,10 @@ impl MonteCarloParams {
         )?;
         if !(0.0..1.0).contains(&self.precision) {
             let msg = format!("precision = {} is outside [0, 1)", self.precision);
+            return Err(model_err(f, &msg));
+        }
+        if !(0.0..=1e9).contains(&self.precision_usd) {
+            let msg = format!("precision_usd = {} is outside [0, 1e9]", self.precision_usd);
             return Err(model_err(f, &msg));
         }
         if !(1..=crate::qmc::MAX_POINTS * crate::qmc::REPLICATES).contains(&self.max_draws) {
@@ -342,7 +349,7 @@ pub struct ModelSet {
     /// montecarlo.toml
     pub montecarlo: MonteCarloParams,
     /// scorecard.toml
-    pub scorecard: crate::score::ScorecardParams,
+    pub scorecard: crate::scorecard::ScorecardParams,
     /// Provenance of each file.
     pub files: Vec<ModelFile>,
 }

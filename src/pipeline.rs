@@ -8,7 +8,7 @@
 //! one running sum, not assets × draws.
 
 use crate::config::{RunConfig, Target};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ingest::Portfolio;
 use crate::market_data::MarketData;
 use crate::overrides::Overrides;
@@ -18,12 +18,14 @@ use crate::results::{replicate_se, Precision};
 pub use crate::results::{
     AssetResult, AssetSink, Contexts, Discard, PortfolioResult, RunResult, PLOTTED_OWNERS,
 };
-use crate::score::{self, AssetScore, Certainty, ScoreInputs};
+// The scoring glue moved to score/ (issue 21): re-exported for the engine and its callers.
+use crate::score::Certainty;
+pub use crate::score::{herfindahl, score_asset, score_detail, score_inputs};
 use crate::simulate::{
     self, AssetKeys, AssetSim, Conditional, Draw, Lever, Quantile, Shared, Summary,
 };
-use crate::stats::{percentile_select, percentiles_select};
-use crate::types::{Asset, RevenueEvidence};
+use crate::stats::percentiles_select;
+use crate::types::Asset;
 use crate::valuation::{self, Context};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -80,12 +82,7 @@ pub fn run_into(
     sink: &mut dyn AssetSink,
 ) -> Result<RunResult> {
     let ctx = Contexts {
-        base: Context {
-            market,
-            models,
-            as_of: cfg.as_of,
-            usd_per_reporting: cfg.usd_per_reporting(market)?,
-        },
+        base: Context::new(market, models, cfg.as_of, cfg.usd_per_reporting(market)?),
         overrides,
     };
     sort_assets(&mut order);
@@ -107,14 +104,7 @@ pub fn run_into(
             .try_for_each(|b| sink.accept(b))?;
         Ok(run)
     };
-    match cfg.threads {
-        Some(n) => rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build()
-            .map_err(|e| Error::Usage(format!("--threads {n}: {e}")))?
-            .install(work),
-        None => work(),
-    }
+    crate::process::on_threads(cfg.threads, work)?
 }
 
 /// Assets moved from the input into their results at a time, so that the input's buffer
@@ -269,57 +259,6 @@ fn value_owned(asset: Asset, ctx: &Context<'_>) -> AssetResult {
         overrides: vec![],
         issues: vec![],
     }
-}
-
-/// What the scorecard reads of a valued asset.
-pub fn score_inputs(r: &AssetResult, ctx: &Context<'_>) -> ScoreInputs {
-    let a = &r.asset;
-    let res = &r.resolved;
-    let revenue_evidence = match (valuation::has_revenue(a), a.licensed_out) {
-        (true, true) => RevenueEvidence::Licensed,
-        (true, false) => RevenueEvidence::Revenue,
-        (false, _) => RevenueEvidence::None,
-    };
-    ScoreInputs {
-        certainty: r.certainty,
-        // An expired right's legal life is negative; it has none left.
-        remaining_life: res.life.max(0.0),
-        status: a.status,
-        litigation: a.litigation,
-        encumbered: a.encumbered,
-        enforcement_index: ctx
-            .market
-            .countries
-            .get(&a.jurisdiction)
-            .map_or(0.0, |c| c.enforcement_index),
-        asset_type: a.asset_type,
-        revenue_evidence,
-        approach_spread: r.point.evidence().cross_check(&res.weights),
-        indicative_only: valuation::market_alone(&r.point.approaches, res),
-        patent_quality: score::patent_quality(a.forward_citations, a.family_size, a.claims),
-    }
-}
-
-/// The full score of a valued (and, with draws, simulated) asset, with the points earned on
-/// each characteristic; `None` for an asset that is not rated.
-pub fn score_detail(r: &AssetResult, ctx: &Context<'_>) -> Option<AssetScore> {
-    if r.not_rated() {
-        return None;
-    }
-    Some(
-        ctx.models
-            .scorecard
-            .score(&score_inputs(r, ctx), r.collateral),
-    )
-}
-
-/// Scores an asset for a bulk run: as [`score_detail`], without the per-characteristic detail
-/// (`explain` recomputes it; a million assets would otherwise carry ten labelled entries each).
-pub fn score_asset(r: &mut AssetResult, ctx: &Context<'_>) {
-    r.score = (!r.not_rated()).then(|| {
-        let inputs = score_inputs(r, ctx);
-        ctx.models.scorecard.score_bulk(&inputs, r.collateral)
-    });
 }
 
 /// The seed of the scoring sample: fixed, so that no score depends on `--seed`.
@@ -688,7 +627,8 @@ fn simulate_one(
         let lf = a.resolved.legal_factor();
         let mut figures = Figures::of(out, &layout, lf, values, cond.map(|c| (c, &levers[..])));
         let rated = !a.not_rated();
-        while rated && !figures.meets(target.relative_se) {
+        let enough = target.usd_se * a.resolved.usd_to_reporting;
+        while rated && !figures.meets(target.relative_se, enough) {
             let next = layout.times(2);
             if next.longest() > MAX_POINTS || next.draws() > target.max_draws {
                 break;
@@ -701,7 +641,9 @@ fn simulate_one(
             }
             figures = Figures::of(longer, &layout, lf, values, cond.map(|c| (c, &levers[..])));
         }
-        let summary = Summary::of(&figures.values).filter(|_| rated);
+        let summary = Summary::of(&figures.values)
+            .filter(|_| rated)
+            .map(|s| s.with_median(figures.p50));
         a.summary = summary;
         a.q10_if_valid = Some(figures.q10_if_valid).filter(|_| rated);
         a.collateral = a
@@ -737,13 +679,18 @@ struct Figures {
     /// The values of every draw.
     values: Vec<f64>,
     q10_if_valid: f64,
+    /// The value's median, the legal events exact.
+    p50: f64,
     /// Per replicate: (median, collateral value).
     replicates: [(f64, f64); REPLICATES],
 }
 
 impl Figures {
-    /// The figures of `draws`; with a conditional form and the draws' levers, the 10th
-    /// percentile if valid is read off the smooth conditional CDF (methods §10).
+    /// The figures of `draws`, the legal events exact (methods §10): the value is 0 with
+    /// probability 1 − `legal_factor`, whatever the value if valid, so its median is the value
+    /// if valid's (0.5 − (1 − `legal_factor`)) / `legal_factor` quantile, or 0 where that level
+    /// is not positive. With a conditional form and the draws' levers, both quantiles are read
+    /// off the smooth conditional CDF; else they are the draws' own.
     fn of(
         draws: &[Draw],
         layout: &Layout,
@@ -752,44 +699,58 @@ impl Figures {
         cond: Option<(Conditional, &[Lever])>,
     ) -> Self {
         let values: Vec<f64> = draws.iter().map(|d| d.value).collect();
-        let select = |part: &mut dyn Iterator<Item = f64>, pct: f64, scratch: &mut Vec<f64>| {
-            scratch.clear();
-            scratch.extend(part);
-            percentile_select(scratch, pct).unwrap_or(0.0)
-        };
-        let raw_q10 = select(&mut draws.iter().map(|d| d.if_valid), 10.0, scratch);
-        let q10 = match cond {
-            Some((c, levers)) => c.quantile(levers, layout, 0.10, raw_q10),
-            None => Quantile {
-                pooled: raw_q10,
-                replicates: std::array::from_fn(|r| {
-                    let range = layout.ranges().nth(r).unwrap_or(0..0);
-                    select(&mut draws[range].iter().map(|d| d.if_valid), 10.0, scratch)
-                }),
-            },
+        let median = (0.5 - (1.0 - legal_factor)) / legal_factor;
+        let worthless = !(legal_factor > 0.0 && median > 0.0);
+        let (q10, p50) = match cond {
+            Some((c, levers)) => {
+                scratch.clear();
+                scratch.extend(draws.iter().map(|d| d.if_valid));
+                let [g10, g50] =
+                    percentiles_select(scratch, [10.0, 100.0 * median.clamp(0.0, 1.0)])
+                        .unwrap_or([0.0; 2]);
+                let p50 = if worthless {
+                    Quantile::everywhere(0.0)
+                } else {
+                    c.quantile(levers, layout, median, g50)
+                };
+                (c.quantile(levers, layout, 0.10, g10), p50)
+            }
+            None => {
+                let if_valid = |pct: f64, scratch: &mut Vec<f64>| {
+                    Quantile::of_draws(draws, layout, pct, |d| d.if_valid, scratch)
+                };
+                let p50 = if worthless {
+                    Quantile::everywhere(0.0)
+                } else {
+                    if_valid(100.0 * median, scratch)
+                };
+                (if_valid(10.0, scratch), p50)
+            }
         };
         let mut replicates = [(0.0, 0.0); REPLICATES];
-        for ((slot, range), q10) in replicates
+        for ((slot, q10), p50) in replicates
             .iter_mut()
-            .zip(layout.ranges())
             .zip(q10.replicates)
+            .zip(p50.replicates)
         {
-            let p50 = select(&mut values[range].iter().copied(), 50.0, scratch);
             *slot = (p50, (legal_factor * q10).min(p50));
         }
         Figures {
             q10_if_valid: q10.pooled,
+            p50: p50.pooled,
             values,
             replicates,
         }
     }
 
-    /// Whether the collateral value's standard error is within `relative_se` of it (a value
-    /// of 0 or less always is: there is nothing to lend against).
-    fn meets(&self, relative_se: f64) -> bool {
+    /// Whether the collateral value's standard error is within `relative_se` of it or at
+    /// most `enough` (a value of 0 or less always is: there is nothing to lend against); with
+    /// no `relative_se`, always.
+    fn meets(&self, relative_se: f64, enough: f64) -> bool {
         let c: Vec<f64> = self.replicates.iter().map(|r| r.1).collect();
         let mean = c.iter().sum::<f64>() / c.len() as f64;
-        relative_se <= 0.0 || mean <= 0.0 || replicate_se(&c) <= relative_se * mean
+        let se = replicate_se(&c);
+        relative_se <= 0.0 || mean <= 0.0 || se <= relative_se * mean || se <= enough
     }
 
     fn precision(&self, draws: usize) -> Precision {
@@ -912,11 +873,4 @@ fn summarise_points(assets: &[AssetResult], ctx: &Context<'_>) -> Vec<PortfolioR
             }
         })
         .collect()
-}
-
-/// Herfindahl–Hirschman index Σ s_i² of the shares of `values` (0–1); `None` when the total
-/// is zero.
-pub fn herfindahl(values: &[f64]) -> Option<f64> {
-    let total: f64 = values.iter().map(|v| v.max(0.0)).sum();
-    (total > 0.0).then(|| values.iter().map(|v| (v.max(0.0) / total).powi(2)).sum())
 }

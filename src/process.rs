@@ -23,3 +23,19 @@ pub fn release_freed_memory() {
     // SAFETY: mi_collect only frees unused memory held by the allocator; it is thread-safe.
     unsafe { libmimalloc_sys::mi_collect(true) };
 }
+
+/// Runs `f` on a pool of `threads` workers (`--threads`), or on rayon's global pool (all cores)
+/// when `None`: every parallel step of `f` then stays within the cap.
+pub fn on_threads<T: Send>(
+    threads: Option<usize>,
+    f: impl FnOnce() -> T + Send,
+) -> crate::error::Result<T> {
+    match threads {
+        Some(n) => Ok(rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .map_err(|e| crate::error::Error::Usage(format!("--threads {n}: {e}")))?
+            .install(f)),
+        None => Ok(f()),
+    }
+}

@@ -5,8 +5,10 @@
 use crate::error::Result;
 use crate::notes::Trigger;
 use crate::overrides::{Applied, Overrides};
-use crate::score::{AssetScore, Certainty, PortfolioScore};
-use crate::simulate::Summary;
+use crate::scorecard::{AssetScore, Certainty, PortfolioScore};
+// Re-exported so that the writers read the run's summaries from here: Summary belongs with the
+// results (it moves here once issue 22's changes to simulate.rs are in).
+pub use crate::simulate::Summary;
 use crate::types::Asset;
 use crate::valuation::{self, Context, PointValue, Resolved, Source};
 use std::fmt::{Display, Write};
@@ -277,10 +279,7 @@ impl<'a> Contexts<'a> {
     /// The context valuing `asset_id`.
     pub fn of(&self, asset_id: &str) -> Context<'a> {
         match self.overrides.models.get(asset_id) {
-            Some(models) => Context {
-                models,
-                ..self.base
-            },
+            Some(models) => self.base.with_models(models),
             None => self.base,
         }
     }
@@ -301,4 +300,76 @@ impl AssetSink for Discard {
     fn accept(&mut self, _: &[AssetResult]) -> Result<()> {
         Ok(())
     }
+}
+
+/// An uncertain input of the Monte Carlo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Input {
+    /// Royalty rate: PERT over the sector's range.
+    RoyaltyRate,
+    /// Revenue R0: lognormal with the sector's volatility.
+    Revenue,
+    /// Revenue growth: normal.
+    Growth,
+    /// Discount rate: normal (market-wide and asset parts), at least k_min.
+    DiscountRate,
+    /// Remaining life: the Weibull residual life, capped by the legal life.
+    Life,
+    /// Development cost: lognormal.
+    DevelopmentCost,
+    /// Comparables' central multiple or price: bootstrapped median.
+    MarketMultiple,
+}
+
+impl Input {
+    /// Every input, in the order of `montecarlo.toml`.
+    pub const ALL: [Input; 7] = [
+        Input::RoyaltyRate,
+        Input::Revenue,
+        Input::Growth,
+        Input::DiscountRate,
+        Input::Life,
+        Input::DevelopmentCost,
+        Input::MarketMultiple,
+    ];
+
+    /// Name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Input::RoyaltyRate => "royalty rate",
+            Input::Revenue => "revenue",
+            Input::Growth => "revenue growth",
+            Input::DiscountRate => "discount rate",
+            Input::Life => "remaining life",
+            Input::DevelopmentCost => "development cost",
+            Input::MarketMultiple => "market multiple",
+        }
+    }
+}
+
+/// One input's effect on the portfolio's value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Swing {
+    /// The input moved.
+    pub input: Input,
+    /// Portfolio value with the input at its 10th percentile in every asset.
+    pub at_p10: f64,
+    /// Portfolio value with the input at its 90th percentile in every asset.
+    pub at_p90: f64,
+}
+
+impl Swing {
+    /// |at_p90 − at_p10|.
+    pub fn width(&self) -> f64 {
+        (self.at_p90 - self.at_p10).abs()
+    }
+}
+
+/// A portfolio's tornado: the value at central inputs and every input's swing, widest first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tornado {
+    /// Σ point values at central inputs.
+    pub base: f64,
+    /// Swings sorted by width, widest first (ties in [`Input::ALL`] order).
+    pub swings: Vec<Swing>,
 }

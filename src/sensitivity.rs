@@ -17,77 +17,7 @@ use std::collections::HashMap;
 /// The standard normal's 90th percentile (its 10th is the negative).
 const Z90: f64 = 1.281_551_565_544_600_4;
 
-/// An uncertain input of the Monte Carlo.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Input {
-    /// Royalty rate: PERT over the sector's range.
-    RoyaltyRate,
-    /// Revenue R0: lognormal with the sector's volatility.
-    Revenue,
-    /// Revenue growth: normal.
-    Growth,
-    /// Discount rate: normal (market-wide and asset parts), at least k_min.
-    DiscountRate,
-    /// Remaining life: the Weibull residual life, capped by the legal life.
-    Life,
-    /// Development cost: lognormal.
-    DevelopmentCost,
-    /// Comparables' central multiple or price: bootstrapped median.
-    MarketMultiple,
-}
-
-impl Input {
-    /// Every input, in the order of `montecarlo.toml`.
-    pub const ALL: [Input; 7] = [
-        Input::RoyaltyRate,
-        Input::Revenue,
-        Input::Growth,
-        Input::DiscountRate,
-        Input::Life,
-        Input::DevelopmentCost,
-        Input::MarketMultiple,
-    ];
-
-    /// Name for people.
-    pub fn label(self) -> &'static str {
-        match self {
-            Input::RoyaltyRate => "royalty rate",
-            Input::Revenue => "revenue",
-            Input::Growth => "revenue growth",
-            Input::DiscountRate => "discount rate",
-            Input::Life => "remaining life",
-            Input::DevelopmentCost => "development cost",
-            Input::MarketMultiple => "market multiple",
-        }
-    }
-}
-
-/// One input's effect on the portfolio's value.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Swing {
-    /// The input moved.
-    pub input: Input,
-    /// Portfolio value with the input at its 10th percentile in every asset.
-    pub at_p10: f64,
-    /// Portfolio value with the input at its 90th percentile in every asset.
-    pub at_p90: f64,
-}
-
-impl Swing {
-    /// |at_p90 − at_p10|.
-    pub fn width(&self) -> f64 {
-        (self.at_p90 - self.at_p10).abs()
-    }
-}
-
-/// A portfolio's tornado: the value at central inputs and every input's swing, widest first.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Tornado {
-    /// Σ point values at central inputs.
-    pub base: f64,
-    /// Swings sorted by width, widest first (ties in [`Input::ALL`] order).
-    pub swings: Vec<Swing>,
-}
+pub use crate::results::{Input, Swing, Tornado};
 
 /// The tornado of one owner's assets. `seed` is the run's (for the bootstrapped comparables).
 pub fn tornado(assets: &[AssetResult], ctx: &Contexts<'_>, seed: u64) -> Tornado {
@@ -160,7 +90,10 @@ fn shifted_value(
         Input::Growth => {
             r.revenue0?;
             let mut growth = r.growth;
-            growth.initial += mc.growth_sigma(&a.asset.sector) * z;
+            // Clamped as the draws are (before issue 21 it was not: a wide enough growth
+            // sigma took the p10 below −100 %).
+            growth.initial =
+                simulate::growth_at(growth.initial, mc.growth_sigma(&a.asset.sector), z);
             Resolved {
                 growth,
                 ..r.clone()

@@ -16,7 +16,7 @@ use crate::models::market::{self, Basis};
 use crate::models::reconcile::reconcile_columns;
 use crate::params::{ApproachWeights, ModelSet, MonteCarloParams};
 use crate::qmc::{Layout, Scrambled, REPLICATES};
-use crate::stats::{percentile_sorted, percentiles_select};
+use crate::stats::{percentile_select, percentile_sorted, percentiles_select};
 use crate::types::{Asset, AssetType};
 use crate::valuation::{self, CostBase, LifeDraw, Resolved};
 use rand::{Rng, RngCore, SeedableRng};
@@ -98,6 +98,19 @@ impl Summary {
             fsd: fsd(p16, p50, p84),
             prob_zero,
         })
+    }
+}
+
+impl Summary {
+    /// The summary with a median estimated otherwise (more precisely: methods §10), kept
+    /// between the quartiles, and the fsd that reads it.
+    pub fn with_median(self, p50: f64) -> Summary {
+        let p50 = p50.clamp(self.p25, self.p75);
+        Summary {
+            p50,
+            fsd: fsd(self.p16, p50, self.p84),
+            ..self
+        }
     }
 }
 
@@ -367,11 +380,33 @@ pub struct Quantile {
 
 impl Quantile {
     /// The same value pooled and in every replicate (a quantile on an atom).
-    fn everywhere(q: f64) -> Self {
+    pub fn everywhere(q: f64) -> Self {
         Quantile {
             pooled: q,
             replicates: [q; REPLICATES],
         }
+    }
+
+    /// The `pct` percentile of `pick` of `draws` (laid out as `layout`), pooled and per
+    /// replicate, each by selection; `scratch` is working room.
+    pub fn of_draws(
+        draws: &[Draw],
+        layout: &Layout,
+        pct: f64,
+        pick: fn(&Draw) -> f64,
+        scratch: &mut Vec<f64>,
+    ) -> Self {
+        let mut select = |part: &[Draw]| {
+            scratch.clear();
+            scratch.extend(part.iter().map(pick));
+            percentile_select(scratch, pct).unwrap_or(0.0)
+        };
+        let pooled = select(draws);
+        let mut replicates = [0.0; REPLICATES];
+        for (slot, range) in replicates.iter_mut().zip(layout.ranges()) {
+            *slot = select(&draws[range]);
+        }
+        Quantile { pooled, replicates }
     }
 }
 
@@ -699,8 +734,8 @@ impl<'a> AssetSim<'a> {
 
     /// The conditional form of the asset's value if valid (methods §10), where it has one: the
     /// income approach weighed (the cost approach capped by it, the market approach set aside),
-    /// conditioned on the asset's own revenue shock; or the cost approach alone, conditioned on
-    /// its development-cost shock.
+    /// conditioned on its revenue shock (the sector's part and the asset's own); or the cost
+    /// approach alone, conditioned on its development-cost shock.
     pub fn conditional(&self) -> Option<Conditional> {
         let w = &self.weights;
         let market = self.market.is_some() && w.market > 0.0;
@@ -710,7 +745,7 @@ impl<'a> AssetSim<'a> {
         }
         let cost = self.cost_base.is_some() && w.cost > 0.0;
         if self.income.is_some() && w.income > 0.0 {
-            let sigma = self.revenue_sigma * self.idio;
+            let sigma = self.revenue_sigma * self.revenue_spread();
             let total = w.income + if cost { w.cost } else { 0.0 };
             return (sigma > 0.0).then(|| Conditional {
                 sigma,
@@ -725,6 +760,12 @@ impl<'a> AssetSim<'a> {
             b: 0.0,
             floor,
         })
+    }
+
+    /// The standard deviation, in units of `revenue_sigma`, of the revenue's log shock: the
+    /// sector's common part and the asset's own together (1 up to rounding).
+    fn revenue_spread(&self) -> f64 {
+        self.common.hypot(self.idio)
     }
 
     /// Which dimensions this asset's draws read (the others are never read and keep whatever
@@ -862,9 +903,6 @@ impl<'a> AssetSim<'a> {
         n: usize,
     ) {
         normal_quantiles(u(Dim::Revenue), &mut c.z[..n]);
-        if c.lever.is_some() {
-            c.shock[..n].copy_from_slice(&c.z[..n]);
-        }
         normal_quantiles(u(Dim::SectorFactor), &mut c.factor[..n]);
         for ((r0, z), f) in c.revenue0[..n]
             .iter_mut()
@@ -874,10 +912,17 @@ impl<'a> AssetSim<'a> {
             let z = self.common * f + self.idio * z;
             *r0 = base.revenue0 * math::exp(self.revenue_sigma * z);
         }
+        if c.lever.is_some() {
+            // The lever's shock is the revenue's whole one, the sector's part and the asset's
+            // own together, in standard units: the value moves with nothing else of theirs.
+            let unit = self.revenue_spread();
+            for ((s, z), f) in c.shock[..n].iter_mut().zip(&c.z[..n]).zip(&c.factor[..n]) {
+                *s = (self.common * f + self.idio * z) / unit;
+            }
+        }
         normal_quantiles(u(Dim::Growth), &mut c.growth0[..n]);
         for g in c.growth0[..n].iter_mut() {
-            // Growth of −100 % or less has no meaning: revenue would vanish or flip sign.
-            *g = (base.growth.initial + self.growth_sigma * *g).max(MIN_GROWTH);
+            *g = growth_at(base.growth.initial, self.growth_sigma, *g);
         }
         match self.royalty {
             Some((table, lo, hi)) => {
@@ -975,7 +1020,7 @@ struct Work {
     rfr: RfrWork,
     /// The conditional form, when levers are asked for.
     lever: Option<Conditional>,
-    /// The asset's own shock the lever reads (the revenue's).
+    /// The shock the lever reads (the revenue's, in standard units).
     shock: Vec<f64>,
     /// ln of each draw's value at a shock of 0.
     x0: Vec<f64>,
@@ -1015,6 +1060,14 @@ thread_local! {
 
 /// The lowest growth g0 a draw takes.
 const MIN_GROWTH: f64 = -0.95;
+
+/// The initial growth g0 at the standard normal quantile `z`: `initial + sigma · z`, never below
+/// −95 % (growth of −100 % or less has no meaning). The tornado reads growth's
+/// quantiles here so that it moves growth as the draws do.
+#[inline(always)]
+pub fn growth_at(initial: f64, sigma: f64, z: f64) -> f64 {
+    (initial + sigma * z).max(MIN_GROWTH)
+}
 
 /// The royalty rate's PERT distribution: `low + (high − low) · Beta(alpha, beta)`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -1131,12 +1184,7 @@ mod vector_tests {
         let as_of = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
         let portfolio =
             crate::ingest::portfolio::read(&root.join("portfolio.csv"), &market, as_of).unwrap();
-        let ctx = Context {
-            market: &market,
-            models: &models,
-            as_of,
-            usd_per_reporting: 1.0,
-        };
+        let ctx = Context::new(&market, &models, as_of, 1.0);
         let assets = &portfolio.assets;
         let resolved: Vec<Resolved> = assets
             .iter()

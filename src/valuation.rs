@@ -105,6 +105,30 @@ pub struct Context<'a> {
     pub usd_per_reporting: f64,
 }
 
+impl<'a> Context<'a> {
+    /// The context of a run on `as_of` reporting in a currency worth `usd_per_reporting` US
+    /// dollars a unit: the one place a context is built (the application layer's
+    /// `Basis::context` gives the commands and the server theirs).
+    pub fn new(
+        market: &'a MarketData,
+        models: &'a ModelSet,
+        as_of: NaiveDate,
+        usd_per_reporting: f64,
+    ) -> Self {
+        Context {
+            market,
+            models,
+            as_of,
+            usd_per_reporting,
+        }
+    }
+
+    /// The same context with an expert's per-asset model parameters.
+    pub fn with_models(self, models: &'a ModelSet) -> Self {
+        Context { models, ..self }
+    }
+}
+
 /// The cost approach's base: replacement cost new from the development cost.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct CostBase {

@@ -12,7 +12,6 @@ use crate::atomic::write_atomic;
 use crate::backtest::discrimination::read_outcomes;
 use crate::backtest::{matching, Valuations};
 use crate::calibrate::{self, Calibration, Sample};
-use crate::config::Format;
 use crate::config::{self, RunConfig};
 use crate::crossval::{self, CrossValidation};
 use crate::error::{Error, Result};
@@ -170,7 +169,7 @@ fn needed<T>(
 }
 
 /// Fits the scorecard and writes it.
-pub fn run(args: &CalibrateArgs, command_line: Vec<String>) -> Result<ExitCode> {
+pub fn run(args: &CalibrateArgs, _command_line: Vec<String>) -> Result<ExitCode> {
     if args.out.is_dir() {
         return Err(Error::Usage(format!(
             "--out {} is a folder: give the scorecard file to write, e.g. models/scorecard.toml",
@@ -206,30 +205,14 @@ pub fn run(args: &CalibrateArgs, command_line: Vec<String>) -> Result<ExitCode> 
         .map(|v| v.currency.clone())
         .unwrap_or_else(|| "USD".into());
     let cfg = RunConfig {
-        as_of,
-        draws: 0,
-        seed: 1,
         currency,
-        threads: None,
-        format: Format::Csv,
-        out_dir: PathBuf::from("."),
-        strict: false,
-        plots: false,
-        progress: false,
-        command_line,
-        qc_sample: 0,
-        precision: Some(0.0),
+        ..RunConfig::in_memory(as_of, 0, 1)
     };
     let usd_per_reporting = cfg.usd_per_reporting(&market)?;
     let portfolio =
         ingest::portfolio::read_sheet(&portfolio_path, args.sheet.as_deref(), &market, as_of)?;
     let result = pipeline::run(&cfg, &portfolio, &market, &models)?;
-    let ctx = Context {
-        market: &market,
-        models: &models,
-        as_of,
-        usd_per_reporting,
-    };
+    let ctx = Context::new(&market, &models, as_of, usd_per_reporting);
     let valued: HashMap<&str, &pipeline::AssetResult> = result
         .assets
         .iter()

@@ -1,13 +1,8 @@
 //! `ipval explain --asset ID`.
 
 use super::ValueArgs;
+use crate::app::{Basis, Valuer};
 use crate::error::{Error, Result};
-use crate::explain::explain;
-use crate::ingest;
-use crate::overrides::{self, Overrides};
-use crate::params::ModelSet;
-use crate::pipeline::{self, Contexts};
-use crate::valuation::{self, Context};
 use clap::Args;
 use std::process::ExitCode;
 
@@ -28,65 +23,16 @@ pub struct ExplainArgs {
 /// Values the asset exactly as `ipval value` would (its random stream depends only on the seed
 /// and its id; its review flag on its owner's other assets) and prints its full trail.
 pub fn run(args: &ExplainArgs) -> Result<ExitCode> {
-    let cfg = args.value.config(vec![])?;
+    let cfg = args.value.config()?;
     let input = &args.value.input;
-    let models = ModelSet::load(input.models_dir().as_deref())?;
-    let market = ingest::market::read(&input.market_dir())?;
-    let mut portfolio = ingest::portfolio::read_sheet(
+    let basis = Basis::load(&input.market(), &input.models(), cfg.as_of, &cfg.currency)?;
+    let portfolio = basis.read_portfolio(&input.portfolio, input.sheet.as_deref())?;
+    let e = Valuer::new(&basis, cfg)?.explain(
+        portfolio,
         &input.portfolio,
-        input.sheet.as_deref(),
-        &market,
-        cfg.as_of,
+        args.value.overrides.as_deref(),
+        &args.asset,
     )?;
-    if let Some(r) = portfolio.rejected.iter().find(|r| r.asset_id == args.asset) {
-        let msg = format!(
-            "asset `{}` was rejected (row {}): {}",
-            args.asset, r.row, r.reason
-        );
-        return Err(Error::Usage(msg));
-    }
-    let ov = match &args.value.overrides {
-        Some(path) => overrides::apply(path, &mut portfolio, &market, &models, cfg.as_of)?,
-        None => Overrides::default(),
-    };
-    let asset = portfolio
-        .assets
-        .iter()
-        .find(|a| a.asset_id == args.asset)
-        .cloned()
-        .ok_or_else(|| {
-            Error::Usage(format!(
-                "no asset `{}` in {}",
-                args.asset,
-                input.portfolio.display()
-            ))
-        })?;
-    // The whole portfolio, not the asset alone: the review flag ranks the asset's money at
-    // stake over the whole run (methods v3, §15). Each asset's draws depend only on the seed
-    // and its id.
-    let result = pipeline::run_with(&cfg, &portfolio, &market, &models, &ov)?;
-    let mut r = result
-        .assets
-        .into_iter()
-        .find(|r| r.asset.asset_id == asset.asset_id)
-        .ok_or_else(|| Error::Usage(format!("asset `{}` was not valued", args.asset)))?;
-    let base = Context {
-        market: &market,
-        models: &models,
-        as_of: cfg.as_of,
-        usd_per_reporting: cfg.usd_per_reporting(&market)?,
-    };
-    let ctx = Contexts {
-        base,
-        overrides: &ov,
-    }
-    .of(&r.asset.asset_id);
-    // The bulk run keeps neither the input trail nor the scorecard detail: recompute both
-    // (resolution and scoring are deterministic, so the numbers are the run's).
-    r.resolved = valuation::resolve(&r.asset, &ctx);
-    r.record_overrides(&ov);
-    r.score = pipeline::score_detail(&r, &ctx);
-    let e = explain(&r, &ctx, &cfg.currency);
     if args.json {
         let text = serde_json::to_string_pretty(&e).map_err(|err| Error::Usage(err.to_string()))?;
         println!("{text}");

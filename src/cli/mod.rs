@@ -25,8 +25,9 @@ pub use serve::ServeArgs;
 pub use synth::SynthArgs;
 
 use crate::config::Format;
-use crate::config::{self, RunConfig};
+use crate::config::{self, OutputSettings, RunConfig};
 use crate::error::Result;
+use crate::source::Source;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -211,9 +212,14 @@ impl InputArgs {
         self.basis.models_dir()
     }
 
-    /// The market folder ([`BasisArgs::market_dir`]).
-    pub fn market_dir(&self) -> PathBuf {
-        self.basis.market_dir()
+    /// Where the model files are ([`BasisArgs::models`]).
+    pub fn models(&self) -> Source {
+        self.basis.models()
+    }
+
+    /// Where the market data are ([`BasisArgs::market`]).
+    pub fn market(&self) -> Source {
+        self.basis.market()
     }
 }
 
@@ -232,15 +238,21 @@ impl BasisArgs {
         self.models.clone()
     }
 
-    /// The market folder: --market, else the market data embedded in the binary.
-    pub fn market_dir(&self) -> PathBuf {
-        crate::ingest::market::dir_or_embedded(self.market.as_deref())
+    /// Where the model files are: --models (holding only the files it changes), else the
+    /// embedded model files.
+    pub fn models(&self) -> Source {
+        Source::of(self.models.as_deref())
+    }
+
+    /// Where the market data are: --market, else the data embedded in the binary.
+    pub fn market(&self) -> Source {
+        Source::of(self.market.as_deref())
     }
 }
 
 impl ValueArgs {
-    /// Phase two: validated settings.
-    pub fn config(&self, command_line: Vec<String>) -> Result<RunConfig> {
+    /// Phase two: the validated run settings.
+    pub fn config(&self) -> Result<RunConfig> {
         if self.threads == Some(0) {
             return Err(crate::Error::Usage("--threads must be at least 1".into()));
         }
@@ -250,15 +262,21 @@ impl ValueArgs {
             seed: self.run.seed,
             currency: self.run.currency(),
             threads: self.threads,
-            format: self.format,
-            out_dir: self.out.clone(),
-            strict: self.strict,
             plots: !self.no_plots,
             progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
-            command_line,
             qc_sample: self.qc_sample,
             precision: self.run.precision(),
         })
+    }
+
+    /// Phase two: where and how the outputs are written.
+    pub fn output(&self, command_line: Vec<String>) -> OutputSettings {
+        OutputSettings {
+            format: self.format,
+            out_dir: self.out.clone(),
+            strict: self.strict,
+            command_line,
+        }
     }
 }
 
@@ -275,7 +293,7 @@ pub fn run(cli: Cli, command_line: Vec<String>) -> Result<ExitCode> {
         Command::Monitor(args) => monitor::run(&args),
         Command::Scorecard(args) => scorecard::run(&args),
         Command::ModelCard(args) => model_card::run(&args),
-        Command::Serve(args) => serve::run(&args, command_line),
+        Command::Serve(args) => serve::run(&args),
         Command::Audit(args) => audit::run(&args),
     }
 }

@@ -1,7 +1,7 @@
 //! `ipval serve`.
 
 use crate::cli::{BasisArgs, DrawArgs};
-use crate::config::{Format, RunConfig};
+use crate::config::RunConfig;
 use crate::error::{Error, Result};
 use crate::serve::{self, ServeOptions};
 use clap::Args;
@@ -44,7 +44,7 @@ pub struct ServeArgs {
 
 impl ServeArgs {
     /// Phase two: validated settings.
-    pub fn options(&self, command_line: Vec<String>) -> Result<ServeOptions> {
+    pub fn options(&self) -> Result<ServeOptions> {
         let as_of = self.basis.as_of()?;
         if self.max_body == 0 {
             return Err(Error::Usage("--max-body must be at least 1".into()));
@@ -56,18 +56,14 @@ impl ServeArgs {
                 seed: self.run.seed,
                 currency: self.run.currency(),
                 threads: None,
-                format: Format::Json,
-                out_dir: PathBuf::new(),
-                strict: false,
                 plots: false,
                 progress: false,
-                command_line,
                 qc_sample: self.qc_sample,
                 precision: self.run.precision(),
             },
             portfolio: self.portfolio.clone(),
-            market_dir: self.basis.market_dir(),
-            models_dir: self.basis.models_dir(),
+            market: self.basis.market(),
+            models: self.basis.models(),
             addr: self.addr,
             token: self.token.clone().filter(|t| !t.is_empty()),
             data: self.data.clone(),
@@ -78,7 +74,7 @@ impl ServeArgs {
 }
 
 /// Serves until interrupted.
-pub fn run(args: &ServeArgs, command_line: Vec<String>) -> Result<ExitCode> {
-    serve::run(args.options(command_line)?)?;
+pub fn run(args: &ServeArgs) -> Result<ExitCode> {
+    serve::run(args.options()?)?;
     Ok(ExitCode::SUCCESS)
 }

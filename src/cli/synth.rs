@@ -81,19 +81,13 @@ fn write_outcomes(args: &SynthArgs, path: &std::path::Path) -> Result<()> {
         )));
     }
     let as_of = crate::config::parse_as_of(args.as_of.as_deref().unwrap_or_default())?;
-    let market = crate::ingest::market::read(&crate::ingest::market::dir_or_embedded(
-        args.market.as_deref(),
-    ))?;
+    let market =
+        crate::ingest::market::read_from(&crate::source::Source::of(args.market.as_deref()))?;
     let models = crate::params::ModelSet::embedded()?;
     let portfolio = crate::ingest::portfolio::read(&args.out, &market, as_of)?;
     let cfg = crate::config::RunConfig::in_memory(as_of, args.draws, 1);
     let result = crate::pipeline::run(&cfg, &portfolio, &market, &models)?;
-    let ctx = crate::valuation::Context {
-        market: &market,
-        models: &models,
-        as_of,
-        usd_per_reporting: 1.0,
-    };
+    let ctx = crate::valuation::Context::new(&market, &models, as_of, 1.0);
     let rated = synth_outcomes::rated_inputs(&result, &ctx);
     let model = if args.noise {
         Model::Noise {

@@ -17,7 +17,7 @@ const SHOW_REJECTIONS: usize = 20;
 pub fn run(validate: &ValidateArgs) -> Result<ExitCode> {
     let args = &validate.input;
     let models = ModelSet::load(args.models_dir().as_deref())?;
-    let market = ingest::market::read(&args.market_dir())?;
+    let market = ingest::market::read_from(&args.market())?;
     let as_of = args.as_of()?;
     let plan = Plan::new(&args.portfolio, args.sheet.as_deref(), &market, as_of)?;
     if validate.plan {

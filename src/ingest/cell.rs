@@ -135,7 +135,8 @@ pub fn number_within(s: &str, range: Range) -> Result<f64, CellError> {
     if range.contains(v) {
         Ok(v)
     } else {
-        Err(CellError::Value(range.outside(&v.to_string())))
+        // The text as written, as the validation query quotes it (`9.5e18`, not its digits).
+        Err(CellError::Value(range.outside(s)))
     }
 }
 

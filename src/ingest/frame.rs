@@ -6,10 +6,10 @@
 //! ([`super::portfolio`]); the small tables (market data, overrides, backtest files) collect it
 //! into a [`Table`].
 
+use super::caught::caught;
 use super::cell::CellError;
 use crate::error::{Error, Result};
 use polars::prelude::*;
-use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 
 /// The column holding each row's number as a spreadsheet shows it (the header is row 1).
@@ -105,27 +105,6 @@ pub fn normalise(header: &str) -> String {
 /// re-raises here: the input is at fault, so the user gets an error naming the file, not a crash.
 pub fn guarded<T>(path: &Path, f: impl FnOnce() -> PolarsResult<T>) -> Result<T> {
     caught(path, f)?.map_err(|e| polars_err(path, e))
-}
-
-/// Runs `f`, turning a panic inside a foreign parser (polars, polars-parquet, calamine) into
-/// an error naming `path`: the last line behind the checks made before each reader runs.
-pub(super) fn caught<T>(path: &Path, f: impl FnOnce() -> T) -> Result<T> {
-    std::panic::catch_unwind(AssertUnwindSafe(f)).map_err(|payload| Error::Polars {
-        path: path.to_path_buf(),
-        message: format!(
-            "the reader failed on malformed input: {}",
-            panic_text(payload.as_ref())
-        ),
-    })
-}
-
-/// The message a caught panic carried.
-fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown error".to_string())
 }
 
 /// A file as a lazy frame of trimmed text columns plus [`ROW`].
@@ -692,7 +671,7 @@ impl Table {
     ) -> Result<T> {
         let s = self
             .text(name, row)
-            .ok_or_else(|| self.cell_error(row, name, super::portfolio::rules::MISSING))?;
+            .ok_or_else(|| self.cell_error(row, name, super::columns::rules::MISSING))?;
         parse(s).map_err(|e| self.cell_error(row, name, e.message()))
     }
 

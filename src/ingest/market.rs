@@ -8,12 +8,13 @@ use crate::market_data::{
     Country, Fee, FeeStage, InputFile, MarketData, RoyaltyBasis, RoyaltyRange, Sector, Transaction,
 };
 use crate::params::sha256_hex;
+use crate::source::Source;
 use crate::types::{AssetType, CurrencyCode, Jurisdiction, RoyaltyClass, SectorCode};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-/// The name under which the market data embedded in the binary is read and recorded (the
-/// manifest lists its files as `<embedded market data>/countries.csv`, …).
+/// The name under which the market data embedded in the binary is recorded (the manifest lists
+/// its files as `<embedded market data>/countries.csv`, …); never read as a path.
 pub const EMBEDDED: &str = "<embedded market data>";
 
 /// The shipped market data (`sample-data/market`, every figure with its source), embedded so
@@ -45,23 +46,28 @@ const EMBEDDED_FILES: &[(&str, &str)] = &[
     ),
 ];
 
-/// The market folder to read: `--market DIR`, else the embedded data.
-pub fn dir_or_embedded(dir: Option<&Path>) -> PathBuf {
-    dir.map_or_else(|| PathBuf::from(EMBEDDED), Path::to_path_buf)
-}
-
-fn is_embedded(dir: &Path) -> bool {
-    dir == Path::new(EMBEDDED)
-}
-
-/// Reads every market file in `dir` (or the embedded data when `dir` is [`EMBEDDED`]); the
-/// optional ones may be absent.
+/// Reads every market file in the folder `dir`, as a manifest records it: [`EMBEDDED`] (the
+/// name under which a run records the embedded data) reads the embedded data again, so that
+/// `calibrate` can re-read a run's market data from its manifest. The optional files may be
+/// absent.
 pub fn read(dir: &Path) -> Result<MarketData> {
-    if !is_embedded(dir) && !dir.is_dir() {
-        return Err(Error::structure(dir, "market data folder not found"));
+    if dir == Path::new(EMBEDDED) {
+        read_from(&Source::Embedded)
+    } else {
+        read_from(&Source::from(dir))
+    }
+}
+
+/// Reads every market file of `source` (the embedded data, or a folder); the optional ones
+/// may be absent.
+pub fn read_from(source: &Source) -> Result<MarketData> {
+    if let Source::Dir(dir) = source {
+        if !dir.is_dir() {
+            return Err(Error::structure(dir, "market data folder not found"));
+        }
     }
     let mut m = MarketData::default();
-    let t = load(dir, "countries.csv", COUNTRIES, true, &mut m.files)?;
+    let t = load(source, "countries.csv", COUNTRIES, true, &mut m.files)?;
     if let Some(t) = t {
         for_rows(&t, |r| {
             let c = Country {
@@ -84,7 +90,7 @@ pub fn read(dir: &Path) -> Result<MarketData> {
             Ok(())
         })?;
     }
-    if let Some(t) = load(dir, "sectors.csv", SECTORS, true, &mut m.files)? {
+    if let Some(t) = load(source, "sectors.csv", SECTORS, true, &mut m.files)? {
         for_rows(&t, |r| {
             let s = Sector {
                 sector: r.text("sector")?.into(),
@@ -105,10 +111,10 @@ pub fn read(dir: &Path) -> Result<MarketData> {
             Ok(())
         })?;
     }
-    if let Some(t) = load(dir, "royalty_rates.csv", ROYALTIES, false, &mut m.files)? {
+    if let Some(t) = load(source, "royalty_rates.csv", ROYALTIES, false, &mut m.files)? {
         for_rows(&t, |r| royalty_row(r, &mut m))?;
     }
-    if let Some(t) = load(dir, "fx_rates.csv", FX, true, &mut m.files)? {
+    if let Some(t) = load(source, "fx_rates.csv", FX, true, &mut m.files)? {
         for_rows(&t, |r| {
             let c = CurrencyCode::new(r.text("currency")?.to_ascii_uppercase());
             let v = r.positive("usd_per_unit")?;
@@ -121,7 +127,13 @@ pub fn read(dir: &Path) -> Result<MarketData> {
             Ok(())
         })?;
     }
-    if let Some(t) = load(dir, "transactions.csv", TRANSACTIONS, false, &mut m.files)? {
+    if let Some(t) = load(
+        source,
+        "transactions.csv",
+        TRANSACTIONS,
+        false,
+        &mut m.files,
+    )? {
         for_rows(&t, |r| {
             m.transactions.push(Transaction {
                 date: r.parse("date", cell::date)?,
@@ -135,7 +147,7 @@ pub fn read(dir: &Path) -> Result<MarketData> {
             Ok(())
         })?;
     }
-    if let Some(t) = load(dir, "fees.csv", FEES, false, &mut m.files)? {
+    if let Some(t) = load(source, "fees.csv", FEES, false, &mut m.files)? {
         for_rows(&t, |r| {
             m.fees.push(Fee {
                 jurisdiction: r.text("jurisdiction")?.to_ascii_uppercase().into(),
@@ -150,7 +162,7 @@ pub fn read(dir: &Path) -> Result<MarketData> {
             Ok(())
         })?;
     }
-    if let Some(t) = load(dir, "cost_index.csv", COST_INDEX, false, &mut m.files)? {
+    if let Some(t) = load(source, "cost_index.csv", COST_INDEX, false, &mut m.files)? {
         for_rows(&t, |r| {
             let j = Jurisdiction::new(r.text("jurisdiction")?.to_ascii_uppercase());
             let year = r.parse("year", |s| cell::integer(s, 1800, 2200))? as i32;
@@ -162,7 +174,7 @@ pub fn read(dir: &Path) -> Result<MarketData> {
             Ok(())
         })?;
     }
-    check_links(dir, &m)?;
+    check_links(source.dir().unwrap_or(Path::new(EMBEDDED)), &m)?;
     Ok(m)
 }
 
@@ -277,17 +289,20 @@ fn stage(s: &str) -> Result<FeeStage, CellError> {
 }
 
 fn load(
-    dir: &Path,
+    source: &Source,
     name: &str,
     columns: &[&str],
     required: bool,
     files: &mut Vec<InputFile>,
 ) -> Result<Option<Table>> {
-    let path = dir.join(name);
-    let embedded = is_embedded(dir)
-        .then(|| EMBEDDED_FILES.iter().find(|(n, _)| *n == name))
-        .flatten();
-    let present = embedded.is_some() || (!is_embedded(dir) && path.exists());
+    let (path, embedded) = match source {
+        Source::Embedded => (
+            Path::new(EMBEDDED).join(name),
+            EMBEDDED_FILES.iter().find(|(n, _)| *n == name),
+        ),
+        Source::Dir(dir) => (dir.join(name), None),
+    };
+    let present = embedded.is_some() || (source.dir().is_some() && path.exists());
     if !present {
         return if required {
             Err(Error::structure(

@@ -23,10 +23,10 @@ use std::path::Path;
 ///
 /// The footer walk checks what polars-parquet's metadata reader would otherwise unwrap; should
 /// polars-parquet still panic on something the walk does not foresee, the panic is caught
-/// here (as [`super::frame::guarded`] does for the read itself) and becomes an error naming
+/// here (as `frame::guarded` does for the read itself) and becomes an error naming
 /// the file.
 pub fn check(path: &Path) -> Result<Vec<String>> {
-    super::frame::caught(path, || check_unguarded(path))?
+    super::caught::caught(path, || check_unguarded(path))?
 }
 
 fn check_unguarded(path: &Path) -> Result<Vec<String>> {

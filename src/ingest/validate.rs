@@ -5,11 +5,11 @@
 //! joined into one text in column order, so a rejected row lists every problem at once.
 //!
 //! The words of each message and every bound come from [`super::cell`] and
-//! [`super::portfolio::rules`], which also check overrides and market data cell by cell.
+//! [`super::columns::rules`], which also check overrides and market data cell by cell.
 
 use super::cell::{self, says, Range};
+use super::columns::{rules, Rejection, MAX_TEXT};
 use super::frame::ROW;
-use super::portfolio::{rules, Rejection, MAX_TEXT};
 use crate::error::{Error, Result};
 use crate::market_data::MarketData;
 use crate::types::{Asset, AssetType, CurrencyCode, Litigation, Status};

@@ -7,7 +7,7 @@
 
 pub mod layout;
 
-use super::report::{grade_label, Manifest};
+use super::manifest::{grade_label, Manifest};
 use super::table::{OutTable, Values};
 use crate::atomic::write_atomic;
 use crate::error::Result;

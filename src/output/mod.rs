@@ -3,6 +3,7 @@
 
 pub mod assumptions;
 pub mod html;
+pub mod manifest;
 pub mod number;
 pub mod report;
 pub mod review;

@@ -1,19 +1,17 @@
 //! The run's files: assets, portfolios, rejected rows and the manifest.
 
+pub use super::manifest::{grade_label, manifest, stale_fx_of_run, Counts, Manifest, RunOutputs};
 use super::review;
 use super::table::{Format, OutTable, TableWriter, Values};
 use super::xlsx::Workbook;
 use crate::atomic::{write_atomic, AtomicFile};
-use crate::config::RunConfig;
+use crate::config::{OutputSettings, RunConfig};
 use crate::error::Result;
 use crate::ingest::Portfolio;
-use crate::market_data::{stale_fx_sentence, InputFile, MarketData, StaleFx};
-use crate::overrides::{Applied, Overrides};
-use crate::params::ModelSet;
-use crate::results::{AssetResult, AssetSink, PortfolioResult, RunResult};
-use crate::score::{ScoreInputs, NOT_RATED};
-use crate::simulate::Summary;
-use serde::Serialize;
+use crate::overrides::Applied;
+use crate::results::{AssetResult, AssetSink, PortfolioResult, RunResult, Summary};
+use crate::score::ScoreInputs;
+
 use std::io;
 use std::path::PathBuf;
 use std::sync::mpsc::{sync_channel, SyncSender};
@@ -85,11 +83,6 @@ fn num<T>(rows: &[T], decimals: usize, f: impl Fn(&T) -> Option<f64>) -> Values 
 
 /// Reads one statistic of a distribution summary.
 type SummaryField = fn(&Summary) -> f64;
-
-/// An asset's grade, `NR` when no approach values it.
-pub fn grade_label(r: &AssetResult) -> &str {
-    r.score.as_ref().map_or(NOT_RATED, |s| s.grade.as_str())
-}
 
 /// The asset table in contract order, money in the reporting currency; `pd_basis` is the
 /// scorecard's ([`crate::score::ScorecardParams::pd_basis`]).
@@ -313,81 +306,6 @@ pub fn rejected_table(portfolio: &Portfolio) -> OutTable {
     t
 }
 
-/// Row counts of the run.
-#[derive(Debug, Clone, Serialize)]
-pub struct Counts {
-    /// Data rows in the portfolio file.
-    pub input_rows: usize,
-    /// Rows valued.
-    pub valued: usize,
-    /// Rows rejected.
-    pub rejected: usize,
-    /// Owners (portfolios).
-    pub owners: usize,
-    /// Assets flagged for review.
-    pub review: usize,
-}
-
-/// manifest.json: what was run, on what, and what came out.
-#[derive(Debug, Clone, Serialize)]
-pub struct Manifest {
-    /// ipval version.
-    pub version: &'static str,
-    /// The command line.
-    pub command_line: Vec<String>,
-    /// Valuation date.
-    pub as_of: String,
-    /// Seed.
-    pub seed: u64,
-    /// Draws.
-    pub draws: usize,
-    /// Reporting currency.
-    pub currency: String,
-    /// Asset table format.
-    pub format: Format,
-    /// Portfolio and market files with their hashes.
-    pub inputs: Vec<InputFile>,
-    /// Model files with their origin and hashes.
-    pub models: Vec<crate::params::ModelFile>,
-    /// Row counts.
-    pub counts: Counts,
-    /// Files written (relative to the output folder).
-    pub outputs: Vec<String>,
-    /// Expert overrides applied.
-    pub overrides: Vec<Applied>,
-    /// What the pds rest on: `prior`, or `calibrated:<outcomes hash>` ([`crate::pd`]).
-    pub pd_basis: String,
-    /// What `pd` is: its horizon (one year), its basis and how a portfolio's is formed.
-    pub pd_meaning: String,
-    /// The FX rates the run converted at (the valued rows' currencies and the reporting
-    /// currency) that are more than [`crate::market_data::FX_STALE_DAYS`] from `as_of`, or of
-    /// unknown date; empty when every rate is current.
-    pub fx_stale: Vec<StaleFx>,
-    /// The sentence saying so, when `fx_stale` is not empty.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fx_note: Option<String>,
-}
-
-/// Everything `write_all` needs.
-pub struct RunOutputs<'a> {
-    /// Settings.
-    pub cfg: &'a RunConfig,
-    /// Validated portfolio (for rejections and extra columns).
-    pub portfolio: &'a Portfolio,
-    /// The portfolio file.
-    pub portfolio_file: InputFile,
-    /// Market data (for its files).
-    pub market: &'a MarketData,
-    /// Models (for their files).
-    pub models: &'a ModelSet,
-    /// Results.
-    pub result: &'a RunResult,
-    /// Expert overrides and the automated results of the assets they changed.
-    pub overrides: Option<(&'a Overrides, &'a RunResult)>,
-    /// Extra input files (the overrides file), for the manifest.
-    pub extra_inputs: Vec<InputFile>,
-}
-
 /// The asset outputs, written block by block once the run is scored: the asset table
 /// (`assets.<format>`) and the workbook, whose Assets sheet takes the first
 /// [`super::xlsx::MAX_ROWS`] rows. Dropped before
@@ -409,12 +327,13 @@ impl<'a> AssetWriter<'a> {
     /// what the scorecard's pds rest on.
     pub fn create(
         cfg: &'a RunConfig,
+        output: &OutputSettings,
         portfolio: &'a Portfolio,
         automated: Option<&'a RunResult>,
         pd_basis: String,
         n_assets: usize,
     ) -> Result<Self> {
-        let dir = &cfg.out_dir;
+        let dir = &output.out_dir;
         std::fs::create_dir_all(dir).map_err(|e| crate::error::Error::io(dir, e))?;
         let columns = Columns {
             currency: &cfg.currency,
@@ -422,8 +341,8 @@ impl<'a> AssetWriter<'a> {
             extra: &portfolio.extra_columns,
         };
         let header = asset_rows(&[], columns, automated);
-        let path = dir.join(format!("assets.{}", cfg.format.ext()));
-        let table = TableWriter::create(&path, cfg.format, &header)?;
+        let path = dir.join(format!("assets.{}", output.format.ext()));
+        let table = TableWriter::create(&path, output.format, &header)?;
         let workbook_path = dir.join(review::XLSX);
         let mut workbook = Workbook::new(AtomicFile::create(&workbook_path)?);
         workbook
@@ -593,8 +512,8 @@ impl AssetSink for AssetWriter<'_> {
 /// writing, then portfolios, rejected rows, plots, the report and the manifest; returns the
 /// paths.
 pub fn write_all(o: &RunOutputs<'_>, assets: AssetWriter<'_>) -> Result<Vec<PathBuf>> {
-    let dir = &o.cfg.out_dir;
-    let assets_name = format!("assets.{}", o.cfg.format.ext());
+    let dir = &o.output.out_dir;
+    let assets_name = format!("assets.{}", o.output.format.ext());
     let portfolios = portfolios_table(&o.result.portfolios);
     let rejected = rejected_table(o.portfolio);
     let AssetWriter {
@@ -648,51 +567,6 @@ pub fn write_all(o: &RunOutputs<'_>, assets: AssetWriter<'_>) -> Result<Vec<Path
         w.write_all(b"\n")
     })?;
     Ok(shown.iter().map(|n| dir.join(n)).collect())
-}
-
-/// The FX rates a run converted at that are stale or undated: those of the valued rows'
-/// currencies and of the reporting currency, which converts the USD market data.
-pub fn stale_fx_of_run(cfg: &RunConfig, market: &MarketData, result: &RunResult) -> Vec<StaleFx> {
-    let used = result.assets.iter().map(|a| a.asset.currency.as_str());
-    market.stale_fx(cfg.as_of, used.chain([cfg.currency.as_str()]))
-}
-
-/// The manifest of a run whose files are `outputs`.
-pub fn manifest(o: &RunOutputs<'_>, outputs: &[String]) -> Manifest {
-    let cfg = o.cfg;
-    let inputs = std::iter::once(o.portfolio_file.clone())
-        .chain(o.market.files.iter().cloned())
-        .chain(o.extra_inputs.iter().cloned())
-        .collect();
-    let fx_stale = stale_fx_of_run(cfg, o.market, o.result);
-    let card = &o.models.scorecard;
-    Manifest {
-        pd_basis: card.pd_basis(),
-        pd_meaning: crate::pd::meaning(card.calibration.as_ref()),
-        fx_note: stale_fx_sentence(&fx_stale, cfg.as_of),
-        fx_stale,
-        version: env!("CARGO_PKG_VERSION"),
-        command_line: cfg.command_line.clone(),
-        as_of: cfg.as_of.to_string(),
-        seed: cfg.seed,
-        draws: cfg.draws,
-        currency: cfg.currency.clone(),
-        format: cfg.format,
-        inputs,
-        models: o.models.files.clone(),
-        counts: Counts {
-            input_rows: o.portfolio.input_rows,
-            valued: o.result.assets.len(),
-            rejected: o.portfolio.rejected.len(),
-            owners: o.result.portfolios.len(),
-            review: o.result.assets.iter().filter(|a| a.review_flag()).count(),
-        },
-        outputs: outputs.to_vec(),
-        overrides: o
-            .overrides
-            .map(|(ov, _)| ov.applied.clone())
-            .unwrap_or_default(),
-    }
 }
 
 /// With overrides, each asset also shows what the automated valuation said, so the change is

@@ -3,16 +3,13 @@
 
 use super::assumptions;
 use super::html::{self, Report};
-use super::report::{Manifest, RunOutputs};
+use super::manifest::{Manifest, RunOutputs};
 use super::table::OutTable;
 use super::xlsx::{self, Workbook};
 use crate::atomic::AtomicFile;
 use crate::error::{Error, Result};
 use crate::format::thousands;
-use crate::overrides::Overrides;
 use crate::plot::{self, PlotInputs, Plots};
-use crate::results::Contexts;
-use crate::valuation::Context;
 
 /// The workbook's file name.
 pub const XLSX: &str = "results.xlsx";
@@ -47,7 +44,7 @@ pub fn write(
 ) -> Result<Review> {
     let cfg = o.cfg;
     let assumptions = assumptions::table(cfg, o.models, o.market, Some(&o.portfolio_file));
-    let path = cfg.out_dir.join(XLSX);
+    let path = o.output.out_dir.join(XLSX);
     let sheets = [
         ("Portfolios", portfolios),
         ("Rejected", rejected),
@@ -90,20 +87,12 @@ pub fn write(
 fn draw_plots(o: &RunOutputs<'_>) -> Result<Plots> {
     let cfg = o.cfg;
     if cfg.plots {
-        let none = Overrides::default();
-        let contexts = Contexts {
-            base: Context {
-                market: o.market,
-                models: o.models,
-                as_of: cfg.as_of,
-                usd_per_reporting: cfg.usd_per_reporting(o.market)?,
-            },
-            overrides: o.overrides.map_or(&none, |(ov, _)| ov),
-        };
         plot::write_all(&PlotInputs {
             cfg,
+            out_dir: &o.output.out_dir,
             result: o.result,
-            contexts,
+            scorecard: &o.models.scorecard,
+            tornados: o.tornados,
         })
     } else {
         Ok(Plots::default())
@@ -113,7 +102,7 @@ fn draw_plots(o: &RunOutputs<'_>) -> Result<Plots> {
 impl Review {
     /// Writes `report.html`.
     pub fn write_html(&self, o: &RunOutputs<'_>, manifest: &Manifest) -> Result<()> {
-        let dir = &o.cfg.out_dir;
+        let dir = &o.output.out_dir;
         html::write(
             &dir.join(HTML),
             &Report {

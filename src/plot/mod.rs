@@ -10,8 +10,8 @@ use crate::atomic::write_atomic;
 use crate::config::RunConfig;
 use crate::error::{Error, Result};
 use crate::format::thousands;
-use crate::results::{AssetResult, Contexts, PortfolioResult, RunResult, PLOTTED_OWNERS};
-use crate::sensitivity;
+use crate::results::{AssetResult, PortfolioResult, RunResult, Tornado, PLOTTED_OWNERS};
+use crate::score::ScorecardParams;
 use charts::{ApproachRow, Approaches, Chart, RangeRow, Ranges, Scores, TornadoChart, ValueDist};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -199,15 +199,20 @@ pub fn write_chart(dir: &Path, stem: &str, chart: &impl Drawing) -> Result<()> {
 pub struct PlotInputs<'a> {
     /// Settings (currency, seed, draws).
     pub cfg: &'a RunConfig,
+    /// The output folder (the plots go into its `plots/`).
+    pub out_dir: &'a Path,
     /// Results.
     pub result: &'a RunResult,
-    /// The contexts that valued each asset (for the tornado's point valuations).
-    pub contexts: Contexts<'a>,
+    /// The scorecard (its grades and score range, for the scores plot).
+    pub scorecard: &'a ScorecardParams,
+    /// The tornado of each plotted portfolio, in the portfolios' order (computed by the
+    /// application layer: the plots draw data and never call the model).
+    pub tornados: &'a [Tornado],
 }
 
 /// Draws every plot into `<out>/plots/`.
 pub fn write_all(inp: &PlotInputs<'_>) -> Result<Plots> {
-    let dir = inp.cfg.out_dir.join("plots");
+    let dir = inp.out_dir.join("plots");
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     let result = inp.result;
     let groups: Vec<&[AssetResult]> = result
@@ -237,19 +242,12 @@ pub fn write_all(inp: &PlotInputs<'_>) -> Result<Plots> {
             .collect()
     };
     // Drawn in parallel, on no more threads than --threads allows.
-    let per_owner = match inp.cfg.threads {
-        Some(n) => rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build()
-            .map_err(|e| Error::Usage(format!("--threads {n}: {e}")))?
-            .install(draw),
-        None => draw(),
-    };
+    let per_owner = crate::process::on_threads(inp.cfg.threads, draw)?;
     let mut files = vec![];
     for r in per_owner {
         files.extend(r?);
     }
-    let sc = &inp.contexts.base.models.scorecard;
+    let sc = inp.scorecard;
     let scores: Vec<f64> = result
         .assets
         .iter()
@@ -375,22 +373,23 @@ fn portfolio_plots(
             }),
         ));
     }
-    let t = sensitivity::tornado(assets, &inp.contexts, inp.cfg.seed);
-    let title = format!("{owner}: what moves the value");
-    charts.push((
-        Kind::Tornado,
-        title.clone(),
-        Chart::Tornado(TornadoChart {
-            title,
-            currency: currency.clone(),
-            base: t.base,
-            bars: t
-                .swings
-                .iter()
-                .map(|s| (s.input.label().to_string(), s.at_p10, s.at_p90))
-                .collect(),
-        }),
-    ));
+    if let Some(t) = inp.tornados.get(index) {
+        let title = format!("{owner}: what moves the value");
+        charts.push((
+            Kind::Tornado,
+            title.clone(),
+            Chart::Tornado(TornadoChart {
+                title,
+                currency: currency.clone(),
+                base: t.base,
+                bars: t
+                    .swings
+                    .iter()
+                    .map(|s| (s.input.label().to_string(), s.at_p10, s.at_p90))
+                    .collect(),
+            }),
+        ));
+    }
     let mut files = vec![];
     for (kind, title, chart) in charts {
         let stem = file_stem(kind, &p.owner);

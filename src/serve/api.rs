@@ -234,7 +234,6 @@ pub fn query_config(base: &RunConfig, q: &ValuationQuery) -> Result<RunConfig, P
             .currency
             .as_deref()
             .map_or_else(|| base.currency.clone(), |c| c.trim().to_ascii_uppercase()),
-        command_line: vec!["POST /v1/valuations".into()],
         ..base.clone()
     })
 }

@@ -13,6 +13,7 @@ pub mod security;
 pub mod valuation;
 pub mod workbench;
 
+use crate::app::Basis;
 use crate::config::RunConfig;
 use crate::error::{Error, Result};
 use crate::ingest::{self, Portfolio};
@@ -47,10 +48,10 @@ pub struct ServeOptions {
     pub cfg: RunConfig,
     /// The portfolio under review; `None`: the embedded sample.
     pub portfolio: Option<PathBuf>,
-    /// Market data folder.
-    pub market_dir: PathBuf,
-    /// Model folder (`None`: embedded).
-    pub models_dir: Option<PathBuf>,
+    /// Where the market data are.
+    pub market: crate::source::Source,
+    /// Where the model files are.
+    pub models: crate::source::Source,
     /// Where to listen.
     pub addr: SocketAddr,
     /// The bearer token, if any.
@@ -188,10 +189,10 @@ async fn serve_connections(
 
 /// Reads the market data, models and portfolio and opens the workbench.
 pub fn load(opts: &ServeOptions) -> Result<AppState> {
-    let models = ModelSet::load(opts.models_dir.as_deref())?;
-    let market = ingest::market::read(&opts.market_dir)?;
-    opts.cfg.usd_per_reporting(&market)?;
-    let portfolio = read_portfolio(opts, &market)?;
+    let cfg = &opts.cfg;
+    let basis = Basis::load(&opts.market, &opts.models, cfg.as_of, &cfg.currency)?;
+    let portfolio = read_portfolio(opts, &basis)?;
+    let Basis { market, models, .. } = basis;
     let (bench, warnings) = Workbench::open(
         opts.cfg.clone(),
         market.clone(),
@@ -216,14 +217,14 @@ pub fn load(opts: &ServeOptions) -> Result<AppState> {
     })
 }
 
-fn read_portfolio(opts: &ServeOptions, market: &MarketData) -> Result<Portfolio> {
+fn read_portfolio(opts: &ServeOptions, basis: &Basis) -> Result<Portfolio> {
     match &opts.portfolio {
-        Some(path) => ingest::portfolio::read(path, market, opts.cfg.as_of),
+        Some(path) => basis.read_portfolio(path, None),
         None => ingest::portfolio::Plan::from_csv_bytes(
             std::path::Path::new(SAMPLE_NAME),
             SAMPLE_PORTFOLIO.as_bytes(),
-            market,
-            opts.cfg.as_of,
+            &basis.market,
+            basis.as_of,
         )?
         .collect(),
     }

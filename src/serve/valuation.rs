@@ -2,7 +2,7 @@
 
 use super::input::{portfolio_from_body, BodyKind};
 use super::workbench::{table_rows, Deadline, Row};
-use crate::config::{Format, RunConfig};
+use crate::config::{OutputSettings, RunConfig};
 use crate::error::Result;
 use crate::ingest::Portfolio;
 use crate::market_data::{InputFile, MarketData};
@@ -47,12 +47,10 @@ pub fn value_body(
     else {
         return Ok(None);
     };
-    let cfg = RunConfig {
-        format: Format::Json,
-        ..cfg.clone()
-    };
+    let output = OutputSettings::answer(vec!["POST /v1/valuations".into()]);
     let outputs = RunOutputs {
-        cfg: &cfg,
+        cfg,
+        output: &output,
         portfolio: &portfolio,
         portfolio_file: InputFile {
             path: super::input::JSON_BODY.to_string(),
@@ -64,6 +62,7 @@ pub fn value_body(
         result: &result,
         overrides: None,
         extra_inputs: vec![],
+        tornados: &[],
     };
     Ok(Some(Valuation {
         manifest: manifest(&outputs, &[]),
@@ -131,8 +130,7 @@ mod tests {
     /// Batches of three assets (owners kept whole) give the whole run's tables.
     #[test]
     fn a_run_in_batches_is_the_whole_run() {
-        let market =
-            crate::ingest::market::read(&crate::ingest::market::dir_or_embedded(None)).unwrap();
+        let market = crate::ingest::market::read_from(&crate::source::Source::Embedded).unwrap();
         let models = ModelSet::embedded().unwrap();
         let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
         let cfg = RunConfig::in_memory(as_of, 200, 7);

@@ -11,7 +11,7 @@
 use super::audit::{Action, AuditLog, Decision, Entry};
 use crate::config::RunConfig;
 use crate::error::{Error, Result};
-use crate::explain::{explain, Explanation};
+use crate::explain::Explanation;
 use crate::ingest::Portfolio;
 use crate::market_data::MarketData;
 use crate::output::report::{assets_table, portfolios_table};
@@ -19,7 +19,7 @@ use crate::output::table::{OutTable, Values};
 use crate::overrides::{self, Overrides};
 use crate::params::ModelSet;
 use crate::pipeline::{self, AssetResult, Contexts, RunResult};
-use crate::valuation::{self, Context};
+use crate::valuation::Context;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -256,14 +256,11 @@ impl Workbench {
 
     /// The explain trail of an asset (as `ipval explain --json`).
     pub fn explain(&self, a: &AssetResult) -> Result<Explanation> {
-        let ctx = self.contexts()?.of(&a.asset.asset_id);
-        let mut r = a.clone();
-        // The bulk run keeps neither the input trail nor the scorecard detail: recompute both
-        // (deterministic, so the numbers are the run's), as `ipval explain` does.
-        r.resolved = valuation::resolve(&r.asset, &ctx);
-        r.record_overrides(&self.overrides);
-        r.score = pipeline::score_detail(&r, &ctx);
-        Ok(explain(&r, &ctx, &self.cfg.currency))
+        Ok(crate::app::explain_asset(
+            a,
+            &self.contexts()?,
+            &self.cfg.currency,
+        ))
     }
 
     /// The asset's own draws (sorted), for its distribution plot: its seeded points and as
@@ -285,12 +282,12 @@ impl Workbench {
 
     fn contexts(&self) -> Result<Contexts<'_>> {
         Ok(Contexts {
-            base: Context {
-                market: &self.market,
-                models: &self.models,
-                as_of: self.cfg.as_of,
-                usd_per_reporting: self.cfg.usd_per_reporting(&self.market)?,
-            },
+            base: Context::new(
+                &self.market,
+                &self.models,
+                self.cfg.as_of,
+                self.cfg.usd_per_reporting(&self.market)?,
+            ),
             overrides: &self.overrides,
         })
     }

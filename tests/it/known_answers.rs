@@ -148,12 +148,12 @@ fn market_base() -> MarketData {
 }
 
 fn ctx<'a>(market: &'a MarketData, models: &'a ModelSet, reporting: &str) -> Context<'a> {
-    Context {
+    Context::new(
         market,
         models,
-        as_of: as_of(),
-        usd_per_reporting: market.usd_per_unit(reporting).expect("reporting currency"),
-    }
+        as_of(),
+        market.usd_per_unit(reporting).expect("reporting currency"),
+    )
 }
 
 fn value_of(a: &Asset, ctx: &Context<'_>) -> (Resolved, PointValue) {

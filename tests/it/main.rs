@@ -6,6 +6,7 @@ mod common;
 
 mod backtest;
 mod bad_inputs;
+mod columns;
 mod edge_numbers;
 mod export;
 mod faults;

@@ -91,12 +91,7 @@ fn grades_agree_with_a_100k_draw_reference() {
     let p = portfolio(&m);
     let models = ModelSet::embedded().unwrap();
     let run = pipeline::run(&config(1024, None), &p, &m, &models).unwrap();
-    let ctx = Context {
-        market: &m,
-        models: &models,
-        as_of: as_of(),
-        usd_per_reporting: 1.0,
-    };
+    let ctx = Context::new(&m, &models, as_of(), 1.0);
     let edges = fsd_edges(&models);
     let mut compared = 0;
     for a in run.assets.iter().filter(|a| a.score.is_some()) {
@@ -243,7 +238,8 @@ fn added_draws_do_not_depend_on_threads_or_row_order() {
 
 /// The conditional estimator reads the same distribution as the draws: at 65,536 draws the 10th
 /// percentile of the value if valid from the conditional CDF lies within 1 % of the draws' own,
-/// for every sample asset that has a conditional form.
+/// and the value's median with the legal events taken exactly lies where the draws' values put
+/// it, for every sample asset that has a conditional form.
 #[test]
 fn conditional_quantiles_agree_with_the_draws() {
     use ipval::qmc::Layout;
@@ -251,12 +247,7 @@ fn conditional_quantiles_agree_with_the_draws() {
     let m = market();
     let p = portfolio(&m);
     let models = ModelSet::embedded().unwrap();
-    let ctx = Context {
-        market: &m,
-        models: &models,
-        as_of: as_of(),
-        usd_per_reporting: 1.0,
-    };
+    let ctx = Context::new(&m, &models, as_of(), 1.0);
     let results: Vec<_> = p
         .assets
         .iter()
@@ -303,10 +294,58 @@ fn conditional_quantiles_agree_with_the_draws() {
             "{}: conditional {smooth}, draws {raw}",
             r.asset.asset_id
         );
+        // The value's median, the legal events exact: the value if valid's quantile at
+        // (0.5 − (1 − lf)) / lf. The draws' values (legal events drawn) must put it within four
+        // binomial standard errors of their own median: between their 50 ± 4·√(¼/n) percentiles.
+        let lf = r.resolved.legal_factor();
+        let level = (0.5 - (1.0 - lf)) / lf;
+        let values: Vec<f64> = draws.iter().map(|d| d.value).collect();
+        let exact_median = if level > 0.0 {
+            let guess = ipval::stats::percentile_select(&valid, 100.0 * level).unwrap();
+            cond.quantile(&levers, &layout, level, guess).pooled
+        } else {
+            0.0
+        };
+        let band = 400.0 * (0.25 / n as f64).sqrt();
+        let [lo, hi] =
+            ipval::stats::percentiles_select(&values, [50.0 - band, 50.0 + band]).unwrap();
+        assert!(
+            lo * (1.0 - 1e-9) <= exact_median && exact_median <= hi * (1.0 + 1e-9),
+            "{}: median, legal events exact {exact_median}, draws' band [{lo}, {hi}]",
+            r.asset.asset_id
+        );
         checked += 1;
     }
     assert!(
         checked > 80,
         "only {checked} assets have a conditional form"
     );
+}
+
+/// The default stopping rule on the sample: every rated asset's collateral value has a standard
+/// error within `precision` of it, or at most `precision_usd` (the run is in USD), or took
+/// `max_draws`; and the USD rule is what stopped some of them (it is not idle).
+#[test]
+fn each_asset_stops_at_the_first_target_met() {
+    let m = market();
+    let p = portfolio(&m);
+    let models = ModelSet::embedded().unwrap();
+    let mc = &models.montecarlo;
+    let run = pipeline::run(&default_run(1), &p, &m, &models).unwrap();
+    let mut by_usd = 0;
+    for a in run.assets.iter().filter(|a| !a.not_rated()) {
+        let (c, pr) = (a.collateral.unwrap(), a.precision.unwrap());
+        // The error is kept in single precision: allow its rounding.
+        let se = pr.collateral_se() * (1.0 - 1e-6);
+        let relative = c <= 0.0 || se <= mc.precision * c;
+        let usd = se <= mc.precision_usd;
+        assert!(
+            relative || usd || pr.draws() >= mc.max_draws,
+            "{}: SE {se} of {c} at {} draws",
+            a.asset.asset_id,
+            pr.draws()
+        );
+        by_usd += usize::from(usd && !relative);
+    }
+    assert!(by_usd > 0, "no asset stopped by the USD rule");
 }

@@ -7,14 +7,13 @@ use ipval::ingest::Portfolio;
 use ipval::market_data::MarketData;
 use ipval::models::cost;
 use ipval::models::income::{self, Conventions, Growth, RfrInputs};
-use ipval::output::table::Format;
 use ipval::params::ModelSet;
 use ipval::pipeline::{self, RunResult};
 use ipval::prec::close_rel;
 use ipval::types::{Asset, AssetType, Litigation, Status};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::LazyLock;
 
 /// Relative slack for "weakly rises / falls" (rounding in powi / sums).
@@ -33,21 +32,7 @@ fn as_of() -> NaiveDate {
 }
 
 fn config() -> RunConfig {
-    RunConfig {
-        as_of: as_of(),
-        draws: 0,
-        seed: 1,
-        currency: "USD".to_string(),
-        threads: None,
-        format: Format::Csv,
-        out_dir: PathBuf::from("unused"),
-        strict: false,
-        plots: false,
-        progress: false,
-        command_line: vec![],
-        qc_sample: 0,
-        precision: Some(0.0),
-    }
+    RunConfig::in_memory(as_of(), 0, 1)
 }
 
 fn conventions() -> impl Strategy<Value = Conventions> {
@@ -391,12 +376,7 @@ proptest! {
 // ---------------------------------------------------------------------------------------------
 
 fn point(a: &Asset) -> f64 {
-    let ctx = ipval::valuation::Context {
-        market: &MARKET,
-        models: &MODELS,
-        as_of: as_of(),
-        usd_per_reporting: 1.0,
-    };
+    let ctx = ipval::valuation::Context::new(&MARKET, &MODELS, as_of(), 1.0);
     pipeline::value_asset(a, &ctx)
         .point
         .value_point

@@ -564,30 +564,11 @@ fn tornado_moves_each_input_the_way_the_model_says() {
     let market = ipval::ingest::market::read(Path::new(MARKET)).unwrap();
     let as_of = ipval::config::parse_as_of(AS_OF).unwrap();
     let portfolio = ipval::ingest::portfolio::read(Path::new(SAMPLE), &market, as_of).unwrap();
-    let cfg = ipval::config::RunConfig {
-        as_of,
-        draws: 0,
-        seed: 1,
-        currency: "USD".into(),
-        threads: None,
-        format: ipval::output::table::Format::Csv,
-        out_dir: PathBuf::from("unused"),
-        strict: false,
-        plots: false,
-        progress: false,
-        command_line: vec![],
-        qc_sample: 0,
-        precision: Some(0.0),
-    };
+    let cfg = ipval::config::RunConfig::in_memory(as_of, 0, 1);
     let result = ipval::pipeline::run(&cfg, &portfolio, &market, &models).unwrap();
     let overrides = ipval::overrides::Overrides::default();
     let ctx = Contexts {
-        base: Context {
-            market: &market,
-            models: &models,
-            as_of,
-            usd_per_reporting: 1.0,
-        },
+        base: Context::new(&market, &models, as_of, 1.0),
         overrides: &overrides,
     };
     let mut checked = 0;

@@ -621,12 +621,7 @@ fn the_pipeline_lends_against_the_collateral_value_and_rates_what_it_can_value()
     let models = ModelSet::embedded().unwrap();
     let cfg = config(500, None);
     let r = pipeline::run(&cfg, &portfolio(&m), &m, &models).unwrap();
-    let ctx = Context {
-        market: &m,
-        models: &models,
-        as_of: as_of(),
-        usd_per_reporting: cfg.usd_per_reporting(&m).unwrap(),
-    };
+    let ctx = Context::new(&m, &models, as_of(), cfg.usd_per_reporting(&m).unwrap());
     let (mut rated, mut zero_medians) = (0, 0);
     for a in &r.assets {
         let id = &a.asset.asset_id;

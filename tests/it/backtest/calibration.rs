@@ -6,7 +6,6 @@ use crate::common::AS_OF;
 use ipval::backtest::discrimination::auc;
 use ipval::config::RunConfig;
 use ipval::ingest;
-use ipval::output::table::Format;
 use ipval::params::ModelSet;
 use ipval::pipeline;
 use ipval::score::ScoreInputs;
@@ -81,28 +80,9 @@ fn calibrate_recovers_a_known_logistic_model() {
     let as_of = chrono::NaiveDate::parse_from_str(AS_OF, "%Y-%m-%d").unwrap();
     let p = ingest::portfolio::read(&portfolio, &market, as_of).unwrap();
     let models = ModelSet::embedded().unwrap();
-    let cfg = RunConfig {
-        as_of,
-        draws: DRAWS.parse().unwrap(),
-        seed: 1,
-        currency: "USD".into(),
-        threads: None,
-        format: Format::Csv,
-        out_dir: case.out(),
-        strict: false,
-        plots: false,
-        progress: false,
-        command_line: vec![],
-        qc_sample: 0,
-        precision: Some(0.0),
-    };
+    let cfg = RunConfig::in_memory(as_of, DRAWS.parse().unwrap(), 1);
     let result = pipeline::run(&cfg, &p, &market, &models).unwrap();
-    let ctx = Context {
-        market: &market,
-        models: &models,
-        as_of,
-        usd_per_reporting: 1.0,
-    };
+    let ctx = Context::new(&market, &models, as_of, 1.0);
     // Only rated assets carry a score (methods v2: an asset no approach values is `NR`).
     let assets: Vec<(String, ScoreInputs)> = result
         .assets

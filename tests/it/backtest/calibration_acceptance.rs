@@ -38,12 +38,7 @@ fn book() -> &'static Vec<(String, ScoreInputs)> {
         let p = ingest::portfolio::read(&path, &market, as_of).unwrap();
         let result =
             pipeline::run(&RunConfig::in_memory(as_of, 50, 1), &p, &market, &models).unwrap();
-        let ctx = Context {
-            market: &market,
-            models: &models,
-            as_of,
-            usd_per_reporting: 1.0,
-        };
+        let ctx = Context::new(&market, &models, as_of, 1.0);
         synth_outcomes::rated_inputs(&result, &ctx)
     })
 }

@@ -5,7 +5,6 @@ use chrono::NaiveDate;
 use ipval::config::RunConfig;
 use ipval::ingest::{self, Portfolio};
 use ipval::market_data::MarketData;
-use ipval::output::table::Format;
 use ipval::types::Asset;
 use std::path::PathBuf;
 
@@ -34,19 +33,8 @@ pub fn portfolio(market: &MarketData) -> Portfolio {
 /// A run with `draws` draws, seed 42, USD, no plots.
 pub fn config(draws: usize, threads: Option<usize>) -> RunConfig {
     RunConfig {
-        as_of: as_of(),
-        draws,
-        seed: 42,
-        currency: "USD".into(),
         threads,
-        format: Format::Csv,
-        out_dir: PathBuf::from("unused"),
-        strict: false,
-        plots: false,
-        progress: false,
-        command_line: vec![],
-        qc_sample: 0,
-        precision: Some(0.0),
+        ..RunConfig::in_memory(as_of(), draws, 42)
     }
 }
 
