@@ -1,11 +1,22 @@
-//! Measures ipval's streamed workbook writer against rust_xlsxwriter in constant-memory mode
-//! on the same asset table (issue: "the workbook through rust_xlsxwriter unless it is measurably
-//! slower or larger at 100k assets"). Both write the same cells with the same number formats.
+//! Measures ipval's streamed workbook writer against rust_xlsxwriter on the same asset table
+//! (issues 13 and 21: "the workbook through rust_xlsxwriter unless it is measurably slower or
+//! larger at 100k assets"; re-measured with its `zlib` feature and low-memory mode). Every
+//! writer writes the same cells with the same number formats.
+//!
+//! One writer a process, so that each one's memory is its own: the example resets the peak RSS
+//! (`/proc/self/clear_refs`) after the run and before the writer, and prints the writer's own
+//! peak above the run's resident memory, besides its time and file size.
 //!
 //! ```sh
 //! cargo run --release --features synth -- synth --assets 100000 --seed 1 --out /tmp/p100k.csv
-//! cargo run --release --example xlsx_compare -- /tmp/p100k.csv
+//! for w in ipval constant low; do
+//!   /usr/bin/time -f '%e s %M KB' cargo run --release --example xlsx_compare -- /tmp/p100k.csv $w
+//! done
 //! ```
+//!
+//! `constant` and `low` are rust_xlsxwriter's constant-memory and low-memory worksheets; build
+//! with `--features rust_xlsxwriter/zlib` (a dev-dependency feature, so name it on the command
+//! line) to measure them with its C zlib backend.
 
 use ipval::config::RunConfig;
 use ipval::output::report::assets_table;
@@ -16,9 +27,10 @@ use std::path::Path;
 use std::time::Instant;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let portfolio = std::env::args()
-        .nth(1)
-        .ok_or("usage: xlsx_compare PORTFOLIO.csv")?;
+    let mut args = std::env::args().skip(1);
+    let usage = "usage: xlsx_compare PORTFOLIO.csv [ipval|constant|low]";
+    let portfolio = args.next().ok_or(usage)?;
+    let writer = args.next().unwrap_or_else(|| "ipval".to_string());
     let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 21).ok_or("date")?;
     let market = ipval::ingest::market::read_from(&ipval::source::Source::Embedded)?;
     let models = ipval::params::ModelSet::embedded()?;
@@ -32,40 +44,62 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &models.scorecard.pd_basis(),
         &p.extra_columns,
     );
-    let dir = std::env::temp_dir();
+    let path = std::env::temp_dir().join(format!("xlsx_compare_{writer}.xlsx"));
 
-    let ours = dir.join("xlsx_compare_ipval.xlsx");
+    // Linux: writing 5 to clear_refs resets VmHWM to the current RSS.
+    std::fs::write("/proc/self/clear_refs", "5")?;
+    let before = status_kb("VmRSS:")?;
     let t0 = Instant::now();
-    let mut wb = Workbook::new(std::fs::File::create(&ours)?);
-    wb.sheet("Assets", &table)?;
-    wb.finish()?;
-    let ours_time = t0.elapsed();
-
-    let theirs = dir.join("xlsx_compare_rust_xlsxwriter.xlsx");
-    let t0 = Instant::now();
-    write_rust_xlsxwriter(&table, &theirs)?;
-    let theirs_time = t0.elapsed();
-
-    let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
-    println!("{rows} rows × {} columns", table.names.len());
+    match writer.as_str() {
+        "ipval" => {
+            let mut wb = Workbook::new(std::fs::File::create(&path)?);
+            wb.sheet("Assets", &table)?;
+            wb.finish()?;
+        }
+        "constant" | "low" => write_rust_xlsxwriter(&table, &path, writer == "low")?,
+        _ => return Err(usage.into()),
+    }
+    let time = t0.elapsed();
+    let peak = status_kb("VmHWM:")?;
+    let size = std::fs::metadata(&path)?.len();
+    std::fs::remove_file(&path)?;
     println!(
-        "ipval writer:          {:>6.2} s  {:>10} bytes",
-        ours_time.as_secs_f64(),
-        size(&ours)
-    );
-    println!(
-        "rust_xlsxwriter (c.m.): {:>6.2} s  {:>10} bytes",
-        theirs_time.as_secs_f64(),
-        size(&theirs)
+        "{writer:>8}: {rows} rows × {} columns  {:.2} s  {size} bytes  writer's peak +{} KB over {before} KB",
+        table.names.len(),
+        time.as_secs_f64(),
+        peak.saturating_sub(before),
     );
     Ok(())
 }
 
-/// The same sheet through rust_xlsxwriter's constant-memory worksheet: a header row, text and
-/// booleans as they are, numbers with the column's format.
-fn write_rust_xlsxwriter(t: &OutTable, path: &Path) -> Result<(), Box<dyn std::error::Error>> {
+/// A `/proc/self/status` line's figure in kB.
+fn status_kb(key: &str) -> Result<u64, Box<dyn std::error::Error>> {
+    let status = std::fs::read_to_string("/proc/self/status")?;
+    let line = status
+        .lines()
+        .find(|l| l.starts_with(key))
+        .ok_or("no such status line")?;
+    let kb = line
+        .trim_start_matches(key)
+        .trim()
+        .trim_end_matches("kB")
+        .trim();
+    Ok(kb.parse()?)
+}
+
+/// The same sheet through rust_xlsxwriter's constant-memory or low-memory worksheet: a header
+/// row, text and booleans as they are, numbers with the column's format.
+fn write_rust_xlsxwriter(
+    t: &OutTable,
+    path: &Path,
+    low_memory: bool,
+) -> Result<(), Box<dyn std::error::Error>> {
     let mut wb = XWorkbook::new();
-    let ws = wb.add_worksheet_with_constant_memory();
+    let ws = if low_memory {
+        wb.add_worksheet_with_low_memory()
+    } else {
+        wb.add_worksheet_with_constant_memory()
+    };
     ws.set_name("Assets")?;
     let bold = XFormat::new().set_bold();
     for (c, name) in t.names.iter().enumerate() {

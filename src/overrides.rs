@@ -7,7 +7,7 @@
 use crate::error::Result;
 use crate::format::unguard;
 use crate::ingest::frame::Table;
-use crate::ingest::portfolio::rules;
+use crate::ingest::portfolio::{rules, OPTIONAL, REQUIRED};
 use crate::ingest::Portfolio;
 use crate::market_data::MarketData;
 use crate::params::{Bounds, ModelSet, LIFE_YEARS, MARKUP, PREMIUM, PROBABILITY, WEIGHT};
@@ -23,7 +23,7 @@ pub struct Applied {
     /// The asset.
     pub asset_id: String,
     /// The portfolio column or model parameter.
-    pub field: String,
+    pub field: Field,
     /// The value before the override (as text; empty when it was unset).
     pub automated: String,
     /// The value after.
@@ -65,19 +65,129 @@ impl Overrides {
     }
 }
 
-/// Model parameters an override may set for one asset.
-pub const MODEL_FIELDS: &[&str] = &[
-    "grant_probability",
-    "p_invalid",
-    "asset_type_premium",
-    "economic_life_years",
-    "statutory_term_years",
-    "developer_profit",
-    "entrepreneurial_incentive",
-    "weight_income",
-    "weight_cost",
-    "weight_market",
-];
+/// What an override sets: a portfolio column or a per-asset model parameter. Parsed once from
+/// the `field` cell ([`Field::parse`]); everything after matches on it, not on its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    /// A portfolio column (one of [`crate::ingest::portfolio::REQUIRED`] or `OPTIONAL`, not a
+    /// [`KEY_FIELDS`] column), held to the same rule as an input row.
+    Column(&'static str),
+    /// A model parameter changed for this asset alone.
+    Model(ModelField),
+}
+
+/// A model parameter an override may set for one asset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ModelField {
+    /// `legal.grant_probability` of the asset's type.
+    GrantProbability,
+    /// `montecarlo.p_invalid` of the asset's type and litigation state.
+    PInvalid,
+    /// `income.asset_type_premium` of the asset's type.
+    AssetTypePremium,
+    /// The economic life of the asset's type in its sector.
+    EconomicLifeYears,
+    /// The statutory term of the asset's type in its jurisdiction.
+    StatutoryTermYears,
+    /// `cost.developer_profit`.
+    DeveloperProfit,
+    /// `cost.entrepreneurial_incentive`.
+    EntrepreneurialIncentive,
+    /// The income approach's reconciliation weight for the asset's type.
+    WeightIncome,
+    /// The cost approach's reconciliation weight for the asset's type.
+    WeightCost,
+    /// The market approach's reconciliation weight for the asset's type.
+    WeightMarket,
+}
+
+impl ModelField {
+    /// Every model field, in the order the error message and the workbench list them.
+    pub const ALL: [ModelField; 10] = [
+        ModelField::GrantProbability,
+        ModelField::PInvalid,
+        ModelField::AssetTypePremium,
+        ModelField::EconomicLifeYears,
+        ModelField::StatutoryTermYears,
+        ModelField::DeveloperProfit,
+        ModelField::EntrepreneurialIncentive,
+        ModelField::WeightIncome,
+        ModelField::WeightCost,
+        ModelField::WeightMarket,
+    ];
+
+    /// The name an overrides file writes.
+    pub fn name(self) -> &'static str {
+        match self {
+            ModelField::GrantProbability => "grant_probability",
+            ModelField::PInvalid => "p_invalid",
+            ModelField::AssetTypePremium => "asset_type_premium",
+            ModelField::EconomicLifeYears => "economic_life_years",
+            ModelField::StatutoryTermYears => "statutory_term_years",
+            ModelField::DeveloperProfit => "developer_profit",
+            ModelField::EntrepreneurialIncentive => "entrepreneurial_incentive",
+            ModelField::WeightIncome => "weight_income",
+            ModelField::WeightCost => "weight_cost",
+            ModelField::WeightMarket => "weight_market",
+        }
+    }
+}
+
+/// Why a `field` cell names nothing an override may set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldError {
+    /// A [`KEY_FIELDS`] column.
+    Key(String),
+    /// Neither a portfolio column nor a model parameter.
+    Unknown(String),
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FieldError::Key(field) => f.write_str(&key_field(field)),
+            FieldError::Unknown(field) => f.write_str(&unknown_field(field)),
+        }
+    }
+}
+
+impl Field {
+    /// The field a `field` cell names (the text exactly, as written).
+    pub fn parse(s: &str) -> std::result::Result<Field, FieldError> {
+        if KEY_FIELDS.contains(&s) {
+            return Err(FieldError::Key(s.to_string()));
+        }
+        if let Some(m) = ModelField::ALL.into_iter().find(|m| m.name() == s) {
+            return Ok(Field::Model(m));
+        }
+        [REQUIRED, OPTIONAL]
+            .concat()
+            .into_iter()
+            .find(|c| *c == s)
+            .map(Field::Column)
+            .ok_or_else(|| FieldError::Unknown(s.to_string()))
+    }
+
+    /// The name an overrides file writes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Column(c) => c,
+            Field::Model(m) => m.name(),
+        }
+    }
+}
+
+impl std::fmt::Display for Field {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Serialize for Field {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
 
 const COLUMNS: &[&str] = &["asset_id", "field", "value", "reviewer", "reason"];
 
@@ -158,8 +268,11 @@ fn apply_table(
                 ));
             }
         }
-        if KEY_FIELDS.contains(&field.as_str()) {
-            return Err(err("field", key_field(&field)));
+        // Parsed once; a key column is refused before the asset is looked up, an unknown
+        // field after (the order the messages have always had).
+        let parsed = Field::parse(&field);
+        if let Err(e @ FieldError::Key(_)) = &parsed {
+            return Err(err("field", e.to_string()));
         }
         let Some(&i) = index.get(&id) else {
             let why = if rejected.contains(id.as_str()) {
@@ -177,19 +290,23 @@ fn apply_table(
                 format!("`{field}` of `{id}` is overridden twice"),
             ));
         }
+        let field = parsed.map_err(|e| err("field", e.to_string()))?;
         let asset = &mut portfolio.assets[i];
-        let automated = if MODEL_FIELDS.contains(&field.as_str()) {
-            let set = out
-                .models
-                .entry(id.clone())
-                .or_insert_with(|| models.clone());
-            set_model(set, asset, &field, &value).map_err(|m| err("value", m))?
-        } else {
-            let before = rules::get(asset, &field);
-            match rules::set(asset, &field, &value, market, as_of) {
-                None => return Err(err("field", unknown_field(&field))),
-                Some(Err(e)) => return Err(err("value", format!("{field}: {}", e.message()))),
-                Some(Ok(())) => before.unwrap_or_default(),
+        let automated = match field {
+            Field::Model(m) => {
+                let set = out
+                    .models
+                    .entry(id.clone())
+                    .or_insert_with(|| models.clone());
+                set_model(set, asset, m, &value).map_err(|m| err("value", m))?
+            }
+            Field::Column(c) => {
+                let before = rules::get(asset, c);
+                match rules::set(asset, c, &value, market, as_of) {
+                    None => return Err(err("field", unknown_field(c))),
+                    Some(Err(e)) => return Err(err("value", format!("{c}: {}", e.message()))),
+                    Some(Ok(())) => before.unwrap_or_default(),
+                }
             }
         };
         out.applied.push(Applied {
@@ -216,11 +333,7 @@ pub fn key_field(field: &str) -> String {
 }
 
 fn unknown_field(field: &str) -> String {
-    let columns = [
-        super::ingest::portfolio::REQUIRED,
-        super::ingest::portfolio::OPTIONAL,
-    ]
-    .concat();
+    let columns = [REQUIRED, OPTIONAL].concat();
     format!(
         "`{field}` is neither a portfolio column ({}) nor a model parameter ({})",
         columns
@@ -229,7 +342,7 @@ fn unknown_field(field: &str) -> String {
             .copied()
             .collect::<Vec<_>>()
             .join(", "),
-        MODEL_FIELDS.join(", ")
+        ModelField::ALL.map(ModelField::name).join(", ")
     )
 }
 
@@ -241,7 +354,7 @@ fn number(s: &str, b: Bounds) -> std::result::Result<f64, String> {
 fn set_model(
     m: &mut ModelSet,
     a: &Asset,
-    field: &str,
+    field: ModelField,
     s: &str,
 ) -> std::result::Result<String, String> {
     let t = a.asset_type;
@@ -252,15 +365,17 @@ fn set_model(
         .get_mut(&t)
         .ok_or("no weights for the asset type")?;
     let (slot, bounds): (&mut f64, Bounds) = match field {
-        "weight_income" => (&mut w.income, WEIGHT),
-        "weight_cost" => (&mut w.cost, WEIGHT),
-        "weight_market" => (&mut w.market, WEIGHT),
-        "grant_probability" => (
+        ModelField::WeightIncome => (&mut w.income, WEIGHT),
+        ModelField::WeightCost => (&mut w.cost, WEIGHT),
+        ModelField::WeightMarket => (&mut w.market, WEIGHT),
+        ModelField::GrantProbability => (
             m.legal.grant_probability.entry(t).or_insert(1.0),
             PROBABILITY,
         ),
-        "asset_type_premium" => (m.income.asset_type_premium.entry(t).or_insert(0.0), PREMIUM),
-        "p_invalid" => (
+        ModelField::AssetTypePremium => {
+            (m.income.asset_type_premium.entry(t).or_insert(0.0), PREMIUM)
+        }
+        ModelField::PInvalid => (
             m.montecarlo
                 .p_invalid
                 .entry(t)
@@ -269,9 +384,9 @@ fn set_model(
                 .or_insert(0.0),
             PROBABILITY,
         ),
-        "developer_profit" => (&mut m.cost.developer_profit, MARKUP),
-        "entrepreneurial_incentive" => (&mut m.cost.entrepreneurial_incentive, MARKUP),
-        "economic_life_years" => {
+        ModelField::DeveloperProfit => (&mut m.cost.developer_profit, MARKUP),
+        ModelField::EntrepreneurialIncentive => (&mut m.cost.entrepreneurial_incentive, MARKUP),
+        ModelField::EconomicLifeYears => {
             let before = m
                 .life
                 .economic_life_by_sector
@@ -287,7 +402,7 @@ fn set_model(
                 .insert(t, v);
             return Ok(old(before));
         }
-        "statutory_term_years" => {
+        ModelField::StatutoryTermYears => {
             let before = m
                 .life
                 .statutory_term_by_jurisdiction
@@ -303,9 +418,47 @@ fn set_model(
                 .insert(t, v);
             return Ok(old(before));
         }
-        _ => return Err(format!("`{field}` is not a model parameter")),
     };
     let before = slot.to_string();
     *slot = number(s, bounds)?;
     Ok(before)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_parses_back_from_its_name() {
+        let columns = [REQUIRED, OPTIONAL].concat();
+        let names = columns
+            .iter()
+            .copied()
+            .filter(|c| !KEY_FIELDS.contains(c))
+            .chain(ModelField::ALL.map(ModelField::name));
+        for name in names {
+            let field = Field::parse(name);
+            assert_eq!(field.map(Field::name), Ok(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn key_and_unknown_fields_are_refused_with_their_reason() {
+        for key in KEY_FIELDS {
+            assert_eq!(Field::parse(key), Err(FieldError::Key(key.to_string())));
+        }
+        let e = Field::parse("colour").map(Field::name);
+        assert_eq!(e, Err(FieldError::Unknown("colour".into())));
+        let message = FieldError::Unknown("colour".into()).to_string();
+        assert!(
+            message.starts_with("`colour` is neither a portfolio column (asset_type, "),
+            "{message}"
+        );
+        assert!(
+            message.ends_with("weight_cost, weight_market)"),
+            "{message}"
+        );
+        // Exactly as written: the reader does not trim or fold case.
+        assert!(Field::parse("Royalty_rate").is_err() && Field::parse(" royalty_rate").is_err());
+    }
 }

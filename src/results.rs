@@ -110,7 +110,7 @@ impl AssetResult {
         self.overrides = overrides.of(&self.asset.asset_id).cloned().collect();
         for o in &self.overrides {
             let set =
-                |t: &&mut valuation::Traced| valuation::set_by(t.name).contains(&o.field.as_str());
+                |t: &&mut valuation::Traced| valuation::set_by(t.name).contains(&o.field.name());
             for t in self.resolved.trail.iter_mut().filter(set) {
                 t.source = Source::Override {
                     reviewer: o.reviewer.clone(),

@@ -496,7 +496,7 @@ fn overrides(r: &Report<'_>) -> Markup {
     let rows = html! {
         @for o in ov {
             tr {
-                @for s in [&o.asset_id, &o.field, &o.automated, &o.value, &o.reviewer, &o.reason] {
+                @for s in [o.asset_id.as_str(), o.field.name(), o.automated.as_str(), o.value.as_str(), o.reviewer.as_str(), o.reason.as_str()] {
                     (text_cell(s))
                 }
             }

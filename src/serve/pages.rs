@@ -9,7 +9,7 @@ use super::workbench::{OverrideRequest, Row, Workbench};
 use super::AppState;
 use crate::explain::Explanation;
 use crate::format::thousands;
-use crate::overrides::MODEL_FIELDS;
+use crate::overrides::ModelField;
 use crate::pipeline::AssetResult;
 use crate::plot::{self, charts::Chart, charts::ValueDist};
 use axum::extract::{ConnectInfo, Form, Path, State};
@@ -523,7 +523,7 @@ fn override_form(id: &str) -> Markup {
             label for="field" { "Field " span.small { "(" kbd { "o" } ")" } }
             input #field name="field" list="fields" required autocomplete="off" placeholder="e.g. royalty_rate";
             datalist #fields {
-                @for f in columns.iter().filter(|c| **c != "asset_id").chain(MODEL_FIELDS) { option value=(f) {} }
+                @for f in columns.iter().filter(|c| **c != "asset_id").copied().chain(ModelField::ALL.map(ModelField::name)) { option value=(f) {} }
             }
             label for="value" { "New value" }
             input #value name="value" autocomplete="off";

@@ -16,7 +16,7 @@ use crate::ingest::Portfolio;
 use crate::market_data::MarketData;
 use crate::output::report::{assets_table, portfolios_table};
 use crate::output::table::{OutTable, Values};
-use crate::overrides::{self, Overrides};
+use crate::overrides::{self, Field, Overrides};
 use crate::params::ModelSet;
 use crate::pipeline::{self, AssetResult, Contexts, RunResult};
 use crate::valuation::Context;
@@ -427,11 +427,15 @@ impl Workbench {
         {
             return o.value.clone();
         }
+        // A model parameter has no portfolio value; an unknown field is refused when applied.
+        let Ok(Field::Column(column)) = Field::parse(field) else {
+            return String::new();
+        };
         self.original
             .assets
             .iter()
             .find(|a| a.asset_id == asset_id)
-            .and_then(|a| crate::ingest::portfolio::rules::get(a, field))
+            .and_then(|a| crate::ingest::portfolio::rules::get(a, column))
             .unwrap_or_default()
     }
 
